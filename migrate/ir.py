@@ -1,0 +1,244 @@
+"""The intermediate representation: what the reader found in a Jekyll site, as small frozen dataclasses.
+
+Every exporter depends on this module and on nothing that knows Jekyll. Sequences are tuples; mappings
+are plain dicts that nobody mutates after the reader built them. Change a value with
+``dataclasses.replace``. ``Site.to_dict()`` / ``Site.from_dict()`` round-trip through JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DocumentKind = Literal["post", "draft", "page", "document"]
+Severity = Literal["error", "warning", "info"]
+
+IR_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found while reading, converting or exporting, kept as data and rendered once."""
+
+    code: str
+    """Stable, greppable identifier such as ``yaml-error`` or ``url-collision``; ``--suppress`` takes it."""
+    severity: Severity
+    """``error``: the thing concerned was not migrated; ``warning``: migrated, but look; ``info``."""
+    message: str
+    """One sentence a user can act on."""
+    source: str | None = None
+    """The site-relative path of the file concerned, or None for the site as a whole."""
+    line: int | None = None
+    """1-based line in ``source`` where known."""
+
+
+@dataclass(frozen=True)
+class Author:
+    """A person credited on documents, from ``_data/authors.yml``-style data or front matter."""
+
+    key: str
+    """The identifier documents use in their ``author``/``authors`` front matter."""
+    name: str
+    """Display name."""
+    email: str | None = None
+    url: str | None = None
+    bio: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Every other key of the author's data entry."""
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A Jekyll collection (``posts`` included) as configured."""
+
+    label: str
+    """The collection's name: ``posts``, ``docs``, ..."""
+    output: bool
+    """Whether Jekyll renders its documents to pages."""
+    permalink: str
+    """The permalink template its documents use unless front matter overrides it."""
+    directory: str
+    """Site-relative folder the documents live in (``_docs``; ``_posts`` for posts)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file Jekyll renders (or would render with the right flags): a post, draft, page or
+    collection document."""
+
+    kind: DocumentKind
+    """``post`` (in ``_posts``), ``draft`` (in ``_drafts``), ``page``, or ``document`` (other collection)."""
+    source: str
+    """Site-relative POSIX path of the source file, e.g. ``blog/_posts/2020-01-02-hello.md``."""
+    url: str
+    """The URL exactly as Jekyll writes it in ``page.url``: ``site.url``- and ``baseurl``-less, percent-encoded
+    the way Jekyll encodes it, e.g. ``/news/2020/01/02/hello/`` or ``/about.html``."""
+    output_path: str | None
+    """Site-relative path of the file Jekyll writes for it (``news/2020/01/02/hello/index.html``), or
+    None when the document is not rendered (collection with ``output: false``)."""
+    title: str
+    """Title from front matter, else Jekyll's fallback (the slug turned into words for posts)."""
+    slug: str
+    """Jekyll's ``slug``: from front matter, else the file name without date and extension."""
+    collection: str | None = None
+    """Collection label (``posts`` for posts and drafts), None for pages."""
+    date: _dt.datetime | None = None
+    """Publication date with its UTC offset, in the site timezone as Jekyll uses it; None for pages and
+    documents without one."""
+    last_modified: _dt.datetime | None = None
+    """From ``last_modified_at`` (jekyll-last-modified-at convention) when present."""
+    categories: tuple[str, ...] = ()
+    """In Jekyll's order: folder categories first, then front matter."""
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    """Author keys or names from ``author``/``authors``."""
+    excerpt: str | None = None
+    """The front-matter ``excerpt`` when set (raw, unrendered); None otherwise."""
+    excerpt_separator: str = "\n\n"
+    """What separates the generated excerpt from the rest of the body."""
+    published: bool = True
+    """False for ``published: false``."""
+    draft: bool = False
+    """True for files in ``_drafts``."""
+    future: bool = False
+    """True when the date lies after the reader's "now" (Jekyll skips such posts unless ``future: true``)."""
+    built_by_jekyll: bool = True
+    """Whether plain ``jekyll build`` with the site's config (and the reader's flags) writes this document."""
+    layout: str | None = None
+    language: str | None = None
+    """From ``lang``/``language`` front matter, else the site language."""
+    markup: str = "markdown"
+    """``markdown``, ``html`` or the raw extension (``textile``...) for anything else."""
+    extension: str = ".md"
+    """Source file extension including the dot."""
+    output_ext: str = ".html"
+    """The extension Jekyll gives the output (``.html`` for Markdown and HTML)."""
+    body: str = ""
+    """The raw body after the front matter, with Liquid and Markdown unrendered, newlines normalised to LF."""
+    body_line: int = 1
+    """1-based line of the source file where ``body`` starts (for messages)."""
+    render_with_liquid: bool = True
+    redirect_from: tuple[str, ...] = ()
+    """Extra old URLs of this document (jekyll-redirect-from), normalised to start with ``/``."""
+    redirect_to: str | None = None
+    """When set, this document is itself a redirect to that URL (absolute or site-relative)."""
+    permalink: str | None = None
+    """The front-matter ``permalink`` (after defaults) when one was given."""
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    """All front matter after defaults were applied, JSON-safe (dates as ISO strings)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Front-matter keys not mapped onto a field above; never dropped."""
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file Jekyll copies unchanged (no front matter)."""
+
+    source: str
+    """Site-relative POSIX path."""
+    url: str
+    """URL Jekyll serves it under (percent-encoded as Jekyll writes it)."""
+    size: int
+    """Size in bytes."""
+    collection: str | None = None
+    """The collection it belongs to when it lives in a collection folder."""
+
+
+@dataclass(frozen=True)
+class AccountedFile:
+    """A file under the site that is neither a document nor a static file, and why."""
+
+    source: str
+    reason: str
+    """``excluded`` (config ``exclude``), ``hidden`` (dot or underscore name), ``layout``, ``include``,
+    ``data``, ``sass``, ``config``, ``unpublished-collection``, ``error``..."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A whole Jekyll site as the reader normalised it."""
+
+    source_dir: str
+    """Absolute path of the site folder as given."""
+    title: str = ""
+    description: str = ""
+    url: str = ""
+    """The site's ``url`` (scheme and host), without trailing slash; may be empty."""
+    baseurl: str = ""
+    """The site's ``baseurl`` (path prefix), "" or starting with ``/`` without trailing slash."""
+    language: str | None = None
+    timezone: str | None = None
+    """IANA name from ``timezone``; None means the reader machine's local zone was used."""
+    permalink: str = "date"
+    """The site-wide permalink setting (style name or template)."""
+    authors: tuple[Author, ...] = ()
+    collections: tuple[Collection, ...] = ()
+    documents: tuple[Document, ...] = ()
+    static_files: tuple[StaticFile, ...] = ()
+    other_files: tuple[AccountedFile, ...] = ()
+    config: dict[str, Any] = field(default_factory=dict)
+    """The merged configuration, JSON-safe."""
+    data: dict[str, Any] = field(default_factory=dict)
+    """``site.data``: the parsed ``_data`` folder."""
+    issues: tuple[Issue, ...] = ()
+    """Problems the reader found."""
+
+    # -- lookups -------------------------------------------------------------------------------
+    def document(self, source: str) -> Document | None:
+        for doc in self.documents:
+            if doc.source == source:
+                return doc
+        return None
+
+    # -- serialisation ---------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict (dates as RFC 3339 strings) that :meth:`from_dict` reads back."""
+        return {"ir_version": IR_VERSION, **_to_jsonable(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Site:
+        data = dict(data)
+        data.pop("ir_version", None)
+        return Site(
+            **{
+                **data,
+                "authors": tuple(Author(**a) for a in data.get("authors", ())),
+                "collections": tuple(Collection(**c) for c in data.get("collections", ())),
+                "documents": tuple(_document_from_dict(d) for d in data.get("documents", ())),
+                "static_files": tuple(StaticFile(**s) for s in data.get("static_files", ())),
+                "other_files": tuple(AccountedFile(**o) for o in data.get("other_files", ())),
+                "issues": tuple(Issue(**i) for i in data.get("issues", ())),
+            }
+        )
+
+
+_TUPLE_FIELDS = ("categories", "tags", "authors", "redirect_from")
+
+
+def _document_from_dict(data: dict[str, Any]) -> Document:
+    values = dict(data)
+    for name in ("date", "last_modified"):
+        if values.get(name):
+            values[name] = _dt.datetime.fromisoformat(values[name])
+    for name in _TUPLE_FIELDS:
+        values[name] = tuple(values.get(name, ()))
+    return Document(**values)
+
+
+def _to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    """Turn IR values (and YAML-loaded values such as dates) into JSON-safe ones."""
+    return _to_jsonable(value)
