@@ -28,6 +28,7 @@ def build_plan(
     report: Report,
     *,
     progress: Progress = _no_progress,
+    keep_bodies: bool = False,
 ) -> Plan:
     """Run ``exporter_cls`` over ``site`` and return the plan of everything it would write.
 
@@ -45,6 +46,8 @@ def build_plan(
         try:
             converted = pipeline.convert(document, exporter.content_format)
             report.extend(converted.issues)
+            if keep_bodies:
+                plan.bodies[document.source] = (document.body, converted.body)
             exporter.export_document(document, converted)
         except Exception as exc:  # one broken document must not stop the others
             log.debug("document %s failed", document.source, exc_info=True)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a fresh machine: Debian packages, the Python package with its
+# test extras, and the npm-based programs (Ghost, wordpress-export-to-markdown). Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+APT_PACKAGES=(
+  jekyll ruby-jekyll-redirect-from ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap
+  ruby-jekyll-paginate
+  nginx apache2
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Package installs may start the distribution's own servers on port 80; the tests run their own.
+service nginx stop >/dev/null 2>&1 || true
+service apache2 stop >/dev/null 2>&1 || true
+
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"

@@ -1,0 +1,422 @@
+"""The command line: the only place that prints, shows progress bars, or exits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from migrate import __version__
+from migrate.errors import MigrateError, OptionError
+from migrate.ir import Document, Site
+from migrate.report import Report, format_issue
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_FATAL = 2
+
+log = logging.getLogger("migrate")
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+
+def _read(args: argparse.Namespace, report: Report) -> Site:
+    from migrate.reader import read_site
+
+    site = read_site(
+        args.site,
+        drafts=getattr(args, "drafts", False),
+        future=getattr(args, "future", False),
+        unpublished=getattr(args, "unpublished", False),
+    )
+    report.extend(site.issues)
+    return site
+
+
+def _progress(items: Sequence[Document], *, desc: str) -> Iterable[Document]:
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="doc", leave=False)
+
+
+def _print_issues(report: Report, *, stream: Any = None, limit: int | None = None) -> None:
+    stream = stream or sys.stderr
+    issues = report.sorted()
+    shown = issues if limit is None else issues[:limit]
+    for issue in shown:
+        print(format_issue(issue), file=stream)
+    if limit is not None and len(issues) > limit:
+        print(f"... and {len(issues) - limit} more issues (see --report)", file=stream)
+
+
+def _exit_code(report: Report, *, strict: bool = False, failed: bool = False) -> int:
+    if failed or report.has_errors or (strict and report.has_warnings):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _document_json(doc: Document) -> dict[str, Any]:
+    return {
+        "source": doc.source,
+        "kind": doc.kind,
+        "collection": doc.collection,
+        "url": doc.url,
+        "output_path": doc.output_path,
+        "built": doc.built_by_jekyll,
+        "title": doc.title,
+        "date": doc.date.isoformat() if doc.date else None,
+        "redirect_from": list(doc.redirect_from),
+        "redirect_to": doc.redirect_to,
+    }
+
+
+def _issue_json(report: Report) -> list[dict[str, Any]]:
+    return report.to_dict()["issues"]
+
+
+# -- commands ------------------------------------------------------------------------------------------
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    report = Report()
+    site = _read(args, report)
+    if args.json:
+        out = {
+            "site": {
+                "title": site.title,
+                "url": site.url,
+                "baseurl": site.baseurl,
+                "timezone": site.timezone,
+                "permalink": site.permalink,
+            },
+            "documents": [_document_json(d) for d in sorted(site.documents, key=lambda d: d.source)],
+            "static_files": [
+                {"source": s.source, "url": s.url} for s in sorted(site.static_files, key=lambda s: s.source)
+            ],
+            "other_files": [
+                {"source": o.source, "reason": o.reason} for o in sorted(site.other_files, key=lambda o: o.source)
+            ],
+            "issues": _issue_json(report),
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return _exit_code(report)
+    kinds = Counter(d.kind for d in site.documents)
+    print(f"site: {site.title or '(untitled)'}  url: {site.url}{site.baseurl}  timezone: {site.timezone or 'local'}")
+    print(
+        "documents: "
+        + ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
+        + f"; static files: {len(site.static_files)}; other files: {len(site.other_files)}"
+    )
+    for doc in sorted(site.documents, key=lambda d: d.source):
+        flag = "" if doc.built_by_jekyll else "  (not built)"
+        print(f"  {doc.kind:8} {doc.url}  <- {doc.source}{flag}")
+        for old in doc.redirect_from:
+            print(f"  {'redirect':8} {old}  -> {doc.url}")
+    _print_issues(report, stream=sys.stdout)
+    return _exit_code(report)
+
+
+def cmd_dump_ir(args: argparse.Namespace) -> int:
+    report = Report()
+    site = _read(args, report)
+    print(json.dumps(site.to_dict(), indent=2, ensure_ascii=False, sort_keys=True))
+    return _exit_code(report)
+
+
+def cmd_exporters(args: argparse.Namespace) -> int:
+    from exporters.base import Registry
+
+    registry = Registry.load()
+    for name, cls in registry.items():
+        print(f"{name:12} {getattr(cls, 'description', '')}")
+        for option in cls.options:
+            print(f"    --{option.name:22} {option.help}")
+    return EXIT_OK
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from migrate.content import Targets
+    from migrate.content.pipeline import ContentPipeline
+
+    report = Report()
+    site = _read(args, report)
+    wanted = set(args.sources or ())
+    docs = [d for d in sorted(site.documents, key=lambda d: d.source) if not wanted or d.source in wanted]
+    missing = wanted - {d.source for d in docs}
+    for source in sorted(missing):
+        report.emit("unknown-source", "error", "no such document in the site", source=source)
+    pipeline = ContentPipeline(site, Targets(document_urls={d.source: d.url for d in site.documents},
+                                             site_url=site.url, base_path=site.baseurl))
+    results = []
+    for doc in docs:
+        converted = pipeline.convert(doc, args.format)
+        report.extend(converted.issues)
+        results.append({"source": doc.source, "url": doc.url, "body": converted.body})
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        for item in results:
+            print(f"==> {item['source']} ({item['url']}) <==")
+            print(item["body"])
+    _print_issues(report)
+    return _exit_code(report)
+
+
+def _exporter_options(cls: Any, args: argparse.Namespace) -> dict[str, Any]:
+    values = {}
+    for option in cls.options:
+        value = getattr(args, "x_" + option.key, None)
+        if value is not None and value != [] and value is not False:
+            values[option.key] = value
+    options, problems = cls.validate_options(values)
+    if problems:
+        raise OptionError("; ".join(problems))
+    return options
+
+
+def _accounting_line(plan: Any) -> str:
+    counts = plan.counts()
+    reasons = Counter(d.reason or "unspecified" for d in plan.documents if d.status == "skipped")
+    why = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
+    skipped = f"skipped {counts['skipped']}" + (f" ({why})" if why else "")
+    return f"read {counts['read']}, exported {counts['exported']}, {skipped}, failed {counts['failed']}"
+
+
+def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
+    from migrate.export import build_plan
+    from migrate.plan import diff_plan, write_plan
+
+    report = Report(suppressed=frozenset(args.suppress or ()))
+    options = _exporter_options(exporter_cls, args)
+    site = _read(args, report)
+    plan = build_plan(site, exporter_cls, options, report,
+                      progress=lambda docs: _progress(list(docs), desc="converting"),
+                      keep_bodies=bool(args.report and args.report.endswith(".html")))
+    failed = any(d.status == "failed" for d in plan.documents)
+    out = Path(args.output)
+    if args.dry_run or args.check:
+        diff = diff_plan(plan, out)
+        print(diff.summary())
+        if args.diff:
+            for chunk in diff.unified():
+                sys.stdout.write(chunk)
+        if args.check and diff.has_changes:
+            _finish_report(args, report, plan)
+            print(_accounting_line(plan), file=sys.stderr)
+            return EXIT_PROBLEMS
+    else:
+        write_plan(plan, out, force=args.force)
+        print(f"wrote {len(plan.files)} files to {out}", file=sys.stderr)
+    _finish_report(args, report, plan)
+    _print_issues(report, limit=50)
+    print(_accounting_line(plan), file=sys.stderr)
+    return _exit_code(report, strict=args.strict, failed=failed)
+
+
+def _finish_report(args: argparse.Namespace, report: Report, plan: Any) -> None:
+    if not args.report:
+        return
+    from migrate.report_page import write_report
+
+    write_report(Path(args.report), report, plan)
+
+
+def cmd_redirects(args: argparse.Namespace, exporter_cls: Any) -> int:
+    from migrate.export import build_plan
+    from migrate.redirects import build_redirect_map, render_redirects
+
+    report = Report()
+    options = _exporter_options(exporter_cls, args)
+    site = _read(args, report)
+    plan = build_plan(site, exporter_cls, options, report)
+    new_urls = {d.source: d.new_url for d in plan.documents if d.new_url}
+    redirect_map = build_redirect_map(site, new_urls, base_path=args.base_path or "")
+    report.extend(redirect_map.issues)
+    files = render_redirects(redirect_map, args.format)
+    if args.output:
+        out = Path(args.output)
+        if len(files) == 1 and not out.is_dir() and not args.output.endswith("/"):
+            ((_, content),) = files.items()
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(content)
+        else:
+            from migrate.plan import Plan, write_plan
+
+            redirect_plan = Plan(target=f"redirects-{args.format}")
+            for name, content in sorted(files.items()):
+                redirect_plan.add_bytes(name, content)
+            redirect_plan.finalise()
+            write_plan(redirect_plan, out, force=args.force)
+    else:
+        for name, content in sorted(files.items()):
+            if len(files) > 1:
+                print(f"==> {name} <==")
+            sys.stdout.write(content.decode("utf-8"))
+    print(f"{len(redirect_map.rules)} redirects", file=sys.stderr)
+    _print_issues(report)
+    return _exit_code(report)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from migrate.verify import load_rules, verify_map
+
+    rules = load_rules(Path(args.map))
+    progress = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(rules), desc="verifying", unit="url", leave=False)
+        progress = bar.update
+    result = verify_map(rules, args.base_url, concurrency=args.concurrency, timeout=args.timeout)
+    summary = result.to_dict()
+    if args.json_report:
+        Path(args.json_report).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(result.summary_line())
+    for failure in result.failures[:50]:
+        print(f"  FAIL {failure}", file=sys.stderr)
+    del progress
+    return EXIT_PROBLEMS if result.failures else EXIT_OK
+
+
+# -- parser --------------------------------------------------------------------------------------------
+
+
+def _add_read_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", help="the Jekyll site folder")
+    parser.add_argument("--drafts", action="store_true", help="also read _drafts as Jekyll --drafts does")
+    parser.add_argument("--future", action="store_true", help="treat future-dated posts as built")
+    parser.add_argument("--unpublished", action="store_true", help="treat published: false as built")
+
+
+def _add_exporter_options(parser: argparse.ArgumentParser, cls: Any) -> None:
+    group = parser.add_argument_group(f"options of the {cls.name} exporter")
+    for option in cls.options:
+        dest = "x_" + option.key
+        if option.flag:
+            group.add_argument(f"--{option.name}", dest=dest, action="store_true", help=option.help)
+        elif option.multiple:
+            group.add_argument(f"--{option.name}", dest=dest, action="append", help=option.help)
+        else:
+            group.add_argument(f"--{option.name}", dest=dest, help=option.help, choices=option.choices)
+
+
+def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jekyll-migrate",
+        description="Move a Jekyll site to Hugo, WordPress or Ghost, keeping every URL.",
+    )
+    parser.add_argument("--version", action="version", version=f"jekyll-migrate {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("inspect", help="what the reader found, with Jekyll's URLs")
+    _add_read_flags(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("dump-ir", help="print the whole intermediate representation as JSON")
+    _add_read_flags(p)
+
+    sub.add_parser("exporters", help="list the registered exporters and their options")
+
+    p = sub.add_parser("convert", help="print the converted body of documents")
+    _add_read_flags(p)
+    p.add_argument("sources", nargs="*", help="site-relative source files (default: all documents)")
+    p.add_argument("--format", choices=("html", "markdown"), default="html")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="export the site to a target")
+    _add_read_flags(p)
+    p.add_argument("--to", required=True, help="exporter name (see `jekyll-migrate exporters`)")
+    p.add_argument("-o", "--output", required=True, help="output folder")
+    p.add_argument("--dry-run", action="store_true", help="write nothing; show what would change")
+    p.add_argument("--diff", action="store_true", help="with --dry-run: show a diff of each change")
+    p.add_argument("--check", action="store_true", help="exit 1 when the export would change anything")
+    p.add_argument("--report", help="write the report to FILE.json or FILE.html")
+    p.add_argument("--strict", action="store_true", help="exit 1 on any warning")
+    p.add_argument("--suppress", action="append", metavar="CODE", help="drop issues with this code")
+    p.add_argument("--force", action="store_true", help="replace an output folder not made by this tool")
+    if exporter_cls is not None:
+        _add_exporter_options(p, exporter_cls)
+
+    p = sub.add_parser("redirects", help="write the old-URL redirect map in a host's format")
+    _add_read_flags(p)
+    p.add_argument("--to", required=True, help="exporter whose URLs are the targets")
+    p.add_argument("--format", required=True, help="netlify, nginx, apache, caddy, cloudflare, vercel, html, "
+                   "wordpress-redirection, ghost, csv, json")
+    p.add_argument("-o", "--output", help="file or folder to write (default: stdout)")
+    p.add_argument("--base-path", help="serve sources and targets under this sub-path")
+    p.add_argument("--force", action="store_true")
+    if exporter_cls is not None:
+        _add_exporter_options(p, exporter_cls)
+
+    p = sub.add_parser("verify", help="request every old URL of a redirect map against a live site")
+    p.add_argument("map", help="a redirect map (json or csv from `redirects`, or migration.json)")
+    p.add_argument("--base-url", required=True)
+    p.add_argument("--concurrency", type=int, default=4)
+    p.add_argument("--timeout", type=float, default=10.0)
+    p.add_argument("--json-report", help="write the JSON report here")
+    return parser
+
+
+def _exporter_for(argv: Sequence[str]) -> Any:
+    """Find ``--to NAME`` before full parsing, so the exporter's own options can be added."""
+    if not argv or argv[0] not in ("export", "redirects"):
+        return None
+    name = None
+    for i, arg in enumerate(argv):
+        if arg == "--to" and i + 1 < len(argv):
+            name = argv[i + 1]
+        elif arg.startswith("--to="):
+            name = arg.split("=", 1)[1]
+    if name is None:
+        return None
+    from exporters.base import Registry
+
+    return Registry.load().get(name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        exporter_cls = _exporter_for([a for a in argv if a not in ("-v", "--verbose")])
+        parser = build_parser(exporter_cls)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:
+            return EXIT_OK if exc.code == 0 else EXIT_FATAL
+        if args.verbose:
+            logging.getLogger().setLevel(logging.DEBUG)
+        if args.command == "inspect":
+            return cmd_inspect(args)
+        if args.command == "dump-ir":
+            return cmd_dump_ir(args)
+        if args.command == "exporters":
+            return cmd_exporters(args)
+        if args.command == "convert":
+            return cmd_convert(args)
+        if args.command == "export":
+            return cmd_export(args, exporter_cls)
+        if args.command == "redirects":
+            return cmd_redirects(args, exporter_cls)
+        if args.command == "verify":
+            return cmd_verify(args)
+        parser.error(f"unknown command {args.command}")
+    except MigrateError as exc:
+        print(f"jekyll-migrate: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        print("jekyll-migrate: interrupted; the output folder was left as it was", file=sys.stderr)
+        return 130
+    return EXIT_FATAL
+
+
+def main_entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The plan writer: safe paths, atomic replacement, refusal of foreign folders, dry-run diffs."""
+
+from __future__ import annotations
+
+import json
+import pytest
+
+from migrate.errors import MigrateError, UnsafePathError
+from migrate.plan import MANIFEST_NAME, DocumentOutcome, Plan, diff_plan, safe_relative_path, write_plan
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/etc/passwd", "../x", "a/../../x", "C:/Windows/x", "C:\\Windows\\x", "..\\..\\x", "", ".", "a\x00b"],
+)
+def test_unsafe_paths_are_refused(path):
+    with pytest.raises(UnsafePathError):
+        safe_relative_path(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("a/b.md", "a/b.md"), ("a/./b", "a/b"), ("a/x/../b", "a/b"), ("a\\b", "a/b"), ("café/ü.md", "café/ü.md")],
+)
+def test_safe_paths_are_normalised(path, expected):
+    assert safe_relative_path(path) == expected
+
+
+def _plan(**files: str) -> Plan:
+    plan = Plan(target="test")
+    for name, text in files.items():
+        plan.add_text(name.replace("__", "/"), text)
+    plan.record(DocumentOutcome("a.md", "page", "/a.html", "/a/", "exported"))
+    plan.finalise()
+    return plan
+
+
+def test_write_plan_writes_exactly_the_plan(tmp_path):
+    out = tmp_path / "out"
+    write_plan(_plan(a__b="1", c="2"), out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "a/b", "c", MANIFEST_NAME,
+    ]
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    assert manifest["tool"] == "jekyll-migrate"
+    assert manifest["documents"] == [
+        {"source": "a.md", "kind": "page", "old_url": "/a.html", "new_url": "/a/", "status": "exported"}
+    ]
+    # A second write replaces the folder: files no longer planned disappear.
+    write_plan(_plan(c="3"), out)
+    assert not (out / "a").exists()
+    assert (out / "c").read_text() == "3"
+    # No staging folders are left beside the output.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_foreign_output_folder_is_refused_unless_forced(tmp_path):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.tex").write_text("do not delete")
+    with pytest.raises(MigrateError, match="--force"):
+        write_plan(_plan(c="1"), out)
+    assert (out / "thesis.tex").read_text() == "do not delete"
+    write_plan(_plan(c="1"), out, force=True)
+    assert not (out / "thesis.tex").exists()
+
+
+def test_failure_while_writing_leaves_output_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    write_plan(_plan(c="old"), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    plan = _plan(c="new")
+    plan.add_copy("missing", tmp_path / "does-not-exist")
+    with pytest.raises(OSError):
+        write_plan(plan, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_diff_plan_reports_created_changed_removed_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    write_plan(_plan(keep="same", edit="old", gone="x"), out)
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    diff = diff_plan(_plan(keep="same", edit="new", fresh="y"), out)
+    assert diff.created == ["fresh"]
+    assert diff.changed == ["edit", MANIFEST_NAME]  # the manifest lists the files, so it changes too
+    assert diff.removed == ["gone"]
+    assert "keep" in diff.unchanged and diff.has_changes
+    text = "".join(diff.unified())
+    assert "-old" in text and "+new" in text
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == mtimes
+
+
+def test_itemized_diff_speaks_per_item(tmp_path):
+    out = tmp_path / "out"
+    write_plan(_plan(**{"site.json": json.dumps({"a": "1", "b": "2"})}), out)
+    plan = _plan(**{"site.json": json.dumps({"a": "1", "b": "3", "c": "4"})})
+    plan.itemizers["site.json"] = lambda data: {k: v + "\n" for k, v in json.loads(data).items()}
+    text = "".join(diff_plan(plan, out).unified())
+    assert "item changed: b" in text and "item added: c" in text and "item changed: a" not in text
+
+
+def test_identical_plans_give_identical_bytes(tmp_path):
+    write_plan(_plan(x="1", y="2"), tmp_path / "one")
+    write_plan(_plan(y="2", x="1"), tmp_path / "two")
+    for name in ("x", "y", MANIFEST_NAME):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
