@@ -38,12 +38,12 @@ def _read(args: argparse.Namespace, report: Report) -> Site:
     return site
 
 
-def _progress(items: Sequence[Document], *, desc: str) -> Iterable[Document]:
+def _progress(items: Iterable[Any], *, desc: str, total: int | None = None) -> Iterable[Any]:
     if not sys.stderr.isatty():
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit="doc", leave=False)
+    return tqdm(items, desc=desc, unit="doc", leave=False, total=total)
 
 
 def _print_issues(report: Report, *, stream: Any = None, limit: int | None = None) -> None:
@@ -190,17 +190,22 @@ def _accounting_line(plan: Any) -> str:
 
 
 def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
+    from migrate.convert import default_jobs
     from migrate.export import build_plan
     from migrate.plan import diff_plan, write_plan
 
     report = Report(suppressed=frozenset(args.suppress or ()))
     options = _exporter_options(exporter_cls, args)
     site = _read(args, report)
-    plan = build_plan(site, exporter_cls, options, report,
-                      progress=lambda docs: _progress(list(docs), desc="converting"),
-                      keep_bodies=bool(args.report and args.report.endswith(".html")))
-    failed = any(d.status == "failed" for d in plan.documents)
     out = Path(args.output)
+    cache_dir = None
+    if not (args.no_cache or args.dry_run or args.check):
+        cache_dir = Path(args.cache) if args.cache else out.absolute().parent / ".jekyll-migrate-cache"
+    plan = build_plan(site, exporter_cls, options, report,
+                      progress=lambda results: _progress(results, desc="converting", total=len(site.documents)),
+                      keep_bodies=bool(args.report and args.report.endswith(".html")),
+                      jobs=args.jobs or default_jobs(), cache_dir=cache_dir)
+    failed = any(d.status == "failed" for d in plan.documents)
     if args.dry_run or args.check:
         diff = diff_plan(plan, out)
         print(diff.summary())
@@ -342,6 +347,9 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 on any warning")
     p.add_argument("--suppress", action="append", metavar="CODE", help="drop issues with this code")
     p.add_argument("--force", action="store_true", help="replace an output folder not made by this tool")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: the number of cores)")
+    p.add_argument("--cache", help="conversion cache folder (default: .jekyll-migrate-cache beside OUT)")
+    p.add_argument("--no-cache", action="store_true", help="convert every document afresh")
     if exporter_cls is not None:
         _add_exporter_options(p, exporter_cls)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from migrate.content import Converted
+from migrate.convert import ConversionCache, convert_documents
 from migrate.ir import Document, Site
 from migrate.plan import DocumentOutcome, Plan
 from migrate.report import Report
@@ -14,10 +15,10 @@ from exporters.base import Exporter
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[Iterable[Document]], Iterable[Document]]
+Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
-def _no_progress(items: Iterable[Document]) -> Iterable[Document]:
+def _no_progress(items: Iterable[Any]) -> Iterable[Any]:
     return items
 
 
@@ -29,41 +30,52 @@ def build_plan(
     *,
     progress: Progress = _no_progress,
     keep_bodies: bool = False,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> Plan:
     """Run ``exporter_cls`` over ``site`` and return the plan of everything it would write.
 
     A failure while converting or exporting one document becomes an error in ``report`` and a
     ``failed`` line in the manifest; the other documents go on.
     """
-    from migrate.content.pipeline import ContentPipeline
-
     plan = Plan(target=exporter_cls.name, options=dict(options))
     exporter = exporter_cls(site, options, report, plan)
     targets = exporter.prepare()
-    pipeline = ContentPipeline(site, targets)
-    for document in progress(list(exporter.documents())):
-        converted: Converted | None = None
+    documents = list(exporter.documents())
+    cache = None
+    if cache_dir is not None:
+        cache = ConversionCache(cache_dir, site, targets, {"exporter": exporter_cls.name, "options": options})
+    results = convert_documents(site, targets, documents, exporter.content_format, jobs=jobs, cache=cache)
+    for document, result in progress(results):
+        if isinstance(result, BaseException):
+            _fail(plan, report, document, f"converting failed: {type(result).__name__}: {result}")
+            continue
+        report.extend(result.issues)
+        if keep_bodies:
+            plan.bodies[document.source] = (document.body, result.body)
         try:
-            converted = pipeline.convert(document, exporter.content_format)
-            report.extend(converted.issues)
-            if keep_bodies:
-                plan.bodies[document.source] = (document.body, converted.body)
-            exporter.export_document(document, converted)
+            exporter.export_document(document, result)
         except Exception as exc:  # one broken document must not stop the others
             log.debug("document %s failed", document.source, exc_info=True)
-            stage = "converting" if converted is None else "exporting"
-            message = f"{stage} failed: {type(exc).__name__}: {exc}"
-            report.emit("document-failed", "error", message, source=document.source)
-            plan.record(
-                DocumentOutcome(
-                    source=document.source,
-                    kind=document.kind,
-                    old_url=document.url,
-                    new_url=None,
-                    status="failed",
-                    reason=message,
-                )
-            )
+            _fail(plan, report, document, f"exporting failed: {type(exc).__name__}: {exc}")
+    for unreadable in site.other_files:
+        if unreadable.reason == "error":
+            plan.record(DocumentOutcome(source=unreadable.source, kind="unreadable", old_url=None, new_url=None,
+                                        status="failed", reason="could not be read (see the report)"))
     exporter.finish()
     plan.finalise()
     return plan
+
+
+def _fail(plan: Plan, report: Report, document: Document, message: str) -> None:
+    report.emit("document-failed", "error", message, source=document.source)
+    plan.record(
+        DocumentOutcome(
+            source=document.source,
+            kind=document.kind,
+            old_url=document.url,
+            new_url=None,
+            status="failed",
+            reason=message,
+        )
+    )

