@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from migrate.ir import Document, Issue, Site
@@ -17,18 +18,20 @@ _PATH_SAFE = "/!$&'()*+,;=:@-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _ABSOLUTE_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
 
-# Priority of the ways a URL can claim an old path: a lower rank wins a collision.
+# Who keeps an old path when several claim it, lowest rank first. Jekyll writes pages, then the
+# redirect pages jekyll-redirect-from generates, then collection documents (posts included), and the
+# file written last is the one served; within a rank the later claim wins the same way.
 RANK_DOCUMENT = 0
-RANK_REDIRECT_TO = 1
-RANK_REDIRECT_FROM = 2
+RANK_REDIRECT_FROM = 1
+RANK_PAGE = 2
 RANK_FEED = 3
 RANK_EXTRA = 4
 RANK_ALTERNATE = 5
 
 _RANK_NAMES = {
     RANK_DOCUMENT: "document",
-    RANK_REDIRECT_TO: "redirect_to",
     RANK_REDIRECT_FROM: "redirect_from",
+    RANK_PAGE: "page",
     RANK_FEED: "feed",
     RANK_EXTRA: "extra",
     RANK_ALTERNATE: "alternate",
@@ -192,6 +195,8 @@ class _Claim:
     target: str
     rank: int
     origin: str | None
+    seq: int
+    """Position in Jekyll's write order: a later claim of the same rank replaced an earlier one."""
 
 
 class _Builder:
@@ -229,12 +234,12 @@ class _Builder:
             return normalise_absolute(url)
         return self.base + normalise_relative(url)
 
-    def claim_served(self, url: str, target: str, rank: int, origin: str | None) -> None:
+    def claim_served(self, url: str, target: str, rank: int, origin: str | None, seq: int = 0) -> None:
         """Claim ``url`` and every other form a Jekyll host answers for it."""
         forms = served_forms(self.old(url))
-        self.claims.append(_Claim(forms[0], target, rank, origin))
+        self.claims.append(_Claim(forms[0], target, rank, origin, seq))
         for form in forms[1:]:
-            self.claims.append(_Claim(form, target, RANK_ALTERNATE, origin))
+            self.claims.append(_Claim(form, target, RANK_ALTERNATE, origin, seq))
 
     def check_source(self, raw: str, origin: str) -> str | None:
         """Validate a ``redirect_from`` entry; return the path to claim or None."""
@@ -272,18 +277,31 @@ class _Builder:
         return value if value.startswith("/") else "/" + value
 
 
-def _jekyll_feed_paths(site: Site) -> list[str]:
+def jekyll_feed_paths(site: Site) -> list[str]:
+    """The URLs jekyll-feed writes for ``site`` (main feed first), or [] when the plugin is off."""
     config = site.config or {}
-    plugins = [str(p) for p in (config.get("plugins") or []) + (config.get("gems") or [])]
+    plugins: list[str] = []
+    for key in ("plugins", "gems"):
+        value = config.get(key)
+        plugins += [str(p) for p in value] if isinstance(value, list) else [str(value)] if value else []
     if "jekyll-feed" not in plugins:
         return []
-    feed = config.get("feed") if isinstance(config.get("feed"), dict) else {}
+    raw_feed = config.get("feed")
+    feed: dict[str, Any] = raw_feed if isinstance(raw_feed, dict) else {}
     path = str(feed.get("path") or "feed.xml")
     paths = ["/" + path.lstrip("/")]
     categories = feed.get("categories") or []
     if isinstance(categories, list):
         paths += [f"/feed/{c}.xml" for c in categories]
     return paths
+
+
+def _jekyll_write_order(docs: Iterable[Document]) -> list[Document]:
+    """Pages sorted by file name (``site.pages.sort_by!(&:name)``), then collection documents by path."""
+    docs = list(docs)
+    pages = sorted((d for d in docs if d.kind == "page"), key=lambda d: (d.source.rsplit("/", 1)[-1], d.source))
+    others = sorted((d for d in docs if d.kind != "page"), key=lambda d: d.source)
+    return pages + others
 
 
 def _built(doc: Document) -> bool:
@@ -307,22 +325,20 @@ def build_redirect_map(
     ``(old, new)`` pairs. Chains are collapsed, identities dropped, loops and conflicting claims reported.
     """
     b = _Builder(site, base_path)
-    feed_paths = _jekyll_feed_paths(site)
+    feed_paths = jekyll_feed_paths(site)
     feed_target = b.new(feed_url) if feed_url else None
-    docs = sorted((d for d in site.documents if _built(d)), key=lambda d: d.source)
+    docs = _jekyll_write_order(d for d in site.documents if _built(d))
     live_keys: set[str] = set()
-    for doc in docs:
+    for seq, doc in enumerate(docs):
+        rank = RANK_PAGE if doc.kind == "page" else RANK_DOCUMENT
         if doc.redirect_to:
             target = b.new(doc.redirect_to)
-            b.claim_served(doc.url, target, RANK_REDIRECT_TO, doc.source)
-        elif doc.source in new_urls and new_urls[doc.source]:
+        elif new_urls.get(doc.source):
             target = b.new(new_urls[doc.source])
             if not is_absolute(target):
                 live_keys.add(page_key(target))
-            b.claim_served(doc.url, target, RANK_DOCUMENT, doc.source)
         elif feed_target and doc.url in feed_paths:
             target = feed_target
-            b.claim_served(doc.url, target, RANK_DOCUMENT, doc.source)
         else:
             b.issue(
                 "redirect-no-target",
@@ -331,10 +347,11 @@ def build_redirect_map(
                 doc.source,
             )
             continue
+        b.claim_served(doc.url, target, rank, doc.source, seq)
         for entry in doc.redirect_from:
             path = b.check_source(entry, doc.source)
             if path is not None:
-                b.claim_served(path, target, RANK_REDIRECT_FROM, doc.source)
+                b.claim_served(path, target, RANK_REDIRECT_FROM, doc.source, seq)
     if feed_target:
         for path in feed_paths:
             b.claim_served(path, feed_target, RANK_FEED, None)
@@ -352,7 +369,7 @@ def _resolve(b: _Builder, live_keys: set[str], status: int) -> tuple[Redirect, .
 
     chosen: dict[str, _Claim] = {}
     for source in sorted(by_source):
-        claims = sorted(by_source[source], key=lambda c: (c.rank, c.origin or "", c.target))
+        claims = sorted(by_source[source], key=lambda c: (c.rank, -c.seq, c.origin or "", c.target))
         winner = claims[0]
         chosen[source] = winner
         _report_collisions(b, source, winner, claims[1:])
@@ -380,10 +397,12 @@ def _resolve(b: _Builder, live_keys: set[str], status: int) -> tuple[Redirect, .
     for source in sorted(rules):
         seen = [source]
         target = rules[source].target
-        while not is_absolute(target) and target.split("#", 1)[0] in rules:
-            nxt = target.split("#", 1)[0]
+        while (nxt := _next_hop(target, rules)) is not None:
             if nxt in seen:
                 cycle = seen[seen.index(nxt) :]
+                first = cycle.index(min(cycle))
+                cycle = cycle[first:] + cycle[:first]
+                nxt = cycle[0]
                 if not looped.intersection(cycle):
                     b.issue(
                         "redirect-loop",
@@ -394,7 +413,7 @@ def _resolve(b: _Builder, live_keys: set[str], status: int) -> tuple[Redirect, .
                 looped.update(seen)
                 break
             seen.append(nxt)
-            target = rules[nxt].target
+            target = _follow(target, nxt, rules[nxt].target)
         else:
             final[source] = target
     out = []
@@ -412,24 +431,66 @@ def _resolve(b: _Builder, live_keys: set[str], status: int) -> tuple[Redirect, .
     return tuple(sorted(out, key=lambda r: r.source))
 
 
+def _next_hop(target: str, rules: Mapping[str, _Claim]) -> str | None:
+    """The source of the rule a relative ``target`` runs into: its path and query, else its path."""
+    if is_absolute(target):
+        return None
+    without_fragment = target.split("#", 1)[0]
+    if without_fragment in rules:
+        return without_fragment
+    path = without_fragment.split("?", 1)[0]
+    return path if path in rules else None
+
+
+def _follow(target: str, hop: str, hop_target: str) -> str:
+    """``target`` after the rule for ``hop``: a query and fragment the hop did not match travel on."""
+    rest = target[len(hop) :]
+    if not rest:
+        return hop_target
+    query, _, fragment = rest.partition("#")
+    out = hop_target
+    if query and "?" not in out.split("#", 1)[0]:
+        base, sep, frag = out.partition("#")
+        out = base + query + sep + frag
+    if fragment and "#" not in out:
+        out += "#" + fragment
+    return out
+
+
 def _report_collisions(b: _Builder, source: str, winner: _Claim, losers: list[_Claim]) -> None:
     for loser in losers:
         if loser.target == winner.target or loser.rank == RANK_ALTERNATE:
             continue
-        if winner.rank == RANK_DOCUMENT and loser.rank == RANK_DOCUMENT:
+        if winner.rank == loser.rank and winner.rank in (RANK_DOCUMENT, RANK_PAGE):
             b.issue(
                 "url-collision",
                 "warning",
-                f"{winner.origin} and {loser.origin} both claim {source}; Jekyll serves only one of them, "
-                f"so {source} redirects to the first one's new URL {winner.target}",
+                f"{loser.origin} and {winner.origin} both claim {source}; Jekyll wrote {winner.origin} last, "
+                f"so {source} redirects to its new URL {winner.target}",
                 loser.origin,
             )
-        elif winner.rank in (RANK_DOCUMENT, RANK_REDIRECT_TO) and loser.rank == RANK_REDIRECT_FROM:
+        elif winner.rank == RANK_DOCUMENT and loser.rank == RANK_PAGE:
+            b.issue(
+                "url-collision",
+                "warning",
+                f"page {loser.origin} and document {winner.origin} both claim {source}; Jekyll writes "
+                f"documents after pages, so {source} redirects to {winner.target}",
+                loser.origin,
+            )
+        elif winner.rank == RANK_DOCUMENT and loser.rank == RANK_REDIRECT_FROM:
             b.issue(
                 "redirect-shadowed",
                 "warning",
-                f"redirect_from {source} in {loser.origin} is ignored: {winner.origin} is served at that URL "
-                "(Jekyll writes the document after the redirect page)",
+                f"redirect_from {source} in {loser.origin} never worked: {winner.origin} is served at that URL "
+                "(Jekyll writes documents after redirect pages)",
+                loser.origin,
+            )
+        elif winner.rank == RANK_REDIRECT_FROM and loser.rank == RANK_PAGE:
+            b.issue(
+                "redirect-replaces-page",
+                "warning",
+                f"the redirect_from {source} of {winner.origin} replaced the page {loser.origin} on the old "
+                f"site (Jekyll writes redirect pages after pages), so {source} redirects to {winner.target}",
                 loser.origin,
             )
         else:
@@ -437,7 +498,7 @@ def _report_collisions(b: _Builder, source: str, winner: _Claim, losers: list[_C
                 "redirect-conflict",
                 "warning",
                 f"{source} is claimed by {_describe(winner)} -> {winner.target} and by {_describe(loser)} -> "
-                f"{loser.target}; the first is kept",
+                f"{loser.target}; the first (written last by Jekyll) is kept",
                 loser.origin,
             )
 
@@ -445,3 +506,42 @@ def _report_collisions(b: _Builder, source: str, winner: _Claim, losers: list[_C
 def _describe(claim: _Claim) -> str:
     kind = _RANK_NAMES[claim.rank]
     return f"{kind} of {claim.origin}" if claim.origin else kind
+
+
+def load_map(path: str) -> RedirectMap:
+    """Read a redirect map written by the ``json`` or ``csv`` format, or the ``redirects`` of a
+    ``migration.json`` manifest. Raises :class:`~migrate.errors.MigrateError` for anything else."""
+    import csv
+
+    from migrate.errors import MigrateError
+
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MigrateError(f"cannot read redirect map: {exc}", source=path) from None
+    if path.endswith(".csv"):
+        rows = list(csv.reader(text.splitlines()))
+        if not rows or [c.strip().lower() for c in rows[0][:2]] != ["source", "target"]:
+            raise MigrateError("a CSV redirect map needs a 'source,target[,status]' header", source=path)
+        try:
+            rules = tuple(
+                Redirect(row[0], row[1], int(row[2]) if len(row) > 2 and row[2] else 301)
+                for row in rows[1:]
+                if row
+            )
+        except (IndexError, ValueError) as exc:
+            raise MigrateError(f"bad CSV redirect map: {exc}", source=path) from None
+        return RedirectMap(rules)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise MigrateError(f"not JSON: {exc}", source=path) from None
+    try:
+        if isinstance(data, dict) and data.get("tool") == "jekyll-migrate":
+            return RedirectMap(tuple(Redirect(str(s), str(t)) for s, t in data.get("redirects", ())))
+        if isinstance(data, dict) and isinstance(data.get("redirects"), list):
+            return RedirectMap.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MigrateError(f"bad redirect map: {exc}", source=path) from None
+    raise MigrateError("not a redirect map (expected the json or csv redirect format)", source=path)

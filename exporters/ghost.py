@@ -1,0 +1,998 @@
+"""Ghost exporter: a Ghost 6 import (JSON plus images in a zip) and Ghost's redirects files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import logging
+import posixpath
+import re
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote, unquote
+
+from migrate.content import Converted, Targets
+from migrate.errors import OptionError
+from migrate.ir import Author, Document, Site, StaticFile
+from migrate.plan import DocumentOutcome, Plan
+from migrate.report import Report
+
+from exporters.base import Exporter, Option
+
+log = logging.getLogger(__name__)
+
+ZIP_NAME = "ghost-import.zip"
+JSON_NAME = "ghost-import.json"
+GHOST_VERSION = "6.0.0"
+
+# Ghost's schema validations (core/server/data/schema/schema.js, Ghost 6.65); a longer value fails the file.
+TITLE_MAX = 255
+SLUG_MAX = 185  # Ghost itself cuts generated slugs to 185 so a "-N" suffix still fits in 191
+TAG_NAME_MAX = 191
+EXCERPT_MAX = 300
+META_TITLE_MAX = 300
+META_DESCRIPTION_MAX = 500
+IMAGE_ALT_MAX = 191
+BIO_MAX = 250
+EMAIL_MAX = 191
+
+# Slugs Ghost rewrites (protected: "rss" becomes "rss-post") or whose URL a Ghost route already answers.
+RESERVED_SLUGS = frozenset(
+    "ghost rss amp p r email content assets public members tag author page unsubscribe webmentions "
+    "sitemap robots search".split()
+)
+ROLES = ("Contributor", "Author", "Editor", "Administrator")
+
+# What Ghost's importer takes from a zip and where it serves it (config uploads.*.extensions).
+IMAGE_EXTS = frozenset(".jpg .jpeg .gif .png .svg .svgz .ico .webp".split())
+MEDIA_EXTS = frozenset(".mp4 .webm .ogv .mp3 .wav .ogg .m4a".split())
+FILE_EXTS = frozenset(
+    ".7z .aac .ai .aif .aiff .avif .avi .bmp .bz2 .css .csv .doc .docx .eot .epub .eps .flac .geojson "
+    ".gpx .gz .heic .heif .ics .ipynb .js .json .jsonld .key .kml .m4v .md .mid .midi .mkv .mobi .mov "
+    ".numbers .odp .ods .odt .opus .otf .pages .pdf .ppt .pptx .psd .py .rar .rtf .stl .tar .tgz .tif "
+    ".tiff .toml .tsv .ttf .txt .vcf .woff .woff2 .xls .xlsx .xml .yaml .zip".split()
+)
+_STORED_EXTS = frozenset(".jpg .jpeg .gif .png .webp .mp4 .webm .mp3 .m4a .ogg .zip .gz .pdf".split())
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_DEFAULT_NOW = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+FEATURE_IMAGE_KEYS = (
+    "feature_image", "image", "featured_image", "featured-image", "cover_image", "cover", "thumbnail",
+    "banner", "header.image", "header.overlay_image", "header.teaser",
+)
+CANONICAL_KEYS = ("canonical_url", "canonical")
+META_TITLE_KEYS = ("meta_title", "seo_title", "seo.title")
+
+# -- slugs --------------------------------------------------------------------------------------------
+
+_TRANSLIT = {
+    **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziiklmnoprstufye")),
+    "ё": "io", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "",
+    "ю": "iu", "я": "ia", "є": "ie", "і": "i", "ї": "i", "ґ": "g", "ў": "u",
+    **dict(zip("αβγδεζηθικλμνξοπρστυφχψω", ["a", "b", "g", "d", "e", "z", "e", "th", "i", "k", "l", "m",
+                                             "n", "x", "o", "p", "r", "s", "t", "y", "ph", "ch", "ps", "o"])),
+    "ς": "s", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i",
+}
+
+
+def ghost_slug(text: str, *, limit: int = SLUG_MAX) -> str:
+    """A slug Ghost keeps as it is: ASCII letters, digits and single dashes, at most ``limit`` long.
+
+    Non-ASCII letters are transliterated (Cyrillic, Greek, accents) the way Ghost's own slugs read;
+    apostrophes vanish as in Ghost (``don't`` -> ``dont``). May return "" when nothing is left.
+    """
+    text = re.sub(r"['’‘`]", "", text.lower())
+    text = "".join(_TRANSLIT.get(ch, ch) for ch in text)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rstrip("-")
+    return slug
+
+
+class SlugAllocator:
+    """Hands out unique slugs in call order: a taken one gets ``-2``, ``-3``... as Ghost would."""
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self.used: set[str] = set()
+        self.reserved = frozenset(reserved)
+
+    def take(self, wanted: str, *, fallback: str) -> str:
+        base = wanted or fallback
+        if base in self.reserved:
+            base = f"{base}-{fallback}"
+        slug, n = base, 1
+        while slug in self.used:
+            n += 1
+            suffix = f"-{n}"
+            slug = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        self.used.add(slug)
+        return slug
+
+
+# -- small helpers ------------------------------------------------------------------------------------
+
+
+def ghost_date(value: dt.datetime | None) -> str | None:
+    """Ghost's date format: UTC with milliseconds and ``Z``; a naive datetime is taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def object_id(kind: str, key: str) -> str:
+    """A stable 24-hex-digit id (Ghost's ObjectId shape) derived from what the row stands for."""
+    return hashlib.sha1(f"{kind}\0{key}".encode("utf-8")).hexdigest()[:24]
+
+
+def _parse_now(value: str) -> str:
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 date: {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.isoformat()
+
+
+def _parse_collection(value: str) -> str:
+    name, sep, mode = value.partition("=")
+    if not sep or not name.strip() or mode.strip() not in ("post", "page", "skip"):
+        raise ValueError(f"expected NAME=post|page|skip, got {value!r}")
+    return f"{name.strip()}={mode.strip()}"
+
+
+def _lookup(mapping: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = mapping
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+class _TextOf(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+class _References(HTMLParser):
+    """Collects (attribute, value) of every attribute that can name a file."""
+
+    ATTRS = frozenset({"src", "href", "srcset", "poster", "data"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [(k, v) for k, v in attrs if k in self.ATTRS and v]
+
+
+def plain_text(markup: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    parser = _TextOf()
+    parser.feed(markup)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` characters, at a word boundary when there is one."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head[limit // 2 :]:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip() + "…"
+
+
+# -- body: what Ghost's HTML-to-lexical conversion would lose becomes an HTML card ----------------------
+
+CARD_BEGIN = "<!--kg-card-begin: html-->"
+CARD_END = "<!--kg-card-end: html-->"
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_SAFE_TOP = frozenset("p h1 h2 h3 h4 h5 h6 ul ol blockquote pre hr figure img".split())
+_LOSSY_TAGS = frozenset(
+    "script style iframe object embed video audio canvas svg math form input button select textarea table "
+    "details summary dl noscript template picture map area".split()
+)
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+
+@dataclass
+class _Chunk:
+    start: int
+    end: int
+    lossy: bool
+    tag: str | None = None
+    classes: str = ""
+    text: str = ""
+    languages: list[str] = field(default_factory=list)
+    has_pre: bool = False
+    has_table: bool = False
+    heading_id: str | None = None
+    heading_text: str = ""
+
+
+class _TopLevel(HTMLParser):
+    """Splits an HTML fragment into top-level chunks and judges each one."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.source = source
+        self.line_starts = [0]
+        for m in re.finditer("\n", source):
+            self.line_starts.append(m.end())
+        self.stack: list[str] = []
+        self.chunks: list[_Chunk] = []
+        self.current: _Chunk | None = None
+        self.block_children = 0
+
+    def _pos(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _open(self, tag: str, attrs: list[tuple[str, str | None]], end: int) -> None:
+        if self.current is None:
+            classes = next((v or "" for k, v in attrs if k == "class"), "")
+            self.current = _Chunk(self._pos(), end, tag not in _SAFE_TOP, tag, classes)
+            self.block_children = 0
+        chunk = self.current
+        chunk.end = max(chunk.end, end)
+        if tag in _LOSSY_TAGS:
+            chunk.lossy = True
+        if tag == "pre":
+            chunk.has_pre = True
+        if tag == "table":
+            chunk.has_table = True
+        for name, value in attrs:
+            if name == "style" or name.startswith("data-") and name != "data-lang" or name.startswith("on"):
+                chunk.lossy = True
+            if name == "id" and tag in _HEADINGS and not self.stack:
+                chunk.heading_id = value or ""  # kept if Ghost generates the same id (see ghost_html)
+            elif name == "id":
+                chunk.lossy = True
+            if name == "class" and value:
+                chunk.languages += [c[9:] for c in value.split() if c.startswith("language-")]
+            if name == "data-lang" and value:
+                chunk.languages.append(value)
+        if chunk.tag == "blockquote" and len(self.stack) == 1 and tag not in ("em", "strong", "a", "code"):
+            self.block_children += 1
+            if self.block_children > 1 or tag not in ("p",):
+                chunk.lossy = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text = self.get_starttag_text() or ""
+        self._open(tag, attrs, self._pos() + len(text))
+        if tag not in _VOID:
+            self.stack.append(tag)
+        elif not self.stack:
+            self._close_top(self._pos() + len(text))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text = self.get_starttag_text() or ""
+        self._open(tag, attrs, self._pos() + len(text))
+        if not self.stack:
+            self._close_top(self._pos() + len(text))
+
+    def handle_endtag(self, tag: str) -> None:
+        end = self.source.find(">", self._pos()) + 1 or len(self.source)
+        if tag not in self.stack:
+            if self.current is not None:
+                self.current.lossy = True  # a stray end tag: keep the markup exactly as written
+                self.current.end = max(self.current.end, end)
+            return
+        while self.stack and self.stack.pop() != tag:
+            pass
+        if self.current is not None:
+            self.current.end = max(self.current.end, end)
+        if not self.stack:
+            self._close_top(end)
+
+    def _close_top(self, end: int) -> None:
+        if self.current is not None:
+            self.current.end = max(self.current.end, end)
+            self.chunks.append(self.current)
+            self.current = None
+
+    def handle_data(self, data: str) -> None:
+        if self.current is not None:
+            if "pre" in self.stack:
+                self.current.text += data
+            if self.current.tag in _HEADINGS:
+                self.current.heading_text += data
+        elif data.strip():
+            start = self._pos()
+            self.chunks.append(_Chunk(start, start + len(data), True, text=data))
+
+    def handle_comment(self, data: str) -> None:
+        if self.current is None:
+            # Ghost drops comments, which are invisible anyway: no card needed for them alone.
+            start = self._pos()
+            found = self.source.find("-->", start)
+            self.chunks.append(_Chunk(start, found + 3 if found >= 0 else len(self.source), False))
+
+    def unknown_decl(self, data: str) -> None:
+        if self.current is not None:
+            self.current.lossy = True
+
+
+def ghost_html(body: str) -> str:
+    """``body`` with every top-level part Ghost's HTML-to-lexical conversion would lose wrapped in an
+    HTML card (scripts, ids, footnotes, tables, embeds, raw HTML blocks), and highlighted code blocks
+    turned into plain ``<pre><code class="language-X">`` that Ghost makes a code card of."""
+    parser = _TopLevel(body)
+    try:
+        parser.feed(body)
+        parser.close()
+    except Exception:  # HTMLParser copes with nearly anything; if not, keep everything as it is
+        log.debug("HTML parse failed; the whole body becomes one HTML card", exc_info=True)
+        return f"{CARD_BEGIN}{body}{CARD_END}" if body.strip() else body
+    if parser.current is not None:  # unclosed at the end: keep the rest verbatim
+        parser.current.end = len(body.rstrip())
+        parser.current.lossy = True
+        parser.chunks.append(parser.current)
+    used_ids: dict[str, int] = {}
+    for chunk in parser.chunks:
+        if chunk.tag in _HEADINGS and not chunk.lossy:
+            base = ghost_heading_id(chunk.heading_text)
+            generated = f"{base}-{used_ids[base]}" if base in used_ids else base
+            if chunk.heading_id is not None and quote(chunk.heading_id, safe=_URI_COMPONENT_SAFE) != generated:
+                chunk.lossy = True  # Ghost would give it another id and break in-page links to it
+            else:
+                used_ids[base] = used_ids.get(base, 0) + 1
+    out: list[str] = []
+    pos = 0
+    card_open = False
+    for chunk in parser.chunks:
+        between = body[pos : chunk.start]
+        replacement = _code_block(chunk)
+        lossy = chunk.lossy and replacement is None
+        if card_open and not lossy:
+            out.append(CARD_END)
+            card_open = False
+        out.append(between)
+        if lossy and not card_open:
+            out.append(CARD_BEGIN)
+            card_open = True
+        out.append(replacement if replacement is not None else body[chunk.start : chunk.end])
+        pos = chunk.end
+    if card_open:
+        out.append(CARD_END)
+    out.append(body[pos:])
+    return "".join(out)
+
+
+_URI_COMPONENT_SAFE = "-_.!~*'()"
+
+
+def ghost_heading_id(text: str) -> str:
+    """The ``id`` Ghost's lexical renderer gives a heading with this text (kg-utils ``slugify`` of
+    Ghost 4+; a repeat within one document gets ``-1``, ``-2``...)."""
+    slug = text.strip().lower()
+    slug = re.sub(r"[\][!\"#$%&'()*+,./:;<=>?@\\^_{|}~]", "", slug)
+    slug = re.sub(r"\s+", "-", slug)
+    slug = re.sub(r"^-|-{2,}|-$", "", slug)
+    return quote(slug, safe=_URI_COMPONENT_SAFE)
+
+
+def _code_block(chunk: _Chunk) -> str | None:
+    """A highlighted code block (Rouge's ``div.highlighter-rouge``, ``figure.highlight``) as plain
+    ``pre``/``code``; None for anything else, including blocks with line-number tables."""
+    if not chunk.has_pre or chunk.tag not in ("div", "figure", "pre") or "highlight" not in chunk.classes:
+        return None
+    if chunk.tag == "pre" and not chunk.lossy:
+        return None
+    language = next((lang for lang in chunk.languages if lang and lang != "plaintext"), "")
+    text = chunk.text.strip("\n")
+    if not text or chunk.has_table:
+        return None
+    attr = f' class="language-{html.escape(language)}"' if language else ""
+    return f"<pre><code{attr}>{html.escape(text, quote=False)}\n</code></pre>"
+
+
+def lexical_document(body: str) -> str:
+    """A lexical document holding ``body`` as one HTML card (kept exactly, never converted)."""
+    root = {
+        "root": {
+            "children": [{"type": "html", "version": 1, "html": body}],
+            "direction": None, "format": "", "indent": 0, "type": "root", "version": 1,
+        }
+    }
+    return json.dumps(root, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- assets -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssetUrls:
+    """``Targets.asset_url``: static-file source -> the URL Ghost will serve it under (picklable)."""
+
+    urls: Mapping[str, str]
+
+    def __call__(self, document: Document, asset: StaticFile) -> str:
+        return self.urls.get(asset.source, asset.url)
+
+
+def content_folder(name: str) -> str | None:
+    """``images``, ``media`` or ``files``: where Ghost's importer puts a file of this name, or None."""
+    ext = posixpath.splitext(name)[1].lower()
+    if ext in IMAGE_EXTS:
+        return "images"
+    if ext in MEDIA_EXTS:
+        return "media"
+    if ext in FILE_EXTS:
+        return "files"
+    return None
+
+
+def ghost_file_name(name: str) -> str:
+    """The name Ghost's storage keeps (``getSanitizedFileName``: anything but ``[A-Za-z0-9_@.]`` -> ``-``)."""
+    return re.sub(r"[^A-Za-z0-9_@.]", "-", name)
+
+
+# -- the exporter -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One document as it will land in Ghost."""
+
+    doc: Document
+    type: str
+    slug: str
+    url: str
+    post: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+
+
+class GhostExporter(Exporter):
+    """Writes ``ghost-import.zip`` (and the JSON alone), ``redirects.yaml`` and ``redirects.json``."""
+
+    name = "ghost"
+    description = "Ghost 6 import zip (posts, pages, tags, authors, images) plus Ghost redirects"
+    content_format = "html"
+    options = (
+        Option("collection", "NAME=post|page|skip: how a collection's documents are exported "
+               "(default: page; posts are posts)", type=_parse_collection, multiple=True),
+        Option("body", "html (Ghost converts it; what it would lose is kept as HTML cards) or lexical "
+               "(each body as one HTML card)", default="html", choices=("html", "lexical")),
+        Option("author-role", "Ghost role of imported authors", default="Author", choices=ROLES),
+        Option("now", "ISO date for meta.exported_on and undated pages (default: the newest document "
+               "date, so output never depends on the clock)", type=_parse_now),
+        Option("email-domain", "domain of the placeholder e-mail given to authors without one",
+               default="example.invalid"),
+    )
+
+    def __init__(self, site: Site, options: Mapping[str, Any], report: Report, plan: Plan) -> None:
+        opts = {o.key: (() if o.multiple else o.default) for o in self.options}
+        opts.update({k: v for k, v in options.items() if v is not None})
+        super().__init__(site, opts, report, plan)
+        self.entries: dict[str, _Entry] = {}
+        self.skipped: dict[str, str] = {}
+        self.asset_paths: dict[str, str] = {}  # static source -> path inside the zip
+        self.static_by_url: dict[str, StaticFile] = {}
+        self.zip_assets: set[str] = set()
+        self.tag_rows: dict[str, dict[str, Any]] = {}
+        self.user_rows: dict[str, dict[str, Any]] = {}
+        self.now = self._now()
+
+    # -- pass one ------------------------------------------------------------------------------------
+    def _now(self) -> dt.datetime:
+        if self.opts.get("now"):
+            return dt.datetime.fromisoformat(self.opts["now"])
+        dates = [self._date(d) for d in self.site.documents if not d.future]
+        aware = [d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc) for d in dates if d]
+        return max(aware, default=_DEFAULT_NOW)
+
+    def _collection_modes(self) -> dict[str, str]:
+        modes: dict[str, str] = {}
+        for item in self.opts.get("collection") or ():
+            name, _, mode = str(item).partition("=")
+            modes[name] = mode
+        known = {c.label for c in self.site.collections} | {"posts"}
+        for name in sorted(set(modes) - known):
+            raise OptionError(f"--collection {name}=...: the site has no collection named {name!r}")
+        return modes
+
+    def _type_of(self, doc: Document, modes: Mapping[str, str]) -> tuple[str | None, str]:
+        """("post"|"page", "") or (None, why it is skipped)."""
+        if doc.redirect_to:
+            return None, "redirect page (becomes a redirect)"
+        if doc.kind in ("post", "draft"):
+            return modes.get(doc.collection or "posts", "post"), ""
+        if doc.kind == "document":
+            mode = modes.get(doc.collection or "")
+            if mode is None and doc.output_path is None:
+                return None, f"collection {doc.collection} has output: false"
+            return (mode or "page"), ""
+        if doc.output_ext not in (".html", ".htm", ""):
+            return None, f"not an HTML page ({doc.output_ext})"
+        path = unquote(doc.url)
+        if path in ("/", "/index.html"):
+            return None, "home page (Ghost makes its own)"
+        if re.fullmatch(r"/404(\.html|/)?", path):
+            return None, "error page (Ghost makes its own)"
+        return "page", ""
+
+    def prepare(self) -> Targets:
+        modes = self._collection_modes()
+        slugs = SlugAllocator(RESERVED_SLUGS)
+        skipped_collections: dict[str, int] = {}
+        docs = sorted(self.site.documents, key=lambda d: (d.kind not in ("post", "draft"), d.source))
+        for doc in docs:
+            kind, why = self._type_of(doc, modes)
+            if kind == "skip":
+                kind, why = None, f"collection {doc.collection} skipped (--collection)"
+            if kind is None:
+                self.skipped[doc.source] = why
+                if doc.kind == "document" or "collection" in why:
+                    skipped_collections[doc.collection or ""] = skipped_collections.get(doc.collection or "", 0) + 1
+                continue
+            slug = slugs.take(self._wanted_slug(doc, kind), fallback=kind)
+            self.entries[doc.source] = _Entry(doc, kind, slug, f"/{slug}/")
+        for name, count in sorted(skipped_collections.items()):
+            self.report.emit("ghost-collection-skipped", "info",
+                             f"{count} document(s) of collection {name!r} are not exported "
+                             "(choose with --collection NAME=post|page)")
+        for source, why in sorted(self.skipped.items()):
+            doc = self.site.document(source)
+            self.plan.record(DocumentOutcome(source, doc.kind if doc else "page", _old_url(doc) if doc else None,
+                                             None, "skipped", why))
+        self._place_assets()
+        return Targets(
+            document_urls=self._document_urls(),
+            asset_url=AssetUrls({s: "/" + p for s, p in self.asset_paths.items()}),
+        )
+
+    def _wanted_slug(self, doc: Document, kind: str) -> str:
+        if doc.kind in ("post", "draft") and doc.slug:
+            return ghost_slug(doc.slug) or ghost_slug(doc.title)
+        path = unquote(doc.url.split("?", 1)[0])
+        path = re.sub(r"/index\.html?$", "/", path).rstrip("/")
+        last = posixpath.basename(path)
+        last = re.sub(r"\.(html?|xml|php)$", "", last)
+        return ghost_slug(last) or ghost_slug(doc.slug) or ghost_slug(doc.title)
+
+    def _document_urls(self) -> dict[str, str]:
+        urls = {source: entry.url for source, entry in self.entries.items()}
+        by_old = {e.doc.url: e.url for e in self.entries.values()}
+        for source in self.skipped:
+            doc = self.site.document(source)
+            if doc is None:
+                continue
+            if doc.redirect_to:
+                urls[source] = by_old.get(doc.redirect_to, doc.redirect_to)
+            elif unquote(doc.url) in ("/", "/index.html"):
+                urls[source] = "/"
+            else:
+                urls[source] = doc.url
+        return urls
+
+    def _place_assets(self) -> None:
+        """Decide every static file's place under ``content/``: ``images|media|files/YYYY/MM/name``,
+        the month of the earliest document that names it (else the export's month)."""
+        texts = []
+        for entry in sorted(self.entries.values(), key=lambda e: (ghost_date(self._date(e.doc)) or "", e.doc.source)):
+            fm = json.dumps(entry.doc.front_matter, ensure_ascii=False, default=str)
+            texts.append((self._date(entry.doc), entry.doc.body + fm))
+        taken: set[str] = set()
+        for static in sorted(self.site.static_files, key=lambda s: s.source):
+            self.static_by_url[unquote(static.url)] = static
+            folder = content_folder(static.source)
+            if folder is None:
+                continue
+            base = posixpath.basename(static.source)
+            when = next((d for d, text in texts if base in text and d is not None), None) or self.now
+            when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+            month = when.astimezone(dt.timezone.utc).strftime("%Y/%m")
+            name = ghost_file_name(base)
+            stem, ext = posixpath.splitext(name)
+            path, n = f"content/{folder}/{month}/{name}", 0
+            while path.lower() in taken:
+                n += 1
+                path = f"content/{folder}/{month}/{stem}-{n}{ext}"
+            taken.add(path.lower())
+            self.asset_paths[static.source] = path
+
+    # -- pass two ------------------------------------------------------------------------------------
+    def documents(self) -> Iterable[Document]:
+        return [e.doc for e in sorted(self.entries.values(), key=lambda e: e.doc.source)]
+
+    @staticmethod
+    def _date(doc: Document) -> dt.datetime | None:
+        """The document's own date. A file in ``_drafts`` has none: Jekyll dates it by the file's mtime,
+        which would make the export differ from one checkout to the next."""
+        if doc.kind == "draft":
+            return doc.last_modified
+        return doc.date or doc.last_modified
+
+    def _status(self, doc: Document) -> str:
+        if doc.kind == "draft" or doc.draft or not doc.published:
+            return "draft"
+        if doc.future:
+            return "scheduled"
+        return "published"
+
+    def export_document(self, document: Document, converted: Converted) -> None:
+        entry = self.entries[document.source]
+        doc = document
+        status = self._status(doc)
+        when = self._date(doc) or self.now
+        title = " ".join((doc.title or "").split()) or doc.slug or entry.slug
+        if len(title) > TITLE_MAX:
+            self.report.emit("ghost-title-cut", "warning",
+                             f"title is {len(title)} characters; Ghost takes {TITLE_MAX}, so it was cut",
+                             source=doc.source)
+            title = cut(title, TITLE_MAX)
+        body = ghost_html(self._rewrite_assets(converted.body, doc))
+        post: dict[str, Any] = {
+            "id": object_id("post", doc.source),
+            "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, "jekyll-migrate:" + doc.source)),
+            "title": title,
+            "slug": entry.slug,
+            "type": entry.type,
+            "status": status,
+            "visibility": "public",
+            "featured": bool(doc.front_matter.get("featured") or doc.front_matter.get("sticky")),
+            "created_at": ghost_date(when),
+            "updated_at": ghost_date(doc.last_modified or when),
+            "published_at": ghost_date(self._date(doc) if status == "draft" else when),
+        }
+        if self.opts.get("body") == "lexical":
+            post["lexical"] = lexical_document(self._rewrite_assets(converted.body, doc))
+        else:
+            post["html"] = body
+        excerpt = self._excerpt(doc, converted)
+        if excerpt:
+            post["custom_excerpt"] = excerpt
+        image = self._feature_image(doc)
+        if image:
+            post["feature_image"] = image[0]
+        canonical = self._canonical(doc)
+        if canonical:
+            post["canonical_url"] = canonical
+        entry.post = post
+        entry.meta = self._meta(doc, image)
+        entry.tags = self._tags(doc)
+        entry.authors = self._authors(doc)
+        for source in converted.assets:
+            self._use_asset(source, doc)
+        self.plan.record(DocumentOutcome(doc.source, doc.kind, _old_url(doc), entry.url, "exported"))
+
+    def _excerpt(self, doc: Document, converted: Converted) -> str | None:
+        if doc.excerpt is not None:
+            text = plain_text(converted.excerpt or doc.excerpt)
+        elif isinstance(doc.front_matter.get("description"), str):
+            text = plain_text(doc.front_matter["description"])
+        elif doc.excerpt_separator.strip() and doc.excerpt_separator in doc.body and converted.excerpt:
+            text = plain_text(converted.excerpt)  # the author marked where the excerpt ends
+        else:
+            return None
+        if len(text) > EXCERPT_MAX:
+            self.report.emit("ghost-excerpt-cut", "warning",
+                             f"excerpt is {len(text)} characters; Ghost takes {EXCERPT_MAX}, so it was cut",
+                             source=doc.source)
+            text = cut(text, EXCERPT_MAX)
+        return text or None
+
+    def _meta(self, doc: Document, image: tuple[str, str | None, str | None] | None) -> dict[str, Any]:
+        meta: dict[str, Any] = {}
+        title = next((v for k in META_TITLE_KEYS if isinstance(v := _lookup(doc.front_matter, k), str)), None)
+        if title:
+            meta["meta_title"] = self._limited(doc, "meta title", plain_text(title), META_TITLE_MAX)
+        description = doc.front_matter.get("description")
+        if isinstance(description, str) and plain_text(description):
+            meta["meta_description"] = self._limited(doc, "meta description", plain_text(description),
+                                                     META_DESCRIPTION_MAX)
+        if image and image[1]:
+            meta["feature_image_alt"] = self._limited(doc, "image alt text", image[1], IMAGE_ALT_MAX)
+        if image and image[2]:
+            meta["feature_image_caption"] = image[2]
+        return meta
+
+    def _limited(self, doc: Document, what: str, text: str, limit: int) -> str:
+        if len(text) <= limit:
+            return text
+        self.report.emit("ghost-field-cut", "warning",
+                         f"{what} is {len(text)} characters; Ghost takes {limit}, so it was cut",
+                         source=doc.source)
+        return cut(text, limit)
+
+    def _resolve_static(self, value: str, doc: Document) -> StaticFile | None:
+        path = value.strip()
+        for prefix in (self.site.url + self.site.baseurl, self.site.url):
+            if prefix and path.startswith(prefix + "/"):
+                path = path[len(prefix):]
+                break
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", path, re.I):
+            return None
+        path = unquote(path.split("#", 1)[0].split("?", 1)[0])
+        if self.site.baseurl and path.startswith(self.site.baseurl + "/"):
+            path = path[len(self.site.baseurl):]
+        candidates = [path] if path.startswith("/") else [
+            "/" + path, posixpath.normpath(posixpath.join(posixpath.dirname(unquote(doc.url)), path))]
+        return next((self.static_by_url[c] for c in candidates if c in self.static_by_url), None)
+
+    def _use_asset(self, source: str, doc: Document) -> str | None:
+        """Put a static file into the zip; its Ghost URL, or None when Ghost cannot take it."""
+        path = self.asset_paths.get(source)
+        if path is None:
+            self.report.emit("ghost-asset-not-imported", "warning",
+                             f"{source} is referenced but Ghost's importer takes no file of this type; "
+                             "the reference keeps its old URL", source=doc.source)
+            return None
+        self.zip_assets.add(source)
+        return "/" + path
+
+    def _rewrite_assets(self, body: str, doc: Document) -> str:
+        """Point every reference to a site file that still carries its old URL at the file's place in
+        the zip (a safety net behind the content pipeline's own asset rewriting)."""
+        refs = _References()
+        try:
+            refs.feed(body)
+            refs.close()
+        except Exception:  # an unparsable body keeps its references
+            return body
+        for attr, value in sorted(set(refs.found)):
+            urls = [c.split()[0] for c in value.split(",") if c.strip()] if attr == "srcset" else [value]
+            new_value = value
+            for url in urls:
+                if url.startswith(("/content/", "#", "mailto:", "data:")):
+                    continue
+                static = self._resolve_static(url, doc)
+                target = self._use_asset(static.source, doc) if static else None
+                if target:
+                    new_value = new_value.replace(url, target)
+            if new_value != value:
+                for quote in ('"', "'"):
+                    for raw in {value, html.escape(value, quote=False)}:
+                        body = body.replace(f"{attr}={quote}{raw}{quote}", f"{attr}={quote}{new_value}{quote}")
+        return body
+
+    def _feature_image(self, doc: Document) -> tuple[str, str | None, str | None] | None:
+        """(url, alt, caption) from the first image field of the front matter that is set."""
+        for key in FEATURE_IMAGE_KEYS:
+            value = _lookup(doc.front_matter, key)
+            alt = caption = None
+            if isinstance(value, Mapping):
+                alt = value.get("alt") if isinstance(value.get("alt"), str) else None
+                caption = value.get("caption") if isinstance(value.get("caption"), str) else None
+                value = next((value[k] for k in ("path", "url", "src", "feature") if isinstance(value.get(k), str)), None)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            static = self._resolve_static(value, doc)
+            if static is not None:
+                url = self._use_asset(static.source, doc)
+                if url:
+                    return url, alt, caption
+                continue
+            if re.match(r"^https?://", value.strip()):
+                return value.strip(), alt, caption
+            self.report.emit("ghost-image-missing", "warning",
+                             f"front-matter {key} {value!r} names no file of the site; no feature image",
+                             source=doc.source)
+        return None
+
+    def _canonical(self, doc: Document) -> str | None:
+        for key in CANONICAL_KEYS:
+            value = doc.front_matter.get(key)
+            if isinstance(value, str) and value.strip():
+                value = value.strip()
+                if re.match(r"^https?://", value):
+                    return value
+                if self.site.url:
+                    return self.site.url + self.site.baseurl + "/" + value.lstrip("/")
+        return None
+
+    def _tags(self, doc: Document) -> list[str]:
+        """Tag ids in order: categories first (the first one is Ghost's primary tag), then tags."""
+        ids: list[str] = []
+        for raw in (*doc.categories, *doc.tags):
+            name = " ".join(str(raw).split()).lstrip("#,").strip()
+            if not name:
+                continue
+            if len(name) > TAG_NAME_MAX:
+                self.report.emit("ghost-field-cut", "warning",
+                                 f"tag {name[:40]!r}... is {len(name)} characters; Ghost takes {TAG_NAME_MAX}",
+                                 source=doc.source)
+                name = cut(name, TAG_NAME_MAX)
+            slug = ghost_slug(name) or "tag-" + object_id("tag", name)[:8]
+            row = self.tag_rows.get(slug)
+            if row is None:
+                row = {"id": object_id("tag", slug), "name": name, "slug": slug}
+                self.tag_rows[slug] = row
+            if row["id"] not in ids:
+                ids.append(row["id"])
+        return ids
+
+    def _author(self, key: str) -> Author:
+        for author in self.site.authors:
+            if author.key == key:
+                return author
+        for author in self.site.authors:
+            if author.name.casefold() == key.casefold():
+                return author
+        return Author(key=key, name=key)
+
+    def _authors(self, doc: Document) -> list[str]:
+        keys = [str(a).strip() for a in doc.authors if str(a).strip()]
+        if not keys:
+            default = self.site.config.get("author")
+            if isinstance(default, Mapping) and isinstance(default.get("name"), str):
+                author = Author(key=default["name"], name=default["name"],
+                                email=default.get("email") if isinstance(default.get("email"), str) else None)
+                return [self._user(author, doc)]
+            if isinstance(default, str) and default.strip():
+                return [self._user(self._author(default.strip()), doc)]
+            return []
+        ids: list[str] = []
+        for key in keys:
+            user_id = self._user(self._author(key), doc)
+            if user_id not in ids:
+                ids.append(user_id)
+        return ids
+
+    def _user(self, author: Author, doc: Document) -> str:
+        slug = ghost_slug(author.key) or ghost_slug(author.name) or "author-" + object_id("user", author.key)[:8]
+        if slug in self.user_rows:
+            return self.user_rows[slug]["id"]
+        domain = self.opts.get("email_domain") or "example.invalid"
+        email = (author.email or "").strip()
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", email) or len(email) > EMAIL_MAX:
+            email = f"{slug[:60]}@{domain}"
+        if any(row["email"].lower() == email.lower() for row in self.user_rows.values()):
+            email = f"{slug[:60]}@{domain}"
+        row: dict[str, Any] = {
+            "id": object_id("user", slug), "name": (author.name or author.key)[:191], "slug": slug,
+            "email": email, "status": "active",
+        }
+        if author.bio:
+            row["bio"] = self._limited(doc, f"bio of author {author.key}", plain_text(author.bio), BIO_MAX)
+        website = author.url or author.extra.get("uri") or author.extra.get("website")
+        if isinstance(website, str) and re.match(r"^https?://\S+$", website):
+            row["website"] = website
+        avatar = next((v for k in ("avatar", "image", "picture", "photo") if isinstance(v := author.extra.get(k), str)), None)
+        if avatar:
+            static = self._resolve_static(avatar, doc)
+            url = self._use_asset(static.source, doc) if static else None
+            if url:
+                row["profile_image"] = url
+            elif re.match(r"^https?://", avatar):
+                row["profile_image"] = avatar
+        role = author.extra.get("role")
+        row["_role"] = role.capitalize() if isinstance(role, str) and role.capitalize() in ROLES else self.opts["author_role"]
+        self.user_rows[slug] = row
+        return row["id"]
+
+    # -- whole site ----------------------------------------------------------------------------------
+    def finish(self) -> None:
+        data = self.import_data()
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        self.plan.add_text(JSON_NAME, text)
+        self.plan.itemizers[JSON_NAME] = _itemize
+        self.plan.add_bytes(ZIP_NAME, self._zip(text.encode("utf-8")))
+        self._redirects()
+        counts = {"posts": 0, "pages": 0}
+        for entry in self.entries.values():
+            if entry.post:
+                counts[entry.type + "s"] += 1
+        self.plan.manifest_extra["ghost"] = {
+            **counts, "tags": len(self.tag_rows), "users": len(self.user_rows),
+            "files_in_zip": len(self.zip_assets), "exported_on": ghost_date(self.now),
+        }
+
+    def import_data(self) -> dict[str, Any]:
+        """The whole Ghost import document (``{"db": [{"meta", "data"}]}``)."""
+        entries = [e for e in sorted(self.entries.values(), key=lambda e: e.doc.source) if e.post]
+        posts_tags, posts_authors, posts_meta = [], [], []
+        for e in entries:
+            post_id = e.post["id"]
+            posts_tags += [{"post_id": post_id, "tag_id": t, "sort_order": i} for i, t in enumerate(e.tags)]
+            posts_authors += [{"post_id": post_id, "author_id": a, "sort_order": i}
+                              for i, a in enumerate(e.authors)]
+            if e.meta:
+                posts_meta.append({"post_id": post_id, **e.meta})
+        roles = sorted({row["_role"] for row in self.user_rows.values()}, key=ROLES.index)
+        role_ids = {name: object_id("role", name) for name in roles}
+        users = [{k: v for k, v in row.items() if k != "_role"} for row in self.user_rows.values()]
+        exported_on = int(self.now.timestamp() * 1000)
+        return {"db": [{
+            "meta": {"exported_on": exported_on, "version": GHOST_VERSION},
+            "data": {
+                "posts": [e.post for e in entries],
+                "posts_meta": posts_meta,
+                "tags": list(self.tag_rows.values()),
+                "posts_tags": posts_tags,
+                "users": users,
+                "roles": [{"id": role_ids[r], "name": r} for r in roles],
+                "roles_users": [{"role_id": role_ids[row["_role"]], "user_id": row["id"]}
+                                for row in self.user_rows.values()],
+                "posts_authors": posts_authors,
+            },
+        }]}
+
+    def _zip(self, json_bytes: bytes) -> bytes:
+        """The import zip, byte-identical for identical input: fixed times and modes, sorted entries."""
+        members = {JSON_NAME: json_bytes}
+        root = Path(self.site.source_dir)
+        for source in sorted(self.zip_assets):
+            members[self.asset_paths[source]] = (root / source).read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name in sorted(members):
+                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+                info.create_system = 3
+                info.external_attr = 0o100644 << 16
+                stored = posixpath.splitext(name)[1].lower() in _STORED_EXTS
+                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                archive.writestr(info, members[name], compresslevel=None if stored else 6)
+        return buffer.getvalue()
+
+    def _redirects(self) -> None:
+        from migrate.redirects import Redirect, RedirectMap, build_redirect_map, render_redirects
+        from migrate.redirects.core import encode_path, page_key, served_forms
+
+        new_urls = {source: e.url for source, e in self.entries.items() if e.post}
+        redirect_map = build_redirect_map(self.site, new_urls)
+        self.report.extend(redirect_map.issues)
+        # A static host answers /x/index.html for /x/ and the map leaves such forms out; Ghost answers
+        # only /x/ (and redirects /x itself), so the index.html forms need rules of their own.
+        sources = {r.source for r in redirect_map.rules}
+        live = {page_key(url): url for url in sorted(new_urls.values(), reverse=True)}
+        extra = []
+        for source in sorted(new_urls):
+            doc = self.entries[source].doc
+            if not doc.built_by_jekyll or doc.output_path is None:
+                continue
+            for old in (doc.url, *doc.redirect_from):
+                if "?" in old or not old.startswith("/"):
+                    continue
+                for form in served_forms(encode_path(old)):
+                    target = live.get(page_key(form))
+                    if form.endswith("/index.html") and target and form not in sources:
+                        sources.add(form)
+                        extra.append(Redirect(form, target, 301, source))
+        if extra:
+            rules = tuple(sorted((*redirect_map.rules, *extra), key=lambda r: r.source))
+            redirect_map = RedirectMap(rules=rules, issues=redirect_map.issues)
+        for name, content in sorted(render_redirects(redirect_map, "ghost").items()):
+            self.plan.add_bytes(name, content)
+        self.plan.redirects.extend((r.source, r.target) for r in redirect_map.rules)
+
+
+def _old_url(doc: Document) -> str | None:
+    """The URL Jekyll served the document under; None when plain ``jekyll build`` never wrote it (a
+    draft's URL would carry the file's mtime)."""
+    return doc.url if doc.built_by_jekyll and doc.output_path is not None else None
+
+
+def _itemize(content: bytes) -> dict[str, str]:
+    """Split the import JSON into one item per post and per tag or user, for dry-run diffs."""
+    try:
+        data = json.loads(content)["db"][0]["data"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return {"(unreadable)": content.decode("utf-8", "replace")}
+    items: dict[str, str] = {}
+    for table, key in (("posts", "slug"), ("tags", "slug"), ("users", "slug")):
+        for row in data.get(table, ()):
+            items[f"{table}/{row.get(key)}"] = json.dumps(row, ensure_ascii=False, indent=1, sort_keys=True)
+    return items

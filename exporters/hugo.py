@@ -1,0 +1,724 @@
+"""Hugo exporter: leaf bundles, hugo.toml, default layouts, aliases and redirect pages keeping every old URL."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import logging
+import posixpath
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import tomli_w
+import yaml
+
+from exporters.base import Exporter, Option
+from migrate.content import Converted, Targets
+from migrate.ir import Document, StaticFile, jsonable
+from migrate.plan import DocumentOutcome
+
+log = logging.getLogger(__name__)
+
+POSTS_SECTION = "posts"
+LAYOUT_FILES = ("baseof.html", "home.html", "list.html", "single.html", "taxonomy.html")
+ASSET_EXTENSIONS = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico", ".tif", ".tiff", ".pdf",
+    ".mp3", ".mp4", ".webm", ".ogg", ".ogv", ".wav", ".mov", ".m4a", ".zip", ".gz", ".tgz", ".epub", ".csv",
+    ".ppt", ".pptx", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".key",
+})
+"""Files that may move into the bundle of the one post that references them (pages, scripts and styles
+stay at their URL)."""
+HTML_EXTENSIONS = frozenset({".html", ".htm", ""})
+# Jekyll front-matter keys that become Hugo keys; every other key is kept under ``jekyll:``.
+_MAPPED_KEYS = frozenset({"title", "date", "last_modified_at", "slug", "categories", "category", "tags",
+                          "author", "authors", "excerpt", "published"})
+_URL_SAFE = "/!$&'()*+,;=:@~-._"
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not an absolute http(s) URL")
+    return value
+
+
+@dataclass
+class _Placement:
+    """Where one document lands on the Hugo site."""
+
+    doc: Document
+    mode: str
+    """``page`` (a content file), ``redirect`` (a static redirect page) or ``snapshot`` (a static file)."""
+    content_path: str = ""
+    """Plan path of the content file (``content/posts/x/index.md``)."""
+    url_field: str | None = None
+    """Hugo ``url:`` value (decoded), None when Hugo's own rules give the right URL."""
+    hugo_path: str | None = None
+    """Decoded site path Hugo publishes the page under (``/x/`` or ``/x.html``), None if not rendered."""
+    new_url: str | None = None
+    """Root-relative, percent-encoded URL that links and the manifest use, without the base path (like
+    Jekyll's ``page.url``), or an absolute URL for a redirect elsewhere."""
+    slug: str | None = None
+    bundle: bool = False
+    aliases: list[str] = field(default_factory=list)
+    resources: dict[str, StaticFile] = field(default_factory=dict)
+    """File name in the bundle -> the static file placed there."""
+
+    @property
+    def resource_dir(self) -> str | None:
+        """Decoded site path (ending in ``/``) where Hugo publishes this page's bundle files."""
+        if self.hugo_path is None:
+            return None
+        if self.hugo_path.endswith("/"):
+            return self.hugo_path
+        return posixpath.splitext(self.hugo_path)[0] + "/"
+
+
+@dataclass(frozen=True)
+class HugoAssetLocator:
+    """``Targets.asset_url`` for Hugo: bundle files relative to their page, the rest at their Jekyll URL."""
+
+    bundled: Mapping[str, tuple[str, str, bool]]
+    """Static-file source -> (owning document source, URL Hugo publishes it under, whether the owner's
+    URL is a folder). URLs are root-relative without the base path, like ``StaticFile.url``."""
+
+    def __call__(self, document: Document, asset: StaticFile) -> str:
+        placed = self.bundled.get(asset.source)
+        if placed is None:
+            return asset.url
+        owner, published, folder_like = placed
+        if owner == document.source and folder_like:
+            return published.rsplit("/", 1)[1]
+        return published
+
+
+class HugoExporter(Exporter):
+    """A complete Hugo site: content as leaf bundles and sections, hugo.toml, layouts, static files."""
+
+    name = "hugo"
+    description = "Hugo site (content/, static/, hugo.toml, layouts/) that keeps every old URL"
+    content_format = "markdown"
+    options = (
+        Option("urls", "URL policy: keep every Jekyll URL exactly, or use Hugo's URLs with aliases for the old",
+               default="keep", choices=("keep", "hugo")),
+        Option("new-site-url", "baseURL of the Hugo site (default: the Jekyll url + baseurl)", type=_base_url),
+        Option("front-matter", "front-matter format of the content files", default="yaml",
+               choices=("yaml", "toml")),
+        Option("no-layouts", "do not write the default layouts (bring your own theme)", flag=True),
+    )
+
+    # -- pass one --------------------------------------------------------------------------------
+    def prepare(self) -> Targets:
+        self.keep = self.opts.get("urls", "keep") != "hugo"
+        self.base_url = self._choose_base_url()
+        self.base_path = urlsplit(self.base_url).path.rstrip("/")
+        self.post_pattern = self._post_pattern() if self.keep else None
+        self.placements: dict[str, _Placement] = {}
+        self._content_paths: set[str] = set()
+        self._folders: set[str] = set()
+        self._old_urls = {d.url: d for d in self.site.documents}
+        docs = list(self.documents())
+        for doc in docs:
+            self.placements[doc.source] = self._place(doc)
+        self._resolve_section_clashes()
+        self._place_assets(docs)
+        self.static_fallback: set[str] = set()
+        self._plan_aliases()
+        targets_urls = {
+            src: p.new_url for src, p in self.placements.items() if p.new_url is not None
+        }
+        bundled = {
+            asset.source: (src, _encode((p.resource_dir or "/") + name), (p.hugo_path or "").endswith("/"))
+            for src, p in self.placements.items() if p.hugo_path is not None
+            for name, asset in p.resources.items()
+        }
+        return Targets(
+            document_urls=targets_urls,
+            asset_url=HugoAssetLocator(bundled),
+            site_url=self._origin(),
+            base_path=self.base_path,
+        )
+
+    def _origin(self) -> str:
+        """Scheme and host of the new site ("" when unknown): ``absolute_url`` adds the base path itself."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+    def _choose_base_url(self) -> str:
+        chosen = self.opts.get("new_site_url") or (self.site.url + self.site.baseurl if self.site.url else "")
+        if not chosen:
+            self.report.emit("hugo-no-base-url", "info",
+                             "the site has no url and no --new-site-url was given: baseURL is '/'")
+            return "/"
+        return chosen.rstrip("/") + "/"
+
+    def _post_pattern(self) -> str | None:
+        """The Jekyll posts permalink as a Hugo permalink pattern, or None when Hugo's tokens can't say it."""
+        template = next((c.permalink for c in self.site.collections if c.label == "posts"), None)
+        if not template or not template.startswith("/") or not template.endswith("/"):
+            return None
+        posts = [d for d in self.site.documents if d.kind in ("post", "draft")]
+        if ":categories" in template and not any(d.categories for d in posts):
+            template = template.replace("/:categories", "")
+        pattern = template.replace(":title", ":slug")
+        for segment in pattern.strip("/").split("/"):
+            if segment in (":year", ":month", ":day", ":slug"):
+                continue
+            if segment.startswith(":") or not re.fullmatch(r"[a-z0-9_-]+", segment):
+                return None
+        return pattern
+
+    def _place(self, doc: Document) -> _Placement:
+        if doc.redirect_to:
+            return _Placement(doc, "redirect")  # its target is resolved once every page is placed
+        if doc.output_path is not None and posixpath.splitext(doc.output_path)[1].lower() not in HTML_EXTENSIONS:
+            return _Placement(doc, "snapshot", hugo_path="/" + doc.output_path, new_url=doc.url)
+        placement = _Placement(doc, "page")
+        bundle = doc.kind in ("post", "draft")
+        old_path = _site_path(doc.output_path) if doc.output_path is not None else None
+        if bundle:
+            placement.slug = _segment(doc.slug) or "post"
+            placement.content_path = self._claim_bundle(placement.slug, doc)
+            placement.slug = placement.content_path.split("/")[-2]
+            placement.bundle = True
+        else:
+            placement.content_path = self._content_path(doc, old_path)
+            if not placement.content_path.endswith("/_index.md"):
+                placement.slug = posixpath.splitext(placement.content_path.rsplit("/", 1)[1])[0]
+        predicted = self._hugo_default_path(placement)
+        if doc.output_path is None:
+            placement.hugo_path = None
+        elif (self.keep and doc.kind != "draft") or placement.content_path == "content/_index.md":
+            placement.hugo_path = old_path
+            if predicted != old_path:
+                placement.url_field = old_path
+        else:
+            placement.hugo_path = predicted
+            if old_path != predicted and old_path is not None and doc.kind != "draft":
+                placement.aliases.append(old_path)
+        if placement.hugo_path is not None:
+            if self.keep and doc.kind != "draft":
+                placement.new_url = doc.url
+            else:
+                placement.new_url = _encode(placement.hugo_path)
+        for extra in doc.redirect_from:
+            placement.aliases.append(_alias_path(extra))
+        return placement
+
+    def _sections(self) -> set[str]:
+        """Top-level content folders: Hugo makes each a section with its own list page."""
+        return {p.content_path.split("/")[1] for p in self.placements.values()
+                if p.mode == "page" and p.content_path.count("/") >= 2}
+
+    def _hugo_list_paths(self) -> list[tuple[str, str]]:
+        """Site paths of the list pages Hugo generates by itself (home, sections, taxonomies), each with
+        ``section:NAME`` for a section list that no migrated page provides (an old URL may replace it)."""
+        indexes = {p.content_path for p in self.placements.values() if p.mode == "page"}
+        paths = [("/", "Hugo's home page")]
+        paths += [(f"/{s}/", f"section:{s}") for s in sorted(self._sections())
+                  if f"content/{s}/_index.md" not in indexes]
+        for name in ("categories", "tags"):
+            if f"content/{name}/_index.md" not in indexes:
+                paths.append((f"/{name}/", f"Hugo's {name} page"))
+        return paths
+
+    def _resolve_section_clashes(self) -> None:
+        """A page whose URL is a section's list URL becomes that section's ``_index.md``."""
+        sections = self._sections()
+        for p in self.placements.values():
+            if p.mode != "page" or p.bundle or p.hugo_path is None or p.content_path.endswith("_index.md"):
+                continue
+            name = p.hugo_path.strip("/")
+            target = f"content/{name}/_index.md"
+            if p.hugo_path == f"/{name}/" and name in sections and target not in self._content_paths:
+                self._content_paths.discard(p.content_path)
+                self._claim(target)
+                p.content_path, p.slug = target, None
+                if p.url_field is not None and self._hugo_default_path(p) == p.url_field:
+                    p.url_field = None
+
+    def _claim_bundle(self, slug: str, doc: Document) -> str:
+        candidates = [slug]
+        if doc.date is not None:
+            candidates.append(f"{doc.date:%Y-%m-%d}-{slug}")
+        candidates += [f"{slug}-{n}" for n in range(2, 1000)]
+        for name in candidates:
+            folder = f"content/{POSTS_SECTION}/{name}"
+            if folder not in self._folders and folder + ".md" not in self._content_paths:
+                return self._claim(f"{folder}/index.md")
+        raise RuntimeError(f"no free bundle name for {doc.source}")
+
+    def _claim(self, path: str) -> str:
+        """Reserve a content path (and its folders, so no bundle swallows it)."""
+        self._content_paths.add(path)
+        folder = posixpath.dirname(path)
+        while folder not in ("content", "") and folder not in self._folders:
+            self._folders.add(folder)
+            folder = posixpath.dirname(folder)
+        return path
+
+    def _content_path(self, doc: Document, old_path: str | None) -> str:
+        if old_path == "/" and "content/_index.md" not in self._content_paths:
+            return self._claim("content/_index.md")
+        if doc.kind == "document" and doc.collection:
+            directory = next((c.directory for c in self.site.collections if c.label == doc.collection), "")
+            rel = doc.source[len(directory) + 1:] if directory and doc.source.startswith(directory + "/") \
+                else doc.source.rsplit("/", 1)[-1]
+            parts = [doc.collection, *rel.split("/")]
+        else:
+            parts = doc.source.split("/")
+        folders = [s for s in (_segment(p) for p in parts[:-1]) if s]
+        stem = _segment(posixpath.splitext(parts[-1])[0]) or "page"
+        if stem == "index" or stem == "_index":
+            stem = "_index"
+        base = "/".join(["content", *folders])
+        for n in range(1, 1000):
+            name = stem if n == 1 else (f"{stem}-{n}" if stem != "_index" else f"index-{n}")
+            path = f"{base}/{name}.md"
+            if path == "content/_index.md" or path in self._content_paths:
+                continue
+            return self._claim(path)
+        raise RuntimeError(f"no free content path for {doc.source}")
+
+    def _hugo_default_path(self, placement: _Placement) -> str:
+        """The decoded path Hugo gives the page from its content path, slug and [permalinks]."""
+        path = placement.content_path[len("content"):]
+        if path == "/_index.md":
+            return "/"
+        if path.endswith("/_index.md"):
+            return path[: -len("_index.md")]
+        doc = placement.doc
+        if placement.bundle:
+            if self.post_pattern:
+                date = _written_date(doc) or _dt.datetime(1, 1, 1)  # Hugo's zero date
+                values = {":year": f"{date.year:04d}", ":month": f"{date.month:02d}", ":day": f"{date.day:02d}",
+                          ":slug": placement.slug or ""}
+                return re.sub(r":year|:month|:day|:slug", lambda m: values[m.group(0)], self.post_pattern)
+            return posixpath.dirname(path) + "/"
+        return posixpath.dirname(path).rstrip("/") + "/" + (placement.slug or "") + "/"
+
+    def _redirect_target(self, target: str) -> str:
+        """A redirect_to value with site-internal targets moved to their new URLs."""
+        parts = urlsplit(target)
+        site = urlsplit(self.site.url) if self.site.url else None
+        if parts.scheme and site and (parts.scheme, parts.netloc) == (site.scheme, site.netloc):
+            target = target[len(self.site.url):] or "/"
+        elif parts.scheme or parts.netloc:
+            return target
+        path = target if target.startswith("/") else "/" + target
+        if self.site.baseurl and path.startswith(self.site.baseurl + "/"):
+            path = path[len(self.site.baseurl):]
+        by_old = self._old_urls
+        doc = by_old.get(path) or by_old.get(quote(unquote(path), safe=_URL_SAFE))
+        placed = self.placements.get(doc.source) if doc is not None else None
+        if placed is not None and placed.new_url and placed.mode == "page":
+            return placed.new_url
+        return path
+
+    def _place_assets(self, docs: list[Document]) -> None:
+        """Put each asset that exactly one post references into that post's bundle."""
+        by_name: dict[str, list[StaticFile]] = {}
+        for asset in self.site.static_files:
+            if posixpath.splitext(asset.source)[1].lower() in ASSET_EXTENSIONS:
+                by_name.setdefault(posixpath.basename(asset.source), []).append(asset)
+        if not by_name:
+            return
+        pattern = re.compile("|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True)))
+        users: dict[str, set[str]] = {}
+        for doc in docs:
+            text = doc.body + "\n" + repr(doc.front_matter)
+            for found in set(pattern.findall(text)):
+                users.setdefault(found, set()).add(doc.source)
+            unquoted = unquote(text)
+            if unquoted != text:
+                for found in set(pattern.findall(unquoted)):
+                    users.setdefault(found, set()).add(doc.source)
+        for name, sources in sorted(users.items()):
+            assets = by_name[name]
+            if len(assets) != 1 or len(sources) != 1:
+                continue
+            owner = self.placements[next(iter(sources))]
+            if owner.bundle and owner.hugo_path is not None and name not in owner.resources \
+                    and name != "index.md" and not name.startswith("_index."):
+                owner.resources[name] = assets[0]
+
+    # -- aliases and collisions ----------------------------------------------------------------
+    def _plan_aliases(self) -> None:
+        """Resolve redirect targets, then drop (and report) aliases that would replace a real file."""
+        for p in self.placements.values():
+            if p.mode == "redirect" and p.doc.redirect_to:
+                p.new_url = self._redirect_target(p.doc.redirect_to)
+        occupied: dict[str, str] = {}
+        for src, p in sorted(self.placements.items()):
+            if p.mode in ("page", "snapshot") and p.hugo_path is not None and not p.doc.draft \
+                    and p.doc.published:
+                occupied.setdefault(_output_file(p.hugo_path), src)
+            for name in p.resources:
+                occupied.setdefault(_output_file((p.resource_dir or "/") + name), src)
+        for asset in self._static_assets():
+            occupied.setdefault(_output_file(unquote(asset.url)), asset.source)
+        for path, owner in self._hugo_list_paths():
+            occupied.setdefault(_output_file(path), owner)
+        self.hidden_sections: set[str] = set()
+        self.redirect_pages: dict[str, tuple[str, str]] = {}
+        for src, p in sorted(self.placements.items()):
+            if p.mode == "redirect" and p.doc.output_path is not None:
+                paths = [_site_path(p.doc.output_path)] + [_alias_path(a) for a in p.doc.redirect_from]
+                for path in paths:
+                    out = _output_file(path)
+                    if self._hide_section(occupied.get(out)):
+                        occupied.pop(out)
+                    if out in occupied or out in self.redirect_pages:
+                        self._collision(src, path, occupied.get(out) or self.redirect_pages[out][0])
+                        continue
+                    self.redirect_pages[out] = (src, p.new_url or "/")
+                    self.plan.redirects.append((_encode(path), p.new_url or "/"))
+        self._report_page_collisions()
+        claims: dict[str, list[tuple[bool, str]]] = {}
+        for src, p in sorted(self.placements.items()):
+            kept: list[str] = []
+            for alias in p.aliases:
+                out = _output_file(alias)
+                if p.hugo_path is not None and out == _output_file(p.hugo_path):
+                    continue
+                if self._hide_section(occupied.get(out)):
+                    occupied.pop(out)
+                owner = occupied.get(out) or (self.redirect_pages.get(out) or ("",))[0]
+                if owner:
+                    self._collision(src, alias, owner)
+                    continue
+                kept.append(alias)
+                if p.doc.published and not p.doc.draft:
+                    own = p.doc.output_path is not None and out == _output_file(_site_path(p.doc.output_path))
+                    claims.setdefault(out, []).append((own, src))
+            p.aliases = kept
+        for out, claimants in sorted(claims.items()):
+            # Jekyll writes a document after redirect pages, and a later redirect page after an earlier
+            # one: the last written is what the old URL showed, so that one keeps the alias
+            ordered = [src for _, src in sorted(claimants, key=lambda c: c[0])]
+            for loser in ordered[:-1]:
+                placement = self.placements[loser]
+                alias = next(a for a in placement.aliases if _output_file(a) == out)
+                placement.aliases.remove(alias)
+                self._collision(loser, alias, ordered[-1])
+        for src, p in sorted(self.placements.items()):
+            if p.new_url:
+                self.plan.redirects.extend((_encode(alias), p.new_url) for alias in p.aliases)
+
+    def _report_page_collisions(self) -> None:
+        """Pages that Hugo would write to one file although Jekyll wrote them apart (one is lost)."""
+        by_file: dict[str, list[_Placement]] = {}
+        for _, p in sorted(self.placements.items()):
+            if p.mode == "page" and p.hugo_path is not None and p.doc.published and not p.doc.draft:
+                by_file.setdefault(_output_file(p.hugo_path), []).append(p)
+        for out, group in sorted(by_file.items()):
+            if len(group) > 1 and len({q.doc.output_path for q in group}) > 1:
+                names = ", ".join(q.doc.source for q in group)
+                self.report.emit("url-collision", "warning",
+                                 f"{names} all land on /{out} on the Hugo site; only one of them will be there",
+                                 source=group[-1].doc.source)
+
+    def _hide_section(self, owner: str | None) -> bool:
+        """An old URL wins over a section list page Hugo would only generate: that list is not rendered."""
+        if owner is None or not owner.startswith("section:"):
+            return False
+        self.hidden_sections.add(owner.split(":", 1)[1])
+        return True
+
+    def _collision(self, source: str, path: str, owner: str) -> None:
+        self.report.emit(
+            "alias-collision", "warning",
+            f"old URL {path} would replace {owner} on the Hugo site; no redirect written for it",
+            source=source,
+        )
+
+    def _static_assets(self) -> list[StaticFile]:
+        bundled = {a.source for p in self.placements.values() for a in p.resources.values()}
+        return [a for a in self.site.static_files if a.source not in bundled]
+
+    # -- pass two --------------------------------------------------------------------------------
+    def export_document(self, document: Document, converted: Converted) -> None:
+        p = self.placements[document.source]
+        if p.mode == "redirect":
+            self._record(document, p.new_url, "exported", "redirect page (redirect_to)")
+            return
+        if p.mode == "snapshot":
+            self.plan.add_text("static" + (p.hugo_path or ""), converted.body)
+            self._record(document, p.new_url, "exported", "generated file copied as a static file")
+            return
+        front = self._front_matter(p, converted)
+        body = self._body(document, converted)
+        self.plan.add_text(p.content_path, self._render(front, body))
+        folder = posixpath.dirname(p.content_path)
+        for name, asset in sorted(p.resources.items()):
+            self.plan.add_copy(f"{folder}/{name}", Path(self.site.source_dir) / asset.source)
+            if asset.url in body or unquote(asset.url) in body:
+                # a reference the content pipeline did not rewrite still finds the file at its old URL
+                self.static_fallback.add(asset.source)
+        reason = None
+        if document.draft or not document.published:
+            reason = "draft: true (draft or published: false)"
+        elif p.hugo_path is None:
+            reason = "not rendered (collection without output); build.render = never"
+        self._record(document, p.new_url if p.hugo_path is not None else None, "exported", reason)
+
+    def _record(self, doc: Document, new_url: str | None, status: str, reason: str | None) -> None:
+        self.plan.record(DocumentOutcome(source=doc.source, kind=doc.kind, old_url=doc.url,
+                                         new_url=new_url, status=status, reason=reason))  # type: ignore[arg-type]
+
+    def _front_matter(self, p: _Placement, converted: Converted) -> dict[str, Any]:
+        doc = p.doc
+        extra = dict(doc.extra)
+        fm: dict[str, Any] = {"title": doc.title}
+        date = _written_date(doc)
+        if date is not None:
+            fm["date"] = date
+        if doc.last_modified is not None:
+            fm["lastmod"] = doc.last_modified.replace(microsecond=0)
+        if p.slug:
+            fm["slug"] = p.slug
+        if doc.draft or not doc.published:
+            fm["draft"] = True
+        if doc.categories:
+            fm["categories"] = list(doc.categories)
+        if doc.tags:
+            fm["tags"] = list(doc.tags)
+        if doc.authors:
+            fm["authors"] = list(doc.authors)
+        if doc.excerpt is not None and converted.excerpt:
+            fm["summary"] = converted.excerpt.strip()
+        description = doc.front_matter.get("description", extra.get("description"))
+        if isinstance(description, str):
+            fm["description"] = description
+        if p.url_field is not None:
+            fm["url"] = p.url_field
+        if p.aliases:
+            fm["aliases"] = list(p.aliases)
+        if p.hugo_path is None:
+            fm["build"] = {"render": "never", "list": "never"}
+        jekyll = {k: v for k, v in {**doc.front_matter, **extra}.items()
+                  if k not in _MAPPED_KEYS and not (k == "description" and "description" in fm)}
+        if jekyll:
+            fm["jekyll"] = jsonable(jekyll)
+        return fm
+
+    @staticmethod
+    def _custom_separator(doc: Document, body: str) -> bool:
+        sep = doc.excerpt_separator
+        return bool(sep.strip()) and sep.strip() in body
+
+    def _body(self, doc: Document, converted: Converted) -> str:
+        body = converted.body
+        if self._custom_separator(doc, body) and doc.excerpt is None:
+            body = body.replace(doc.excerpt_separator.strip(), "<!--more-->", 1)
+        body = _escape_shortcodes(body)
+        return body if body.endswith("\n") or not body else body + "\n"
+
+    def _render(self, front: dict[str, Any], body: str) -> str:
+        if self.opts.get("front_matter") == "toml":
+            text = tomli_w.dumps(_toml_safe(front))
+            return f"+++\n{text}+++\n{body}"
+        front = {k: v.isoformat() if isinstance(v, _dt.datetime) else v for k, v in front.items()}
+        text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+        return f"---\n{text}---\n{body}"
+
+    # -- whole site ------------------------------------------------------------------------------
+    def finish(self) -> None:
+        self.plan.add_text("hugo.toml", tomli_w.dumps(self._config()))
+        fallback = [a for a in self.site.static_files if a.source in self.static_fallback]
+        for asset in self._static_assets() + fallback:
+            self.plan.add_copy("static/" + unquote(asset.url).lstrip("/"), Path(self.site.source_dir) / asset.source)
+        for out, (src, target) in sorted(self.redirect_pages.items()):
+            self.plan.add_text("static/" + out, _redirect_html(self._absolute(target)))
+        for section in sorted(self.hidden_sections):
+            front = {"title": section, "build": {"render": "never", "list": "always"}}
+            self.plan.add_text(f"content/{section}/_index.md", self._render(front, ""))
+        if not self.opts.get("no_layouts"):
+            folder = resources.files("exporters") / "hugo_layouts"
+            for name in LAYOUT_FILES:
+                self.plan.add_text(f"layouts/{name}", (folder / name).read_text("utf-8"))
+        if self.site.authors:
+            authors = {a.key: {k: v for k, v in (("name", a.name), ("email", a.email), ("url", a.url),
+                                                 ("bio", a.bio)) if v} | jsonable(a.extra)
+                       for a in self.site.authors}
+            self.plan.add_text("data/authors.json", json.dumps(authors, indent=2, ensure_ascii=False,
+                                                               sort_keys=True) + "\n")
+        self.plan.add_text("README.md", self._readme())
+        self.plan.manifest_extra["hugo"] = {
+            "base_url": self.base_url,
+            "url_policy": "keep" if self.keep else "hugo",
+            "post_permalink": self.post_pattern,
+            "aliases": sum(len(p.aliases) for p in self.placements.values()),
+            "redirect_pages": len(self.redirect_pages),
+            "bundled_assets": sum(len(p.resources) for p in self.placements.values()),
+        }
+
+    def _absolute(self, url: str) -> str:
+        if urlsplit(url).scheme or self.base_url == "/":
+            return url
+        return self.base_url.rstrip("/") + url
+
+    def _config(self) -> dict[str, Any]:
+        cfg: dict[str, Any] = {
+            "baseURL": self.base_url,
+            "title": self.site.title,
+            "locale": self.site.language or "en",
+        }
+        if self.site.timezone:
+            cfg["timeZone"] = self.site.timezone
+        if self.site.config.get("future") is True:
+            cfg["buildFuture"] = True
+        disabled = self._disabled_kinds()
+        if disabled:
+            cfg["disableKinds"] = disabled
+        if self.post_pattern:
+            cfg["permalinks"] = {"page": {POSTS_SECTION: self.post_pattern}}
+        feed = self._feed_name()
+        if feed:
+            cfg["outputFormats"] = {"rss": {"baseName": feed}}
+        cfg["taxonomies"] = {"category": "categories", "tag": "tags"}
+        cfg["frontmatter"] = {"lastmod": ["lastmod", "last_modified_at", ":default"]}
+        cfg["markup"] = {
+            "goldmark": {
+                "renderer": {"unsafe": True},
+                "renderHooks": {"image": {"useEmbedded": "fallback"}},
+                "parser": {"attribute": {"block": True, "title": True}},
+            }
+        }
+        return cfg
+
+    def _feed_name(self) -> str | None:
+        """When the site had a feed at ``/NAME.xml``, Hugo's home RSS takes that name so the feed URL stays."""
+        plugins = self.site.config.get("plugins") or self.site.config.get("gems") or []
+        if "jekyll-feed" not in plugins:
+            return None
+        feed = self.site.config.get("feed")
+        path = feed.get("path", "feed.xml") if isinstance(feed, dict) else "feed.xml"
+        match = re.fullmatch(r"/?([A-Za-z0-9_-]+)\.xml", str(path))
+        return match.group(1) if match and match.group(1) != "index" else None
+
+    def _disabled_kinds(self) -> list[str]:
+        """Hugo pages that would overwrite a migrated page are switched off (and reported)."""
+        claimed = {_output_file(p.hugo_path) for p in self.placements.values() if p.hugo_path}
+        claimed |= set(self.redirect_pages)
+        claimed |= {_output_file(unquote(a.url)) for a in self._static_assets()}
+        disabled = []
+        checks = (("taxonomy", ("categories/index.html", "tags/index.html")),
+                  ("rss", (f"{self._feed_name() or 'index'}.xml",)), ("sitemap", ("sitemap.xml",)))
+        for kind, paths in checks:
+            hit = [p for p in paths if p in claimed]
+            if hit:
+                disabled.append(kind)
+                self.report.emit("hugo-kind-disabled", "info",
+                                 f"Hugo's {kind} page would replace migrated {hit[0]}: disabled")
+        return disabled
+
+    def _readme(self) -> str:
+        policy = ("every page keeps its exact Jekyll URL (front-matter `url:` where [permalinks] cannot "
+                  "express it)" if self.keep else
+                  "pages use Hugo's URLs; every old Jekyll URL is an `aliases` entry that redirects")
+        layouts = ("`layouts/` holds a small default layout set (base, home, single, list, taxonomy)."
+                   if not self.opts.get("no_layouts") else "No layouts were written (`--no-layouts`).")
+        return "\n".join([
+            f"# {self.site.title or 'Migrated site'} (Hugo)",
+            "",
+            "Written by jekyll-migrate from a Jekyll site. `migration.json` lists every source document,",
+            "its old and new URL and what happened to it.",
+            "",
+            "## Build and preview",
+            "",
+            "    hugo server          # preview at http://localhost:1313/",
+            "    hugo                 # build into public/",
+            "",
+            "Drafts and `published: false` documents are `draft: true`: add `--buildDrafts` to see them.",
+            "Future-dated posts keep their date: add `--buildFuture` to publish them before that date.",
+            "",
+            "## URLs",
+            "",
+            f"URL policy `{'keep' if self.keep else 'hugo'}`: {policy}. `redirect_from` became `aliases`;",
+            "`redirect_to` pages are redirect pages under `static/`. Keep `uglyURLs` off.",
+            "",
+            "## Layouts and themes",
+            "",
+            layouts,
+            "To use a theme instead: delete `layouts/` (or export again with `--no-layouts`), add the theme",
+            "(`git submodule add URL themes/NAME`, or a Hugo module) and set `theme = \"NAME\"` in `hugo.toml`.",
+            "The original Jekyll front matter that Hugo does not read is kept under `jekyll:` in each page",
+            "(`.Params.jekyll` in templates).",
+            "",
+        ])
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _segment(name: str) -> str:
+    """A path segment Hugo's urlize leaves unchanged: lowercase, no spaces or punctuation."""
+    text = unicodedata.normalize("NFC", name).lower()
+    text = re.sub(r"\s+", "-", text.strip())
+    text = re.sub(r"[^\w.~-]", "", text)
+    text = re.sub(r"-{2,}", "-", text).strip(".-")
+    return text
+
+
+def _written_date(doc: Document) -> _dt.datetime | None:
+    """The date the page gets. A draft's date is the file's modification time or "now" in Jekyll: not
+    written, so the export does not depend on when or from which checkout it ran."""
+    if doc.date is None or doc.kind == "draft":
+        return None
+    return doc.date.replace(microsecond=0)
+
+
+def _site_path(output_path: str) -> str:
+    """A Jekyll output file as the decoded site path Hugo is told (``x/index.html`` -> ``/x/``)."""
+    path = "/" + output_path.lstrip("/")
+    if path.endswith("/index.html"):
+        return path[: -len("index.html")]
+    return path
+
+
+def _alias_path(url: str) -> str:
+    """A redirect_from URL as the file jekyll-redirect-from writes (``/old`` -> ``/old.html``)."""
+    path = unquote(url if url.startswith("/") else "/" + url)
+    if path.endswith("/") or posixpath.splitext(path)[1]:
+        return _site_path(path.lstrip("/")) if path.endswith("/index.html") else path
+    return path + ".html"
+
+
+def _output_file(path: str) -> str:
+    """The file (relative to public/) a decoded site path is written as."""
+    rel = path.lstrip("/")
+    return rel + "index.html" if path.endswith("/") else rel
+
+
+def _encode(path: str) -> str:
+    return quote(path, safe=_URL_SAFE + "%")
+
+
+def _escape_shortcodes(body: str) -> str:
+    """Hugo reads ``{{<`` and ``{{%`` as shortcodes even inside code; keep them as text."""
+    return re.sub(r"\{\{([<%])", lambda m: "{{" + "&#" + str(ord(m.group(1))) + ";", body) \
+        if "{{<" in body or "{{%" in body else body
+
+
+def _toml_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _toml_safe(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_toml_safe(v) for v in value if v is not None]
+    return value
+
+
+def _redirect_html(target: str) -> str:
+    url = html.escape(target, quote=True)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        f"<title>{url}</title>\n<link rel=\"canonical\" href=\"{url}\">\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n"
+        f"<body><p>This page has moved to <a href=\"{url}\">{url}</a>.</p></body>\n</html>\n"
+    )

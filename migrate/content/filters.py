@@ -1,0 +1,500 @@
+"""Jekyll's Liquid filters (``relative_url``, ``where``, ``date_to_xmlschema``, ...) for python-liquid."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import random
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
+
+from liquid.filter import with_context
+from liquid.undefined import Undefined
+
+if TYPE_CHECKING:
+    from liquid.context import RenderContext
+
+    from migrate.content.liquid import JekyllEnvironment
+
+
+# -- URLs ---------------------------------------------------------------------------------------------
+
+_ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _normalize_url(url: str) -> str:
+    """Addressable's ``normalize`` for the cases that matter: non-ASCII and spaces percent-encoded."""
+    return quote(url, safe="/:?#[]@!$&'()*+,;=%~-._")
+
+
+def relative_url_of(url: str, base_path: str) -> str:
+    """Jekyll's ``relative_url``: the base path joined with a leading-slash path."""
+    if _ABSOLUTE.match(url):
+        return url
+    parts = [base_path.rstrip("/"), url]
+    joined = "".join(p if (not p or p.startswith("/")) else "/" + p for p in parts)
+    return _normalize_url(joined)
+
+
+def _to_text(value: Any) -> str:
+    if value is None or isinstance(value, Undefined):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping) and "url" in value and not isinstance(value, dict):
+        return str(value["url"])
+    return str(value)
+
+
+# -- dates --------------------------------------------------------------------------------------------
+
+
+def _to_datetime(value: Any) -> _dt.datetime | None:
+    if isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, _dt.date):
+        return _dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text == "now" or text == "today":
+            return _dt.datetime.now().astimezone()
+        for candidate in (text, text.replace(" ", "T", 1)):
+            try:
+                return _dt.datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+            except ValueError:
+                pass
+        m = re.match(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*([+-]\d{2}:?\d{2}|Z|UTC)?$", text)
+        if m:
+            t = m.group(2) if m.group(2).count(":") == 2 else m.group(2) + ":00"
+            zone = m.group(3) or ""
+            zone = "+00:00" if zone in ("Z", "UTC") else zone
+            if zone and ":" not in zone:
+                zone = zone[:3] + ":" + zone[3:]
+            try:
+                return _dt.datetime.fromisoformat(f"{m.group(1)}T{t.zfill(8)}{zone}")
+            except ValueError:
+                return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _dt.datetime.fromtimestamp(value).astimezone()
+    return None
+
+
+def _offset(d: _dt.datetime, colon: bool) -> str:
+    off = d.utcoffset()
+    if off is None:
+        off = _dt.datetime.now().astimezone().utcoffset() or _dt.timedelta(0)
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}{':' if colon else ''}{minutes % 60:02d}"
+
+
+def date_to_xmlschema(value: Any) -> Any:
+    d = _to_datetime(value)
+    if d is None:
+        return value
+    return d.strftime("%Y-%m-%dT%H:%M:%S") + _offset(d, True)
+
+
+def date_to_rfc822(value: Any) -> Any:
+    d = _to_datetime(value)
+    if d is None:
+        return value
+    return d.strftime("%a, %d %b %Y %H:%M:%S ") + _offset(d, False)
+
+
+def _ordinal(day: int) -> str:
+    if 11 <= day % 100 <= 13:
+        return f"{day}th"
+    return f"{day}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th') }"
+
+
+def _date_string(value: Any, month_fmt: str, type_: Any = None, style: Any = None) -> Any:
+    d = _to_datetime(value)
+    if d is None:
+        return value
+    if type_ == "ordinal":
+        month = d.strftime(month_fmt)
+        if style == "US":
+            return f"{month} {_ordinal(d.day)}, {d.year}"
+        return f"{_ordinal(d.day)} {month} {d.year}"
+    return d.strftime(f"%d {month_fmt} %Y")
+
+
+def date_to_string(value: Any, type_: Any = None, style: Any = None) -> Any:
+    return _date_string(value, "%b", type_, style)
+
+
+def date_to_long_string(value: Any, type_: Any = None, style: Any = None) -> Any:
+    return _date_string(value, "%B", type_, style)
+
+
+# -- strings ------------------------------------------------------------------------------------------------
+
+
+def xml_escape(value: Any) -> str:
+    text = _to_text(value)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def cgi_escape(value: Any) -> str:
+    return quote_plus(_to_text(value), safe="*")
+
+
+def uri_escape(value: Any) -> str:
+    return quote(_to_text(value), safe="/:?#[]@!$&'()*+,;=%~-._")
+
+
+def number_of_words(value: Any, mode: Any = None) -> int:
+    text = _to_text(value)
+    if mode in ("cjk", "auto"):
+        cjk = re.findall(r"[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af]", text)
+        if mode == "cjk" or cjk:
+            return len(cjk) + len(re.sub(r"[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af]", " ", text).split())
+    return len(text.split())
+
+
+def array_to_sentence_string(value: Any, connector: Any = "and") -> str:
+    items = [_to_text(v) for v in (value or [])] if not isinstance(value, str) else [value]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return f"{items[0]} {connector} {items[1]}"
+    return f"{', '.join(items[:-1])}, {connector} {items[-1]}"
+
+
+_SLUG_MODES = {
+    "raw": re.compile(r"\s+"),
+    "default": re.compile(r"[^\w]+|_+"),
+    "pretty": re.compile(r"[^\w._~!$&'()+,;=@]+|_+"),
+    "ascii": re.compile(r"[^a-zA-Z0-9]+"),
+    "latin": re.compile(r"[^a-zA-Z0-9]+"),
+}
+
+
+def slugify(value: Any, mode: Any = "default", cased: Any = False) -> str:
+    """Jekyll's ``Utils.slugify``."""
+    text = _to_text(value)
+    mode = mode if isinstance(mode, str) and mode in _SLUG_MODES or mode == "none" else "default"
+    if mode == "none":
+        return text
+    if mode == "latin":
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    if mode == "default":
+        # Jekyll keeps letters, marks and decimal digits only (no underscore).
+        slug = re.sub(r"[^\w]|_", "-", text)
+    elif mode == "pretty":
+        slug = re.sub(r"[^\w._~!$&'()+,;=@]|_", "-", text)
+        slug = slug.replace("_", "-")
+    else:
+        slug = _SLUG_MODES[mode].sub("-", text)
+    slug = re.sub(r"-{2,}", "-", slug) if mode != "raw" else slug
+    slug = slug.strip("-")
+    return slug if cased else slug.lower()
+
+
+def normalize_whitespace(value: Any) -> str:
+    return re.sub(r"\s+", " ", _to_text(value)).strip()
+
+
+def to_integer(value: Any) -> int:
+    if isinstance(value, bool):
+        return 1 if value else 0
+    try:
+        return int(float(value)) if isinstance(value, str) and "." in value else int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+_SMART = [
+    (re.compile(r"---"), "\u2014"),
+    (re.compile(r"--"), "\u2013"),
+    (re.compile(r"\.\.\."), "\u2026"),
+    (re.compile(r"<<"), "\u00ab"),
+    (re.compile(r">>"), "\u00bb"),
+]
+
+
+def smartify(value: Any) -> str:
+    from migrate.content.typography import smarten
+
+    return smarten(_to_text(value))
+
+
+def _ruby_inspect(value: Any) -> str:
+    if value is None or isinstance(value, Undefined):
+        return "nil"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_ruby_inspect(k)}=>{_ruby_inspect(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_ruby_inspect(v) for v in value) + "]"
+    return str(value)
+
+
+def inspect(value: Any) -> str:
+    return xml_escape(_ruby_inspect(value))
+
+
+def _jsonable(value: Any, depth: int = 0) -> Any:
+    if depth > 20:
+        return None
+    if value is None or isinstance(value, Undefined):
+        return None
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S ") + _offset(value, False)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, depth + 1) for v in value]
+    return str(value)
+
+
+def jsonify(value: Any) -> str:
+    return json.dumps(_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+
+
+# -- arrays ------------------------------------------------------------------------------------------------
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None or isinstance(value, Undefined):
+        return []
+    if isinstance(value, Mapping):
+        return list(value.values())
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _prop(item: Any, prop: str) -> Any:
+    if isinstance(item, Mapping):
+        try:
+            return item[prop]
+        except (KeyError, TypeError):
+            return None
+    if isinstance(item, Sequence) and not isinstance(item, str) and str(prop).lstrip("-").isdigit():
+        try:
+            return item[int(prop)]
+        except IndexError:
+            return None
+    return None
+
+
+def _prop_path(item: Any, prop: str) -> Any:
+    for part in str(prop).split("."):
+        item = _prop(item, part)
+        if item is None:
+            return None
+    return item
+
+
+def _ruby_to_s(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S ") + _offset(value, False)
+    return str(value)
+
+
+def where(value: Any, prop: Any = None, target: Any = None) -> Any:
+    if prop is None or isinstance(target, (list, Mapping)):
+        return value
+    items = _items(value)
+    out = []
+    for item in items:
+        got = _prop_path(item, str(prop))
+        if target is None or isinstance(target, Undefined):
+            if got is None:
+                out.append(item)
+            continue
+        t = _ruby_to_s(target)
+        if isinstance(got, str):
+            if got == t:
+                out.append(item)
+        elif isinstance(got, (list, tuple)):
+            if any(_ruby_to_s(p) == t for p in got):
+                out.append(item)
+        elif _ruby_to_s(got) == t:
+            out.append(item)
+    return out
+
+
+def group_by(value: Any, prop: Any) -> list[dict[str, Any]]:
+    groups: dict[str, list[Any]] = {}
+    for item in _items(value):
+        key = _ruby_to_s(_prop_path(item, str(prop)))
+        groups.setdefault(key, []).append(item)
+    return [{"name": k, "items": v, "size": len(v)} for k, v in groups.items()]
+
+
+def _sort_key(v: Any) -> Any:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return (1, v, "")
+    if isinstance(v, _dt.datetime):
+        ts = v.timestamp() if v.tzinfo else v.replace(tzinfo=_dt.timezone.utc).timestamp()
+        return (1, ts, "")
+    return (2, 0, _ruby_to_s(v))
+
+
+def sort(value: Any, prop: Any = None, nils: Any = "first") -> Any:
+    items = _items(value)
+    if prop is None or isinstance(prop, Undefined):
+        try:
+            return sorted(items, key=_sort_key)
+        except TypeError:
+            return items
+    with_value = [i for i in items if _prop_path(i, str(prop)) is not None]
+    without = [i for i in items if _prop_path(i, str(prop)) is None]
+    ordered = sorted(with_value, key=lambda i: _sort_key(_prop_path(i, str(prop))))
+    return ordered + without if nils == "last" else without + ordered
+
+
+def push(value: Any, item: Any) -> list[Any]:
+    return _items(value) + [item]
+
+
+def pop(value: Any, count: Any = 1) -> list[Any]:
+    items = _items(value)
+    n = to_integer(count)
+    return items[: len(items) - n] if n else items
+
+
+def shift(value: Any, count: Any = 1) -> list[Any]:
+    return _items(value)[to_integer(count):]
+
+
+def unshift(value: Any, item: Any) -> list[Any]:
+    return [item] + _items(value)
+
+
+def sample(value: Any, count: Any = 1) -> Any:
+    items = _items(value)
+    n = to_integer(count)
+    rnd = random.Random(0)
+    if n == 1:
+        return rnd.choice(items) if items else None
+    return rnd.sample(items, min(n, len(items)))
+
+
+def _expression_filter(env: JekyllEnvironment, name: str) -> Any:
+    @with_context
+    def run(value: Any, variable: Any, expression: Any, *, context: RenderContext) -> Any:
+        template = env.cached_template(f"{{% if {expression} %}}1{{% endif %}}", None)
+        results = []
+        items = _items(value)
+        for item in items:
+            with context.extend({str(variable): item}):
+                from io import StringIO
+
+                buf = StringIO()
+                template.render_with_context(context, buf, partial=True)
+                hit = buf.getvalue() == "1"
+            if name == "where_exp" and hit:
+                results.append(item)
+            elif name == "find_exp" and hit:
+                return item
+            elif name == "group_by_exp":
+                results.append(item)
+        if name == "find_exp":
+            return None
+        if name == "group_by_exp":
+            groups: dict[str, list[Any]] = {}
+            vtemplate = env.cached_template(f"{{{{ {expression} }}}}", None)
+            for item in items:
+                with context.extend({str(variable): item}):
+                    from io import StringIO
+
+                    buf = StringIO()
+                    vtemplate.render_with_context(context, buf, partial=True)
+                groups.setdefault(buf.getvalue(), []).append(item)
+            return [{"name": k, "items": v, "size": len(v)} for k, v in groups.items()]
+        return results
+
+    return run
+
+
+def find(value: Any, prop: Any, target: Any) -> Any:
+    found = where(value, prop, target)
+    return found[0] if isinstance(found, list) and found else None
+
+
+def register(env: JekyllEnvironment) -> None:
+    """Add Jekyll's filters to ``env`` (overriding Liquid's where Jekyll differs)."""
+    info = env.site_info
+
+    def relative_url(value: Any) -> Any:
+        if value is None or isinstance(value, Undefined):
+            return None
+        return relative_url_of(_to_text(value), info.base_path)
+
+    def absolute_url(value: Any) -> Any:
+        if value is None or isinstance(value, Undefined):
+            return None
+        text = _to_text(value)
+        if _ABSOLUTE.match(text):
+            return text
+        rel = relative_url_of(text, info.base_path)
+        if not info.site_url:
+            return rel
+        return _normalize_url(info.site_url) + rel
+
+    def markdownify(value: Any) -> str:
+        return env.markdownify_func(_to_text(value))
+
+    table = {
+        "relative_url": relative_url,
+        "absolute_url": absolute_url,
+        "markdownify": markdownify,
+        "slugify": slugify,
+        "date_to_xmlschema": date_to_xmlschema,
+        "date_to_rfc822": date_to_rfc822,
+        "date_to_string": date_to_string,
+        "date_to_long_string": date_to_long_string,
+        "where": where,
+        "where_exp": _expression_filter(env, "where_exp"),
+        "find": find,
+        "find_exp": _expression_filter(env, "find_exp"),
+        "group_by": group_by,
+        "group_by_exp": _expression_filter(env, "group_by_exp"),
+        "jsonify": jsonify,
+        "xml_escape": xml_escape,
+        "cgi_escape": cgi_escape,
+        "uri_escape": uri_escape,
+        "number_of_words": number_of_words,
+        "array_to_sentence_string": array_to_sentence_string,
+        "sort": sort,
+        "push": push,
+        "pop": pop,
+        "shift": shift,
+        "unshift": unshift,
+        "sample": sample,
+        "to_integer": to_integer,
+        "normalize_whitespace": normalize_whitespace,
+        "smartify": smartify,
+        "inspect": inspect,
+        "scssify": lambda v: _to_text(v),
+        "sassify": lambda v: _to_text(v),
+    }
+    for name, func in table.items():
+        env.add_filter(name, func)
+
+
+def unescape_entities(text: str) -> str:
+    return html.unescape(text)

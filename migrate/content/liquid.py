@@ -1,0 +1,746 @@
+"""Liquid rendered as Jekyll renders it: python-liquid 2 plus Jekyll's tags, filters, site and page."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as _dt
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
+
+from liquid import Environment, Mode
+from liquid.ast import BlockNode, Node
+from liquid.builtin.expressions import FilteredExpression, tokenize
+from liquid.builtin.output import Output, OutputNode
+from liquid.context import RenderContext
+from liquid.exceptions import (
+    ContextDepthError,
+    LiquidError,
+    LoopIterationLimitError,
+    OutputStreamLimitError,
+    UnknownFilterError,
+)
+from liquid.stream import TokenStream
+from liquid.tag import Tag
+from liquid.template import BoundTemplate
+from liquid.token import TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
+from liquid.undefined import Undefined
+
+from migrate import ir
+from migrate.content import filters as jfilters
+
+logger = logging.getLogger(__name__)
+
+JEKYLL_VERSION = "4.3.1"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for rendering one document's Liquid."""
+
+    include_depth: int = 30
+    """How deeply includes may nest (python-liquid's context depth)."""
+    loop_iterations: int = 1_000_000
+    """Total loop iterations allowed in one render."""
+    output_bytes: int = 20_000_000
+    """Largest rendered output."""
+    render_seconds: float = 20.0
+    """Wall-clock budget for one document."""
+
+
+class RenderTimeout(LiquidError):
+    """The render took longer than ``Limits.render_seconds``."""
+
+
+@dataclass
+class RenderState:
+    """Per-document state shared by tags, filters and the undefined type during one render."""
+
+    document: ir.Document | None
+    deadline: float
+    issues: list[ir.Issue] = field(default_factory=list)
+    undefined_seen: set[str] = field(default_factory=set)
+    unknown_seen: set[tuple[str, int | None]] = field(default_factory=set)
+    file_of_text: dict[str, tuple[str, int]] = field(default_factory=dict)
+    linked: list[str] = field(default_factory=list)
+
+    def where(self, token: Token | None) -> tuple[str | None, int | None]:
+        """The file and line a token comes from (the document, or an include)."""
+        if token is None or not token.source:
+            return (self.document.source if self.document else None, None)
+        found = self.file_of_text.get(token.source)
+        if found is None:
+            base_line = self.document.body_line if self.document else 1
+            source = self.document.source if self.document else None
+        else:
+            source, base_line = found
+        line = token.source.count("\n", 0, max(token.start_index, 0)) + base_line
+        return source, line
+
+    def add(self, code: str, severity: ir.Severity, message: str, token: Token | None = None) -> None:
+        source, line = self.where(token)
+        self.issues.append(ir.Issue(code=code, severity=severity, message=message, source=source, line=line))
+
+
+_STATE: contextvars.ContextVar[RenderState | None] = contextvars.ContextVar("jekyll_liquid_state", default=None)
+
+
+def current_state() -> RenderState | None:
+    return _STATE.get()
+
+
+# -- undefined ---------------------------------------------------------------------------------------
+
+
+class ReportingUndefined(Undefined):
+    """Renders empty as Jekyll does, and notes the name the first time it is output."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        state = _STATE.get()
+        if state is not None:
+            name = self.name
+            if self.hint and " is undefined" in self.hint:
+                name = self.hint.split(" is undefined")[0].strip("'")
+            if name not in state.undefined_seen:
+                state.undefined_seen.add(name)
+                state.add("liquid-undefined", "info", f"undefined variable {name!r} rendered empty",
+                          self.token)
+        return ""
+
+
+# -- context with a time budget ------------------------------------------------------------------------
+
+
+class JekyllContext(RenderContext):
+    def raise_for_loop_limit(self, length: int = 1) -> None:
+        super().raise_for_loop_limit(length)
+        _check_deadline()
+
+
+class JekyllTemplate(BoundTemplate):
+    context_class = JekyllContext
+
+
+def _check_deadline() -> None:
+    state = _STATE.get()
+    if state is not None and time.monotonic() > state.deadline:
+        raise RenderTimeout("render time limit reached", token=None)
+
+
+_FATAL = (ContextDepthError, LoopIterationLimitError, OutputStreamLimitError, RenderTimeout)
+
+
+# -- helpers for tags ----------------------------------------------------------------------------------
+
+
+def _tag_markup(stream: TokenStream) -> tuple[Token, str, Token]:
+    """Read a tag's name token and its raw markup, leaving the stream on the tag's last token."""
+    tag_token = stream.current
+    last = tag_token
+    markup = ""
+    if stream.peek.kind == TOKEN_EXPRESSION:
+        next(stream)
+        last = stream.current
+        markup = last.value
+    return tag_token, markup, last
+
+
+def _verbatim(token: Token, last: Token) -> str:
+    """The exact source text of a tag, from ``{%`` to ``%}``."""
+    src = token.source
+    start = src.rfind("{%", 0, token.start_index)
+    end_from = last.start_index + len(last.value) if last is not token else token.start_index + len(token.value)
+    end = src.find("%}", end_from)
+    if start < 0 or end < 0:
+        return "{% " + token.value + (" " + last.value if last is not token else "") + " %}"
+    return src[start : end + 2]
+
+
+def _render_inline_liquid(context: RenderContext, text: str) -> str:
+    """Render ``{{ }}`` inside a tag argument (Jekyll renders link and include paths)."""
+    if "{{" not in text and "{%" not in text:
+        return text
+    env = context.env
+    assert isinstance(env, JekyllEnvironment)
+    template = env.cached_template(text, None)
+    buf = StringIO()
+    template.render_with_context(context, buf, partial=True)
+    return buf.getvalue()
+
+
+# -- unknown tags ----------------------------------------------------------------------------------------
+
+
+class VerbatimNode(Node):
+    """An unknown tag: kept as written, reported when rendered."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, token: Token, text: str) -> None:
+        super().__init__(token)
+        self.text = text
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        state = _STATE.get()
+        if state is not None:
+            _, line = state.where(self.token)
+            key = (self.token.value, line)
+            if key not in state.unknown_seen:
+                state.unknown_seen.add(key)
+                state.add("liquid-unknown-tag", "warning",
+                          f"unknown Liquid tag {self.token.value!r} (a plugin?) kept as written", self.token)
+        return buffer.write(self.text)
+
+
+class UnknownTag(Tag):
+    name = TOKEN_ILLEGAL
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, _markup, last = _tag_markup(stream)
+        return VerbatimNode(token, _verbatim(token, last))
+
+
+# -- output statements with unknown filters kept verbatim --------------------------------------------------
+
+
+class KeepingOutputNode(OutputNode):
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        try:
+            return super().render_to_output(context, buffer)
+        except UnknownFilterError as err:
+            state = _STATE.get()
+            if state is not None:
+                state.add("liquid-unknown-tag", "warning", f"{err.message} (a plugin?): output kept as written",
+                          self.token)
+            return buffer.write(self.token.value)
+
+
+class KeepingOutput(Output):
+    node_class = KeepingOutputNode
+
+
+# -- include / include_relative ------------------------------------------------------------------------------
+
+_INCLUDE_PARAM = re.compile(
+    r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]"'-]+))""")
+_INCLUDE_FILE = re.compile(r"^\s*(\{\{.+?\}\}|[^\s{}]+)\s*(.*)$", re.DOTALL)
+
+
+class IncludeNode(Node):
+    __slots__ = ("file", "params", "relative", "raw")
+
+    def __init__(self, token: Token, file: str, params: list[tuple[str, Any]], relative: bool, raw: str) -> None:
+        super().__init__(token)
+        self.file = file
+        self.params = params
+        self.relative = relative
+        self.raw = raw
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        _check_deadline()
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        state = _STATE.get()
+        name = _render_inline_liquid(context, self.file).strip()
+        params: dict[str, Any] = {}
+        for key, value in self.params:
+            params[key] = value.evaluate(context) if isinstance(value, FilteredExpression) else value
+        loaded = env.load_include(name, relative=self.relative, context=context)
+        if loaded is None:
+            if state is not None:
+                kind = "include_relative" if self.relative else "include"
+                state.add("liquid-include-missing", "warning", f"{kind} file {name!r} not found", self.token)
+            return 0
+        template, rel = loaded
+        namespace: dict[str, Any] = {"include": params} if self.params else {}
+        with context.extend(namespace, template=template):
+            template.render_with_context(context, buffer, partial=True)
+        return 1
+
+
+class IncludeTag(Tag):
+    name = "include"
+    block = False
+    relative = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, last = _tag_markup(stream)
+        m = _INCLUDE_FILE.match(markup)
+        if not m:
+            raise LiquidError(f"{self.name} needs a file name", token=token)
+        file, rest = m.group(1), m.group(2)
+        params: list[tuple[str, Any]] = []
+        for pm in _INCLUDE_PARAM.finditer(rest):
+            key = pm.group(1)
+            if pm.group(2) is not None:
+                params.append((key, pm.group(2).replace('\\"', '"')))
+            elif pm.group(3) is not None:
+                params.append((key, pm.group(3).replace("\\'", "'")))
+            else:
+                expr_token = Token(TOKEN_EXPRESSION, pm.group(4), last.start_index + pm.start(4), last.source)
+                params.append((key, FilteredExpression.parse(self.env, TokenStream(
+                    tokenize(pm.group(4), expr_token)))))
+        return IncludeNode(token, file, params, self.relative, _verbatim(token, last))
+
+
+class IncludeRelativeTag(IncludeTag):
+    name = "include_relative"
+    relative = True
+
+
+# -- link / post_url ------------------------------------------------------------------------------------------
+
+
+class LinkNode(Node):
+    __slots__ = ("path", "post")
+
+    def __init__(self, token: Token, path: str, post: bool) -> None:
+        super().__init__(token)
+        self.path = path
+        self.post = post
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        state = _STATE.get()
+        path = _render_inline_liquid(context, self.path).strip()
+        source = env.site_info.find_post(path) if self.post else env.site_info.find_link(path)
+        if source is None:
+            if state is not None:
+                tag = "post_url" if self.post else "link"
+                state.add("broken-link", "warning", f"{tag} target {path!r} matches no document", self.token)
+            return 0
+        if state is not None:
+            state.linked.append(source)
+        return buffer.write(env.site_info.link_url(source))
+
+
+class LinkTag(Tag):
+    name = "link"
+    block = False
+    post = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        return LinkNode(token, markup.strip(), self.post)
+
+
+class PostUrlTag(LinkTag):
+    name = "post_url"
+    post = True
+
+
+# -- highlight --------------------------------------------------------------------------------------------------
+
+_HIGHLIGHT = re.compile(r"^([\w+#.-]+)\s*(.*)$", re.DOTALL)
+_LINE_TERMINATORS = re.compile(r"\A[\n\r]+|[\n\r]+\Z")
+
+
+def highlight_html(code: str, lang: str, *, linenos: bool = False) -> str:
+    """What Jekyll's ``highlight`` tag writes (with the highlighter's token spans left out)."""
+    escaped = code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if linenos:
+        count = code.count("\n") + (0 if code.endswith("\n") else 1)
+        gutter = "".join(f"{n}\n" for n in range(1, count + 1))
+        body = escaped if escaped.endswith("\n") else escaped + "\n"
+        inner = (f'<table class="rouge-table"><tbody><tr><td class="gutter gl"><pre class="lineno">{gutter}'
+                 f'</pre></td><td class="code"><pre>{body}</pre></td></tr></tbody></table>')
+    else:
+        inner = escaped
+    inner = inner[:-1] if inner.endswith("\n") else inner
+    return (f'<figure class="highlight"><pre><code class="language-{lang.replace("+", "-")}" '
+            f'data-lang="{lang}">{inner}</code></pre></figure>')
+
+
+class HighlightNode(Node):
+    __slots__ = ("lang", "linenos", "body")
+
+    def __init__(self, token: Token, lang: str, linenos: bool, body: BlockNode) -> None:
+        super().__init__(token)
+        self.lang = lang
+        self.linenos = linenos
+        self.body = body
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        buf = StringIO()
+        self.body.render(context, buf)
+        code = _LINE_TERMINATORS.sub("", buf.getvalue())
+        return buffer.write(highlight_html(code, self.lang, linenos=self.linenos))
+
+    def children(self, static_context: RenderContext, *, include_partials: bool = True) -> Iterable[Node]:
+        yield self.body
+
+
+class HighlightTag(Tag):
+    name = "highlight"
+    end = "endhighlight"
+    block = True
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        m = _HIGHLIGHT.match(markup.strip())
+        if not m:
+            raise LiquidError("highlight needs a language", token=token)
+        lang, options = m.group(1), m.group(2)
+        linenos = bool(re.search(r"\blinenos\b", options))
+        next(stream)
+        body = self.env.parser.parse_block(stream, (self.end,))  # type: ignore[attr-defined]
+        stream.expect(TOKEN_TAG, value=self.end)
+        return HighlightNode(token, lang, linenos, body)
+
+
+# -- site information for tags and filters ------------------------------------------------------------------------
+
+_POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
+
+
+class SiteInfo:
+    """What tags and filters need to know about the site and where its documents now live."""
+
+    def __init__(self, site: ir.Site, document_urls: Mapping[str, str], *, base_path: str, site_url: str) -> None:
+        self.site = site
+        self.document_urls = document_urls
+        self.base_path = base_path.rstrip("/")
+        self.site_url = site_url.rstrip("/")
+        self.by_source = {d.source: d for d in site.documents}
+        self.render_html: Callable[[ir.Document, str], str] | None = None
+        """Set by the pipeline: another document's rendered ``content`` or ``excerpt`` (as Jekyll exposes
+        them in ``site.posts``)."""
+
+    @staticmethod
+    def current_source() -> str | None:
+        state = _STATE.get()
+        return state.document.source if state is not None and state.document is not None else None
+
+    def new_url(self, source: str) -> str:
+        doc = self.by_source[source]
+        return self.document_urls.get(source, doc.url)
+
+    def link_url(self, source: str) -> str:
+        url = self.new_url(source)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
+            return url
+        return jfilters.relative_url_of(url, self.base_path)
+
+    def find_link(self, path: str) -> str | None:
+        path = path.lstrip("/")
+        if path in self.by_source:
+            return path
+        return None
+
+    def find_post(self, name: str) -> str | None:
+        m = _POST_NAME.match(name.lstrip("/"))
+        if not m:
+            return None
+        sub = m.group(1) or ""
+        date, slug = m.group(2), re.escape(m.group(3))
+        rx = re.compile(rf"^_posts/{re.escape(sub)}{date}-{slug}\.[^.]+$|^{re.escape(sub)}_posts/?{date}-{slug}\.[^.]+$")
+        posts = [d for d in self.site.documents if d.collection == "posts" and d.kind == "post"]
+        for doc in posts:
+            rel = _relative_in_collection(doc)
+            if rx.match(rel):
+                return doc.source
+        # Jekyll's deprecated fallback: the file name alone
+        base = name.rsplit("/", 1)[-1]
+        for doc in posts:
+            if PurePosixPath(doc.source).stem == base:
+                return doc.source
+        return None
+
+
+def _relative_in_collection(doc: ir.Document) -> str:
+    """Jekyll's ``relative_path`` of a post: the source path (posts may live in ``sub/_posts``)."""
+    return doc.source
+
+
+# -- Ruby Liquid accepts variables named like python-liquid's loop keywords -----------------------------------------
+
+_KEYWORD_VARS = ("offset", "limit", "cols", "reversed", "continue", "required")
+_KEYWORD_RE = re.compile(r"(?<![\w.\-])(" + "|".join(_KEYWORD_VARS) + r")(?![\w\-])")
+_LIQUID_MARKUP = re.compile(r"(\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})|(\{%-?\s*(\w+))(.*?)(-?%\})|(\{\{)(.*?)(\}\})",
+                            re.DOTALL)
+_QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
+
+
+def _rename_in_expression(expr: str, loop_tag: bool) -> str:
+    parts = _QUOTED.split(expr)
+    for i in range(0, len(parts), 2):
+        def sub(m: re.Match[str]) -> str:
+            word = m.group(1)
+            after = parts[i][m.end():].lstrip()
+            if loop_tag and (word in ("reversed", "continue") or after.startswith(":")):
+                return word
+            return f"{word}__jm"
+        parts[i] = _KEYWORD_RE.sub(sub, parts[i])
+    return "".join(parts)
+
+
+def rename_keyword_variables(source: str) -> str:
+    """Rename variables such as ``offset`` (a loop keyword for python-liquid, a plain name for Jekyll)."""
+    if not _KEYWORD_RE.search(source):
+        return source
+
+    def fix(m: re.Match[str]) -> str:
+        if m.group(1):
+            return m.group(0)
+        if m.group(2):
+            tag = m.group(3)
+            if tag in ("comment", "highlight", "include", "include_relative", "link", "post_url"):
+                return m.group(0)
+            return m.group(2) + _rename_in_expression(m.group(4), tag in ("for", "tablerow")) + m.group(5)
+        return m.group(6) + _rename_in_expression(m.group(7), False) + m.group(8)
+
+    return _LIQUID_MARKUP.sub(fix, source)
+
+
+# -- environment ----------------------------------------------------------------------------------------------------
+
+
+class JekyllEnvironment(Environment):
+    """A python-liquid environment with Jekyll's tags and filters, reporting problems as issues."""
+
+    template_class = JekyllTemplate
+
+    def __init__(self, site_info: SiteInfo, *, limits: Limits | None = None,
+                 markdownify: Callable[[str], str] | None = None) -> None:
+        super().__init__(tolerance=Mode.STRICT, undefined=ReportingUndefined, strict_filters=True)
+        self.limits = limits or Limits()
+        self.context_depth_limit = self.limits.include_depth  # type: ignore[misc]
+        self.loop_iteration_limit = self.limits.loop_iterations  # type: ignore[misc]
+        self.output_stream_limit = self.limits.output_bytes  # type: ignore[misc]
+        self.site_info = site_info
+        self.site_dir = Path(site_info.site.source_dir)
+        self.includes_dir = str(site_info.site.config.get("includes_dir") or "_includes")
+        self._cache: dict[tuple[str, str | None], BoundTemplate] = {}
+        self._files: dict[str, tuple[BoundTemplate, str] | None] = {}
+        self.origins: dict[str, tuple[str, int]] = {}
+        """Include source text -> (file, first line), so issues name the include they come from."""
+        self.markdownify_func = markdownify or (lambda s: s)
+        self.parser = None
+        from liquid.parser import get_parser
+
+        self.parser = get_parser(self)
+        self.add_tag(UnknownTag)
+        self.add_tag(KeepingOutput)
+        for tag in (IncludeTag, IncludeRelativeTag, LinkTag, PostUrlTag, HighlightTag):
+            self.add_tag(tag)
+        jfilters.register(self)
+
+    def error(self, exc: Any, msg: str | None = None, token: Token | None = None) -> None:
+        if not isinstance(exc, LiquidError):
+            exc = exc(msg, token=token)
+        elif not exc.token:
+            exc.token = token
+        if isinstance(exc, _FATAL):
+            raise exc
+        state = _STATE.get()
+        if state is None:
+            raise exc
+        state.add("liquid-error", "warning", f"Liquid: {exc.message}", exc.token)
+
+    def cached_template(self, text: str, origin: tuple[str, int] | None) -> BoundTemplate:
+        key = (text, origin[0] if origin else None)
+        template = self._cache.get(key)
+        if template is None:
+            template = self.from_string(rename_keyword_variables(text))
+            self._cache[key] = template
+        return template
+
+    def load_include(self, name: str, *, relative: bool,
+                     context: RenderContext) -> tuple[BoundTemplate, str] | None:
+        state = _STATE.get()
+        if relative:
+            doc = state.document if state else None
+            base = PurePosixPath(doc.source).parent if doc else PurePosixPath(".")
+            rel = str(PurePosixPath(base, name))
+        else:
+            rel = str(PurePosixPath(self.includes_dir, name))
+        if ".." in PurePosixPath(rel).parts:
+            return None
+        if rel not in self._files:
+            path = self.site_dir / rel
+            try:
+                text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+            except (OSError, UnicodeDecodeError):
+                self._files[rel] = None
+                return None
+            line = 1
+            if relative and text.startswith("---"):
+                m = re.match(r"---[ \t]*\n.*?\n---[ \t]*\n", text, re.DOTALL)
+                if m:
+                    line += m.group(0).count("\n")
+                    text = text[m.end():]
+            self.origins.setdefault(text, (rel, line))
+            self._files[rel] = (self.cached_template(text, None), rel)
+        return self._files[rel]
+
+
+# -- drops ---------------------------------------------------------------------------------------------------------
+
+
+class DocumentDrop(Mapping[str, Any]):
+    """A document as Liquid sees it (``page`` or an item of ``site.posts``), with its new URL."""
+
+    def __init__(self, doc: ir.Document, info: SiteInfo) -> None:
+        self._doc = doc
+        self._info = info
+        self._data: dict[str, Any] | None = None
+
+    def _build(self) -> dict[str, Any]:
+        doc = self._doc
+        fm = dict(doc.front_matter)
+        data: dict[str, Any] = dict(fm)
+        src = PurePosixPath(doc.source)
+        url = self._info.document_urls.get(doc.source, doc.url)
+        data.update({
+            "url": url,
+            "path": doc.source,
+            "relative_path": doc.source,
+            "name": src.name,
+            "title": doc.title if doc.title or "title" in fm else fm.get("title"),
+            "slug": doc.slug,
+            "content": doc.body,
+            "collection": doc.collection,
+            "categories": list(doc.categories),
+            "tags": list(doc.tags),
+            "output_ext": doc.output_ext,
+            "ext": doc.extension,
+            "draft": doc.draft,
+        })
+        if doc.kind == "page":
+            data.pop("collection")
+            data["dir"] = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+        else:
+            data["id"] = url.rsplit(".", 1)[0] if url.endswith(".html") else url.rstrip("/")
+            data["excerpt"] = doc.excerpt if doc.excerpt is not None else ""
+        if doc.date is not None:
+            data["date"] = doc.date
+        elif "date" in fm:
+            data["date"] = fm["date"]
+        if doc.kind != "page" and "date" not in data:
+            data["date"] = None
+        return data
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self._build()
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        if key in ("excerpt", "content") and self._info.render_html is not None and key in self.data:
+            if self._info.current_source() == self._doc.source:
+                return self.data[key]  # a document's own content during its own render is the raw text
+            return self._info.render_html(self._doc, key)
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __str__(self) -> str:
+        return str(self._doc.body)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.data.items()}
+
+
+def _sort_key_date(doc: ir.Document) -> Any:
+    date = doc.date or _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=_dt.timezone.utc)
+    return (date, doc.source)
+
+
+def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None = None) -> dict[str, Any]:
+    """``site`` as Jekyll exposes it to Liquid: the config, ``data``, posts, pages and collections."""
+    drop: dict[str, Any] = dict(site.config)
+    drops = {d.source: DocumentDrop(d, info) for d in site.documents}
+    built = [d for d in site.documents if d.built_by_jekyll]
+    posts = sorted((d for d in built if d.kind == "post"), key=_sort_key_date, reverse=True)
+    drop["posts"] = [drops[d.source] for d in posts]
+    drop["pages"] = [drops[d.source] for d in built if d.kind == "page"]
+    drop["html_pages"] = [drops[d.source] for d in built if d.kind == "page" and d.output_ext == ".html"]
+    drop["documents"] = [drops[d.source] for d in built if d.kind in ("post", "document")]
+    collections = []
+    for coll in site.collections:
+        docs = [drops[d.source] for d in built if d.collection == coll.label and d.kind in ("post", "document")]
+        if coll.label == "posts":
+            docs = drop["posts"]
+        else:
+            drop[coll.label] = docs
+        collections.append({"label": coll.label, "docs": docs, "output": coll.output,
+                            "permalink": coll.permalink, "directory": coll.directory,
+                            "relative_directory": coll.directory, "files": []})
+    drop["collections"] = collections
+    categories: dict[str, list[Any]] = {}
+    tags: dict[str, list[Any]] = {}
+    for d in posts:
+        for c in d.categories:
+            categories.setdefault(c, []).append(drops[d.source])
+        for t in d.tags:
+            tags.setdefault(t, []).append(drops[d.source])
+    drop["categories"] = categories
+    drop["tags"] = tags
+    drop["data"] = site.data
+    drop["static_files"] = [{"path": "/" + s.source, "name": PurePosixPath(s.source).name,
+                             "extname": PurePosixPath(s.source).suffix, "basename": PurePosixPath(s.source).stem,
+                             "collection": s.collection, "url": s.url} for s in site.static_files]
+    drop["time"] = now or _dt.datetime.now(_dt.timezone.utc)
+    # Jekyll leaves ``url`` and ``baseurl`` nil (falsy) when the config does not set them
+    drop["url"] = site.url or site.config.get("url") or None
+    drop["baseurl"] = site.baseurl or site.config.get("baseurl") or None
+    return drop
+
+
+class LiquidRenderer:
+    """Renders documents' Liquid for one site; cache-friendly, one instance per pipeline."""
+
+    def __init__(self, site: ir.Site, info: SiteInfo, *, limits: Limits | None = None,
+                 markdownify: Callable[[str], str] | None = None, environment: str = "development") -> None:
+        self.site = site
+        self.info = info
+        self.limits = limits or Limits()
+        self.env = JekyllEnvironment(info, limits=self.limits, markdownify=markdownify)
+        self.site_drop = build_site_drop(site, info)
+        self.jekyll = {"version": JEKYLL_VERSION, "environment": environment}
+
+    def render(self, doc: ir.Document, text: str | None = None) -> tuple[str, list[ir.Issue], list[str]]:
+        """Render ``text`` (default: the document body) as the document's content; never raises."""
+        body = doc.body if text is None else text
+        if not doc.render_with_liquid or ("{{" not in body and "{%" not in body):
+            return body, [], []
+        state = RenderState(document=doc, deadline=time.monotonic() + self.limits.render_seconds,
+                            file_of_text=self.env.origins)
+        token = _STATE.set(state)
+        try:
+            template = self.env.from_string(rename_keyword_variables(body))
+            page = DocumentDrop(doc, self.info)
+            out = template.render(site=self.site_drop, page=page, jekyll=self.jekyll, paginator=None,
+                                  content=doc.body, layout={})
+        except _FATAL as err:
+            state.add("liquid-limit", "error", f"Liquid {err.message}: body left unrendered", err.token)
+            out = body
+        except LiquidError as err:
+            state.add("liquid-error", "error", f"Liquid: {err.message}: body left unrendered", err.token)
+            out = body
+        except Exception as err:  # noqa: BLE001 - a site's content must never crash the run
+            logger.debug("liquid crash on %s", doc.source, exc_info=True)
+            state.add("liquid-error", "error", f"Liquid failed ({type(err).__name__}: {err}): body left unrendered")
+            out = body
+        finally:
+            _STATE.reset(token)
+        return out, state.issues, state.linked

@@ -1,0 +1,936 @@
+"""Markdown to HTML the way Jekyll's kramdown (``input: GFM``) writes it, on markdown-it-py."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from migrate.content.typography import quotes, symbols
+
+logger = logging.getLogger(__name__)
+
+_IAL_LINE = re.compile(r"^[ \t]*\{:(?!:)\s*([^}]*)\}[ \t]*$")
+_IAL_SPAN = re.compile(r"^\{:(?!:)\s*([^}]*)\}")
+_HEADER_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
+_ABBR_DEF = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*)$")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+
+def parse_ial(text: str) -> dict[str, str]:
+    """``.a #b k="v"`` -> attributes (classes joined)."""
+    attrs: dict[str, str] = {}
+    classes: list[str] = []
+    for m in re.finditer(r"""\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|([\w-]+)""",
+                         text):
+        if m.group(7):
+            if m.group(7) == "toc":
+                attrs["data-kd-toc"] = "1"
+            elif m.group(7) == "auto_ids":
+                attrs["data-kd-auto-ids"] = "1"
+        elif m.group(1):
+            classes.append(m.group(1))
+        elif m.group(2):
+            attrs["id"] = m.group(2)
+        elif m.group(3):
+            value = m.group(4) if m.group(4) is not None else m.group(5) if m.group(5) is not None else m.group(6)
+            attrs[m.group(3)] = value or ""
+    if classes:
+        attrs["class"] = " ".join(classes)
+    return attrs
+
+
+def _merge_attrs(token: Token, attrs: dict[str, str]) -> None:
+    for key, value in attrs.items():
+        if key == "class" and token.attrGet("class"):
+            token.attrSet("class", f"{token.attrGet('class')} {value}")
+        else:
+            token.attrSet(key, value)
+
+
+def _is_word(c: str) -> bool:
+    """Ruby's ``\\p{Word}``: letters, marks, decimal digits and connector punctuation."""
+    cat = unicodedata.category(c)
+    return cat[0] in "LM" or cat in ("Nd", "Pc")
+
+
+def gfm_header_id(text: str) -> str:
+    """kramdown-parser-gfm's id rule: lowercase, drop non-word characters, spaces to dashes."""
+    result = "".join(c for c in text.lower() if c in "- \t" or _is_word(c))
+    return result.replace(" ", "-").replace("\t", "-")
+
+
+@dataclass
+class _DocState:
+    raw_blocks: list[str] = field(default_factory=list)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    id_counter: dict[str, int] = field(default_factory=dict)
+    headings: list[tuple[int, str, str, bool]] = field(default_factory=list)
+
+
+class KramdownConverter:
+    """kramdown-flavoured Markdown -> HTML."""
+
+    def __init__(self, *, auto_ids: bool = True, smart: bool = True, default_lang: str = "plaintext",
+                 auto_id_prefix: str = "", footnote_backlink: str = "&#8617;") -> None:
+        self.auto_ids = auto_ids
+        self.smart = smart
+        self.default_lang = default_lang
+        self.auto_id_prefix = auto_id_prefix
+        self.footnote_backlink = footnote_backlink
+        md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True, "typographer": False})
+        md.enable(["table", "strikethrough"])
+        md.normalizeLink = lambda url: url  # kramdown writes link targets as given
+        md.normalizeLinkText = lambda url: url
+        md.validateLink = lambda url: True
+        md.use(footnote_plugin)
+        md.use(deflist_plugin)
+        md.inline.ruler.before("escape", "kd_math", _inline_math)
+        md.block.ruler.at("html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]})
+        md.core.ruler.after("block", "kd_block_ial", self._block_ial_rule)
+        md.core.ruler.after("kd_block_ial", "kd_lists", _list_paragraphs)
+        md.core.ruler.before("text_join", "kd_inline", self._inline_rule)
+        r = md.renderer.rules
+        r["fence"] = self._render_fence
+        r["code_block"] = self._render_fence
+        r["code_inline"] = self._render_code_inline
+        r["s_open"] = lambda *a: "<del>"
+        r["s_close"] = lambda *a: "</del>"
+        r["footnote_ref"] = self._render_footnote_ref
+        r["footnote_block_open"] = lambda *a: '<div class="footnotes" role="doc-endnotes">\n<ol>\n'
+        r["footnote_block_close"] = lambda *a: "</ol>\n</div>\n"
+        r["footnote_open"] = self._render_footnote_open
+        r["footnote_close"] = lambda *a: "</li>\n"
+        r["footnote_anchor"] = self._render_footnote_anchor
+        r["ordered_list_open"] = self._render_list_open
+        r["image"] = self._render_image
+        r["dl_open"] = lambda tokens, idx, *a: "<dl" + "".join(
+            f' {k}="{html.escape(str(v))}"' for k, v in tokens[idx].attrs.items() if k != "data-kd-auto-ids") + ">\n"
+        r["html_block"] = lambda tokens, idx, *a: self.markdown_in_html(tokens[idx].content)
+        self.md = md
+        self._state = _DocState()
+        self.parse_block_html = False
+
+    # -- public ---------------------------------------------------------------------------------------
+    def convert(self, text: str) -> str:
+        outer = self._state
+        self._depth = getattr(self, "_depth", 0) + 1
+        if self._depth == 1:
+            self.parse_block_html = False
+        self._state = _DocState(id_counter=outer.id_counter if self._depth > 1 else {})
+        try:
+            source = self._preprocess(text)
+            env: dict[str, Any] = {}
+            tokens = self.md.parse(source, env)
+            out = self.md.renderer.render(tokens, self.md.options, env)
+            out = self._postprocess(out)
+        finally:
+            self._state = outer
+            self._depth -= 1
+        return out
+
+    # -- preprocessing: kramdown extensions that are not CommonMark ---------------------------------------
+    def _placeholder(self, html_text: str) -> str:
+        self._state.raw_blocks.append(html_text)
+        return f"<!--kdraw:{len(self._state.raw_blocks) - 1}-->"
+
+    def _preprocess(self, text: str) -> str:
+        lines = _lazy_list_lines(text.split("\n"))
+        out: list[str] = []
+        i = 0
+        fence: str | None = None
+        while i < len(lines):
+            line = lines[i]
+            if fence is not None:
+                out.append(line)
+                if re.match(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
+                    fence = None
+                i += 1
+                continue
+            m = _FENCE.match(line)
+            if m:
+                fence = m.group(1)
+                out.append(line)
+                i += 1
+                continue
+            stripped = line.strip()
+            opt = re.match(r"^\{::options\s+(.*?)\s*/\}$", stripped)
+            if opt:
+                self.parse_block_html = re.search(r"parse_block_html=[\"']?true", opt.group(1)) is not None \
+                    or (self.parse_block_html and "parse_block_html" not in opt.group(1))
+                i += 1
+                continue
+            if self.parse_block_html and re.match(r"^<(?:" + "|".join(sorted(BLOCK_MODEL)) + r")\b(?![^>]*markdown=)",
+                                                  line, re.I):
+                line = re.sub(r"^(<[A-Za-z][\w-]*)", r'\1 markdown="1"', line)
+                lines[i] = line
+            ext = re.match(r"^\{::(comment|nomarkdown)\s*/?\}(.*)$", stripped)
+            if ext and line.startswith(("{", " ")):
+                kind = ext.group(1)
+                body: list[str] = []
+                rest = ext.group(2)
+                end_re = re.compile(r"\{:/(?:" + kind + r")?\}")
+                j = i
+                if stripped.endswith("/}") and stripped.startswith("{::") and "}" == stripped[-1] and not rest:
+                    i += 1
+                    continue
+                if end_re.search(rest):
+                    body.append(end_re.split(rest, 1)[0])
+                else:
+                    if rest:
+                        body.append(rest)
+                    j = i + 1
+                    while j < len(lines) and not end_re.search(lines[j]):
+                        body.append(lines[j])
+                        j += 1
+                    if j < len(lines):
+                        before = end_re.split(lines[j], 1)[0]
+                        if before:
+                            body.append(before)
+                content = "\n".join(body)
+                if kind == "comment":
+                    html_text = f"<!-- {content.strip()} -->" if False else "<!-- " + content.strip("\n") + " -->"
+                else:
+                    html_text = content.strip("\n")
+                out.extend(["", self._placeholder(html_text), ""])
+                i = j + 1
+                continue
+            am = _ABBR_DEF.match(line)
+            if am:
+                self._state.abbreviations[am.group(1)] = am.group(2).strip()
+                i += 1
+                continue
+            if stripped.startswith("$$") and (stripped.endswith("$$") and len(stripped) > 4 or stripped == "$$") \
+                    and (not out or not out[-1].strip()):
+                body = []
+                if stripped == "$$":
+                    j = i + 1
+                    while j < len(lines) and lines[j].strip() != "$$" and not lines[j].rstrip().endswith("$$"):
+                        body.append(lines[j])
+                        j += 1
+                    if j >= len(lines):
+                        out.append(line)
+                        i += 1
+                        continue
+                    last = lines[j].strip()
+                    if last != "$$":
+                        body.append(last[:-2])
+                else:
+                    j = i
+                    body.append(stripped[2:-2])
+                if j + 1 >= len(lines) or not lines[j + 1].strip():
+                    math = "\n".join(body).strip()
+                    out.extend(["", self._placeholder(f"\\[{html.escape(math, quote=False)}\\]"), ""])
+                    i = j + 1
+                    continue
+            hm = re.match(r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown=(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$", line)
+            if hm:
+                tag = hm.group(1)
+                j = i
+                depth = 0
+                body = []
+                first_rest = hm.group(5)
+                close_re = re.compile(rf"</{tag}\s*>", re.I)
+                open_re = re.compile(rf"<{tag}\b", re.I)
+                scan = [first_rest] + lines[i + 1:]
+                found = None
+                for k, l in enumerate(scan):
+                    depth += len(open_re.findall(l))
+                    closes = close_re.findall(l)
+                    if closes and depth - len(closes) < 0:
+                        found = k
+                        break
+                    depth -= len(closes)
+                    body.append(l)
+                if found is not None:
+                    last_line = scan[found]
+                    cut = last_line.rfind(f"</{tag}")
+                    pre = last_line[:cut]
+                    if pre.strip():
+                        body.append(pre)
+                    whole = "\n".join(lines[i:i + 1 + found])
+                    cut_at = whole.rfind(f"</{tag}")
+                    close_end = whole.find(">", cut_at) + 1
+                    html_text = self.markdown_in_html(whole[:close_end]) + whole[close_end:]
+                    out.extend(["", self._placeholder(html_text), ""])
+                    i = i + 1 + found
+                    continue
+            out.append(line)
+            i += 1
+        return "\n".join(out)
+
+    def markdown_in_html(self, text: str) -> str:
+        """Elements carrying ``markdown="1"`` get their content converted (span or block, per element)."""
+        if "markdown=" not in text:
+            return text
+        out: list[str] = []
+        pos = 0
+        for _ in range(1000):
+            m = _MD_ATTR_TAG.search(text, pos)
+            if not m:
+                break
+            tag = m.group(1).lower()
+            open_re = re.compile(rf"<{re.escape(tag)}(?=[\s/>])", re.I)
+            close_re = re.compile(rf"</{re.escape(tag)}\s*>", re.I)
+            depth = 1
+            scan = m.end()
+            close = None
+            while True:
+                o = open_re.search(text, scan)
+                c = close_re.search(text, scan)
+                if c is None:
+                    break
+                if o is not None and o.start() < c.start():
+                    depth += 1
+                    scan = o.end()
+                    continue
+                depth -= 1
+                scan = c.end()
+                if depth == 0:
+                    close = c
+                    break
+            if close is None:
+                break
+            inner = text[m.end():close.start()]
+            attrs = re.sub(r"\s+", " ", (m.group(2) + m.group(4))).rstrip()
+            mode = m.group(3).strip("\"'")
+            if mode == "span" or (mode != "block" and tag in SPAN_MODEL):
+                converted = self.md.renderInline(inner.strip())
+            else:
+                converted = "\n" + self.convert_nested(_dedent(inner.strip("\n")) + "\n")
+                single = re.fullmatch(r"\n<p>((?:(?!<p[ >]).)*)</p>\n", converted, re.DOTALL)
+                if single and not re.search(r"\n[ \t]*\n", inner.strip()) and not inner.endswith("\n\n"):
+                    converted = single.group(1)  # kramdown: a lone paragraph in an HTML element stays bare
+            out.append(text[pos:m.start()])
+            out.append(f"<{m.group(1)}{attrs}>{converted}</{m.group(1)}>")
+            pos = close.end()
+        out.append(text[pos:])
+        return "".join(out)
+
+    def convert_nested(self, text: str) -> str:
+        state = self._state
+        saved_headings = list(state.headings)
+        html_text = self.convert(text)
+        return html_text if saved_headings is not None else html_text
+
+    # -- block attribute lists -----------------------------------------------------------------------------
+    def _block_ial_rule(self, state: Any) -> None:
+        tokens: list[Token] = state.tokens
+        lines = state.src.split("\n")
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.type == "inline" and i > 0 and tokens[i - 1].type == "paragraph_open":
+                content_lines = tok.content.split("\n")
+                lead: dict[str, str] = {}
+                while (len(content_lines) > 1 and _IAL_LINE.match(content_lines[0])
+                       and not all(_IAL_LINE.match(x) for x in content_lines)):
+                    lead.update(parse_ial(_IAL_LINE.match(content_lines.pop(0)).group(1)))  # type: ignore[union-attr]
+                if lead:
+                    tok.content = "\n".join(content_lines)
+                    para_open = tokens[i - 1]
+                    first = para_open.map[0] if para_open.map else 0
+                    before = lines[first - 1] if 0 < first <= len(lines) else ""
+                    previous = self._previous_block(tokens, i - 1)
+                    # an IAL right under a block (no blank line between) belongs to that block
+                    target_lead = previous if previous is not None and before.strip(" >\t") else para_open
+                    self._apply(target_lead, lead)
+                ial_lines: list[str] = []
+                while content_lines and _IAL_LINE.match(content_lines[-1]):
+                    ial_lines.insert(0, content_lines.pop())
+                if ial_lines:
+                    para_open = tokens[i - 1]
+                    last_line = (para_open.map[1] - 1) if para_open.map else None
+                    applied: list[tuple[Token, dict[str, str]]] = []
+                    for n, ial in enumerate(ial_lines):
+                        src_line = None if last_line is None else last_line - (len(ial_lines) - 1 - n)
+                        attrs = parse_ial(_IAL_LINE.match(ial).group(1))  # type: ignore[union-attr]
+                        target: Token | None = self._ial_target(tokens, i - 1, lines, src_line)
+                        if target is tokens[i - 1] and not content_lines:
+                            # the paragraph was only IALs: they belong to the block right above them, or
+                            # (after a blank line) to the block below
+                            first = para_open.map[0] if para_open.map else 0
+                            above = lines[first - 1] if 0 < first <= len(lines) else ""
+                            if re.fullmatch(r"[\s>]*", above):
+                                target = self._next_block(tokens, i)
+                            else:
+                                target = self._previous_block(tokens, i - 1)
+                        if target is not None:
+                            applied.append((target, attrs))
+                    for target, attrs in applied:
+                        self._apply(target, attrs)
+                    if not content_lines:
+                        del tokens[i - 1:i + 2]
+                        i -= 1
+                        continue
+                    tok.content = "\n".join(content_lines)
+            i += 1
+
+    @staticmethod
+    def _apply(target: Token, attrs: dict[str, str]) -> None:
+        if target.type in ("fence", "code_block"):
+            target.meta.setdefault("ial", {}).update(attrs)
+        else:
+            _merge_attrs(target, attrs)
+
+    @staticmethod
+    def _next_block(tokens: list[Token], inline_idx: int) -> Token | None:
+        close = inline_idx + 1
+        if close + 1 < len(tokens) and tokens[close + 1].level == tokens[close].level \
+                and tokens[close + 1].nesting >= 0:
+            return tokens[close + 1]
+        return None
+
+    @staticmethod
+    def _previous_block(tokens: list[Token], idx: int) -> Token | None:
+        level = tokens[idx].level
+        j = idx - 1
+        while j >= 0:
+            t = tokens[j]
+            if t.level == level and t.nesting == -1:
+                depth = 0
+                for k in range(j, -1, -1):
+                    depth += tokens[k].nesting
+                    if depth == 0:
+                        return tokens[k]
+                return None
+            if t.level == level and t.nesting == 0 and t.type in ("fence", "code_block", "html_block", "hr"):
+                return t
+            if t.level < level:
+                return None
+            j -= 1
+        return None
+
+    @staticmethod
+    def _ial_target(tokens: list[Token], para_idx: int, lines: list[str], src_line: int | None) -> Token:
+        """Which block an IAL on the paragraph's last line applies to (a container it is not inside)."""
+        para = tokens[para_idx]
+        if src_line is None or src_line >= len(lines):
+            return para
+        containers: list[Token] = []
+        depth_stack: list[Token] = []
+        for t in tokens[:para_idx]:
+            if t.nesting == 1:
+                depth_stack.append(t)
+            elif t.nesting == -1 and depth_stack:
+                depth_stack.pop()
+        containers = [t for t in depth_stack if t.type in ("blockquote_open", "bullet_list_open",
+                                                           "ordered_list_open", "list_item_open")]
+        if not containers:
+            return para
+        line = lines[src_line]
+        rest = line
+        for c in containers:
+            if c.type == "blockquote_open":
+                m = re.match(r"^[ \t]{0,3}>[ \t]?", rest)
+                if not m:
+                    return c
+                rest = rest[m.end():]
+            elif c.type in ("bullet_list_open", "ordered_list_open"):
+                continue
+            else:
+                if not rest.startswith((" ", "\t")):
+                    # outside the item: the IAL belongs to the list holding it
+                    idx = containers.index(c)
+                    return containers[idx - 1] if idx > 0 else c
+                rest = rest.lstrip(" \t")
+        return para
+
+    # -- inline: header ids, span IALs, typography, abbreviations --------------------------------------------
+    def _inline_rule(self, state: Any) -> None:
+        tokens: list[Token] = state.tokens
+        for i, tok in enumerate(tokens):
+            if tok.type == "heading_open":
+                inline = tokens[i + 1]
+                m = _HEADER_ID.search(inline.content)
+                if m:
+                    tok.attrSet("id", m.group(1))
+                    self._strip_trailing(inline, m.group(0))
+            if tok.type == "inline" and tok.children is not None:
+                _strong_outside_em(tok.children)
+                self._span_ials(tok.children)
+                if self.smart:
+                    self._typography(tok.children)
+                if self._state.abbreviations:
+                    tok.children = self._abbreviations(tok.children)
+            if tok.type == "inline" and i > 0 and tokens[i - 1].type == "dt_open" and self._auto_ids_dl(tokens, i):
+                raw_text = "".join(c.content for c in (tok.children or []) if c.type in ("text", "code_inline"))
+                tokens[i - 1].attrSet("id", gfm_header_id(raw_text))
+            if (tok.type == "inline" and i > 0 and tokens[i - 1].type == "heading_open" and self.auto_ids
+                    and tokens[i - 1].attrGet("id") is None):
+                raw_text = "".join(c.content for c in (tok.children or []) if c.type in ("text", "code_inline"))
+                tok = tokens[i - 1]
+                base = self.auto_id_prefix + gfm_header_id(raw_text)
+                count = self._state.id_counter.get(base, -1) + 1
+                self._state.id_counter[base] = count
+                tok.attrSet("id", base if count == 0 else f"{base}-{count}")
+
+    @staticmethod
+    def _auto_ids_dl(tokens: list[Token], idx: int) -> bool:
+        level = tokens[idx - 1].level - 1
+        for k in range(idx - 1, -1, -1):
+            if tokens[k].type == "dl_open" and tokens[k].level == level:
+                if tokens[k].attrGet("data-kd-auto-ids") is not None:
+                    return True
+                return False
+        return False
+
+    @staticmethod
+    def _strip_trailing(inline: Token, suffix: str) -> None:
+        inline.content = inline.content[: len(inline.content) - len(suffix)]
+        children = inline.children or []
+        for child in reversed(children):
+            if child.type == "text":
+                child.content = _HEADER_ID.sub("", child.content)
+                break
+
+    @staticmethod
+    def _span_ials(children: list[Token]) -> None:
+        for j, child in enumerate(children):
+            if child.type != "text" or j == 0:
+                continue
+            m = _IAL_SPAN.match(child.content)
+            if not m:
+                continue
+            prev = children[j - 1]
+            target: Token | None = None
+            if prev.type in ("image", "code_inline"):
+                target = prev
+            elif prev.nesting == -1:
+                depth = 0
+                for k in range(j - 1, -1, -1):
+                    depth += children[k].nesting
+                    if depth == 0:
+                        target = children[k]
+                        break
+            if target is None:
+                continue
+            attrs = parse_ial(m.group(1))
+            if target.type == "code_inline":
+                target.meta.setdefault("ial", {}).update(attrs)
+            else:
+                _merge_attrs(target, attrs)
+            child.content = child.content[m.end():]
+
+    @staticmethod
+    def _typography(children: list[Token]) -> None:
+        in_code = 0
+        prev: str | None = None
+        for idx, child in enumerate(children):
+            kind = child.type
+            if kind == "html_inline":
+                if re.match(r"<(code|kbd|pre|script|math)\b", child.content, re.I):
+                    in_code += 1
+                elif re.match(r"</(code|kbd|pre|script|math)>", child.content, re.I):
+                    in_code = max(0, in_code - 1)
+                prev = None
+                continue
+            if kind == "text_special":
+                prev = None  # an escape or entity ends kramdown's text run
+                continue
+            if kind in ("softbreak", "hardbreak"):
+                prev = "\n"
+                continue
+            if kind != "text" or in_code:
+                prev = None
+                continue
+            after = ""
+            if idx + 1 < len(children):
+                nxt = children[idx + 1]
+                if nxt.type in ("text", "text_special"):
+                    after = nxt.content[:1]
+                elif nxt.type.endswith("break"):
+                    after = "\n"
+                elif nxt.type == "code_inline":
+                    after = "`"
+                elif nxt.nesting != 0:
+                    after = nxt.markup[:1] or "<"
+            child.content = quotes(symbols(child.content), before=prev, after=after)
+            prev = child.content[-1:] or prev
+
+    def _abbreviations(self, children: list[Token]) -> list[Token]:
+        abbrs = self._state.abbreviations
+        pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))
+                             + r")(?![\w])")
+        out: list[Token] = []
+        for child in children:
+            if child.type != "text" or not pattern.search(child.content):
+                out.append(child)
+                continue
+            pos = 0
+            for m in pattern.finditer(child.content):
+                if m.start() > pos:
+                    t = Token("text", "", 0)
+                    t.content = child.content[pos:m.start()]
+                    out.append(t)
+                h = Token("html_inline", "", 0)
+                title = abbrs[m.group(1)]
+                h.content = (f'<abbr title="{html.escape(title)}">{html.escape(m.group(1))}</abbr>' if title
+                             else f"<abbr>{html.escape(m.group(1))}</abbr>")
+                out.append(h)
+                pos = m.end()
+            if pos < len(child.content):
+                t = Token("text", "", 0)
+                t.content = child.content[pos:]
+                out.append(t)
+        return out
+
+    # -- rendering -------------------------------------------------------------------------------------------
+    def _render_fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        tok = tokens[idx]
+        info = tok.info.strip().split()[0] if tok.info and tok.info.strip() else ""
+        ial = tok.meta.get("ial", {})
+        classes = ial.get("class", "").split()
+        lang = info
+        extra_classes = []
+        for c in classes:
+            if c.startswith("language-") and not lang:
+                lang = c[len("language-"):]
+            elif not c.startswith("language-"):
+                extra_classes.append(c)
+        lang = lang or self.default_lang
+        code = tok.content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        cls = " ".join(([f"language-{lang}"] if lang else []) + ["highlighter-rouge"] + extra_classes)
+        other = "".join(f' {k}="{html.escape(v)}"' for k, v in ial.items() if k != "class")
+        return (f'<div class="{cls}"{other}><div class="highlight"><pre class="highlight"><code>{code}'
+                f"</code></pre></div></div>\n")
+
+    def _render_image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        tok = tokens[idx]
+        attrs = dict(tok.attrs)
+        src = attrs.pop("src", "")
+        title = attrs.pop("title", None)
+        alt = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", tok.content)  # kramdown keeps the label as written
+        extra = "".join(f' {k}="{html.escape(str(v))}"' for k, v in attrs.items() if k != "alt")
+        title_attr = f' title="{html.escape(str(title))}"' if title else ""
+        return f'<img src="{html.escape(str(src))}" alt="{html.escape(alt)}"{title_attr}{extra} />'
+
+    def _render_code_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        tok = tokens[idx]
+        ial = tok.meta.get("ial", {})
+        classes = ial.get("class", "").split()
+        lang = next((c[9:] for c in classes if c.startswith("language-")), self.default_lang)
+        rest = [c for c in classes if not c.startswith("language-")]
+        cls = " ".join(([f"language-{lang}"] if lang else []) + ["highlighter-rouge"] + rest)
+        other = "".join(f' {k}="{html.escape(v)}"' for k, v in ial.items() if k != "class")
+        code = tok.content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<code class="{cls}"{other}>{code}</code>'
+
+    @staticmethod
+    def _fn_label(tok: Token) -> str:
+        label = tok.meta.get("label")
+        return str(label) if label is not None else str(tok.meta["id"] + 1)
+
+    def _render_footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        tok = tokens[idx]
+        label = self._fn_label(tok)
+        sub = tok.meta.get("subId", 0)
+        ref_id = f"fnref:{label}" + (f":{sub}" if sub else "")
+        number = tok.meta["id"] + 1
+        return (f'<sup id="{ref_id}" role="doc-noteref"><a href="#fn:{label}" class="footnote" '
+                f'rel="footnote">{number}</a></sup>')
+
+    def _render_footnote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        return f'<li id="fn:{self._fn_label(tokens[idx])}" role="doc-endnote">\n'
+
+    def _render_footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        tok = tokens[idx]
+        label = self._fn_label(tok)
+        sub = tok.meta.get("subId", 0)
+        ref_id = f"fnref:{label}" + (f":{sub}" if sub else "")
+        mark = self.footnote_backlink + (f"<sup>{sub + 1}</sup>" if sub else "")
+        sep = "\u00a0" if sub == 0 else " "
+        return f'{sep}<a href="#{ref_id}" class="reversefootnote" role="doc-backlink">{mark}</a>'
+
+    def _render_list_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+        tok = tokens[idx]
+        if "start" in tok.attrs:
+            del tok.attrs["start"]  # kramdown never writes a start number
+        renderer = self.md.renderer
+        return renderer.renderToken(tokens, idx, options, env)  # type: ignore[attr-defined]
+
+    # -- after rendering ---------------------------------------------------------------------------------------
+    def _postprocess(self, out: str) -> str:
+        raw = self._state.raw_blocks
+
+        def put_back(m: re.Match[str]) -> str:
+            return raw[int(m.group(1))]
+
+        for _ in range(3):
+            if "<!--kdraw:" not in out:
+                break
+            out = re.sub(r"<!--kdraw:(\d+)-->\n?", lambda m: put_back(m) + "\n", out)
+        out = re.sub(r'style="text-align:(left|right|center)"', r'style="text-align: \1"', out)
+        out = _toc(out)
+        return out
+
+
+def _inline_math(state: StateInline, silent: bool) -> bool:
+    src = state.src
+    pos = state.pos
+    if not src.startswith("$$", pos):
+        return False
+    end = src.find("$$", pos + 2)
+    if end < 0 or end == pos + 2:
+        return False
+    if not silent:
+        token = state.push("html_inline", "", 0)
+        token.content = "\\(" + html.escape(src[pos + 2:end], quote=False) + "\\)"
+    state.pos = end + 2
+    return True
+
+
+_TOC_LIST = re.compile(r'<(ul|ol)([^>]*?) data-kd-toc="1"([^>]*)>.*?</\1>\n?', re.DOTALL)
+_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.DOTALL)
+
+
+def _toc(out: str) -> str:
+    """Replace the list marked ``{:toc}`` by kramdown's table of contents."""
+    m = _TOC_LIST.search(out)
+    if not m:
+        return out
+    tag = m.group(1)
+    attrs = (m.group(2) + m.group(3)).strip()
+    headings: list[tuple[int, str, str]] = []
+    for h in _HEADING.finditer(out):
+        id_m = re.search(r'\bid="([^"]*)"', h.group(2))
+        cls_m = re.search(r'\bclass="([^"]*)"', h.group(2))
+        if not id_m or (cls_m and "no_toc" in cls_m.group(1).split()):
+            continue
+        text = re.sub(r"</?a\b[^>]*>", "", h.group(3))
+        text = re.sub(r'<sup id="fnref[^"]*".*?</sup>', "", text)
+        headings.append((int(h.group(1)), id_m.group(1), text))
+    list_id = 'id="markdown-toc"' if 'id="' not in attrs else ""
+    open_tag = f"<{tag} {list_id}{(' ' + attrs) if attrs else ''}>".replace("  ", " ").replace(" >", ">")
+
+    def build(items: list[tuple[int, str, str]], first: bool) -> str:
+        parts = [open_tag if first else f"<{tag}>"]
+        i = 0
+        while i < len(items):
+            level, hid, text = items[i]
+            j = i + 1
+            while j < len(items) and items[j][0] > level:
+                j += 1
+            children = items[i + 1:j]
+            link = f'<a href="#{hid}" id="markdown-toc-{hid}">{text}</a>'
+            parts.append(f"<li>{link}" + (build(children, False) if children else "") + "</li>")
+            i = j
+        parts.append(f"</{tag}>")
+        return "\n".join(parts)
+
+    if not headings:
+        return out[: m.start()] + out[m.end():]
+    return out[: m.start()] + build(headings, True) + "\n" + out[m.end():]
+
+
+# kramdown treats these as span-level: a line starting with one is a paragraph, not an HTML block.
+SPAN_ELEMENTS = frozenset("""a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark
+option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup textarea tt u var""".split())
+_VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_TAG_START = re.compile(r"^<(/?)([A-Za-z][\w-]*)(?=[\s/>]|$)")
+
+
+def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """HTML blocks as kramdown finds them: block-level tags only, ending at the balancing close tag."""
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    maximum = state.eMarks[start_line]
+    if state.is_code_block(start_line) or pos >= maximum or state.src[pos] != "<":
+        return False
+    line_text = state.src[pos:maximum]
+    if line_text.startswith(("<!--", "<?", "<!")):
+        from markdown_it.rules_block.html_block import html_block
+
+        return html_block(state, start_line, end_line, silent)
+    m = _TAG_START.match(line_text)
+    if not m:
+        return False
+    closing, name = m.group(1), m.group(2).lower()
+    if name in SPAN_ELEMENTS:
+        return False
+    if silent:
+        return True
+    next_line = start_line + 1
+    if not closing and name not in _VOID_ELEMENTS and not re.search(r"/>\s*$", line_text.split(">")[0] + ">"):
+        open_re = re.compile(rf"<{re.escape(name)}(?=[\s/>])", re.I)
+        close_re = re.compile(rf"</{re.escape(name)}\s*>", re.I)
+        depth = 0
+        line = start_line
+        found = False
+        while line < end_line:
+            text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+            if line > start_line and state.sCount[line] < state.blkIndent and text:
+                break
+            depth += len(open_re.findall(text)) - len(close_re.findall(text))
+            line += 1
+            if depth <= 0:
+                found = True
+                break
+        if found:
+            next_line = line
+        else:
+            while next_line < end_line and not state.isEmpty(next_line):
+                next_line += 1
+    state.line = next_line
+    token = state.push("html_block", "", 0)
+    token.map = [start_line, next_line]
+    token.content = state.getLines(start_line, next_line, state.blkIndent, True)
+    return True
+
+
+def _list_paragraphs(state: Any) -> None:
+    """kramdown's rule for when a list item's first paragraph gets no ``<p>`` (it is "transparent")."""
+    tokens: list[Token] = state.tokens
+    lines = state.src.split("\n")
+    for i, tok in enumerate(tokens):
+        if tok.type not in ("bullet_list_open", "ordered_list_open"):
+            continue
+        level = tok.level
+        items: list[tuple[int, int]] = []  # (open index, close index) of direct items
+        j = i + 1
+        while j < len(tokens) and not (tokens[j].level == level and tokens[j].nesting == -1):
+            if tokens[j].type == "list_item_open" and tokens[j].level == level + 1:
+                start = j
+                depth = 0
+                k = j
+                while k < len(tokens):
+                    depth += tokens[k].nesting
+                    if depth == 0:
+                        break
+                    k += 1
+                items.append((start, k))
+                j = k
+            j += 1
+        transparent_seen = False
+        for n, (start, end) in enumerate(items):
+            child_level = tokens[start].level + 1
+            children = [t for t in tokens[start + 1:end] if t.level == child_level and t.nesting >= 0]
+            for t in tokens[start + 1:end]:
+                if t.type in ("paragraph_open", "paragraph_close") and t.level == child_level:
+                    t.hidden = False
+            first = tokens[start + 1] if start + 1 < end else None
+            if first is None or first.type != "paragraph_open":
+                transparent_seen = True
+                continue
+            para_end = first.map[1] if first.map else None
+            blank_after = (para_end is not None and para_end < len(lines) - 1
+                           and re.fullmatch(r"[\s>]*", lines[para_end]) is not None)
+            only_para = len(children) == 1
+            is_last = n == len(items) - 1
+            cond_a = not blank_after or (is_last and only_para)
+            cond_b = not is_last or len(items) == 1 or transparent_seen
+            if cond_a and cond_b:
+                first.hidden = True
+                depth = 0
+                for k in range(start + 1, end):
+                    depth += tokens[k].nesting
+                    if depth == 0 and tokens[k].type == "paragraph_close":
+                        tokens[k].hidden = True
+                        break
+                transparent_seen = True
+
+
+_MD_ATTR_TAG = re.compile(r"""<([A-Za-z][\w-]*)\b([^>]*?)\s+markdown=("1"|'1'|1|"block"|"span"|'block'|'span')([^>]*)>""")
+BLOCK_MODEL = frozenset("""address applet article aside blockquote body dd details div dl fieldset figure
+figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td""".split())
+SPAN_MODEL = frozenset("""a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label
+legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt""".split())
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join(line[cut:] for line in lines)
+
+
+def _strong_outside_em(children: list[Token]) -> None:
+    """kramdown writes ``***x***`` as ``<strong><em>``, markdown-it as ``<em><strong>``."""
+    for i in range(len(children) - 1):
+        a = children[i]
+        k = i + 1
+        while k < len(children) and children[k].type == "text" and not children[k].content:
+            k += 1
+        if k >= len(children):
+            break
+        b = children[k]
+        if a.type == "em_open" and b.type == "strong_open":
+            depth = 0
+            for j in range(k, len(children) - 1):
+                depth += children[j].nesting
+                if depth == 0:
+                    n = j + 1
+                    while n < len(children) - 1 and children[n].type == "text" and not children[n].content:
+                        n += 1
+                    if children[j].type == "strong_close" and children[n].type == "em_close":
+                        for x, y in ((a, b), (children[j], children[n])):
+                            x.type, y.type = y.type, x.type
+                            x.tag, y.tag = y.tag, x.tag
+                            x.markup, y.markup = y.markup, x.markup
+                    break
+
+
+_LIST_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d+\.))([ \t]+)(?=\S)")
+_HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def _lazy_list_lines(lines: list[str]) -> list[str]:
+    """kramdown continues a list item with any unindented line that directly follows it (a fence, a header,
+    ...); CommonMark only with paragraph text. Indent such lines so markdown-it keeps them in the item."""
+    out: list[str] = []
+    content_col: int | None = None
+    last_blank = True
+    fence: str | None = None
+    for line in lines:
+        if content_col is None and fence is not None:
+            out.append(line)
+            if re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
+                fence = None
+            continue
+        if not line.strip():
+            last_blank = True
+            out.append(line)
+            continue
+        expanded = re.sub(r"^\t+", lambda t: "    " * len(t.group(0)), line)
+        indent = len(expanded) - len(expanded.lstrip(" "))
+        m = _LIST_ITEM.match(expanded)
+        if m and content_col is None and not last_blank and out and not _HR.match(line):
+            # kramdown lets any list interrupt a paragraph, CommonMark only one starting at 1 (kramdown
+            # writes no start number anyway)
+            num = re.match(r"^( *)(\d+)\.", expanded)
+            if num and num.group(2) != "1":
+                width = len(num.group(1)) + len(num.group(2))
+                line = expanded = " " * (width - 1) + "1" + expanded[num.end() - 1:]
+        if m and not _HR.match(line) and (content_col is not None or last_blank or indent == 0):
+            content_col = m.end() if len(m.group(2)) <= 4 else len(m.group(1)) + 1
+            last_blank = False
+            out.append(line)
+            continue
+        if content_col is not None:
+            if indent >= content_col or (indent > 0 and not last_blank):
+                last_blank = False
+                out.append(line)
+                continue
+            if not last_blank and not line.lstrip().startswith(("{:", "<")) and not _HR.match(line):
+                out.append(" " * content_col + line)
+                continue
+            content_col = None
+        if last_blank and _IAL_LINE.match(line):
+            out.extend([line, ""])  # an IAL above a block: kept as its own paragraph, applied to the next
+            continue
+        last_blank = False
+        f = _FENCE.match(line)
+        if f:
+            fence = f.group(1)
+        out.append(line)
+    return out

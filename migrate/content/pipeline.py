@@ -1,0 +1,183 @@
+"""One document's body from raw Jekyll source to the target's HTML or Markdown, with links resolved."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from migrate import ir
+from migrate.content import ContentFormat, Converted, Targets
+from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo
+from migrate.content.links import LinkResolver
+from migrate.content.markdown import KramdownConverter
+
+logger = logging.getLogger(__name__)
+
+MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".mdtxt",
+                                 ".mdtext", ".text"})
+
+
+def identity_targets(site: ir.Site) -> Targets:
+    """Every document and asset keeps the URL Jekyll gives it."""
+    return Targets(document_urls={d.source: d.url for d in site.documents}, site_url=site.url,
+                   base_path=site.baseurl)
+
+
+def _kramdown_options(site: ir.Site) -> dict[str, Any]:
+    conf = site.config.get("kramdown") or {}
+    if not isinstance(conf, dict):
+        conf = {}
+    opts = conf.get("syntax_highlighter_opts") or {}
+    default_lang = opts.get("default_lang", "plaintext") if isinstance(opts, dict) else "plaintext"
+    return {
+        "auto_ids": bool(conf.get("auto_ids", True)),
+        "auto_id_prefix": str(conf.get("auto_id_prefix", "") or ""),
+        "default_lang": str(default_lang or ""),
+        "footnote_backlink": str(conf.get("footnote_backlink", "&#8617;")),
+    }
+
+
+class ContentPipeline:
+    """Converts document bodies for one site and one set of targets (see :mod:`migrate.content`)."""
+
+    def __init__(self, site: ir.Site, targets: Targets, *, limits: Limits | None = None,
+                 environment: str = "development") -> None:
+        self.site = site
+        self.targets = targets
+        self.kramdown = KramdownConverter(**_kramdown_options(site))
+        self.info = SiteInfo(site, targets.document_urls, base_path=targets.base_path,
+                             site_url=targets.site_url)
+        self.liquid = LiquidRenderer(site, self.info, limits=limits, markdownify=self.kramdown.convert,
+                                     environment=environment)
+        self.links = LinkResolver(site, targets)
+        self.info.render_html = self._drop_html
+        self._drop_cache: dict[tuple[str, str], str] = {}
+        self._in_progress: set[str] = set()
+
+    def _drop_html(self, doc: ir.Document, key: str) -> str:
+        """``post.content``/``post.excerpt`` seen from another document: rendered HTML, as Jekyll has it."""
+        cache_key = (doc.source, key)
+        if cache_key in self._drop_cache:
+            return self._drop_cache[cache_key]
+        if doc.source in self._in_progress:
+            return doc.body if key == "content" else ""
+        self._in_progress.add(doc.source)
+        try:
+            text = self.excerpt_source(doc) if key == "excerpt" else doc.body
+            if text is None:
+                html_text = ""
+            else:
+                rendered, _issues, _linked = self.render_liquid(doc, text)
+                html_text, _ = self.to_html(doc, rendered)
+        finally:
+            self._in_progress.discard(doc.source)
+        self._drop_cache[cache_key] = html_text
+        return html_text
+
+    @staticmethod
+    def excerpt_source(doc: ir.Document) -> str | None:
+        """Jekyll's excerpt text: front-matter ``excerpt``, else the body up to the separator, plus the
+        body's link reference definitions (so reference links in the excerpt resolve)."""
+        if doc.excerpt is not None:
+            return doc.excerpt
+        sep = doc.excerpt_separator or "\n\n"
+        head, found, rest = doc.body.partition(sep)
+        if not found:
+            return doc.body
+        refs = [line for line in rest.split("\n") if re.match(r"^ {0,3}\[[^\]]+\]:", line)]
+        if refs:
+            head += "\n\n" + "\n".join(refs)
+        return head
+
+    def is_markdown(self, doc: ir.Document) -> bool:
+        return doc.markup == "markdown" or doc.extension.lower() in MARKDOWN_EXTENSIONS
+
+    def render_liquid(self, doc: ir.Document, text: str | None = None) -> tuple[str, list[ir.Issue], list[str]]:
+        """The body after Liquid, as Jekyll hands it to the converter."""
+        return self.liquid.render(doc, text)
+
+    def to_html(self, doc: ir.Document, text: str) -> tuple[str, list[ir.Issue]]:
+        """Body after Liquid -> HTML (kramdown for Markdown, unchanged for HTML)."""
+        if not self.is_markdown(doc):
+            return text, []
+        try:
+            return self.kramdown.convert(text), []
+        except Exception as err:  # noqa: BLE001 - content must never crash the run
+            logger.debug("markdown failure in %s", doc.source, exc_info=True)
+            return text, [ir.Issue("markdown-error", "error", f"Markdown conversion failed: {err}", doc.source)]
+
+    def convert(self, document: ir.Document, fmt: ContentFormat) -> Converted:
+        """The document's body (and excerpt) in ``fmt``, links and assets resolved; never raises."""
+        issues: list[ir.Issue] = []
+        try:
+            body, found, linked = self.render_liquid(document)
+            issues.extend(found)
+            if fmt == "html":
+                out, found = self.to_html(document, body)
+                issues.extend(found)
+                out, refs = self.links.rewrite_html(document, out)
+            else:
+                from migrate.content.to_markdown import to_markdown
+
+                out, found = to_markdown(self, document, body)
+                issues.extend(found)
+                out, refs = self.links.rewrite_markdown(document, out)
+            issues.extend(refs.issues)
+            image_assets, image_issues = self.links.front_matter_assets(document)
+            issues.extend(image_issues)
+            excerpt = self._excerpt(document, fmt, body, issues)
+            assets = tuple(dict.fromkeys([*refs.assets, *image_assets]))
+            docs = tuple(dict.fromkeys([*linked, *refs.documents]))
+            return Converted(body=out, excerpt=excerpt, assets=assets, linked_documents=docs,
+                             issues=tuple(dict.fromkeys(issues)))
+        except Exception as err:  # noqa: BLE001 - the contract: never raise for a document's content
+            logger.debug("conversion crash on %s", document.source, exc_info=True)
+            issues.append(ir.Issue("convert-error", "error",
+                                   f"conversion failed ({type(err).__name__}: {err}); body kept as written",
+                                   document.source))
+            return Converted(body=document.body, issues=tuple(issues))
+
+    def _excerpt(self, doc: ir.Document, fmt: ContentFormat, rendered: str, issues: list[ir.Issue]) -> str | None:
+        if doc.excerpt is not None:
+            text, found, _ = self.render_liquid(doc, doc.excerpt)
+        else:
+            sep = doc.excerpt_separator or "\n\n"
+            source = doc.body.lstrip("\n")
+            if sep not in source:
+                return None
+            head = source.split(sep, 1)[0]
+            text, found, _ = self.render_liquid(doc, head)
+        issues.extend(i for i in found if i not in issues)
+        if not text.strip():
+            return None
+        if fmt == "html":
+            html_text, _ = self.to_html(doc, text)
+            html_text, _refs = self.links.rewrite_html(doc, html_text)
+            return html_text
+        from migrate.content.to_markdown import to_markdown
+
+        md, _ = to_markdown(self, doc, text)
+        md, _refs = self.links.rewrite_markdown(doc, md)
+        return md
+
+
+def convert_documents(site: ir.Site, sources: list[str] | None, fmt: ContentFormat, *,
+                      targets: Targets | None = None) -> tuple[list[dict[str, str]], list[ir.Issue]]:
+    """For ``jekyll-migrate convert``: each named (or every) document's converted body."""
+    pipeline = ContentPipeline(site, targets or identity_targets(site))
+    wanted = set(sources) if sources else None
+    rows: list[dict[str, str]] = []
+    issues: list[ir.Issue] = []
+    for doc in site.documents:
+        if wanted is not None and doc.source not in wanted:
+            continue
+        converted = pipeline.convert(doc, fmt)
+        rows.append({"source": doc.source, "url": pipeline.targets.document_urls.get(doc.source, doc.url),
+                     "body": converted.body})
+        issues.extend(converted.issues)
+    if wanted:
+        known = {d.source for d in site.documents}
+        for missing in sorted(wanted - known):
+            issues.append(ir.Issue("unknown-source", "error", f"no document with source {missing!r}", missing))
+    return rows, issues

@@ -1,0 +1,38 @@
+"""Jekyll site -> ir.Site: reads config, front matter, permalinks, collections and static files like Jekyll 4.3."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from migrate.ir import Site
+from migrate.reader.site import SiteReader
+
+__all__ = ["read_site"]
+
+
+def read_site(
+    path: str | Path,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    unpublished: bool = False,
+    now: _dt.datetime | None = None,
+    config_files: list[str | Path] | None = None,
+) -> Site:
+    """Read the Jekyll site at ``path`` into the IR.
+
+    ``drafts``, ``future`` and ``unpublished`` act like Jekyll's ``--drafts``, ``--future`` and
+    ``--unpublished`` (the site's own ``future: true`` counts too); ``now`` stands for Jekyll's
+    ``site.time`` (default: the current time); ``config_files`` replaces the default ``_config.yml`` like
+    ``--config a.yml,b.yml`` (paths relative to the site or absolute). Problems become ``Site.issues``;
+    only a path that is not a folder raises :class:`migrate.errors.SiteError`.
+    """
+    return SiteReader(
+        Path(path),
+        drafts=drafts,
+        future=future or None,
+        unpublished=unpublished,
+        now=now,
+        config_files=config_files,
+    ).read()

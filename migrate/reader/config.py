@@ -1,0 +1,271 @@
+"""The site configuration as Jekyll 4.3 merges it, and front-matter ``defaults`` with Jekyll's precedence."""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import glob
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from migrate.ir import Issue
+from migrate.reader.urls import style_to_permalink
+from migrate.reader.yamlsafe import YamlError, load_yaml
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {
+    "source": ".",
+    "destination": "_site",
+    "collections_dir": "",
+    "cache_dir": ".jekyll-cache",
+    "plugins_dir": "_plugins",
+    "layouts_dir": "_layouts",
+    "data_dir": "_data",
+    "includes_dir": "_includes",
+    "collections": {},
+    "safe": False,
+    "include": [".htaccess"],
+    "exclude": [],
+    "keep_files": [".git", ".svn"],
+    "encoding": "utf-8",
+    "markdown_ext": "markdown,mkdown,mkdn,mkd,md",
+    "strict_front_matter": False,
+    "show_drafts": None,
+    "limit_posts": 0,
+    "future": False,
+    "unpublished": False,
+    "whitelist": [],
+    "plugins": [],
+    "markdown": "kramdown",
+    "highlighter": "rouge",
+    "lsi": False,
+    "excerpt_separator": "\n\n",
+    "incremental": False,
+    "baseurl": None,
+    "permalink": "date",
+    "paginate_path": "/page:num",
+    "timezone": None,
+    "quiet": False,
+    "verbose": False,
+    "defaults": [],
+}
+
+DEFAULT_EXCLUDES = [
+    ".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
+    "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/",
+]
+
+
+def deep_merge(master: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """``Utils.deep_merge_hashes``: a nil value never overwrites, nested hashes merge."""
+    result = dict(master)
+    for key, new in other.items():
+        old = result.get(key)
+        if new is None and key in result:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            result[key] = deep_merge(old, new)
+        else:
+            result[key] = new
+    return result
+
+
+def default_config_files(root: Path) -> list[Path]:
+    for ext in ("yml", "yaml", "toml"):
+        candidate = root / f"_config.{ext}"
+        if candidate.exists():
+            return [candidate]
+    return [root / "_config.yml"]
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def load_config(
+    root: Path, config_files: list[str | Path] | None, issues: list[Issue]
+) -> tuple[dict[str, Any], list[str]]:
+    """The merged configuration, and the site-relative names of the config files read."""
+    explicit = config_files is not None
+    files = [Path(f) if Path(f).is_absolute() else root / f for f in (config_files or [])] if explicit else (
+        default_config_files(root)
+    )
+    config = copy.deepcopy(DEFAULTS)
+    used: list[str] = []
+    for path in files:
+        name = _rel(root, path)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            if explicit:
+                issues.append(Issue("config-missing", "error", f"configuration file {path} cannot be read", name))
+            continue
+        used.append(name)
+        text = raw.decode("utf-8-sig", "replace").replace("\r\n", "\n")
+        try:
+            if path.suffix.lower() == ".toml":
+                loaded = tomllib.loads(text)
+            else:
+                loaded = load_yaml(text) or {}
+        except YamlError as exc:
+            line = exc.line + 1 if exc.line is not None else None
+            issues.append(Issue("config-error", "error", f"invalid YAML in the configuration: {exc.message}", name, line))
+            continue
+        except tomllib.TOMLDecodeError as exc:
+            issues.append(Issue("config-error", "error", f"invalid TOML in the configuration: {exc}", name))
+            continue
+        if not isinstance(loaded, dict):
+            issues.append(Issue("config-error", "error", "the configuration is not a mapping; ignored", name))
+            continue
+        config = deep_merge(config, {str(k): v for k, v in loaded.items()})
+    for option in ("include", "exclude"):
+        if not isinstance(config.get(option), list):
+            issues.append(
+                Issue("config-error", "error", f"'{option}' should be a list; ignored", used[0] if used else None)
+            )
+            config[option] = list(DEFAULTS[option])
+    config["exclude"] = _uniq([str(x) for x in config["exclude"] if x is not None] + DEFAULT_EXCLUDES)
+    config["include"] = [str(x) for x in config["include"] if x is not None]
+    config["collections"] = _collections(config)
+    for key in ("layouts_dir", "data_dir", "includes_dir", "collections_dir", "destination", "plugins_dir"):
+        if not isinstance(config.get(key), str):
+            config[key] = DEFAULTS[key]
+    if not isinstance(config.get("permalink"), str):
+        config["permalink"] = str(config.get("permalink") or "date")
+    return config, used
+
+
+def _uniq(items: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+def _collections(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    raw = config.get("collections")
+    if isinstance(raw, list):
+        raw = {str(label): {} for label in raw}
+    if not isinstance(raw, dict):
+        raw = {}
+    result = {str(k): dict(v) if isinstance(v, dict) else {} for k, v in raw.items()}
+    posts = {**result.get("posts", {})}
+    posts["output"] = True
+    if config.get("permalink") and not posts.get("permalink"):
+        posts["permalink"] = style_to_permalink(str(config["permalink"]))
+    result["posts"] = posts
+    return result
+
+
+# -- front-matter defaults -----------------------------------------------------------------------------
+
+
+def _sanitize_scope_path(path: Any) -> str:
+    if not isinstance(path, str) or not path:
+        return ""
+    if path.startswith("/"):
+        return re.sub(r"\A/", "", path)
+    return path
+
+
+@dataclass
+class _Set:
+    scope: dict[str, Any]
+    values: dict[str, Any]
+    path: str
+    glob_paths: list[str] | None = None
+
+
+@dataclass
+class FrontmatterDefaults:
+    """``Jekyll::FrontmatterDefaults``: scoped by path prefix (or glob) and type."""
+
+    root: Path
+    collections_dir: str
+    raw: list[Any]
+    issues: list[Issue]
+    _sets: list[_Set] = field(default_factory=list)
+    _cache: dict[tuple[str, str | None], list[_Set]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        renames = {"page": "pages", "post": "posts", "draft": "drafts"}
+        for entry in self.raw if isinstance(self.raw, list) else []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+                self.issues.append(Issue("config-defaults", "warning", f"invalid front-matter default set: {entry!r}"[:300]))
+                continue
+            scope = dict(entry["scope"]) if isinstance(entry.get("scope"), dict) else {}
+            if "type" in scope:
+                scope["type"] = renames.get(str(scope["type"]), str(scope["type"]))
+            path = scope.get("path")
+            glob_paths = None
+            if isinstance(path, str) and "*" in path:
+                matches = glob.glob(str(self.root / path))
+                glob_paths = [self._strip_collections_dir(Path(m).relative_to(self.root).as_posix()) for m in matches]
+            self._sets.append(_Set(scope, entry["values"], _sanitize_scope_path(path), glob_paths))
+
+    def _strip_collections_dir(self, path: str) -> str:
+        if self.collections_dir and path.startswith(self.collections_dir + "/"):
+            return path[len(self.collections_dir) + 1 :]
+        return path
+
+    def _applies(self, item: _Set, path: str, kind: str | None) -> bool:
+        if "type" in item.scope and item.scope["type"] != kind:
+            return False
+        raw = item.scope.get("path")
+        if not isinstance(raw, str) or not raw:
+            return True
+        sanitized = _sanitize_scope_path(path)
+        if item.glob_paths is not None:
+            return any(sanitized.startswith(p) for p in item.glob_paths)
+        return sanitized.startswith(self._strip_collections_dir(raw))
+
+    def matching(self, path: str, kind: str | None) -> list[_Set]:
+        key = (path, kind)
+        found = self._cache.get(key)
+        if found is None:
+            found = [s for s in self._sets if not s.scope or self._applies(s, path, kind)]
+            self._cache[key] = found
+        return found
+
+    @staticmethod
+    def _precedes(old: _Set | None, new: _Set) -> bool:
+        if old is None:
+            return True
+        if len(new.path) != len(old.path):
+            return len(new.path) >= len(old.path)
+        if "type" in new.scope:
+            return True
+        return "type" not in old.scope
+
+    def all(self, path: str, kind: str | None) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        old: _Set | None = None
+        for item in self.matching(path, kind):
+            if self._precedes(old, item):
+                values = deep_merge(values, item.values)
+                old = item
+            else:
+                values = deep_merge(item.values, values)
+        return values
+
+    def find(self, path: str, kind: str | None, key: str) -> Any:
+        value = None
+        old: _Set | None = None
+        for item in self.matching(path, kind):
+            if key in item.values and self._precedes(old, item):
+                value = item.values[key]
+                old = item
+        return value
+
+
+def compile_patterns(patterns: list[str]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(p.lstrip("/"), re.compile(fnmatch.translate(p.lstrip("/")), re.DOTALL)) for p in patterns]

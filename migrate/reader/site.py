@@ -1,0 +1,848 @@
+"""Walks a Jekyll site the way Jekyll 4.3's Reader does and builds the IR from what it finds."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrate.errors import SiteError
+from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
+from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, load_config
+from migrate.reader.data import authors_from_data, read_data
+from migrate.reader.dates import jekyll_date, local_zone
+from migrate.reader.rubyish import (
+    DATE_PLACEHOLDERS,
+    as_list,
+    dest_path,
+    flatten,
+    pluralized,
+    rb_extname,
+    strftime,
+    union,
+    uniq_list,
+)
+from migrate.reader.urls import (
+    PlaceholderError,
+    UrlError,
+    add_permalink_suffix,
+    generate_from_drop,
+    generate_from_hash,
+    sanitize_url,
+    slugify,
+    unescape_path,
+)
+from migrate.reader.yamlsafe import YamlError, json_safe, load_yaml, ruby_str
+
+log = logging.getLogger(__name__)
+
+FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
+YAML_HEADER = re.compile(rb"\A---\s*\r?\n")
+DATE_FILENAME = re.compile(r"^(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)$")
+DATELESS_FILENAME = re.compile(r"^(?:.+/)*(.*)(\.[^.]+)$")
+HTML_EXTS = (".html", ".xhtml", ".htm")
+SPECIAL_START = (".", "_", "#", "~")
+MAPPED_KEYS = frozenset(
+    {
+        "title", "slug", "date", "categories", "category", "tags", "tag", "author", "authors", "excerpt",
+        "excerpt_separator", "published", "layout", "lang", "language", "permalink", "redirect_from",
+        "redirect_to", "last_modified_at", "render_with_liquid",
+    }
+)
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class _Text:
+    body: str
+    data: Any
+    has_front_matter: bool
+    body_line: int
+    ok: bool = True
+    """False when Jekyll would fail to read the file (invalid UTF-8)."""
+    yaml_failed: bool = False
+
+
+@dataclass
+class _Entry:
+    """A document as Jekyll's reader leaves it, before it becomes an IR Document."""
+
+    kind: str
+    source: str
+    relative_path: str
+    collection: str | None
+    data: dict[str, Any]
+    text: _Text
+    url: str = ""
+    output_ext: str = ".html"
+    output_path: str | None = None
+    built: bool = True
+    date: _dt.datetime | None = None
+    future: bool = False
+    dated: bool = False
+    """Whether the date came from front matter, defaults or the file name (not Jekyll's fallback)."""
+    published: bool = True
+    slug: str = ""
+    redirect_from: tuple[str, ...] = ()
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    """Defaults merged with the file's own front matter, before Jekyll adds computed keys."""
+
+
+@dataclass
+class SiteReader:
+    root: Path
+    drafts: bool = False
+    future: bool | None = None
+    unpublished: bool = False
+    now: _dt.datetime | None = None
+    config_files: list[str | Path] | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    # -- set-up ----------------------------------------------------------------------------------------
+    def read(self) -> Site:
+        root = self.root
+        if not root.is_dir():
+            raise SiteError(f"{root} is not a folder")
+        self.config, self.config_used = load_config(root, self.config_files, self.issues)
+        config = self.config
+        tz_name = config.get("timezone") if isinstance(config.get("timezone"), str) else None
+        self.zone = local_zone(tz_name)
+        now = self.now or _dt.datetime.now(_dt.timezone.utc)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=_dt.timezone.utc)
+        if config.get("time"):
+            try:
+                now = jekyll_date(config["time"], self.zone)
+            except ValueError:
+                self.issues.append(Issue("config-error", "warning", "invalid 'time' in the configuration"))
+        self.site_time = now.astimezone(self.zone)
+        self.show_future = bool(config.get("future")) if self.future is None else (self.future or bool(config.get("future")))
+        self.show_unpublished = self.unpublished or bool(config.get("unpublished"))
+        self.show_drafts = self.drafts or bool(config.get("show_drafts"))
+        self.permalink_style = str(config.get("permalink") or "date")
+        self.markdown_exts = {"." + e.strip().lower() for e in str(config.get("markdown_ext", "")).split(",") if e.strip()}
+        self.collections_dir = str(config.get("collections_dir") or "").strip("/")
+        self.defaults = FrontmatterDefaults(root, self.collections_dir, config.get("defaults") or [], self.issues)
+        self.exclude = compile_patterns([p for p in config["exclude"] if p not in config["include"]])
+        self.include = compile_patterns(config["include"])
+        self.destination = str(config.get("destination") or "_site").strip("/")
+        self.collection_meta: dict[str, dict[str, Any]] = config["collections"]
+        self.entries: list[_Entry] = []
+        self.statics: list[StaticFile] = []
+        self.claimed: set[str] = set()
+        self.accounted: dict[str, str] = {}
+
+        self._read_directories("")
+        self._read_included_files()
+        for label in self.collection_meta:
+            if label != "posts":
+                self._read_collection(label)
+        self._limit_posts()
+        self._assign_urls()
+        documents = tuple(self._document(e) for e in self.entries)
+        self._check_collisions(documents)
+        data = self._read_data()
+        other = self._account_rest()
+        return Site(
+            source_dir=str(self.root),
+            title=ruby_str(config.get("title")) if config.get("title") is not None else "",
+            description=ruby_str(config.get("description")) if config.get("description") is not None else "",
+            url=ruby_str(config.get("url")).rstrip("/") if config.get("url") else "",
+            baseurl=self._baseurl(),
+            language=ruby_str(config.get("lang") or config.get("language")) or None,
+            timezone=tz_name,
+            permalink=self.permalink_style,
+            authors=authors_from_data(data),
+            collections=tuple(
+                Collection(
+                    label=label,
+                    output=bool(meta.get("output", False)),
+                    permalink=self._collection_template(label),
+                    directory=self._collection_dir(label),
+                )
+                for label, meta in self.collection_meta.items()
+            ),
+            documents=tuple(sorted(documents, key=lambda d: d.source)),
+            static_files=tuple(sorted(self.statics, key=lambda s: s.source)),
+            other_files=tuple(sorted(other, key=lambda o: o.source)),
+            config=json_safe(config),
+            data=json_safe(data),
+            issues=tuple(self.issues),
+        )
+
+    def _baseurl(self) -> str:
+        base = self.config.get("baseurl")
+        if not base:
+            return ""
+        base = "/" + ruby_str(base).strip("/")
+        return "" if base == "/" else base
+
+    # -- entry filter ---------------------------------------------------------------------------------
+    @staticmethod
+    def _glob_include(patterns: list[tuple[str, re.Pattern[str]]], entry: str, is_dir: bool) -> bool:
+        entry = entry.lstrip("/")
+        for text, rx in patterns:
+            if rx.match(entry) or entry.startswith(text) or (is_dir and text == entry + "/"):
+                return True
+        return False
+
+    def _included(self, entry: str, is_dir: bool) -> bool:
+        return self._glob_include(self.include, entry, is_dir) or self._glob_include(
+            self.include, entry.rsplit("/", 1)[-1], is_dir
+        )
+
+    def _keep(self, entry: str, rel_to_source: str, is_dir: bool) -> bool:
+        """``EntryFilter#filter`` for one entry (``entry`` relative to the folder being read)."""
+        if entry.endswith("."):
+            return False
+        included = self._included(entry, is_dir)
+        if not included and self._glob_include(self.exclude, rel_to_source, is_dir):
+            return False
+        if included:
+            return True
+        base = entry.rsplit("/", 1)[-1]
+        if entry.startswith(SPECIAL_START) or base.startswith(SPECIAL_START):
+            return False
+        return not entry.endswith("~")
+
+    # -- reading folders --------------------------------------------------------------------------------
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _scandir(self, folder: Path) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(folder) as it:
+                return sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.issues.append(Issue("read-error", "error", f"cannot list folder: {exc.strerror}", self._rel(folder)))
+            return []
+
+    def _symlink(self, path: Path) -> None:
+        rel = self._rel(path)
+        self.accounted[rel] = "symlink"
+        self.issues.append(
+            Issue("symlink", "warning", "symbolic link not followed (it could point outside the site)", rel)
+        )
+
+    def _read_directories(self, rel_dir: str) -> None:
+        base = self.root / rel_dir if rel_dir else self.root
+        dirs: list[str] = []
+        pages: list[str] = []
+        statics: list[str] = []
+        for entry in self._scandir(base):
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if not self._keep(entry.name, rel, is_dir):
+                continue
+            if entry.is_symlink():
+                self._symlink(Path(entry.path))
+                continue
+            if is_dir:
+                dirs.append(rel)
+            elif entry.is_file(follow_symlinks=False):
+                if self._has_yaml_header(Path(entry.path)):
+                    pages.append(rel)
+                else:
+                    self._warn_bom_header(Path(entry.path), rel)
+                    statics.append(rel)
+        if not self.collections_dir or rel_dir.startswith(self.collections_dir):
+            self._read_posts(rel_dir, "_posts")
+            self._read_posts(rel_dir, "_drafts")
+        for rel in dirs:
+            if rel == self.destination:
+                continue
+            self._read_directories(rel)
+        for rel in pages:
+            self._read_page(rel)
+        for rel in statics:
+            self._add_static(rel, None)
+
+    def _warn_bom_header(self, path: Path, rel: str) -> None:
+        try:
+            with path.open("rb") as fh:
+                head = fh.readline(4096)
+        except OSError:
+            return
+        if head.startswith(b"\xef\xbb\xbf") and YAML_HEADER.match(head[3:]):
+            self.issues.append(
+                Issue(
+                    "bom-front-matter", "warning",
+                    "front matter after a UTF-8 byte order mark: Jekyll does not see it and copies the file "
+                    "unchanged as a static file", rel, 1,
+                )
+            )
+
+    def _has_yaml_header(self, path: Path) -> bool:
+        try:
+            with path.open("rb") as fh:
+                return YAML_HEADER.match(fh.readline(4096)) is not None
+        except OSError:
+            return False
+
+    def _walk_files(self, base: Path, *, dotmatch: bool) -> list[str]:
+        """``Dir["**/*"]`` below ``base`` as relative paths (files only, symlinks reported)."""
+        found: list[str] = []
+        stack = [""]
+        while stack:
+            sub = stack.pop()
+            for entry in self._scandir(base / sub if sub else base):
+                if not dotmatch and entry.name.startswith("."):
+                    continue
+                rel = f"{sub}/{entry.name}" if sub else entry.name
+                if entry.is_symlink():
+                    self._symlink(Path(entry.path))
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(rel)
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(rel)
+        return sorted(found)
+
+    def _read_posts(self, rel_dir: str, magic: str) -> None:
+        folder_rel = f"{rel_dir}/{magic}" if rel_dir else magic
+        folder = self.root / folder_rel
+        if not folder.is_dir() or folder.is_symlink():
+            return
+        draft = magic == "_drafts"
+        matcher = DATELESS_FILENAME if draft else DATE_FILENAME
+        for entry in self._walk_files(folder, dotmatch=False):
+            if not self._keep(entry, f"{folder_rel}/{entry}", False):
+                continue
+            source = f"{folder_rel}/{entry}"
+            if not matcher.match(entry):
+                self.accounted[source] = "not-a-post"
+                self.issues.append(
+                    Issue("not-a-post", "info", f"Jekyll ignores this file: its name does not match {magic}'s pattern", source)
+                )
+                continue
+            self._read_document(source, "posts", "draft" if draft else "post")
+
+    def _collection_dir(self, label: str) -> str:
+        return f"{self.collections_dir}/_{label}" if self.collections_dir else f"_{label}"
+
+    def _collection_template(self, label: str) -> str:
+        meta = self.collection_meta.get(label, {})
+        if meta.get("permalink"):
+            return ruby_str(meta["permalink"])
+        return add_permalink_suffix("/:collection/:path", self.permalink_style)
+
+    def _read_collection(self, label: str) -> None:
+        rel_dir = self._collection_dir(label)
+        folder = self.root / rel_dir
+        if not folder.is_dir() or folder.is_symlink():
+            return
+        for entry in self._walk_files(folder, dotmatch=True):
+            if not self._keep(entry, f"_{label}/{entry}", False):
+                continue
+            source = f"{rel_dir}/{entry}"
+            if self._has_yaml_header(self.root / source):
+                self._read_document(source, label, "document")
+            else:
+                self._warn_bom_header(self.root / source, source)
+                self._add_static(source, label)
+
+    def _read_included_files(self) -> None:
+        for pattern in self.config["include"]:
+            rel = pattern.strip("/")
+            path = self.root / rel
+            if not rel or ".." in rel.split("/") or path.is_symlink() or not path.is_file():
+                continue
+            if rel in self.claimed:
+                continue
+            if self._has_yaml_header(path):
+                self._read_page(rel)
+            else:
+                self._add_static(rel, None)
+
+    # -- file contents ---------------------------------------------------------------------------------
+    def _read_text(self, source: str) -> _Text:
+        path = self.root / source
+        ok = True
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.issues.append(Issue("file-too-large", "error", f"larger than {MAX_FILE_BYTES} bytes; not read", source))
+                return _Text("", None, False, 1, ok=False)
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.issues.append(Issue("read-error", "error", f"cannot read file: {exc.strerror}", source))
+            return _Text("", None, False, 1, ok=False)
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+            self.issues.append(Issue("bom", "info", "starts with a UTF-8 byte order mark (removed)", source))
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            ok = False
+            line = raw[: exc.start].count(b"\n") + 1
+            self.issues.append(
+                Issue("encoding", "error", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); read with replacements", source, line)
+            )
+            text = raw.decode("utf-8", "replace")
+        if "\r" in text:
+            if "\r\n" in text:
+                self.issues.append(Issue("crlf", "info", "CRLF line endings (normalised to LF)", source))
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        match = FRONT_MATTER.match(text) if ok else None
+        if not match:
+            return _Text(text, None, False, 1, ok=ok)
+        body = text[match.end() :]
+        body_line = text.count("\n", 0, match.end()) + 1
+        try:
+            data = load_yaml(match.group(1))
+        except YamlError as exc:
+            yaml_line = exc.line + 1 if exc.line is not None else None
+            self.issues.append(Issue("yaml-error", "error", f"invalid YAML front matter: {exc.message}", source, yaml_line))
+            return _Text(body, None, True, body_line, yaml_failed=True)
+        if data is not None and not isinstance(data, dict):
+            self.issues.append(
+                Issue(
+                    "front-matter-not-mapping", "error",
+                    f"front matter is a {type(data).__name__}, not a mapping; ignored", source, 2,
+                )
+            )
+            return _Text(body, None, True, body_line, yaml_failed=True)
+        if isinstance(data, dict):
+            data = {str(k) if not isinstance(k, str) else k: v for k, v in data.items()}
+        return _Text(body, data, True, body_line)
+
+    # -- documents -------------------------------------------------------------------------------------
+    def _merge(self, data: dict[str, Any], other: dict[str, Any], source: str, what: str) -> None:
+        """``Document#merge_data!``."""
+        other = dict(other)
+        cats = other.get("categories")
+        if cats is not None:
+            if isinstance(cats, str):
+                cats = cats.split()
+            if not isinstance(cats, list):
+                cats = [cats]
+            if isinstance(data.get("categories"), list):
+                cats = union(data["categories"], cats)
+            other["categories"] = cats
+        data.update(deep_merge(data, other))
+        if "date" in other and other["date"] is not None:
+            try:
+                data["date"] = jekyll_date(data["date"], self.zone)
+            except (ValueError, OverflowError):
+                self.issues.append(
+                    Issue("invalid-date", "error", f"invalid date {ruby_str(other['date'])!r} in the {what}; Jekyll stops the build on it", source)
+                )
+                data.pop("date", None)
+
+    def _read_document(self, source: str, label: str, kind: str) -> None:
+        self.claimed.add(source)
+        rel_coll = source[len(self.collections_dir) + 1 :] if self.collections_dir else source
+        special = "_drafts" if kind == "draft" else f"_{label}"
+        data: dict[str, Any] = {}
+        basename = source.rsplit("/", 1)[-1]
+        if rel_coll.startswith(special):
+            superdirs: list[str] = []
+        else:
+            head = rel_coll.split(special, 1)[0]
+            superdirs = [c for c in head.split("/") if c and c != special and c != basename]
+        self._merge(data, {"categories": superdirs}, source, "file path")
+        defaults = self.defaults.all(rel_coll, label)
+        if defaults:
+            self._merge(data, defaults, source, "front matter defaults")
+        text = self._read_text(source)
+        entry = _Entry(kind, source, rel_coll, label, data, text)
+        entry.front_matter = deep_merge(defaults, text.data or {})
+        if text.data:
+            self._merge(data, text.data, source, "YAML front matter")
+        if not text.yaml_failed and text.ok:
+            self._populate(entry)
+        entry.dated = isinstance(data.get("date"), _dt.datetime)
+        if "date" not in data or data["date"] is None:
+            if kind == "draft":
+                mtime = (self.root / source).stat().st_mtime
+                data["date"] = _dt.datetime.fromtimestamp(int(mtime), self.zone)
+            else:
+                data["date"] = self.site_time
+        entry.date = data["date"]
+        entry.published = not ("published" in data and data["published"] is False)
+        entry.future = entry.date.timestamp() // 1 > self.site_time.timestamp() // 1
+        readable = text.ok
+        if kind in ("post", "draft"):
+            entry.built = (
+                readable
+                and (entry.published or self.show_unpublished)
+                and (not entry.future or self.show_future)
+                and (kind == "post" or self.show_drafts)
+            )
+        else:
+            output = bool(self.collection_meta.get(label, {}).get("output", False))
+            entry.built = output and (entry.published or self.show_unpublished) and (not entry.future or self.show_future)
+        self.entries.append(entry)
+
+    def _populate(self, entry: _Entry) -> None:
+        """``populate_title``, ``populate_categories`` and ``populate_tags``."""
+        data = entry.data
+        m = DATE_FILENAME.match(entry.relative_path)
+        if m:
+            date_text, slug, ext = m.groups()
+            current = data.get("date")
+            if not current or int(current.timestamp()) == int(self.site_time.timestamp()):
+                try:
+                    data["date"] = jekyll_date(date_text, self.zone)
+                except (ValueError, OverflowError):
+                    self.issues.append(
+                        Issue("invalid-date", "error", f"impossible date {date_text!r} in the file name; Jekyll stops the build on it", entry.source)
+                    )
+        else:
+            m2 = DATELESS_FILENAME.match(entry.relative_path)
+            slug, ext = (m2.groups() if m2 else (None, None))
+        if slug is None:
+            slug = entry.relative_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        slug = slug.rstrip(".")
+        if data.get("title") in (None, False):
+            data["title"] = " ".join(w.capitalize() for w in slug.split("-"))
+        if data.get("slug") in (None, False):
+            data["slug"] = slug
+        if data.get("ext") in (None, False):
+            data["ext"] = ext
+        cats = as_list(data.get("categories")) + pluralized(data, "category", "categories")
+        data["categories"] = uniq_list(flatten([ruby_str(c) for c in cats]))
+        data["tags"] = flatten(pluralized(data, "tag", "tags"))
+
+    # -- pages and static files ------------------------------------------------------------------------
+    def _read_page(self, source: str) -> None:
+        self.claimed.add(source)
+        text = self._read_text(source)
+        data = dict(text.data or {})
+        if data.get("permalink") == "":
+            self.issues.append(Issue("invalid-permalink", "error", "empty permalink; Jekyll stops the build on it", source))
+            data.pop("permalink")
+        entry = _Entry("page", source, source, None, data, text)
+        entry.published = not ("published" in data and data["published"] is False)
+        entry.built = entry.published or self.show_unpublished
+        self.entries.append(entry)
+
+    def _add_static(self, source: str, label: str | None) -> None:
+        path = self.root / source
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        name = source.rsplit("/", 1)[-1]
+        ext = rb_extname(name)
+        if label is None:
+            rel = "/" + source
+            cleaned = (rel[: len(rel) - len(ext)] if ext else rel).rstrip(".") or rel
+            url = cleaned + ext
+            built = True
+        else:
+            coll_dir = self._collection_dir(label)
+            inner = source[len(coll_dir) :]
+            rel_path = f"_{label}{inner}"
+            cleaned = (rel_path[: len(rel_path) - len(ext)] if ext else rel_path).rstrip(".")
+            cleaned = cleaned.replace(f"_{label}", "", 1)
+            base = (name[: len(name) - len(ext)] if ext else name).rstrip(".")
+            placeholders = {"collection": label, "path": cleaned, "output_ext": "", "name": base, "title": ""}
+            try:
+                url = sanitize_url(generate_from_hash(self._collection_template(label), placeholders))
+            except UrlError as exc:
+                self.issues.append(Issue("url-error", "error", str(exc), source))
+                url = sanitize_url(cleaned)
+            url = (url.removesuffix("/")) + ext
+            built = bool(self.collection_meta.get(label, {}).get("output", False))
+        published = self.defaults.all(url, label).get("published", True)
+        if built and published is False:
+            built = False
+        if not built:
+            self.accounted[source] = "unpublished-static" if label is None else "unpublished-collection"
+            return
+        self.claimed.add(source)
+        self.statics.append(StaticFile(source=source, url=url, size=size, collection=label))
+
+    def _limit_posts(self) -> None:
+        """``Site#limit_posts!``: only the newest ``limit_posts`` posts are built."""
+        try:
+            limit = int(self.config.get("limit_posts") or 0)
+        except (TypeError, ValueError):
+            limit = 0
+        if limit <= 0:
+            return
+        posts = [e for e in self.entries if e.kind in ("post", "draft") and e.built]
+        posts.sort(key=lambda e: (e.date.timestamp() if e.date else 0.0, e.source))
+        for entry in posts[: max(len(posts) - limit, 0)]:
+            entry.built = False
+            self.issues.append(Issue("limit-posts", "info", f"not built: the site sets limit_posts: {limit}", entry.source))
+
+    # -- URLs ------------------------------------------------------------------------------------------
+    def _converter_ext(self, ext: str) -> str:
+        low = ext.lower()
+        if low in self.markdown_exts:
+            return ".html"
+        if low in (".scss", ".sass"):
+            return ".css"
+        return ext
+
+    def _output_ext(self, permalink: Any, ext: str) -> str:
+        if isinstance(permalink, str) and permalink and not permalink.endswith("/"):
+            pext = rb_extname(permalink)
+            if pext:
+                return pext
+        return self._converter_ext(ext)
+
+    def _assign_urls(self) -> None:
+        for entry in self.entries:
+            try:
+                if entry.kind == "page":
+                    self._page_url(entry)
+                else:
+                    self._document_url(entry)
+            except (PlaceholderError, UrlError) as exc:
+                self.issues.append(Issue("url-error", "error", f"{exc}; Jekyll stops the build on it", entry.source))
+                entry.url = sanitize_url(entry.source)
+                entry.built = False
+                entry.output_path = None
+            if entry.built:
+                entry.redirect_from = self._redirects(entry)
+
+    def _document_url(self, entry: _Entry) -> None:
+        data = entry.data
+        ext = rb_extname(entry.source)
+        permalink = data.get("permalink")
+        entry.output_ext = self._output_ext(permalink, ext)
+        basename_no_ext = entry.source.rsplit("/", 1)[-1]
+        basename_no_ext = basename_no_ext[: len(basename_no_ext) - len(ext)] if ext else basename_no_ext
+        rel = entry.relative_path
+        cleaned = (rel[: len(rel) - len(ext)] if ext else rel).replace(f"_{entry.collection}", "", 1).rstrip(".")
+        date: _dt.datetime = entry.date or self.site_time
+        slug_value = data.get("slug")
+        cats = data.get("categories")
+        cat_list = cats if isinstance(cats, list) else ([] if cats is None else [cats])
+
+        def lookup(key: str) -> str | None:
+            if key == "collection":
+                return entry.collection or ""
+            if key == "path":
+                return cleaned
+            if key == "output_ext":
+                return entry.output_ext
+            if key == "name":
+                return slugify(basename_no_ext)
+            if key == "title":
+                if slug_value:
+                    return slugify(ruby_str(slug_value), "pretty", True)
+                return slugify(basename_no_ext, "pretty", True)
+            if key == "slug":
+                return slugify(ruby_str(slug_value)) if slug_value else slugify(basename_no_ext)
+            if key == "categories":
+                return "/".join(uniq_list([ruby_str(c).lower() for c in cat_list]))
+            if key == "slugified_categories":
+                return "/".join(uniq_list([slugify(ruby_str(c)) for c in cat_list]))
+            fmt = DATE_PLACEHOLDERS.get(key)
+            if fmt is not None:
+                return strftime(date, fmt)
+            return None
+
+        template = ruby_str(permalink) if permalink else self._collection_template(entry.collection or "")
+        entry.url = sanitize_url(generate_from_drop(template, lookup))
+        entry.slug = ruby_str(slug_value) if slug_value else basename_no_ext
+        if entry.built or entry.kind in ("post", "draft") or self.collection_meta.get(entry.collection or "", {}).get("output"):
+            path = unescape_path(entry.url)
+            if entry.url.endswith("/"):
+                path += "index.html"
+            elif not path.endswith(entry.output_ext):
+                path += entry.output_ext
+            entry.output_path = dest_path(path)
+
+    def _page_url(self, entry: _Entry) -> None:
+        data = entry.data
+        name = entry.source.rsplit("/", 1)[-1]
+        folder = entry.source[: -len(name)].rstrip("/")
+        page_dir = "/" + folder if folder else ""
+        ext = rb_extname(name)
+        basename = (name[: len(name) - len(ext)] if ext else name).rstrip(".")
+        if "permalink" in data:
+            permalink = data["permalink"]
+        else:
+            permalink = self.defaults.find(entry.source, "pages", "permalink")
+        entry.output_ext = self._output_ext(permalink, ext)
+        if entry.output_ext not in HTML_EXTS:
+            template = "/:path/:basename:output_ext"
+        elif basename == "index":
+            template = "/:path/"
+        else:
+            template = add_permalink_suffix("/:path/:basename", self.permalink_style)
+        placeholders = {"path": page_dir, "basename": basename, "output_ext": entry.output_ext}
+        chosen = ruby_str(permalink) if permalink else template
+        entry.url = sanitize_url(generate_from_hash(chosen, placeholders))
+        entry.slug = basename
+        path = unescape_path(entry.url)
+        if entry.url.endswith("/"):
+            path += "index"
+        if not path.endswith(entry.output_ext):
+            path += entry.output_ext
+        entry.output_path = dest_path(path)
+
+    def _liquid_data(self, entry: _Entry) -> dict[str, Any]:
+        if entry.kind == "page":
+            return deep_merge(self.defaults.all(entry.source, "pages"), entry.data)
+        return entry.data
+
+    def _redirects(self, entry: _Entry) -> tuple[str, ...]:
+        raw = self._liquid_data(entry).get("redirect_from")
+        items = [x for x in raw if x is not None] if isinstance(raw, list) else ([] if raw is None else [raw])
+        urls = []
+        for item in items:
+            text = ruby_str(item)
+            if not text.startswith("/"):
+                text = "/" + text
+            placeholders = {"path": "", "basename": "redirect", "output_ext": ".html"}
+            urls.append(sanitize_url(generate_from_hash(text, placeholders)))
+        return tuple(urls)
+
+    # -- IR ----------------------------------------------------------------------------------------------
+    def _document(self, entry: _Entry) -> Document:
+        data = self._liquid_data(entry)
+        ext = rb_extname(entry.source)
+        low = ext.lower()
+        markup = "markdown" if low in self.markdown_exts else "html" if low in HTML_EXTS else low.lstrip(".") or "text"
+        title = data.get("title")
+        if title is None and entry.kind != "page":
+            # Jekyll skipped populate_title (unreadable front matter); the IR still needs a title
+            stem = entry.source.rsplit("/", 1)[-1]
+            m = DATE_FILENAME.match(stem)
+            stem = m.group(2) if m else stem.rsplit(".", 1)[0]
+            title = " ".join(w.capitalize() for w in stem.split("-"))
+        redirect_to = data.get("redirect_to")
+        if isinstance(redirect_to, list):
+            redirect_to = next((x for x in redirect_to if x is not None), None)
+        excerpt_sep = data.get("excerpt_separator", self.config.get("excerpt_separator"))
+        last_mod = None
+        if data.get("last_modified_at") is not None:
+            try:
+                last_mod = jekyll_date(data["last_modified_at"], self.zone)
+            except (ValueError, OverflowError):
+                self.issues.append(Issue("invalid-date", "warning", "invalid last_modified_at", entry.source))
+        front = entry.front_matter if entry.kind != "page" else data
+        cats = data.get("categories") if entry.kind != "page" else pluralized(data, "category", "categories")
+        tags = data.get("tags") if entry.kind != "page" else flatten(pluralized(data, "tag", "tags"))
+        lang = data.get("lang", data.get("language"))
+        return Document(
+            kind=entry.kind,  # type: ignore[arg-type]
+            source=entry.source,
+            url=entry.url,
+            output_path=entry.output_path,
+            title=ruby_str(title) if title is not None else "",
+            slug=entry.slug,
+            collection=entry.collection,
+            date=entry.date if entry.kind in ("post", "draft") or entry.dated else None,
+            last_modified=last_mod,
+            categories=tuple(ruby_str(c) for c in as_list(cats)),
+            tags=tuple(ruby_str(t) for t in as_list(tags)),
+            authors=tuple(ruby_str(a) for a in flatten(pluralized(data, "author", "authors"))),
+            excerpt=ruby_str(data["excerpt"]) if data.get("excerpt") is not None else None,
+            excerpt_separator=ruby_str(excerpt_sep) if excerpt_sep is not None else "\n\n",
+            published=entry.published,
+            draft=entry.kind == "draft",
+            future=entry.future,
+            built_by_jekyll=entry.built,
+            layout=ruby_str(data["layout"]) if data.get("layout") is not None else None,
+            language=ruby_str(lang) if lang is not None else (ruby_str(self.config.get("lang")) or None),
+            markup=markup,
+            extension=ext,
+            output_ext=entry.output_ext,
+            body=entry.text.body,
+            body_line=entry.text.body_line,
+            render_with_liquid=data.get("render_with_liquid") is not False,
+            redirect_from=entry.redirect_from,
+            redirect_to=ruby_str(redirect_to) if redirect_to is not None else None,
+            permalink=ruby_str(data["permalink"]) if data.get("permalink") else None,
+            front_matter=json_safe(front),
+            extra=json_safe({k: v for k, v in front.items() if k not in MAPPED_KEYS and k != "draft"}),
+        )
+
+    def _check_collisions(self, documents: tuple[Document, ...]) -> None:
+        claims: dict[str, list[tuple[str, str]]] = {}
+        for doc in documents:
+            if not doc.built_by_jekyll:
+                continue
+            if doc.output_path:
+                claims.setdefault(doc.output_path, []).append((doc.source, doc.url))
+            for old in doc.redirect_from:
+                path = unescape_path(old)
+                path = path + "index.html" if old.endswith("/") else (path if path.endswith(".html") else path + ".html")
+                claims.setdefault(dest_path(path), []).append((doc.source, f"redirect {old}"))
+        for path, owners in sorted(claims.items()):
+            if len(owners) < 2:
+                continue
+            names = ", ".join(f"{src} ({what})" for src, what in owners)
+            real = [src for src, what in owners if not what.startswith("redirect ")]
+            note = f"; Jekyll keeps {real[-1]}" if real and len(real) < len(owners) else "; the last one written wins"
+            self.issues.append(
+                Issue("url-collision", "warning", f"{len(owners)} documents claim /{path}: {names}{note}", owners[0][0])
+            )
+
+    # -- data, authors and accounting ------------------------------------------------------------------
+    def _read_data(self) -> dict[str, Any]:
+        rel = str(self.config.get("data_dir") or "_data").strip("/")
+        folder = self.root / rel
+        if not folder.is_dir() or folder.is_symlink():
+            return {}
+        entries = self._walk_files(folder, dotmatch=False)
+        for entry in entries:
+            self.accounted.setdefault(f"{rel}/{entry}", "data")
+        return read_data(folder, rel, entries, self.issues)
+
+
+    def _account_rest(self) -> list[AccountedFile]:
+        result: list[AccountedFile] = []
+        known = {
+            str(self.config.get("layouts_dir") or "_layouts").strip("/"): "layout",
+            str(self.config.get("includes_dir") or "_includes").strip("/"): "include",
+            str(self.config.get("data_dir") or "_data").strip("/"): "data",
+            "_sass": "sass",
+            str(self.config.get("plugins_dir") or "_plugins").strip("/") if isinstance(self.config.get("plugins_dir"), str) else "_plugins": "plugin",
+            self.destination: "output",
+            ".jekyll-cache": "cache",
+            ".sass-cache": "cache",
+            ".git": "vcs",
+        }
+        config_names = set(self.config_used) | {"_config.yml", "_config.yaml", "_config.toml"}
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            rel_dir = Path(dirpath).relative_to(self.root).as_posix()
+            rel_dir = "" if rel_dir == "." else rel_dir
+            names = list(filenames)
+            for d in list(dirnames):
+                if os.path.islink(os.path.join(dirpath, d)):
+                    names.append(d)
+                    dirnames.remove(d)
+            for name in names:
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                if rel in self.claimed:
+                    continue
+                reason = self.accounted.get(rel) or self._reason(rel, known, config_names)
+                if reason == "error":
+                    self.issues.append(Issue("unaccounted", "warning", "file not read", rel))
+                result.append(AccountedFile(source=rel, reason=reason))
+        return result
+
+    def _reason(self, rel: str, known: dict[str, str], config_names: set[str]) -> str:
+        try:
+            mode = os.lstat(self.root / rel).st_mode
+        except OSError:
+            return "error"
+        if stat.S_ISLNK(mode):
+            return "symlink"
+        if rel in config_names:
+            return "config"
+        for prefix, reason in known.items():
+            if prefix and (rel == prefix or rel.startswith(prefix + "/")):
+                return reason
+        parts = rel.split("/")
+        for i in range(len(parts)):
+            sub = "/".join(parts[: i + 1])
+            if self._glob_include(self.exclude, sub, i < len(parts) - 1) and not self._included(parts[i], False):
+                return "excluded"
+        for part in parts:
+            if part.startswith(SPECIAL_START) or part.endswith("~"):
+                return "hidden"
+        if not stat.S_ISREG(mode):
+            return "special-file"
+        return "ignored"

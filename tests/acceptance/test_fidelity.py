@@ -1,0 +1,268 @@
+"""Our HTML for every post, page and document against what real Jekyll renders with a ``{{ content }}`` layout."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from migrate import ir
+from migrate.content.pipeline import ContentPipeline, identity_targets
+from tests.conftest import all_sites, corpus_sites, site_id
+
+pytestmark = pytest.mark.acceptance
+
+# Plugins Debian packages; any other plugin a site lists is dropped from the oracle build (we do not
+# emulate it either, its tags are kept verbatim and reported).
+AVAILABLE_PLUGINS = {"jekyll-redirect-from", "jekyll-feed", "jekyll-seo-tag", "jekyll-sitemap", "jekyll-paginate"}
+
+# A hook that tells us which documents Jekyll rendered and from which source: the raw body before
+# Liquid and the file it wrote, so the comparison covers exactly what Jekyll built.
+DUMP_PLUGIN = r"""
+require "json"
+$jm_docs = {}
+def jm_safe(v)
+  case v
+  when Hash then v.map { |k, x| [k.to_s, jm_safe(x)] }.to_h
+  when Array then v.map { |x| jm_safe(x) }
+  when Time then v.strftime("%Y-%m-%dT%H:%M:%S%:z")
+  when Date then v.to_s
+  when String, Integer, Float, TrueClass, FalseClass, NilClass then v
+  else v.to_s
+  end
+end
+Jekyll::Hooks.register [:pages, :documents], :pre_render do |doc, payload|
+  $jm_docs[doc.relative_path] = {
+    "source" => doc.relative_path, "url" => doc.url,
+    "destination" => doc.destination(doc.site.dest).delete_prefix(doc.site.dest + "/"),
+    "raw" => doc.content.to_s,
+    "ext" => doc.respond_to?(:extname) ? doc.extname : File.extname(doc.relative_path),
+    "kind" => doc.is_a?(Jekyll::Page) ? "page" : (doc.collection.label == "posts" ? "post" : "document"),
+    "collection" => doc.is_a?(Jekyll::Page) ? nil : doc.collection.label,
+    "data" => jm_safe(doc.data.reject { |k, _| k == "excerpt" }),
+  }
+end
+class JmVerbatimTag < Liquid::Tag
+  def render(_context)
+    "{% #{@tag_name} #{@markup.strip} %}".sub("  %}", " %}")
+  end
+end
+(ENV["JM_STUB_TAGS"] || "").split(",").each { |name| Liquid::Template.register_tag(name, JmVerbatimTag) }
+Jekyll::Hooks.register :site, :post_write do |site|
+  File.write(File.join(site.source, "..", "jm-docs.json"), JSON.pretty_generate($jm_docs.values))
+end
+"""
+
+
+def _sanitise_config(text: str) -> str:
+    # Debian's Jekyll rejects unquoted YAML values starting with a colon (``permalink: :title``).
+    text = re.sub(r"^(\s*[\w-]+:\s+)(:[^\s#'\"][^#\n]*?)\s*$", lambda m: f'{m.group(1)}"{m.group(2)}"', text,
+                  flags=re.M)
+    lines = []
+    in_plugins = False
+    for line in text.split("\n"):
+        if re.match(r"^(plugins|gems):\s*$", line):
+            in_plugins = True
+            lines.append(line)
+            continue
+        if in_plugins:
+            m = re.match(r"^\s*-\s*(\S+)\s*$", line)
+            if m:
+                if m.group(1) in AVAILABLE_PLUGINS:
+                    lines.append(line)
+                continue
+            in_plugins = False
+        lines.append(line)
+    return "\n".join(lines)
+
+
+KNOWN_TAGS = set("""assign capture endcapture case when else elsif endcase comment endcomment if endif unless endunless
+for endfor break continue cycle decrement increment include render raw endraw tablerow endtablerow echo liquid
+ifchanged endifchanged highlight endhighlight link post_url include_relative seo feed_meta sitemap""".split())
+
+
+def plugin_tags(src: Path) -> set[str]:
+    """Tags of plugins the oracle lacks: Jekyll gets a stub that prints them as written, as we do."""
+    found: set[str] = set()
+    for path in src.rglob("*"):
+        if path.is_file() and path.suffix in (".md", ".markdown", ".html", ".htm", ".xml", ".txt"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found.update(re.findall(r"\{%-?\s*([A-Za-z_]\w*)", text))
+    return {t for t in found if t not in KNOWN_TAGS and not t.startswith("end")}
+
+
+def build_with_content_layouts(site_dir: Path, work: Path) -> tuple[Path, Path, list[dict]]:
+    """Copy the site, make every layout ``{{ content }}``, build it with real Jekyll; (copy, _site, docs)."""
+    src = work / "src"
+    shutil.copytree(site_dir.resolve(), src, symlinks=False)
+    layouts = src / "_layouts"
+    if layouts.is_dir():
+        for layout in layouts.rglob("*"):
+            if layout.is_file():
+                layout.write_text("{{ content }}", encoding="utf-8")
+    for sass in [*src.rglob("*.scss"), *src.rglob("*.sass")]:
+        sass.unlink()  # stylesheets are not content, and Debian's sassc rejects modern Sass
+    config = src / "_config.yml"
+    config.write_text(_sanitise_config(config.read_text(encoding="utf-8")), encoding="utf-8")
+    plugins = src / "_plugins"
+    plugins.mkdir(exist_ok=True)
+    (plugins / "zz_jm_dump.rb").write_text(DUMP_PLUGIN, encoding="utf-8")
+    dest = work / "site"
+    env = dict(os.environ, JEKYLL_ENV="development", JM_STUB_TAGS=",".join(sorted(plugin_tags(src))))
+    run = subprocess.run(["jekyll", "build", "--source", str(src), "--destination", str(dest)],
+                         capture_output=True, text=True, timeout=900, env=env)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    docs = json.loads((work / "jm-docs.json").read_text(encoding="utf-8"))
+    return src, dest, docs
+
+
+# -- normalisation -----------------------------------------------------------------------------------------
+
+VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "col", "area", "base", "embed", "param",
+        "track"}
+
+
+class _Normaliser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.code_depth = 0
+        self.pending: list[str] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self.pending).replace("\u00a0", " ").split())
+        self.pending.clear()
+        if text:
+            self.out.append("#" + text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.code_depth and tag == "span":
+            return  # highlighting markup differs by highlighter
+        self._flush()
+        if tag in ("pre", "code"):
+            self.code_depth += 1
+        norm = []
+        for k, v in sorted(attrs):
+            v = v or ""
+            if k == "class":
+                v = " ".join(sorted(v.split()))
+            norm.append(f'{k}="{" ".join(v.split())}"')
+        self.out.append(f"<{tag}{''.join(' ' + a for a in norm)}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if self.code_depth and tag == "span":
+            return
+        self._flush()
+        if tag in ("pre", "code"):
+            self.code_depth = max(0, self.code_depth - 1)
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        # An unknown plugin tag is kept as written; the oracle's stand-in cannot see its ``-`` markers.
+        self.pending.append(data.replace("{%-", "{%").replace("-%}", "%}"))
+
+    def handle_comment(self, data: str) -> None:
+        self._flush()
+        self.out.append("<!--" + " ".join(data.split()) + "-->")
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def normalise_html(text: str) -> list[str]:
+    """A whitespace-, attribute-order- and highlighting-insensitive form of an HTML fragment."""
+    parser = _Normaliser()
+    parser.feed(text)
+    parser.close()
+    return parser.out
+
+
+def first_difference(ours: list[str], theirs: list[str]) -> str:
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        if a != b:
+            return f"at {i}: ours {a[:120]!r} / jekyll {b[:120]!r}"
+    return f"length ours {len(ours)} / jekyll {len(theirs)}"
+
+
+# -- site IR ------------------------------------------------------------------------------------------------
+
+
+def read_ir(site_dir: Path) -> ir.Site:
+    from migrate.reader import read_site
+
+    return read_site(site_dir)
+
+
+@dataclass
+class Fidelity:
+    name: str
+    documents: int
+    identical: int
+    differences: dict[str, str]
+
+
+def measure(site_dir: Path, work: Path) -> Fidelity:
+    copy, dest, jekyll_docs = build_with_content_layouts(site_dir, work)
+    site = read_ir(copy)
+    pipeline = ContentPipeline(site, identity_targets(site))
+    by_source = {d.source: d for d in site.documents}
+    differences: dict[str, str] = {}
+    identical = 0
+    compared = 0
+    for jd in sorted(jekyll_docs, key=lambda d: d["source"]):
+        if not jd["destination"].endswith((".html", "/")) and not jd["destination"].endswith(".htm"):
+            continue
+        if not (copy / jd["source"]).is_file():
+            continue  # generated by a plugin (jekyll-redirect-from's redirect pages, feeds)
+        if jd["data"].get("redirect_to"):
+            continue  # a redirect page: jekyll-redirect-from writes its body, the exporters write redirects
+        doc = by_source.get(jd["source"])
+        if doc is None:
+            differences[jd["source"]] = "the reader did not return this document"
+            compared += 1
+            continue
+        if jd["ext"] not in (".md", ".markdown", ".html", ".htm", ".mkd", ".mkdn", ".mdown"):
+            continue
+        out = dest / jd["destination"]
+        if not out.is_file():
+            continue
+        compared += 1
+        ours = normalise_html(pipeline.convert(doc, "html").body)
+        theirs = normalise_html(out.read_text(encoding="utf-8", errors="replace"))
+        if ours == theirs:
+            identical += 1
+        else:
+            differences[jd["source"]] = first_difference(ours, theirs)
+    return Fidelity(site_id(site_dir), compared, identical, differences)
+
+
+THRESHOLDS = {"jekyll-docs": 0.95, "brew-sh": 0.95, "shell-novice": 0.95, "seed-ru": 1.0}
+
+
+@pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
+def test_fidelity(site_dir: Path, tmp_path: Path) -> None:
+    result = measure(site_dir, tmp_path)
+    print(f"FIDELITY site={result.name} documents={result.documents} identical={result.identical}")
+    for source, why in sorted(result.differences.items()):
+        print(f"  differs {source}: {why}")
+    assert result.documents > 0
+    threshold = THRESHOLDS.get(result.name, 0.95)
+    assert result.identical / result.documents >= threshold, result.differences
+
+
+def test_corpora_are_configured() -> None:
+    if os.environ.get("CI") == "true":
+        assert corpus_sites(), "JEKYLL_MIGRATE_CORPORA names no site"

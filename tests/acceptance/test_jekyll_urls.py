@@ -1,0 +1,203 @@
+"""Real Jekyll is the oracle: the URLs it writes equal the URLs the reader computes, on every site."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from migrate.cli import main
+from migrate.ir import Site
+from migrate.reader import read_site
+from tests.conftest import REPO, all_sites, corpus_sites, site_id
+from tests.support.jekyll import JekyllBuild, cached_jekyll_build
+
+pytestmark = pytest.mark.acceptance
+
+FIXTURES = REPO / "tests" / "fixtures" / "reader"
+
+
+def fixture_sites() -> list[Path]:
+    """Reader fixture sites that real Jekyll builds (the ``bad-*`` ones show input Jekyll rejects)."""
+    return sorted(p.parent for p in FIXTURES.glob("*/_config.yml") if not p.parent.name.startswith("bad-"))
+
+
+def ir_urls(site: Site) -> set[str]:
+    """The URL set ``inspect --json`` describes: built documents and the redirect pages Jekyll writes."""
+    urls: set[str] = set()
+    for doc in site.documents:
+        if doc.built_by_jekyll:
+            urls.add(doc.url)
+            urls.update(doc.redirect_from)
+    return urls
+
+
+def json_urls(payload: dict) -> set[str]:
+    """The same set read from the ``inspect --json`` output."""
+    urls: set[str] = set()
+    for doc in payload["documents"]:
+        if doc["built"]:
+            urls.add(doc["url"])
+            urls.update(doc["redirect_from"])
+    return urls
+
+
+@pytest.fixture(scope="module")
+def jekyll(tmp_path_factory):
+    root = tmp_path_factory.mktemp("jekyll-builds")
+    return lambda site_dir, **options: cached_jekyll_build(site_dir, root, **options)
+
+
+def _read_like(build: JekyllBuild, site_dir: Path, monkeypatch, **options) -> Site:
+    monkeypatch.setenv("TZ", build.timezone)
+    return read_site(site_dir, now=build.time, **options)
+
+
+def _compare(name: str, build: JekyllBuild, site: Site) -> None:
+    jekyll_urls, ours = build.urls, ir_urls(site)
+    matched = jekyll_urls & ours
+    print(f"\nURLS site={name} jekyll={len(jekyll_urls)} ours={len(ours)} matched={len(matched)}")
+    assert sorted(jekyll_urls - ours) == [] and sorted(ours - jekyll_urls) == []
+
+
+@pytest.mark.parametrize("site_dir", all_sites() + fixture_sites(), ids=site_id)
+def test_urls_equal_jekyll(site_dir: Path, jekyll, monkeypatch):
+    build = jekyll(site_dir)
+    site = _read_like(build, site_dir, monkeypatch)
+    _compare(site_dir.name, build, site)
+
+
+@pytest.mark.parametrize("site_dir", all_sites() + fixture_sites(), ids=site_id)
+def test_output_paths_and_static_files_equal_jekyll(site_dir: Path, jekyll, monkeypatch):
+    build = jekyll(site_dir)
+    site = _read_like(build, site_dir, monkeypatch)
+    written = {r["relative_path"]: r["output"] for r in build.records if r["kind"] != "redirect"
+               and r["kind"] != "generated" and r["written"]}
+    ours = {d.source: d.output_path for d in site.documents if d.built_by_jekyll}
+    assert ours == written
+    statics = {s["relative_path"]: s["url"] for s in build.static_files if s["written"]}
+    assert {s.source: s.url for s in site.static_files} == statics
+
+
+@pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
+def test_inspect_json_urls_equal_jekyll(site_dir: Path, jekyll, monkeypatch):
+    """The CLI's ``inspect --json`` (what users and other tools read) gives the same set."""
+    build = jekyll(site_dir)
+    monkeypatch.setenv("TZ", build.timezone)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["inspect", "--json", str(site_dir)])
+    assert code in (0, 1)
+    assert json_urls(json.loads(out.getvalue())) == build.urls
+
+
+FLAG_CASES = [
+    ("drafts", {"drafts": True}),
+    ("future", {"future": True}),
+    ("unpublished", {"unpublished": True}),
+]
+
+
+@pytest.mark.parametrize("flag,options", FLAG_CASES, ids=[c[0] for c in FLAG_CASES])
+def test_flags_match_jekyll(flag: str, options: dict, jekyll, monkeypatch):
+    site_dir = FIXTURES / "flags"
+    build = jekyll(site_dir, **options)
+    site = _read_like(build, site_dir, monkeypatch, **options)
+    _compare(f"flags+{flag}", build, site)
+
+
+def test_several_config_files_match_jekyll(jekyll, monkeypatch):
+    site_dir = FIXTURES / "config-multi"
+    files = ("_config.yml", "_config.prod.yml")
+    build = jekyll(site_dir, config_files=files)
+    site = _read_like(build, site_dir, monkeypatch, config_files=list(files))
+    _compare("config-multi+prod", build, site)
+    assert build.urls != jekyll(site_dir).urls  # the second file really changed the URLs
+
+
+def test_inspect_speed_on_jekyll_docs():
+    """The issue's budget: ``inspect`` on jekyllrb.com's docs in under two seconds."""
+    sites = [p for p in corpus_sites() if p.name == "jekyll-docs"]
+    if not sites:
+        pytest.skip("JEKYLL_MIGRATE_CORPORA is not set")
+    out = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        code = main(["inspect", "--json", str(sites[0])])
+    seconds = time.perf_counter() - start
+    print(f"\nTIMING inspect site=jekyll-docs seconds={seconds:.2f} documents={len(json.loads(out.getvalue())['documents'])}")
+    assert code in (0, 1)
+    assert seconds < 2.0
+    # the same as a fresh process, interpreter start-up included
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "migrate", "inspect", "--json", str(sites[0])],
+                          capture_output=True, text=True, timeout=60, cwd=REPO, check=False)
+    wall = time.perf_counter() - start
+    print(f"TIMING inspect-process site=jekyll-docs seconds={wall:.2f}")
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert wall < 2.0
+
+
+def test_oracle_strips_missing_plugins_only(jekyll):
+    """Plugins that are not installed are left out of the build and named; installed ones stay."""
+    sites = [p for p in corpus_sites() if p.name == "jekyll-docs"]
+    if not sites:
+        pytest.skip("JEKYLL_MIGRATE_CORPORA is not set")
+    build = jekyll(sites[0])
+    assert set(build.stripped_plugins) == {"jekyll-avatar", "jekyll-mentions", "jemoji"}
+    assert any(r["kind"] == "redirect" for r in build.records)  # jekyll-redirect-from stayed
+
+
+
+
+PROBE_STRINGS = [
+    "The _config.yml file", "The _cönfig.yml file", "Привет, мир!", "  spaces  around  ", "C++ & C#",
+    "50% off? yes!", "emoji 🎉 party", "日本語のタイトル", "Ünïcødé Tëst!", "über straße", "a--b__c..d",
+    "(v2) [draft] {x}", "tab\tand\nnewline", "x:y/z", "Ça va", "Łódź Æsir Þór", "hello#world?q=1",
+    "1999", "edge case", "dots...", "mailto:me", "100%25",
+]
+SLUG_MODES = [None, "raw", "default", "pretty", "ascii", "latin", "none"]
+
+_RUBY_PROBE = r"""
+require "jekyll"
+require "json"
+strings = JSON.parse(STDIN.read)
+modes = [nil, "raw", "default", "pretty", "ascii", "latin", "none"]
+Jekyll.logger.log_level = :error
+out = {
+  "slugify" => strings.map { |s| modes.map { |m| [Jekyll::Utils.slugify(s, mode: m), Jekyll::Utils.slugify(s, mode: m, cased: true)] } },
+  "escape" => strings.map { |s| begin; Jekyll::URL.escape_path(s); rescue StandardError => e; "ERROR"; end },
+}
+puts JSON.generate(out)
+"""
+
+
+def test_slugify_and_escape_equal_jekyll_utils():
+    """Our ``slugify`` (every mode) and ``escape_path`` give what Jekyll's own functions give."""
+    from migrate.reader.urls import UrlError, escape_path, slugify
+
+    proc = subprocess.run(
+        ["ruby", "-e", _RUBY_PROBE], input=json.dumps(PROBE_STRINGS), capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    ruby = json.loads(proc.stdout)
+    mismatches = []
+    for text, results in zip(PROBE_STRINGS, ruby["slugify"]):
+        for mode, (plain, cased) in zip(SLUG_MODES, results):
+            if slugify(text, mode) != plain or slugify(text, mode, True) != cased:
+                mismatches.append((text, mode, plain, slugify(text, mode)))
+    for text, expected in zip(PROBE_STRINGS, ruby["escape"]):
+        try:
+            ours = escape_path(text)
+        except UrlError:
+            ours = "ERROR"
+        if ours != expected:
+            mismatches.append((text, "escape", expected, ours))
+    print(f"\nSLUGIFY strings={len(PROBE_STRINGS)} modes={len(SLUG_MODES)} mismatches={len(mismatches)}")
+    assert mismatches == []

@@ -1,0 +1,1 @@
+"""Helpers shared by tests: real-program harnesses (Jekyll) and IR builders."""

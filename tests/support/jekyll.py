@@ -1,0 +1,202 @@
+"""Real Jekyll as the oracle: build a site with Debian's ``jekyll`` and read back every URL it wrote."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PLUGIN_DIR = Path(__file__).resolve().parent / "jekyll_plugin"
+URL_KINDS = frozenset({"post", "draft", "document", "page", "redirect"})
+"""Record kinds whose URLs a migration must keep (generated pages such as feeds and sitemaps are not)."""
+
+_CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")
+_UNQUOTED_COLON = re.compile(r"^(\s*(?:-\s+)?[^\s#'\"-][^:#\n]*:[ \t]+|\s*-[ \t]+)(:[^\s'\"#{\[][^\n]*?)([ \t]+#.*)?$", re.MULTILINE)
+
+
+class JekyllError(RuntimeError):
+    """Jekyll failed to build the site."""
+
+
+@dataclass(frozen=True)
+class JekyllBuild:
+    """What one ``jekyll build`` wrote, as dumped by ``jekyll_plugin/oracle.rb``."""
+
+    site: Path
+    """The (symlink-resolved) site that was built."""
+    dest: Path
+    """The folder Jekyll wrote."""
+    records: tuple[dict[str, Any], ...]
+    """One per post, document, page, redirect page and generated page: ``kind`` (post, draft, document,
+    page, redirect, generated), ``collection``, ``relative_path``, ``url``, ``written``, ``output``
+    (dest-relative path), ``redirect``."""
+    static_files: tuple[dict[str, Any], ...]
+    """``relative_path``, ``url`` and ``written`` of every static file."""
+    time: _dt.datetime
+    """Jekyll's ``site.time`` (aware, UTC): give the reader the same "now"."""
+    timezone: str
+    """The TZ Jekyll ran in (the site's ``timezone`` or the one the harness set)."""
+    stripped_plugins: tuple[str, ...]
+    """Plugins the site asks for that are not installed here and were left out of the build."""
+    log: str
+
+    @property
+    def urls(self) -> set[str]:
+        """URLs of written posts, documents, pages and redirect pages."""
+        return {r["url"] for r in self.records if r["kind"] in URL_KINDS and r["written"]}
+
+    @property
+    def static_urls(self) -> set[str]:
+        return {s["url"] for s in self.static_files if s["written"]}
+
+
+@lru_cache(maxsize=1)
+def installed_plugins() -> frozenset[str]:
+    """Names of the Ruby gems Jekyll can load here."""
+    proc = subprocess.run(
+        ["ruby", "-e", "puts Gem::Specification.map(&:name)"], capture_output=True, text=True, timeout=120, check=False
+    )
+    return frozenset(proc.stdout.split())
+
+
+def _config_files(site: Path) -> list[Path]:
+    for name in _CONFIG_NAMES:
+        if (site / name).is_file():
+            return [site / name]
+    return []
+
+
+def quote_colon_values(text: str) -> str:
+    """Quote YAML values that start with ``:`` (``permalink: :title``), which Debian's Jekyll rejects."""
+
+    def fix(m: re.Match[str]) -> str:
+        value = m.group(2).rstrip()
+        return m.group(1) + json.dumps(value) + (m.group(3) or "")
+
+    return _UNQUOTED_COLON.sub(fix, text)
+
+
+def _load_config(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text("utf-8-sig")) if path.suffix != ".toml" else {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _neutralise_sass(copy: Path) -> None:
+    # Debian's sassc cannot compile modern Sass (@use, meta.load-css); stylesheets have no URL we
+    # compare beyond their own name, so their bodies are emptied in the copy and the front matter kept.
+    for path in list(copy.rglob("*.scss")) + list(copy.rglob("*.sass")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        raw = path.read_bytes()
+        if not re.match(rb"---\s*\r?\n", raw):
+            continue
+        end = re.search(rb"^---\s*$", raw[3:], re.MULTILINE)
+        if end:
+            path.write_bytes(raw[: 3 + end.end()] + b"\n")
+
+
+def jekyll_build(
+    site_dir: str | Path,
+    dest_dir: str | Path,
+    *,
+    drafts: bool = False,
+    future: bool | None = None,
+    unpublished: bool = False,
+    tz: str = "UTC",
+    config_files: tuple[str, ...] | None = None,
+    timeout: float = 900,
+) -> JekyllBuild:
+    """Build ``site_dir`` into ``dest_dir`` with real Jekyll and return what it wrote.
+
+    The site is copied (symlinks resolved first, modification times kept) so read-only corpora build;
+    config values starting with ``:`` are quoted in the copy; Sass stylesheets are emptied in the copy
+    (Debian's sassc rejects modern Sass; it changes no URL); plugins that are not installed are
+    dropped through an overlay config that also loads our dumping plugin. ``tz`` is the TZ Jekyll runs
+    in unless the site sets ``timezone``. ``future=None`` keeps the site's own setting.
+    ``config_files`` (site-relative) replaces the default ``_config.yml`` like ``--config a,b``.
+    """
+    site = Path(site_dir).resolve()
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="jekyll-oracle-", dir=dest.parent))
+    copy = work / "site"
+    shutil.copytree(site, copy, symlinks=True)
+    _neutralise_sass(copy)
+    configs = [copy / name for name in config_files] if config_files else _config_files(copy)
+    wanted: list[str] = []
+    for cfg in configs:
+        if cfg.suffix != ".toml":
+            cfg.write_text(quote_colon_values(cfg.read_text("utf-8-sig")), "utf-8")
+        loaded = _load_config(cfg)
+        for key in ("plugins", "gems"):
+            if isinstance(loaded.get(key), list):
+                wanted += [str(p) for p in loaded[key]]
+    available = installed_plugins()
+    keep = [p for p in dict.fromkeys(wanted) if p in available]
+    stripped = tuple(p for p in dict.fromkeys(wanted) if p not in available)
+    plugin_dirs = [str(PLUGIN_DIR)]
+    own_plugins = copy / "_plugins"
+    if own_plugins.is_dir():
+        plugin_dirs.insert(0, str(own_plugins))
+    overlay: dict[str, Any] = {"plugins": keep, "gems": keep, "plugins_dir": plugin_dirs, "disable_disk_cache": True}
+    if future is not None:
+        overlay["future"] = future
+    overlay_path = work / "overlay.yml"
+    overlay_path.write_text(json.dumps(overlay), "utf-8")
+    out_json = work / "oracle.json"
+    cmd = [
+        "jekyll", "build", "--source", str(copy), "--destination", str(dest),
+        "--config", ",".join([str(c) for c in configs] + [str(overlay_path)]), "--disable-disk-cache", "--trace",
+    ]
+    if drafts:
+        cmd.append("--drafts")
+    if future:
+        cmd.append("--future")
+    if unpublished:
+        cmd.append("--unpublished")
+    env = {**os.environ, "TZ": tz, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "JEKYLL_ENV": "development",
+           "JEKYLL_MIGRATE_ORACLE_OUT": str(out_json)}
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=str(work), check=False
+    )
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0 or not out_json.exists():
+        raise JekyllError(f"jekyll build of {site} failed (exit {proc.returncode}):\n{log[-4000:]}")
+    dumped = json.loads(out_json.read_text("utf-8"))
+    shutil.rmtree(copy, ignore_errors=True)
+    return JekyllBuild(
+        site=site,
+        dest=dest,
+        records=tuple(dumped["records"]),
+        static_files=tuple(dumped["static_files"]),
+        time=_dt.datetime.fromtimestamp(dumped["time"], _dt.timezone.utc),
+        timezone=dumped.get("timezone") or tz,
+        stripped_plugins=stripped,
+        log=log,
+    )
+
+
+_CACHE: dict[tuple[Any, ...], JekyllBuild] = {}
+
+
+def cached_jekyll_build(site_dir: str | Path, root: str | Path, **options: Any) -> JekyllBuild:
+    """:func:`jekyll_build` once per (site, options) in this process; builds land under ``root``."""
+    site = Path(site_dir).resolve()
+    key = (str(site), tuple(sorted(options.items())))
+    if key not in _CACHE:
+        tag = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{site.name}-{abs(hash(key)) % 10**8}")
+        _CACHE[key] = jekyll_build(site, Path(root) / tag / "_site", **options)
+    return _CACHE[key]

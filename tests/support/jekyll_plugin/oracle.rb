@@ -1,0 +1,51 @@
+# Dumps what Jekyll built (every post, document, page, redirect page and static file) as JSON after
+# the site is written; loaded by tests/support/jekyll.py through plugins_dir. Test support only.
+require "json"
+
+Jekyll::Hooks.register :site, :post_write do |site|
+  out = ENV["JEKYLL_MIGRATE_ORACLE_OUT"]
+  next if out.nil? || out.empty?
+
+  dest = site.dest.chomp("/") + "/"
+  source = site.source.chomp("/") + "/"
+  rel = ->(path) { path.start_with?(dest) ? path[dest.length..-1] : path }
+  src = ->(path) { path.start_with?(source) ? path[source.length..-1] : path }
+  records = []
+  site.collections.each do |label, collection|
+    collection.docs.each do |doc|
+      kind = if label == "posts"
+               doc.data["draft"] ? "draft" : "post"
+             else
+               "document"
+             end
+      written = doc.write?
+      records << {
+        "kind" => kind, "collection" => label, "relative_path" => src.call(doc.path), "url" => doc.url,
+        "written" => written, "output" => written ? rel.call(doc.destination(site.dest)) : nil,
+        "redirect" => false, "date" => doc.data["date"].to_s,
+      }
+    end
+  end
+  site.pages.each do |page|
+    redirect = defined?(JekyllRedirectFrom::RedirectPage) && page.is_a?(JekyllRedirectFrom::RedirectPage)
+    kind = if redirect
+             "redirect"
+           elsif page.instance_of?(Jekyll::Page) && !(page.respond_to?(:pager) && page.pager && page.pager.page.to_i > 1)
+             "page"
+           else
+             "generated"
+           end
+    records << {
+      "kind" => kind, "collection" => nil, "relative_path" => redirect ? nil : page.relative_path,
+      "url" => page.url, "written" => true, "output" => rel.call(page.destination(site.dest)),
+      "redirect" => redirect ? true : false, "class" => page.class.name,
+      "redirect_to" => redirect ? page.redirect_to : nil,
+    }
+  end
+  statics = site.static_files.map do |file|
+    { "relative_path" => src.call(file.path), "url" => file.url, "written" => file.write? }
+  end
+  File.write(out, JSON.pretty_generate(
+    "time" => site.time.to_f, "timezone" => ENV["TZ"], "records" => records, "static_files" => statics
+  ))
+end

@@ -1,0 +1,63 @@
+"""Dates as Jekyll reads them: Ruby's Time.parse leniency, Psych's UTC timestamps, the site time zone."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from migrate.reader.dates import jekyll_date, parse_time
+
+LA = ZoneInfo("America/Los_Angeles")
+UTC = _dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    "text,expected_utc",
+    [
+        ("2020-05-27 15:20", "2020-05-27T22:20:00+00:00"),  # no seconds: local (LA, summer)
+        ("2020-01-02", "2020-01-02T08:00:00+00:00"),  # date only: local midnight
+        ("2020-01-02 10:00:00 -0700", "2020-01-02T17:00:00+00:00"),
+        ("2020-01-02T10:00:00Z", "2020-01-02T10:00:00+00:00"),
+        ("2020-01-02 10:00:00 PST", "2020-01-02T18:00:00+00:00"),
+        ("2020-01-02T10:00:00.5+05:30", "2020-01-02T04:30:00.500000+00:00"),
+        ("2023-01-29 18:30:22 2023 -0800", "2023-01-30T02:30:22+00:00"),  # zone not right after time: ignored
+        ("2016-1-5 9:00", "2016-01-05T17:00:00+00:00"),
+        ("2020-02-30", "2020-03-01T08:00:00+00:00"),  # Ruby rolls day 30 of February over
+    ],
+)
+def test_parse_time_like_ruby(text, expected_utc):
+    assert parse_time(text, LA).astimezone(UTC).isoformat() == expected_utc
+
+
+@pytest.mark.parametrize("text", ["2020-13-01", "2020-01-32", "not a date", ""])
+def test_impossible_dates_raise(text):
+    with pytest.raises(ValueError):
+        parse_time(text, LA)
+
+
+def test_result_is_in_the_site_zone():
+    value = parse_time("2020-01-02 03:00:00 +0000", LA)
+    assert value.tzinfo == LA
+    assert (value.year, value.month, value.day, value.hour) == (2020, 1, 1, 19)
+
+
+def test_yaml_timestamp_without_offset_is_utc_like_psych():
+    naive = _dt.datetime(2020, 1, 2, 5, 0, 0)
+    assert jekyll_date(naive, LA).isoformat() == "2020-01-01T21:00:00-08:00"
+
+
+def test_yaml_date_is_local_midnight():
+    assert jekyll_date(_dt.date(2020, 3, 15), LA).isoformat() == "2020-03-15T00:00:00-07:00"
+
+
+def test_aware_timestamp_moves_into_site_zone():
+    aware = _dt.datetime(2020, 1, 10, 23, 30, tzinfo=_dt.timezone(_dt.timedelta(hours=-11)))
+    assert jekyll_date(aware, UTC).date() == _dt.date(2020, 1, 11)
+
+
+@pytest.mark.parametrize("value", [12345, True, ["2020-01-01"], None])
+def test_non_dates_raise(value):
+    with pytest.raises(ValueError):
+        jekyll_date(value, UTC)

@@ -1,0 +1,246 @@
+"""The reader on small fixture sites: permalinks, time zones, defaults, categories, files, flags."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+import pytest
+
+from migrate.ir import Site
+from migrate.reader import read_site
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reader"
+NOW = _dt.datetime(2024, 6, 1, 12, 0, tzinfo=_dt.timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+
+
+def read(name: str, **options) -> Site:
+    return read_site(FIXTURES / name, now=NOW, **options)
+
+
+def urls(site: Site) -> dict[str, str]:
+    return {d.source: d.url for d in site.documents}
+
+
+def test_every_placeholder():
+    got = urls(read("placeholders"))
+    assert got["_posts/2021-03-04-First-Post.md"] == (
+        "/news%20room/%C3%A7a%20va/news-room/%C3%A7a-va/2021/Mar/March/W09/2021/4/Thu/Thursday/First-Post/"
+    )
+    # front-matter slug feeds :title (pretty, cased) and ISO week 53 of 2020 holds 3 January 2021
+    assert got["_posts/2021-01-03-slugged.markdown"] == "/2021/Jan/January/W53/2020/7/Sun/Sunday/H%C3%A9llo,-World!-(v2)/"
+    assert got["_notes/2020-02-29-Leap Day.md"] == (
+        "/notes/2020/2/29/060/20/23-59-58/2020-02-29-leap-day/leap-day/Leap-Day.html"
+    )
+    assert got["_notes/plain.md"] == "/notes/2019/12/30/364/19/01-02-03/plain/own-slug/Own-Slug.html"
+
+
+def test_page_placeholders_and_templates():
+    got = urls(read("placeholders"))
+    assert got["docs/guide.md"] == "/docs/guide/"  # site style ends in "/": pages follow
+    assert got["docs/index.md"] == "/docs/"
+    assert got["docs/custom.md"] == "/manual/custom.html"
+    assert got["feed.xml"] == "/feed.xml"  # not HTML: /:path/:basename:output_ext
+    assert got["page.html"] == "/p/page"
+    site = read("placeholders")
+    assert site.document("page.html").output_path == "p/page.html"
+
+
+@pytest.mark.parametrize(
+    "style,post,page",
+    [
+        ("date", "/cat/2021/02/03/a-post.html", "/sub/page.html"),
+        ("pretty", "/cat/2021/02/03/a-post/", "/sub/page/"),
+        ("ordinal", "/cat/2021/034/a-post.html", "/sub/page.html"),
+        ("weekdate", "/cat/2021/W05/Wed/a-post.html", "/sub/page"),
+        ("none", "/cat/a-post.html", "/sub/page.html"),
+    ],
+)
+def test_built_in_permalink_styles(style, post, page):
+    got = urls(read(f"style-{style}"))
+    assert got["_posts/2021-02-03-a-post.md"] == post
+    assert got["sub/page.md"] == page
+    assert got["sub/index.md"] == "/sub/"
+
+
+def test_timezone_moves_days():
+    site = read("timezone")
+    got = urls(site)
+    assert site.timezone == "America/Los_Angeles"
+    assert got["_posts/2020-01-02-offset-moves-back.md"] == "/2020/01/01/offset-moves-back.html"
+    assert got["_posts/2020-01-02-naive-seconds-are-utc.md"] == "/2020/01/01/naive-seconds-are-utc.html"
+    assert got["_posts/2020-01-10-offset-moves-forward.md"] == "/2020/01/11/offset-moves-forward.html"
+    assert got["_posts/2020-05-27-no-seconds-local.md"] == "/2020/05/27/no-seconds-local.html"
+    assert got["_posts/2019-12-31-front-matter-date-wins.md"] == "/2020/03/15/front-matter-date-wins.html"
+    doc = site.document("_posts/2020-01-02-offset-moves-back.md")
+    assert doc.date.isoformat() == "2020-01-01T19:00:00-08:00"
+
+
+def test_categories_from_folders_and_front_matter():
+    site = read("categories")
+    got = urls(site)
+    assert got["blog/_posts/2020-01-03-folder-category.md"] == "/blog/2020/01/03/folder-category.html"
+    assert got["a/b/_posts/2020-01-04-two-folders.md"] == "/a/b/extra%20one/2020/01/04/two-folders.html"
+    assert got["blog/_posts/2020-01-05-string-categories.md"] == "/blog/edge/case/2020/01/05/string-categories.html"
+    assert got["_posts/sub/2020-01-02-under-posts-subfolder.md"] == "/2020/01/02/under-posts-subfolder.html"
+    assert got["_posts/2020-01-06-list-and-singular.md"] == "/zeta/2020/c++/alpha/2020/01/06/list-and-singular.html"
+    doc = site.document("blog/_posts/2020-01-05-string-categories.md")
+    assert doc.categories == ("blog", "Edge", "Case")  # folder first, case kept in the IR
+
+
+def test_post_without_front_matter_is_a_post_and_odd_names_are_accounted():
+    site = read("categories")
+    doc = site.document("_posts/2020-01-07-no-front-matter.md")
+    assert doc.kind == "post" and doc.built_by_jekyll and doc.title == "No Front Matter"
+    assert {(o.source, o.reason) for o in site.other_files} >= {("_posts/notes.md", "not-a-post")}
+
+
+def test_defaults_scoping_and_precedence():
+    site = read("defaults")
+    got = urls(site)
+    assert got["_posts/2020-01-01-typed.md"] == "/posts-typed/typed/"  # type beats the equal-length path
+    assert got["blog/_posts/2020-01-03-front-matter-wins.md"] == "/own/"
+    assert got["blog/page.md"] == "/blog-path/:title/"  # pages know no :title: it stays literal
+    assert got["docs/typed.md"] == "/docs-typed/typed/"
+    assert got["docs/deep/longer-path-wins.md"] == "/deeper/longer-path-wins/"
+    assert got["root.md"] == "/everything/:title/"
+    assert got["_guides/intro.md"] == "/g/intro/"
+    assert got["_guides/part/chapter.md"] == "/g-part/chapter/"
+    hidden = site.document("blog/_posts/2020-01-02-blog-unpublished-by-default.md")
+    assert hidden.published is False and hidden.built_by_jekyll is False
+    assert site.document("docs/typed.md").front_matter["globbed"] is True
+    assert site.document("docs/typed.md").extra["globbed"] is True
+    assert site.document("root.md").layout == "base"
+
+
+def test_redirects_as_jekyll_redirect_from_writes_them():
+    site = read("redirects")
+    moved = site.document("_posts/2020-01-01-moved.md")
+    assert moved.redirect_from == ("/old/post-without-extension", "/old/relative.html", "/old/folder/", "/старый/путь")
+    assert site.document("gone.md").redirect_to == "https://example.org/elsewhere/"
+    collisions = [i for i in site.issues if i.code == "url-collision"]
+    assert len(collisions) == 1 and "claims-about.md" in collisions[0].message
+    assert "Jekyll keeps claims-about.md" in collisions[0].message
+
+
+def test_static_files_and_accounting():
+    site = read("statics")
+    statics = {s.source: s.url for s in site.static_files}
+    assert statics == {
+        ".well-known/security.txt": "/.well-known/security.txt",
+        "README.md": "/README.md",
+        "_things/static-note.md": "/things/static-note.md",
+        "_things/sub/manual.pdf": "/things/sub/manual.pdf",
+        "assets/img/logo.png": "/assets/img/logo.png",
+        "assets/img/with space.png": "/assets/img/with space.png",
+        "assets/site.css": "/assets/site.css",
+    }
+    other = {o.source: o.reason for o in site.other_files}
+    assert other["secret.txt"] == "excluded"
+    assert other["debug.log"] == "excluded"
+    assert other["node_modules/pkg/index.js"] == "excluded"  # Jekyll's default excludes
+    assert other["vendor/bundle/gem.rb"] == "excluded"
+    assert other[".htaccess"] == "hidden"  # `include` replaced the default [.htaccess]
+    assert other["notes.md~"] == "hidden"
+    assert other["_hidden_things/file.pdf"] == "unpublished-collection"
+    assert other["_config.yml"] == "config"
+    # a file in _posts with a date in its name is a post, whatever it holds
+    assert site.document("_posts/2020-01-01-photo.png").url == "/2020/01/01/photo.png"
+    assert site.document("_hidden_things/doc.md").output_path is None
+
+
+def test_every_file_is_accounted_for():
+    for name in sorted(p.name for p in FIXTURES.iterdir() if (p / "_config.yml").exists()):
+        site = read(name)
+        seen = [d.source for d in site.documents] + [s.source for s in site.static_files]
+        seen += [o.source for o in site.other_files]
+        on_disk = sorted(p.relative_to(FIXTURES / name).as_posix() for p in (FIXTURES / name).rglob("*") if p.is_file())
+        assert sorted(seen) == on_disk, name
+
+
+def test_flags():
+    plain = {d.source: d for d in read("flags").documents}
+    assert plain["_posts/2020-01-01-published.md"].built_by_jekyll
+    assert not plain["_posts/2020-01-02-unpublished.md"].built_by_jekyll
+    assert plain["_posts/2999-01-01-far-future.md"].future and not plain["_posts/2999-01-01-far-future.md"].built_by_jekyll
+    assert plain["_drafts/dated-draft.md"].kind == "draft" and not plain["_drafts/dated-draft.md"].built_by_jekyll
+    assert not plain["hidden-page.md"].built_by_jekyll
+    assert not plain["_items/future-item.md"].built_by_jekyll
+    drafts = {d.source: d for d in read("flags", drafts=True).documents}
+    assert drafts["_drafts/dated-draft.md"].built_by_jekyll
+    assert drafts["_drafts/dated-draft.md"].url == "/2020/06/01/dated-draft/"
+    assert drafts["_drafts/2020-02-02-draft-with-date-in-name.md"].url == "/2020/02/02/draft-with-date-in-name/"
+    future = {d.source: d for d in read("flags", future=True).documents}
+    assert future["_posts/2999-01-01-far-future.md"].built_by_jekyll
+    assert future["_items/future-item.md"].built_by_jekyll
+    unpublished = {d.source: d for d in read("flags", unpublished=True).documents}
+    assert unpublished["_posts/2020-01-02-unpublished.md"].built_by_jekyll
+    assert unpublished["hidden-page.md"].built_by_jekyll
+
+
+def test_unquoted_colon_permalink():
+    site = read("unquoted-title")
+    got = urls(site)
+    assert site.permalink == ":title"
+    assert got["_posts/2020-01-01-hello-world.md"] == "/hello-world"
+    assert site.document("_posts/2020-01-01-hello-world.md").output_path == "hello-world.html"
+    assert got["about.md"] == "/about"
+
+
+def test_several_config_files_merge_in_order():
+    site = read("config-multi", config_files=["_config.yml", "_config.prod.yml"])
+    assert site.title == "Second config wins"
+    assert urls(site)["_posts/2020-01-01-post.md"] == "/archive/2020/post.html"
+    assert urls(read("config-multi"))["_posts/2020-01-01-post.md"] == "/2020/01/01/post.html"
+
+
+def test_ir_round_trips_through_json():
+    site = read("placeholders")
+    again = Site.from_dict(json.loads(json.dumps(site.to_dict())))
+    assert again == site
+
+
+def test_reading_is_deterministic():
+    assert read("statics").to_dict() == read("statics").to_dict()
+
+
+def test_collections_dir():
+    site = read("collections-dir")
+    got = urls(site)
+    assert got["stuff/_posts/2020-01-01-inside.md"] == "/2020/01/01/inside.html"
+    assert got["stuff/_recipes/soup.md"] == "/cook/soup.html"
+    assert site.document("stuff/_recipes/soup.md").tags == ("food",)  # defaults scoped inside the folder
+    assert [(s.source, s.url) for s in site.static_files] == [("stuff/_recipes/soup.png", "/cook/soup.png")]
+    assert site.document("_posts/2020-01-02-outside-is-ignored.md") is None
+
+
+def test_limit_posts_keeps_the_newest():
+    site = read("limit-posts")
+    built = sorted(d.source for d in site.documents if d.built_by_jekyll)
+    assert built == ["_posts/2020-01-03-post-03.md", "_posts/2020-01-04-post-04.md"]
+    # its front-matter date (2019) makes the 2021 file the oldest
+    assert not site.document("_posts/2021-01-01-dated-earlier.md").built_by_jekyll
+
+
+def test_pages():
+    site = read("pages")
+    got = urls(site)
+    assert got["a.b.md"] == "/a.b/"
+    assert got["legacy.htm"] == "/legacy/" and site.document("legacy.htm").output_path == "legacy/index.htm"
+    assert got["folder with space/Ünïcode Page.md"] == "/folder%20with%20space/%C3%9Cn%C3%AFcode%20Page/"
+    assert site.document("folder with space/Ünïcode Page.md").output_path == "folder with space/Ünïcode Page/index.html"
+    assert got["deep/er/index.html"] == "/deep/er/"
+    assert got["data.json"] == "/data.json" and got["robots.txt"] == "/robots.txt"
+    assert got["custom-ext.md"] == "/custom.xml" and site.document("custom-ext.md").output_ext == ".xml"
+    assert got["no-ext.html"] == "/no-ext" and site.document("no-ext.html").output_path == "no-ext.html"
+    assert got["relative.md"] == "/relative/path/"
+    # `published` from defaults does not reach pages in Jekyll 4.3 (Hash#fetch skips defaults); titles do
+    assert site.document("drafts-area/p.md").built_by_jekyll
+    assert site.document("drafts-area/p.md").title == "From defaults"
+    assert not site.document("drafts-area/own-flag.md").built_by_jekyll
