@@ -212,6 +212,7 @@ _LOSSY_TAGS = frozenset(
     "details summary dl noscript template picture map area".split()
 )
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_NOT_IN_LISTS = frozenset("pre div blockquote figure hr h1 h2 h3 h4 h5 h6 img".split())
 
 
 @dataclass
@@ -256,6 +257,8 @@ class _TopLevel(HTMLParser):
         chunk.end = max(chunk.end, end)
         if tag in _LOSSY_TAGS:
             chunk.lossy = True
+        if chunk.tag in ("ul", "ol") and tag in _NOT_IN_LISTS:
+            chunk.lossy = True  # Ghost's lists hold only text: it would move such blocks after the list
         if tag == "pre":
             chunk.has_pre = True
         if tag == "table":

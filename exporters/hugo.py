@@ -450,6 +450,10 @@ class HugoExporter(Exporter):
             self._record(document, p.new_url, "exported", "redirect page (redirect_to)")
             return
         if p.mode == "snapshot":
+            if document.markup in ("scss", "sass"):
+                self.report.emit("sass-not-compiled", "warning",
+                                 f"Sass stylesheet written as it is after Liquid to {p.hugo_path}: compile it "
+                                 "(Hugo Pipes css.Sass) or use the theme's styles", source=document.source)
             self.plan.add_text("static" + (p.hugo_path or ""), converted.body)
             self._record(document, p.new_url, "exported", "generated file copied as a static file")
             return
@@ -621,9 +625,15 @@ class HugoExporter(Exporter):
         return disabled
 
     def _readme(self) -> str:
-        policy = ("every page keeps its exact Jekyll URL (front-matter `url:` where [permalinks] cannot "
-                  "express it)" if self.keep else
-                  "pages use Hugo's URLs; every old Jekyll URL is an `aliases` entry that redirects")
+        if self.keep:
+            policy = ["URL policy `keep`: every page keeps its exact Jekyll URL, through `[permalinks]` in",
+                      "`hugo.toml` where Hugo's tokens can say it and a front-matter `url:` where they cannot."]
+        else:
+            policy = ["URL policy `hugo`: pages use Hugo's own URLs, and every old Jekyll URL is an `aliases`",
+                      "entry (a small redirect page Hugo writes)."]
+        future = ("Future-dated posts are built (`buildFuture = true`, as the Jekyll site had `future: true`)."
+                  if self.site.config.get("future") is True else
+                  "Future-dated posts keep their date: add `--buildFuture` to publish them before that date.")
         layouts = ("`layouts/` holds a small default layout set (base, home, single, list, taxonomy)."
                    if not self.opts.get("no_layouts") else "No layouts were written (`--no-layouts`).")
         return "\n".join([
@@ -637,21 +647,25 @@ class HugoExporter(Exporter):
             "    hugo server          # preview at http://localhost:1313/",
             "    hugo                 # build into public/",
             "",
+            f"`baseURL` is `{self.base_url}`; change it in `hugo.toml` if the site moves.",
             "Drafts and `published: false` documents are `draft: true`: add `--buildDrafts` to see them.",
-            "Future-dated posts keep their date: add `--buildFuture` to publish them before that date.",
+            future,
             "",
             "## URLs",
             "",
-            f"URL policy `{'keep' if self.keep else 'hugo'}`: {policy}. `redirect_from` became `aliases`;",
-            "`redirect_to` pages are redirect pages under `static/`. Keep `uglyURLs` off.",
+            *policy,
+            "`redirect_from` entries became `aliases`; `redirect_to` pages are redirect pages under `static/`.",
+            "An old URL that would have replaced a real page was left out and reported. Keep `uglyURLs` off:",
+            "it changes where Hugo writes pages and aliases.",
             "",
             "## Layouts and themes",
             "",
             layouts,
             "To use a theme instead: delete `layouts/` (or export again with `--no-layouts`), add the theme",
             "(`git submodule add URL themes/NAME`, or a Hugo module) and set `theme = \"NAME\"` in `hugo.toml`.",
-            "The original Jekyll front matter that Hugo does not read is kept under `jekyll:` in each page",
-            "(`.Params.jekyll` in templates).",
+            "The Jekyll front matter that has no Hugo equivalent is kept under `jekyll:` in each page",
+            "(`.Params.jekyll` in templates)."
+            + (" Authors (`authors:` keys) are described in `data/authors.json`." if self.site.authors else ""),
             "",
         ])
 

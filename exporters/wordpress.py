@@ -820,8 +820,11 @@ class WordPressExporter(Exporter):
             "1. Settings > General: set Timezone to " + tz + " (post dates and URLs use the site's local time).",
             "2. Settings > Permalinks: choose 'Custom Structure' and enter exactly:",
             f"       {self.structure}",
-            f"3. Make the folder media/ reachable at {self.asset_base}/ (it already is if the old site still",
-            "   serves it there): the importer downloads every attachment from that address.",
+            *([f"3. Make the folder media/ reachable at {self.asset_base}/ (it already is if the old site",
+               "   still serves it there): the importer downloads every attachment from that address, and",
+               "   files WordPress does not import (SVG, fonts...) stay linked there."]
+              if any(p.startswith("media/") for p in self.plan.files) else
+              ["3. (No media files: nothing to serve.)"]),
             "4. Tools > Import > WordPress (install the importer when asked), then import, in this order:",
             *[f"       {name}" for name in files],
             "   Tick 'Download and import file attachments'. Assign the authors as you like.",
@@ -858,7 +861,10 @@ class _Authors:
         if isinstance(site_author, dict):
             site_author = site_author.get("name") or site_author.get("login")
         self.default_key = str(site_author).strip() if site_author else "admin"
-        self.default_login = self._login(self.default_key)
+
+    @property
+    def default_login(self) -> str:
+        return self._login(self.default_key)
 
     def _login(self, key: str) -> str:
         if key in self.by_key:

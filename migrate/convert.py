@@ -12,6 +12,7 @@ import logging
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -153,8 +154,19 @@ def _convert_parallel(
     site: Site, targets: Targets, documents: Sequence[Document], fmt: ContentFormat, jobs: int
 ) -> Iterator[Outcome]:
     chunk = max(1, min(64, len(documents) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(site, targets)) as pool:
-        yield from pool.map(_convert_in_worker, [(d.source, fmt) for d in documents], chunksize=chunk)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(site, targets)) as pool:
+            for result in pool.map(_convert_in_worker, [(d.source, fmt) for d in documents], chunksize=chunk):
+                done += 1
+                yield result
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): finish in this process rather than lose documents.
+        log.warning("a conversion worker died; converting the remaining %d documents in-process",
+                    len(documents) - done)
+        pipeline = _pipeline(site, targets)
+        for document in documents[done:]:
+            yield _safe_convert(pipeline, document, fmt)
 
 
 def default_jobs() -> int:

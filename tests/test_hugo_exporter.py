@@ -394,3 +394,15 @@ def test_pages_landing_on_one_hugo_file_are_reported(tmp_path):
             page("about/index.md", "/about/")]
     _, report, _ = run(make_site(tmp_path, docs), urls="hugo")
     assert [i.code for i in report.issues] == ["url-collision"]
+
+
+def test_generated_text_files_are_written_as_static_files(tmp_path):
+    robots = page("robots.txt", "/robots.txt", output_path="robots.txt", markup="txt", extension=".txt",
+                  output_ext=".txt", body="Sitemap: {{ site.url }}/sitemap.xml\n")
+    style = page("css/main.scss", "/css/main.css", output_path="css/main.css", markup="scss",
+                 extension=".scss", output_ext=".css", body="$c: red;\n")
+    plan, report, _ = run(make_site(tmp_path, [robots, style]))
+    assert plan.files["static/robots.txt"].content == robots.body.encode()
+    assert not any(p.startswith("content/robots") for p in plan.files)
+    assert "static/css/main.css" in plan.files
+    assert [i.code for i in report.issues] == ["sass-not-compiled"]

@@ -139,3 +139,9 @@ def test_unknown_placeholder_is_an_issue(tmp_path):
     site = read_site(tmp_path, now=NOW)
     assert issues(site, "url-error") == [("_posts/2020-01-01-x.md", None)]
     assert site.document("_posts/2020-01-01-x.md").built_by_jekyll is False
+
+
+def test_theme_gem_is_named(tmp_path):
+    (tmp_path / "_config.yml").write_text("theme: minima\n", "utf-8")
+    site = read_site(tmp_path, now=NOW)
+    assert issues(site, "theme-gem") == [("_config.yml", None)]

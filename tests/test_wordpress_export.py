@@ -347,3 +347,20 @@ def test_page_slug_reserved_words_and_collisions(site) -> None:
     docs = by_source(plan)
     assert field(docs["feed/index.md"], "wp:post_name") == "feed-2"
     assert field(docs["2019.md"], "wp:post_name") == "2019-2"
+
+
+def test_image_front_matter_becomes_the_featured_image(plan: Plan) -> None:
+    hello = by_source(plan)["_posts/2020-05-27-hello-world.md"]
+    metas = {field(m, "wp:meta_key"): field(m, "wp:meta_value") for m in hello.findall("wp:postmeta", NS)}
+    cover = next(i for i in items(plan) if field(i, "wp:post_type") == "attachment")
+    assert metas["_thumbnail_id"] == field(cover, "wp:post_id")
+    about = by_source(plan)["about.md"]
+    assert "_thumbnail_id" not in {field(m, "wp:meta_key") for m in about.findall("wp:postmeta", NS)}
+
+
+def test_only_used_authors_are_listed(site) -> None:
+    everyone_has_one = tuple(dataclasses.replace(d, authors=("ada",)) for d in site.documents)
+    recipes_as_post = {"collection": ("recipes=post",)}
+    plan, _ = export(dataclasses.replace(site, documents=everyone_has_one), recipes_as_post)
+    root = ET.fromstring(plan.files["wordpress.xml"].read())
+    assert [field(a, "wp:author_login") for a in root.findall("./channel/wp:author", NS)] == ["ada"]

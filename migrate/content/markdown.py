@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 _IAL_LINE = re.compile(r"^[ \t]*\{:(?!:)\s*([^}]*)\}[ \t]*$")
 _IAL_SPAN = re.compile(r"^\{:(?!:)\s*([^}]*)\}")
 _HEADER_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S")
 _ABBR_DEF = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*)$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
@@ -128,6 +129,11 @@ class KramdownConverter:
         self._depth = getattr(self, "_depth", 0) + 1
         if self._depth == 1:
             self.parse_block_html = False
+            refs = [line for line in text.split("\n") if _REF_DEF.match(line)]
+            self._refs_text = "\n".join(refs)
+            self._refs_env: dict[str, Any] = {}
+            if refs:
+                self.md.parse(self._refs_text, self._refs_env)
         self._state = _DocState(id_counter=outer.id_counter if self._depth > 1 else {})
         try:
             source = self._preprocess(text)
@@ -266,6 +272,8 @@ class KramdownConverter:
                     out.extend(["", self._placeholder(html_text), ""])
                     i = i + 1 + found
                     continue
+            if "](" in line:
+                line = _LINK_WITH_SPACES.sub(_angle_link, line)
             out.append(line)
             i += 1
         return "\n".join(out)
@@ -306,7 +314,7 @@ class KramdownConverter:
             attrs = re.sub(r"\s+", " ", (m.group(2) + m.group(4))).rstrip()
             mode = m.group(3).strip("\"'")
             if mode == "span" or (mode != "block" and tag in SPAN_MODEL):
-                converted = self.md.renderInline(inner.strip())
+                converted = self.md.renderInline(inner.strip(), dict(self._refs_env))
             else:
                 converted = "\n" + self.convert_nested(_dedent(inner.strip("\n")) + "\n")
                 single = re.fullmatch(r"\n<p>((?:(?!<p[ >]).)*)</p>\n", converted, re.DOTALL)
@@ -319,10 +327,9 @@ class KramdownConverter:
         return "".join(out)
 
     def convert_nested(self, text: str) -> str:
-        state = self._state
-        saved_headings = list(state.headings)
-        html_text = self.convert(text)
-        return html_text if saved_headings is not None else html_text
+        """Markdown inside an HTML element: the document's reference definitions still apply."""
+        refs = getattr(self, "_refs_text", "")
+        return self.convert(text + ("\n\n" + refs + "\n" if refs else ""))
 
     # -- block attribute lists -----------------------------------------------------------------------------
     def _block_ial_rule(self, state: Any) -> None:
@@ -362,7 +369,7 @@ class KramdownConverter:
                             # (after a blank line) to the block below
                             first = para_open.map[0] if para_open.map else 0
                             above = lines[first - 1] if 0 < first <= len(lines) else ""
-                            if re.fullmatch(r"[\s>]*", above):
+                            if _blank_in_context(above, lines[first] if first < len(lines) else ""):
                                 target = self._next_block(tokens, i)
                             else:
                                 target = self._previous_block(tokens, i - 1)
@@ -934,3 +941,35 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             fence = f.group(1)
         out.append(line)
     return out
+
+
+def _quote_depth(line: str) -> tuple[int, str]:
+    depth = 0
+    rest = line
+    while True:
+        m = re.match(r"^[ \t]{0,3}>[ \t]?", rest)
+        if not m:
+            return depth, rest
+        depth += 1
+        rest = rest[m.end():]
+
+
+def _blank_in_context(above: str, line: str) -> bool:
+    """Whether ``above`` is a blank line at the blockquote depth of ``line`` (``> >`` is not blank for a
+    line at depth 1: it belongs to the inner quote)."""
+    depth, _ = _quote_depth(line)
+    above_depth, rest = _quote_depth(above)
+    if above_depth > depth:
+        return False
+    return not rest.strip()
+
+
+_LINK_WITH_SPACES = re.compile(r"\]\(([^()<>\s][^()<>\n]*?\s[^()<>\n]*?)\)")
+
+
+def _angle_link(m: re.Match[str]) -> str:
+    """kramdown accepts spaces in a link target; CommonMark only inside ``<...>``."""
+    target = m.group(1)
+    if re.fullmatch(r"""\S+\s+("[^"]*"|'[^']*')\s*""", target):
+        return m.group(0)
+    return f"](<{target.strip()}>)"

@@ -137,6 +137,16 @@ class SiteReader:
         self.claimed: set[str] = set()
         self.accounted: dict[str, str] = {}
 
+        for key in ("theme", "remote_theme"):
+            if isinstance(config.get(key), str) and config[key]:
+                self.issues.append(
+                    Issue(
+                        "theme-gem", "info",
+                        f"the site uses the {key} {config[key]!r}: its layouts and assets live outside the site "
+                        "folder and are not read",
+                        self.config_used[0] if self.config_used else None,
+                    )
+                )
         self._read_directories("")
         self._read_included_files()
         for label in self.collection_meta:

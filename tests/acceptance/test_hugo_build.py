@@ -41,7 +41,8 @@ def hugo_binary() -> Path:
     return Path(hugo.cli.__file__).parent / "binaries" / "hugo"
 
 
-def export(site_dir: Path, out: Path, *, now=None, **options) -> tuple[dict, Report]:
+def export(site_dir: Path, out: Path, *, now=None, **options) -> tuple[dict, Report, str]:
+    """Export with the real reader and content pipeline; (manifest, report, the Jekyll site's base URL)."""
     from migrate.reader import read_site
 
     site = read_site(site_dir, now=now)
@@ -50,7 +51,8 @@ def export(site_dir: Path, out: Path, *, now=None, **options) -> tuple[dict, Rep
     report = Report()
     plan = build_plan(site, HugoExporter, opts, report)
     write_plan(plan, out)
-    return json.loads((out / "migration.json").read_text("utf-8")), report
+    old_base = (site.url + site.baseurl).rstrip("/") + "/"
+    return json.loads((out / "migration.json").read_text("utf-8")), report, old_base
 
 
 def hugo_build(site: Path) -> Path:
@@ -113,7 +115,7 @@ class _Refs(HTMLParser):
 
 
 def check_urls(name: str, public: Path, manifest: dict, jekyll_urls: set[str], base_url: str,
-               jekyll_redirects: dict[str, str] | None = None) -> int:
+               jekyll_redirects: dict[str, str] | None = None, old_base: str | None = None) -> int:
     """Each old URL is the page itself, or a redirect to where Jekyll's page (or redirect) now lives."""
     new_by_old: dict[str, set[str]] = {}
     for doc in manifest["documents"]:
@@ -140,7 +142,7 @@ def check_urls(name: str, public: Path, manifest: dict, jekyll_urls: set[str], b
             expected = landing_paths(url)
         elif jekyll_redirects and url in jekyll_redirects:
             old_target = jekyll_redirects[url]
-            old_path = local_path(old_target, base_url)
+            old_path = local_path(old_target, old_base or base_url)
             expected = landing_paths(quote(old_path, safe=QUOTE_SAFE)) if old_path else {old_target}
         else:
             expected = set()
@@ -239,25 +241,31 @@ def jekyll(tmp_path_factory):
     return lambda site_dir: cached_jekyll_build(site_dir, root)
 
 
-@pytest.mark.parametrize("policy", ["keep", "hugo"])
+VARIANTS = {
+    # keep: YAML front matter and our minimal test layouts (a theme stands in for them)
+    "keep": {"urls": "keep", "no_layouts": True},
+    # hugo: Hugo's URLs, TOML front matter and the default layouts the exporter ships
+    "hugo": {"urls": "hugo", "front_matter": "toml"},
+    # moved: every path kept, but the site moves to another host under a base path
+    "moved": {"urls": "keep", "new_site_url": "https://new.example.org/moved/"},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
-def test_every_jekyll_url_answers_on_hugo(site_dir, policy, tmp_path, jekyll):
+def test_every_jekyll_url_answers_on_hugo(site_dir, variant, tmp_path, jekyll):
     build = jekyll(site_dir)
     out = tmp_path / "hugo"
-    # keep: YAML front matter and our minimal test layouts (a theme stands in for them);
-    # hugo: TOML front matter and the default layouts the exporter ships
-    manifest, report = export(site_dir, out, now=build.time, urls=policy, no_layouts=(policy == "keep"),
-                              front_matter="yaml" if policy == "keep" else "toml")
-    if policy == "keep":
+    manifest, report, old_base = export(site_dir, out, now=build.time, **VARIANTS[variant])
+    if VARIANTS[variant].get("no_layouts"):
         for name, text in TEST_LAYOUTS.items():
             (out / "layouts").mkdir(exist_ok=True)
             (out / "layouts" / name).write_text(text, "utf-8")
     public = hugo_build(out)
     base_url = manifest["hugo"]["base_url"]
     redirects = {r["url"]: r["redirect_to"] for r in build.records if r["kind"] == "redirect" and r["written"]}
-    check_urls(f"{site_id(site_dir)}/{policy}", public, manifest, build.urls, base_url, redirects)
+    check_urls(f"{site_id(site_dir)}/{variant}", public, manifest, build.urls, base_url, redirects, old_base)
     check_new_urls(public, manifest, build.urls, base_url)
-    old_base = manifest["hugo"]["base_url"] if policy == "keep" else base_url
     already_broken = {ref for _, ref in broken_references(build.dest, old_base)}
     check_references(public, base_url, broken_in_jekyll=already_broken)
     check_no_liquid(out, report)

@@ -94,20 +94,27 @@ def test_killed_run_leaves_output_as_before(sig, site, tmp_path):
     out = tmp_path / "out"
     assert _cli("export", str(site), "--to", "hugo", "-o", str(out), "--no-cache")[0] in (0, 1)
     before = _snapshot(out)
-    # A large body makes the run slow enough to be interrupted mid-way.
-    (site / "_posts" / "2020-01-01-big.md").write_text(
-        "---\ntitle: Big\n---\n" + "Some *text* with [a link](/x/).\n\n" * 200000, "utf-8")
+    # Many static files make the writing phase long enough to be interrupted while it runs.
+    bulk = site / "assets" / "bulk"
+    bulk.mkdir(parents=True)
+    for i in range(30000):
+        (bulk / f"f{i:05d}.txt").write_bytes(b"x" * 2048)
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen([sys.executable, "-m", "migrate", "export", str(site), "--to", "hugo", "-o", str(out),
                              "--no-cache", "--jobs", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.0)
+    deadline = time.monotonic() + 120
+    while not any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
+        assert proc.poll() is None, "the run finished before it started writing"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.2)  # well inside the writing phase
     assert proc.poll() is None, "the run finished before it could be interrupted"
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert _snapshot(out) == before
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")]
-    if sig == signal.SIGINT:
-        assert leftovers == []
+    if sig == signal.SIGINT:  # an orderly interruption also removes its staging folder
+        assert proc.returncode != 0
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
 
 
 def test_permalink_climbing_out_writes_nothing_outside(tmp_path):

@@ -38,16 +38,18 @@ class JekyllBuild:
     """The folder Jekyll wrote."""
     records: tuple[dict[str, Any], ...]
     """One per post, document, page, redirect page and generated page: ``kind`` (post, draft, document,
-    page, redirect, generated), ``collection``, ``relative_path``, ``url``, ``written``, ``output``
+    page, redirect, generated: feeds, sitemaps, pagination pages; theme: a theme gem's asset pages),
+    ``collection``, ``relative_path``, ``url``, ``written``, ``output``
     (dest-relative path), ``redirect``."""
     static_files: tuple[dict[str, Any], ...]
-    """``relative_path``, ``url`` and ``written`` of every static file."""
+    """``relative_path``, ``url``, ``written`` and ``theme`` (from a theme gem) of every static file."""
     time: _dt.datetime
     """Jekyll's ``site.time`` (aware, UTC): give the reader the same "now"."""
     timezone: str
     """The TZ Jekyll ran in (the site's ``timezone`` or the one the harness set)."""
     stripped_plugins: tuple[str, ...]
-    """Plugins the site asks for that are not installed here and were left out of the build."""
+    """Plugins the site asks for that are not installed here and were left out of the build (a theme
+    gem that is not installed appears as ``theme:NAME``)."""
     log: str
 
     @property
@@ -57,7 +59,7 @@ class JekyllBuild:
 
     @property
     def static_urls(self) -> set[str]:
-        return {s["url"] for s in self.static_files if s["written"]}
+        return {s["url"] for s in self.static_files if s["written"] and not s.get("theme")}
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +139,7 @@ def jekyll_build(
     _neutralise_sass(copy)
     configs = [copy / name for name in config_files] if config_files else _config_files(copy)
     wanted: list[str] = []
+    themes_stripped: list[str] = []
     for cfg in configs:
         if cfg.suffix != ".toml":
             cfg.write_text(quote_colon_values(cfg.read_text("utf-8-sig")), "utf-8")
@@ -144,9 +147,14 @@ def jekyll_build(
         for key in ("plugins", "gems"):
             if isinstance(loaded.get(key), list):
                 wanted += [str(p) for p in loaded[key]]
+        theme = loaded.get("theme")
+        if isinstance(theme, str) and theme not in installed_plugins() and cfg.suffix != ".toml":
+            # an overlay cannot unset a key (nil never overrides): comment the theme out in the copy
+            cfg.write_text(re.sub(r"^theme:", "# theme:", cfg.read_text("utf-8"), flags=re.MULTILINE), "utf-8")
+            themes_stripped.append(f"theme:{theme}")
     available = installed_plugins()
     keep = [p for p in dict.fromkeys(wanted) if p in available]
-    stripped = tuple(p for p in dict.fromkeys(wanted) if p not in available)
+    stripped = tuple(p for p in dict.fromkeys(wanted) if p not in available) + tuple(themes_stripped)
     plugin_dirs = [str(PLUGIN_DIR)]
     own_plugins = copy / "_plugins"
     if own_plugins.is_dir():

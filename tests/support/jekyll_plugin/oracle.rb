@@ -28,8 +28,11 @@ Jekyll::Hooks.register :site, :post_write do |site|
   end
   site.pages.each do |page|
     redirect = defined?(JekyllRedirectFrom::RedirectPage) && page.is_a?(JekyllRedirectFrom::RedirectPage)
+    from_theme = site.theme && page.instance_variable_get(:@base).to_s == site.theme.root.to_s
     kind = if redirect
              "redirect"
+           elsif from_theme
+             "theme"
            elsif page.instance_of?(Jekyll::Page) && !(page.respond_to?(:pager) && page.pager && page.pager.page.to_i > 1)
              "page"
            else
@@ -43,7 +46,8 @@ Jekyll::Hooks.register :site, :post_write do |site|
     }
   end
   statics = site.static_files.map do |file|
-    { "relative_path" => src.call(file.path), "url" => file.url, "written" => file.write? }
+    from_theme = site.theme && file.instance_variable_get(:@base).to_s == site.theme.root.to_s
+    { "relative_path" => src.call(file.path), "url" => file.url, "written" => file.write?, "theme" => from_theme ? true : false }
   end
   File.write(out, JSON.pretty_generate(
     "time" => site.time.to_f, "timezone" => ENV["TZ"], "records" => records, "static_files" => statics

@@ -28,7 +28,7 @@ def small_site(root: Path) -> Site:
                  title="Hello, World", slug="hello-world", collection="posts",
                  date=dt.datetime(2020, 5, 27, 15, 20, tzinfo=BERLIN_SUMMER),
                  categories=("Tech",), tags=("intro", "Café"), authors=("ada",),
-                 excerpt="Hi", body="Hi\n\nthere"),
+                 excerpt="Hi", body="Hi\n\nthere", front_matter={"image": "/assets/img/cover.jpg"}),
         Document(kind="post", source="blog/_posts/2021-01-01-new-year.md",
                  url="/blog/2021/01/01/new-year.html", output_path="blog/2021/01/01/new-year.html",
                  title="New Year", slug="new-year", collection="posts",
