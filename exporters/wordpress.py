@@ -8,19 +8,19 @@ import logging
 import posixpath
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from exporters.base import Exporter, Option
 from migrate.content import Converted, Targets
 from migrate.errors import UnsafePathError
 from migrate.ir import Author, Document, StaticFile
 from migrate.plan import DocumentOutcome
 from migrate.redirects import build_redirect_map, page_key, render_redirects
-
-from exporters.base import Exporter, Option
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,14 @@ _FIXED_CANDIDATES = (
     "/%year%/%postname%/",
 )
 _JEKYLL_TO_WP = {
-    ":year": "%year%", ":month": "%monthnum%", ":day": "%day%", ":hour": "%hour%",
-    ":minute": "%minute%", ":second": "%second%", ":title": "%postname%", ":slug": "%postname%",
+    ":year": "%year%",
+    ":month": "%monthnum%",
+    ":day": "%day%",
+    ":hour": "%hour%",
+    ":minute": "%minute%",
+    ":second": "%second%",
+    ":title": "%postname%",
+    ":slug": "%postname%",
     ":output_ext": ".html",
 }
 _JEKYLL_STYLES = {
@@ -52,12 +58,7 @@ _WP_TOKENS = ("%year%", "%monthnum%", "%day%", "%hour%", "%minute%", "%second%",
 # File types a default WordPress accepts as uploads (wp_get_allowed_mime_types for an administrator);
 # anything else (SVG, fonts, ...) is copied to media/ and linked absolutely, but not imported.
 _UPLOADABLE = frozenset(
-    "jpg jpeg jpe gif png bmp tif tiff webp avif ico heic heif asf asx wmv wmx wm avi divx flv mov qt mpeg "
-    "mpg mpe mp4 m4v ogv webm mkv 3gp 3gpp 3g2 3gp2 txt asc c cc h srt csv tsv ics rtx css htm html vtt dfxp "
-    "mp3 m4a m4b aac ra ram wav x-wav ogg oga flac mid midi wma wax mka rtf js pdf class tar zip gz gzip rar "
-    "7z psd xcf doc pot pps ppt wri xla xls xlt xlw mdb mpp docx docm dotx dotm xlsx xlsm xlsb xltx xltm "
-    "xlam pptx pptm ppsx ppsm potx potm ppam sldx sldm onetoc onetoc2 onetmp onepkg oxps xps odt odp ods "
-    "odg odc odb odf wp wpd key numbers pages".split()
+    ["jpg", "jpeg", "jpe", "gif", "png", "bmp", "tif", "tiff", "webp", "avif", "ico", "heic", "heif", "asf", "asx", "wmv", "wmx", "wm", "avi", "divx", "flv", "mov", "qt", "mpeg", "mpg", "mpe", "mp4", "m4v", "ogv", "webm", "mkv", "3gp", "3gpp", "3g2", "3gp2", "txt", "asc", "c", "cc", "h", "srt", "csv", "tsv", "ics", "rtx", "css", "htm", "html", "vtt", "dfxp", "mp3", "m4a", "m4b", "aac", "ra", "ram", "wav", "x-wav", "ogg", "oga", "flac", "mid", "midi", "wma", "wax", "mka", "rtf", "js", "pdf", "class", "tar", "zip", "gz", "gzip", "rar", "7z", "psd", "xcf", "doc", "pot", "pps", "ppt", "wri", "xla", "xls", "xlt", "xlw", "mdb", "mpp", "docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xlsb", "xltx", "xltm", "xlam", "pptx", "pptm", "ppsx", "ppsm", "potx", "potm", "ppam", "sldx", "sldm", "onetoc", "onetoc2", "onetmp", "onepkg", "oxps", "xps", "odt", "odp", "ods", "odg", "odc", "odb", "odf", "wp", "wpd", "key", "numbers", "pages"]
 )
 # wpautop() puts paragraph breaks around these and drops a newline next to them.
 _AUTOP_BLOCKS = (
@@ -65,23 +66,69 @@ _AUTOP_BLOCKS = (
     "blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|"
     "figure|figcaption|details|menu|summary|math|svg|script|noscript|iframe|video|audio|source|option|select"
 )
-_BLOCK_END = re.compile(rf"</?(?:{_AUTOP_BLOCKS})\b[^>]*>\s*$|<!--.*-->\s*$", re.I | re.S)
-_BLOCK_START = re.compile(rf"^\s*(?:</?(?:{_AUTOP_BLOCKS})\b|<!--)", re.I)
-_VERBATIM = re.compile(r"<(pre|textarea|script|style|svg|math)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_BLOCK_END = re.compile(rf"</?(?:{_AUTOP_BLOCKS})\b[^>]*>\s*$|<!--.*-->\s*$", re.IGNORECASE | re.DOTALL)
+_BLOCK_START = re.compile(rf"^\s*(?:</?(?:{_AUTOP_BLOCKS})\b|<!--)", re.IGNORECASE)
+_VERBATIM = re.compile(r"<(pre|textarea|script|style|svg|math)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _EXTRA_LATIN = {
-    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ŀ": "l",
-    "ı": "i", "ĸ": "k", "ŋ": "n", "ſ": "s", "ħ": "h", "ŧ": "t", "ĳ": "ij", "ŉ": "n",
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ł": "l",
+    "ŀ": "l",
+    "ı": "i",
+    "ĸ": "k",
+    "ŋ": "n",
+    "ſ": "s",
+    "ħ": "h",
+    "ŧ": "t",
+    "ĳ": "ij",
+    "ŉ": "n",
 }
 # In WordPress's 'save' context these (percent-encoded) characters vanish or become a dash.
 _SAVE_DASH = ("%c2%a0", "%e2%80%93", "%e2%80%94", "%e2%80%8b")
 _SAVE_DROP = (
-    "%c2%a1", "%c2%aa", "%c2%ba", "%c2%bf", "%c2%ab", "%c2%bb", "%e2%80%b9", "%e2%80%ba", "%e2%80%98",
-    "%e2%80%99", "%e2%80%9c", "%e2%80%9d", "%e2%80%9a", "%e2%80%9b", "%e2%80%9e", "%e2%80%9f", "%e2%80%a2",
-    "%c2%a9", "%c2%ae", "%c2%b0", "%e2%80%a6", "%e2%84%a2", "%c2%b4", "%cb%8a", "%cc%81", "%cd%81",
-    "%cc%80", "%cc%84", "%cc%8c", "%e2%80%8d", "%e2%80%8c", "%e2%80%8e", "%e2%80%8f", "%ef%bb%bf",
+    "%c2%a1",
+    "%c2%aa",
+    "%c2%ba",
+    "%c2%bf",
+    "%c2%ab",
+    "%c2%bb",
+    "%e2%80%b9",
+    "%e2%80%ba",
+    "%e2%80%98",
+    "%e2%80%99",
+    "%e2%80%9c",
+    "%e2%80%9d",
+    "%e2%80%9a",
+    "%e2%80%9b",
+    "%e2%80%9e",
+    "%e2%80%9f",
+    "%e2%80%a2",
+    "%c2%a9",
+    "%c2%ae",
+    "%c2%b0",
+    "%e2%80%a6",
+    "%e2%84%a2",
+    "%c2%b4",
+    "%cb%8a",
+    "%cc%81",
+    "%cd%81",
+    "%cc%80",
+    "%cc%84",
+    "%cc%8c",
+    "%e2%80%8d",
+    "%e2%80%8c",
+    "%e2%80%8e",
+    "%e2%80%8f",
+    "%ef%bb%bf",
 )
 _RESERVED_PAGE_SLUG = re.compile(r"^(?:page)?\d+$|^(?:feed|rdf|rss|rss2|atom|embed)$")
+_RESERVED_FLAT_SLUG = re.compile(r"^(?:feed|rdf|rss|rss2|atom|embed)$")
 
 
 # -- small pure helpers ------------------------------------------------------------------------------
@@ -126,7 +173,8 @@ def wp_slug(text: str, *, limit: int = 200) -> str:
     The result is a fixed point: ``[a-z0-9_-]`` and lower-case ``%xx`` escapes of UTF-8 bytes, at most
     ``limit`` characters, so WordPress stores it unchanged.
     """
-    text = re.sub(r"<[^>]*>", "", unquote(text))
+    # A literal "%" would read as the start of an escaped octet: drop it, as WordPress drops a stray one.
+    text = re.sub(r"<[^>]*>", "", text).replace("%", "")
     text = _remove_accents(text).lower()
     encoded = []
     length = 0
@@ -143,15 +191,20 @@ def wp_slug(text: str, *, limit: int = 200) -> str:
         slug = slug.replace(seq, "")
     slug = slug.replace("%c3%97", "x").replace("/", "-").replace(".", "-")
     slug = re.sub(r"[^%a-z0-9 _-]", "", slug)
-    slug = re.sub(r"%(?![0-9a-f]{2})", "", slug)
     slug = re.sub(r"\s+", "-", slug)
     slug = re.sub(r"-+", "-", slug).strip("-")
     return slug[:limit].rstrip("-")
 
 
+def mysql_date(when: dt.datetime) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` with a four-digit year (``strftime`` drops the zeros of year 1)."""
+    return (f"{when.year:04d}-{when.month:02d}-{when.day:02d} "
+            f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}")
+
+
 def parse_size(value: str) -> int:
     """``15MB``, ``500k``, ``2000000`` -> bytes."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", str(value), re.I)
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", str(value), re.IGNORECASE)
     if not match:
         raise ValueError(f"not a size: {value!r} (use e.g. 15MB, 500KB, 2000000)")
     number = float(match.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
@@ -225,9 +278,14 @@ def wrap_html_block(html: str) -> str:
 def structure_url(structure: str, *, slug: str, local: dt.datetime, post_id: int) -> str:
     """The path WordPress gives a post under ``structure``."""
     values = {
-        "%year%": f"{local.year:04d}", "%monthnum%": f"{local.month:02d}", "%day%": f"{local.day:02d}",
-        "%hour%": f"{local.hour:02d}", "%minute%": f"{local.minute:02d}", "%second%": f"{local.second:02d}",
-        "%postname%": slug, "%post_id%": str(post_id),
+        "%year%": f"{local.year:04d}",
+        "%monthnum%": f"{local.month:02d}",
+        "%day%": f"{local.day:02d}",
+        "%hour%": f"{local.hour:02d}",
+        "%minute%": f"{local.minute:02d}",
+        "%second%": f"{local.second:02d}",
+        "%postname%": slug,
+        "%post_id%": str(post_id),
     }
     return re.sub(r"%[a-z_]+%", lambda m: values.get(m.group(0), m.group(0)), structure)
 
@@ -286,7 +344,7 @@ class _Item:
 
     @property
     def date(self) -> str:
-        return self.local.strftime("%Y-%m-%d %H:%M:%S")
+        return mysql_date(self.local)
 
 
 @dataclass
@@ -296,12 +354,16 @@ class _Terms:
     prefix: str
     by_slug: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, str] = field(default_factory=dict)
+    merged: list[tuple[str, str]] = field(default_factory=list)
+    """(name, the name it was merged into): WordPress keeps one term per slug."""
 
     def add(self, name: str) -> tuple[str, str]:
         if name in self.by_name:
             slug = self.by_name[name]
             return slug, self.by_slug[slug]
         slug = wp_slug(name) or f"{self.prefix}-{len(self.by_slug) + 1}"
+        if slug in self.by_slug and self.by_slug[slug] != name:
+            self.merged.append((name, self.by_slug[slug]))
         self.by_slug.setdefault(slug, name)
         self.by_name[name] = slug
         return slug, self.by_slug[slug]
@@ -314,20 +376,41 @@ class WordPressExporter(Exporter):
     description = "WordPress: a WXR file for Tools > Import > WordPress, media files, redirects"
     content_format = "html"
     options = (
-        Option("wp-permalinks", "WordPress permalink structure (default: the one serving most old URLs)",
-               type=parse_structure),
-        Option("asset-base-url", "absolute URL media files are downloaded from (default: the old site URL)",
-               type=parse_url),
+        Option(
+            "wp-permalinks",
+            "WordPress permalink structure (default: the one serving most old URLs)",
+            type=parse_structure,
+        ),
+        Option(
+            "asset-base-url",
+            "absolute URL media files are downloaded from (default: the old site URL)",
+            type=parse_url,
+        ),
         Option("old-site-url", "the old site's URL when _config.yml has no url", type=parse_url),
-        Option("wp-url", "the new WordPress address, to write absolute links (default: root-relative links)",
-               type=parse_url),
-        Option("collection", "NAME=post|page|skip: how a collection's documents are imported",
-               type=parse_collection_mode, multiple=True),
-        Option("split-size", "largest WXR file, e.g. 15MB; bigger exports are split", type=parse_size,
-               default="15MB"),
+        Option(
+            "wp-url",
+            "the new WordPress address, to write absolute links (default: root-relative links)",
+            type=parse_url,
+        ),
+        Option(
+            "collection",
+            "NAME=post|page|skip: how a collection's documents are imported",
+            type=parse_collection_mode,
+            multiple=True,
+        ),
+        Option(
+            "split-size",
+            "largest WXR file, e.g. 15MB; bigger exports are split",
+            type=parse_size,
+            default="15MB",
+        ),
         Option("comments", "comment status of imported posts", default="closed", choices=("open", "closed")),
-        Option("wp-content", "classic HTML, or one wp:html block per post", default="classic",
-               choices=("classic", "html-block")),
+        Option(
+            "wp-content",
+            "classic HTML, or one wp:html block per post",
+            default="classic",
+            choices=("classic", "html-block"),
+        ),
     )
 
     # -- pass one ----------------------------------------------------------------------------------
@@ -337,7 +420,8 @@ class WordPressExporter(Exporter):
         self.old_site_url = (self.opts.get("old_site_url") or site.url.rstrip("/") or "").rstrip("/")
         if not self.old_site_url:
             self.report.emit(
-                "wp-no-site-url", "warning",
+                "wp-no-site-url",
+                "warning",
                 "the site has no url in _config.yml: GUIDs and media URLs use http://localhost; "
                 "pass --old-site-url and --asset-base-url",
             )
@@ -362,8 +446,11 @@ class WordPressExporter(Exporter):
         self._make_unique(list(self.items.values()))
         for label, mode in sorted(self.modes.items()):
             if label not in {c.label for c in site.collections}:
-                self.report.emit("wp-unknown-collection", "warning",
-                                 f"--collection {label}={mode}: the site has no collection {label!r}")
+                self.report.emit(
+                    "wp-unknown-collection",
+                    "warning",
+                    f"--collection {label}={mode}: the site has no collection {label!r}",
+                )
         return Targets(
             document_urls={src: self._link(item.url) for src, item in self.items.items() if item.source},
             asset_url=AssetURL(self.asset_base),
@@ -399,12 +486,15 @@ class WordPressExporter(Exporter):
             mode = self._mode(doc)
             if mode == "skip":
                 self.skipped[doc.source] = f"collection {doc.collection} is skipped"
-                skipped_collections[doc.collection or ""] = skipped_collections.get(doc.collection or "", 0) + 1
+                skipped_collections[doc.collection or ""] = (
+                    skipped_collections.get(doc.collection or "", 0) + 1
+                )
                 continue
             (posts if mode == "post" else pages).append(doc)
         for label, count in sorted(skipped_collections.items()):
             self.report.emit(
-                "wp-collection-skipped", "info",
+                "wp-collection-skipped",
+                "info",
                 f"collection {label!r} ({count} documents) is not exported; "
                 f"use --collection {label}=page or ={'post'} to import it",
             )
@@ -413,8 +503,11 @@ class WordPressExporter(Exporter):
     def _fallback_date(self) -> dt.datetime:
         """The newest published post's date: deterministic, and never in the future (no scheduled pages)."""
         if not hasattr(self, "_fallback"):
-            dates = [d.date for d in self.site.documents
-                     if d.kind == "post" and d.date is not None and not d.future and d.published]
+            dates = [
+                d.date
+                for d in self.site.documents
+                if d.kind == "post" and d.date is not None and not d.future and d.published
+            ]
             self._fallback = max(dates) if dates else dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
         return self._fallback
 
@@ -423,7 +516,8 @@ class WordPressExporter(Exporter):
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.timezone.utc)
         return when.replace(tzinfo=None, microsecond=0), when.astimezone(dt.timezone.utc).replace(
-            tzinfo=None, microsecond=0)
+            tzinfo=None, microsecond=0
+        )
 
     def _status(self, doc: Document) -> str:
         if doc.kind == "draft" or doc.draft or not doc.published:
@@ -446,8 +540,11 @@ class WordPressExporter(Exporter):
                     url = structure_url(candidate, slug=wp_slug(doc.slug) or "x", local=local, post_id=0)
                     score += unquote(url) == unquote(doc.url)
             slash = candidate.endswith("/")
-            score += sum(1 for doc in pages if doc.built_by_jekyll and doc.url.endswith("/") == slash
-                         and doc.url != "/")
+            score += sum(
+                1
+                for doc in pages
+                if doc.built_by_jekyll and doc.url.endswith("/") == slash and doc.url != "/"
+            )
             if score > best_score:
                 best, best_score = candidate, score
         return best
@@ -459,12 +556,20 @@ class WordPressExporter(Exporter):
         for doc in sorted(posts, key=lambda d: (self._dates(d)[1], d.source)):
             local, gmt = self._dates(doc)
             base = wp_slug(doc.slug) or wp_slug(doc.title) or f"post-{next_id}"
-            if digits_conflict and base.isdigit():
+            if (digits_conflict and base.isdigit()) or _RESERVED_FLAT_SLUG.match(base):
                 base += "-2"
             slug = _unique(base, used)
             item = _Item(
-                post_id=next_id, post_type="post", title=title_of(doc), slug=slug, status=self._status(doc),
-                local=local, gmt=gmt, url="", source=doc.source, old_url=doc.url,
+                post_id=next_id,
+                post_type="post",
+                title=title_of(doc),
+                slug=slug,
+                status=self._status(doc),
+                local=local,
+                gmt=gmt,
+                url="",
+                source=doc.source,
+                old_url=doc.url,
                 creator=self.authors.login_for(doc),
             )
             item.url = structure_url(self.structure, slug=slug, local=local, post_id=next_id)
@@ -482,10 +587,13 @@ class WordPressExporter(Exporter):
                     segments = (doc.collection, *segments)
                 needed_parents.setdefault((doc.collection,), doc.collection)
             if segments in wanted:
-                segments = (*segments[:-1], segments[-1] + "-" + Path(doc.source).stem) if segments else (
-                    Path(doc.source).stem,)
+                segments = (
+                    (*segments[:-1], segments[-1] + "-" + Path(doc.source).stem)
+                    if segments
+                    else (Path(doc.source).stem,)
+                )
             wanted[segments] = doc
-        for path, label in needed_parents.items():
+        for path in needed_parents:
             if path not in wanted:
                 wanted[path] = None  # type: ignore[assignment]
         by_path: dict[tuple[str, ...], _Item] = {}
@@ -493,13 +601,15 @@ class WordPressExporter(Exporter):
         next_id = 1
         for path in sorted(wanted, key=lambda p: (len(p), p)):
             doc = wanted[path]
-            parent_path = next(
-                (path[:i] for i in range(len(path) - 1, 0, -1) if path[:i] in by_path), ()
-            )
+            parent_path = next((path[:i] for i in range(len(path) - 1, 0, -1) if path[:i] in by_path), ())
             parent = by_path.get(parent_path) if parent_path else None
             parent_id = parent.post_id if parent else 0
             if doc is None:
-                title, raw_slug, status = path[-1].replace("-", " ").replace("_", " ").title(), path[-1], "publish"
+                title, raw_slug, status = (
+                    path[-1].replace("-", " ").replace("_", " ").title(),
+                    path[-1],
+                    "publish",
+                )
                 local, gmt = self._dates_for_synthetic()
             else:
                 title, status = title_of(doc), self._status(doc)
@@ -514,10 +624,20 @@ class WordPressExporter(Exporter):
             segments = ([*parent.url.strip("/").split("/")] if parent and parent.url != "/" else []) + [slug]
             url = "/" + "/".join(segments) + ("/" if self.structure.endswith("/") else "")
             item = _Item(
-                post_id=next_id, post_type="page", title=title, slug=slug, status=status, local=local,
-                gmt=gmt, url=url, source=doc.source if doc else None, old_url=doc.url if doc else None,
-                parent=parent_id, creator=self.authors.login_for(doc) if doc else self.authors.default_login,
-                depth=len(path), synthetic=doc is None,
+                post_id=next_id,
+                post_type="page",
+                title=title,
+                slug=slug,
+                status=status,
+                local=local,
+                gmt=gmt,
+                url=url,
+                source=doc.source if doc else None,
+                old_url=doc.url if doc else None,
+                parent=parent_id,
+                creator=self.authors.login_for(doc) if doc else self.authors.default_login,
+                depth=len(path),
+                synthetic=doc is None,
             )
             by_path[path] = item
             self.items[doc.source if doc else "collection:" + "/".join(path)] = item
@@ -526,7 +646,8 @@ class WordPressExporter(Exporter):
     def _dates_for_synthetic(self) -> tuple[dt.datetime, dt.datetime]:
         when = self._fallback_date()
         return when.replace(tzinfo=None, microsecond=0), when.astimezone(dt.timezone.utc).replace(
-            tzinfo=None, microsecond=0)
+            tzinfo=None, microsecond=0
+        )
 
     def _make_unique(self, items: list[_Item]) -> None:
         """Keep (title, post_date) unique: the importer silently skips a repeat. Seconds move, the day not."""
@@ -537,8 +658,10 @@ class WordPressExporter(Exporter):
             if key in seen:
                 for delta in _second_offsets():
                     moved = item.local + dt.timedelta(seconds=delta)
-                    if moved.date() == item.local.date() and (item.title, moved.strftime("%Y-%m-%d %H:%M:%S")) \
-                            not in seen:
+                    if (
+                        moved.date() == item.local.date()
+                        and (item.title, mysql_date(moved)) not in seen
+                    ):
                         item.local += dt.timedelta(seconds=delta)
                         item.gmt += dt.timedelta(seconds=delta)
                         break
@@ -548,8 +671,9 @@ class WordPressExporter(Exporter):
                         n += 1
                     item.title = f"{item.title} ({n})"
                 if item.post_type == "post" and "%second%" in self.structure:
-                    item.url = structure_url(self.structure, slug=item.slug, local=item.local,
-                                             post_id=item.post_id)
+                    item.url = structure_url(
+                        self.structure, slug=item.slug, local=item.local, post_id=item.post_id
+                    )
             seen.add((item.title, item.date))
 
     # -- pass two ----------------------------------------------------------------------------------
@@ -558,21 +682,25 @@ class WordPressExporter(Exporter):
         item = self.items.get(document.source)
         if item is None:
             reason = self.skipped.get(document.source, "not exported")
-            self.plan.record(DocumentOutcome(document.source, document.kind, document.url, None, "skipped",
-                                             reason))
+            self.plan.record(
+                DocumentOutcome(document.source, document.kind, document.url, None, "skipped", reason)
+            )
             return
         body = autop_safe(converted.body)
         if self.opts.get("wp_content") == "html-block":
             body = wrap_html_block(body)
         item.content = body
-        item.excerpt = autop_safe(converted.excerpt or "") if document.excerpt or item.post_type == "post" else ""
+        item.excerpt = (
+            autop_safe(converted.excerpt or "") if document.excerpt or item.post_type == "post" else ""
+        )
         item.assets = tuple(a for a in converted.assets if a in self.static_by_source)
         item.featured = self._featured_asset(document, item.assets)
         if item.post_type == "post":
             item.categories = tuple(self.categories.add(c) for c in document.categories if c.strip())
             item.tags = tuple(self.tags.add(t) for t in document.tags if t.strip())
-        self.plan.record(DocumentOutcome(document.source, document.kind, document.url, self._link(item.url),
-                                         "exported"))
+        self.plan.record(
+            DocumentOutcome(document.source, document.kind, document.url, self._link(item.url), "exported")
+        )
 
     # -- whole-site files --------------------------------------------------------------------------
 
@@ -580,13 +708,22 @@ class WordPressExporter(Exporter):
         exported = [i for i in self.items.values() if i.synthetic or i.source in self._exported_sources()]
         exported.sort(key=lambda i: (i.post_type != "page", i.depth, i.post_id))
         attachments = self._attachments(exported)
+        for terms, kind in ((self.categories, "category"), (self.tags, "tag")):
+            for name, kept in terms.merged:
+                self.report.emit(
+                    "wp-term-merged",
+                    "info",
+                    f"{kind} {name!r} becomes {kept!r}: WordPress gives both the slug {wp_slug(kept)!r}",
+                )
         files = self._write_wxr(exported, attachments)
         self._write_redirects()
-        self.plan.manifest_extra.update({
-            "permalink_structure": self.structure,
-            "asset_base_url": self.asset_base,
-            "wxr_files": files,
-        })
+        self.plan.manifest_extra.update(
+            {
+                "permalink_structure": self.structure,
+                "asset_base_url": self.asset_base,
+                "wxr_files": files,
+            }
+        )
         self._write_readme(files, exported, attachments)
 
     def _featured_asset(self, doc: Document, assets: tuple[str, ...]) -> str | None:
@@ -599,7 +736,7 @@ class WordPressExporter(Exporter):
         path = unquote(urlsplit(image.strip()).path)
         base = self.site.baseurl or ""
         if base and path.startswith(base + "/"):
-            path = path[len(base):]
+            path = path[len(base) :]
         for source in assets:
             if unquote(self.static_by_source[source].url) == path:
                 return source
@@ -627,19 +764,33 @@ class WordPressExporter(Exporter):
             if ext not in _UPLOADABLE or asset.size == 0:
                 why = "is empty" if asset.size == 0 else f"has a type WordPress refuses to upload (.{ext})"
                 self.report.emit(
-                    "wp-media-not-imported", "info",
+                    "wp-media-not-imported",
+                    "info",
                     f"{asset.source} {why}: it is copied to media/ and linked at {self.asset_base}{asset.url}, "
-                    "not imported as an attachment", source=asset.source,
+                    "not imported as an attachment",
+                    source=asset.source,
                 )
                 continue
             parent = first_user[source]
             name = posixpath.basename(media_path)
-            out.append(_Item(
-                post_id=next_id, post_type="attachment", title=name,
-                slug=wp_slug(posixpath.splitext(name)[0]) or f"attachment-{next_id}", status="inherit",
-                local=parent.local, gmt=parent.gmt, url=self.asset_base + asset.url, parent=parent.post_id,
-                creator=parent.creator, attachment_url=self.asset_base + asset.url, source=asset.source,
-            ))
+            out.append(
+                _Item(
+                    post_id=next_id,
+                    post_type="attachment",
+                    title=name,
+                    # "name-ext" rather than WordPress's "name": an attachment's slug must not take the slug of
+                    # a child page imported after it under the same parent.
+                    slug=wp_slug(name.replace(".", "-")) or f"attachment-{next_id}",
+                    status="inherit",
+                    local=parent.local,
+                    gmt=parent.gmt,
+                    url=self.asset_base + asset.url,
+                    parent=parent.post_id,
+                    creator=parent.creator,
+                    attachment_url=self.asset_base + asset.url,
+                    source=asset.source,
+                )
+            )
             next_id += 1
         ids = {a.source: a.post_id for a in out}
         for item in exported:
@@ -673,12 +824,20 @@ class WordPressExporter(Exporter):
                 texts = [self._item_xml(i) for i in unit]
                 size = sum(len(t.encode()) for t in texts)
             if size > budget:
-                self.report.emit("wp-item-too-large", "warning",
-                                 f"{item.source or item.title} alone is larger than --split-size", source=item.source)
+                self.report.emit(
+                    "wp-item-too-large",
+                    "warning",
+                    f"{item.source or item.title} alone is larger than --split-size",
+                    source=item.source,
+                )
             parts[-1].extend(texts)
             sizes[-1] += size
             in_part[-1].update(i.post_id for i in unit)
-        names = ["wordpress.xml"] if len(parts) == 1 else [f"wordpress-{n:03d}.xml" for n in range(1, len(parts) + 1)]
+        names = (
+            ["wordpress.xml"]
+            if len(parts) == 1
+            else [f"wordpress-{n:03d}.xml" for n in range(1, len(parts) + 1)]
+        )
         for name, texts in zip(names, parts):
             self.plan.add_text(name, header + "".join(texts) + footer)
             self.plan.itemizers[name] = wxr_items
@@ -741,11 +900,15 @@ class WordPressExporter(Exporter):
         return "\n".join(lines) + "\n"
 
     def _item_xml(self, item: _Item) -> str:
-        comments = "open" if self.opts.get("comments") == "open" and item.post_type != "attachment" else "closed"
+        comments = (
+            "open" if self.opts.get("comments") == "open" and item.post_type != "attachment" else "closed"
+        )
         link = item.attachment_url or self._absolute(item.url)
-        guid = item.attachment_url or (self.old_base + item.old_url if item.old_url else
-                                       f"{self.old_base}/?{'page_id' if item.post_type == 'page' else 'p'}="
-                                       f"{item.post_id}")
+        guid = item.attachment_url or (
+            self.old_base + item.old_url
+            if item.old_url
+            else f"{self.old_base}/?{'page_id' if item.post_type == 'page' else 'p'}={item.post_id}"
+        )
         lines = [
             "\t<item>",
             f"\t\t<title>{cdata(item.title)}</title>",
@@ -758,7 +921,7 @@ class WordPressExporter(Exporter):
             f"\t\t<excerpt:encoded>{cdata(item.excerpt)}</excerpt:encoded>",
             f"\t\t<wp:post_id>{item.post_id}</wp:post_id>",
             f"\t\t<wp:post_date>{cdata(item.date)}</wp:post_date>",
-            f"\t\t<wp:post_date_gmt>{cdata(item.gmt.strftime('%Y-%m-%d %H:%M:%S'))}</wp:post_date_gmt>",
+            f"\t\t<wp:post_date_gmt>{cdata(mysql_date(item.gmt))}</wp:post_date_gmt>",
             f"\t\t<wp:comment_status>{cdata(comments)}</wp:comment_status>",
             f"\t\t<wp:ping_status>{cdata(comments)}</wp:ping_status>",
             f"\t\t<wp:post_name>{cdata(item.slug)}</wp:post_name>",
@@ -773,7 +936,9 @@ class WordPressExporter(Exporter):
             lines.append(f"\t\t<wp:attachment_url>{cdata(item.attachment_url)}</wp:attachment_url>")
         for domain, terms in (("category", item.categories), ("post_tag", item.tags)):
             for slug, name in terms:
-                lines.append(f'\t\t<category domain="{domain}" nicename="{esc(slug)}">{cdata(name)}</category>')
+                lines.append(
+                    f'\t\t<category domain="{domain}" nicename="{esc(slug)}">{cdata(name)}</category>'
+                )
         meta = []
         if item.old_url is not None:
             meta.append(("_jekyll_old_url", self.old_base + item.old_url))
@@ -782,8 +947,10 @@ class WordPressExporter(Exporter):
         if item.thumbnail_id:
             meta.append(("_thumbnail_id", str(item.thumbnail_id)))
         for key, value in meta:
-            lines.append(f"\t\t<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
-                         f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>")
+            lines.append(
+                f"\t\t<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
+                f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>"
+            )
         lines.append("\t</item>")
         return "\n".join(lines) + "\n"
 
@@ -792,17 +959,26 @@ class WordPressExporter(Exporter):
 
     def _write_redirects(self) -> None:
         # A draft has no public URL in WordPress: its old URL (if Jekyll built it) gets no redirect.
-        new_urls = {src: (self.wp_url + i.url if self.wp_url else i.url)
-                    for src, i in self.items.items()
-                    if i.source and i.status != "draft" and src in self._exported_sources()}
-        redirect_map = build_redirect_map(self.site, new_urls, base_path=self.site.baseurl or "",
-                                          feed_url=(self.wp_url + "/feed/") if self.wp_url else "/feed/")
+        new_urls = {
+            src: (self.wp_url + i.url if self.wp_url else i.url)
+            for src, i in self.items.items()
+            if i.source and i.status != "draft" and src in self._exported_sources()
+        }
+        redirect_map = build_redirect_map(
+            self.site,
+            new_urls,
+            base_path=self.site.baseurl or "",
+            feed_url=(self.wp_url + "/feed/") if self.wp_url else "/feed/",
+            index_files=False,
+        )
         self.report.extend(redirect_map.issues)
         # The old home page is WordPress's own front page: never redirect it to the imported copy.
         home = page_key((self.site.baseurl or "") + "/")
         rules = [r for r in redirect_map if page_key(r.source) != home]
         self.plan.redirects.extend((r.source, r.target) for r in rules)
-        files = render_redirects(dataclasses.replace(redirect_map, rules=tuple(rules)), "wordpress-redirection")
+        files = render_redirects(
+            dataclasses.replace(redirect_map, rules=tuple(rules)), "wordpress-redirection"
+        )
         for name, content in files.items():
             self.plan.add_bytes("redirects/" + name, content)
 
@@ -817,14 +993,20 @@ class WordPressExporter(Exporter):
             f"Contents: {kinds.get('post', 0)} posts, {kinds.get('page', 0)} pages, "
             f"{len(attachments)} attachments, {len(set(self.plan.redirects))} redirects.",
             "",
-            "1. Settings > General: set Timezone to " + tz + " (post dates and URLs use the site's local time).",
+            "1. Settings > General: set Timezone to "
+            + tz
+            + " (post dates and URLs use the site's local time).",
             "2. Settings > Permalinks: choose 'Custom Structure' and enter exactly:",
             f"       {self.structure}",
-            *([f"3. Make the folder media/ reachable at {self.asset_base}/ (it already is if the old site",
-               "   still serves it there): the importer downloads every attachment from that address, and",
-               "   files WordPress does not import (SVG, fonts...) stay linked there."]
-              if any(p.startswith("media/") for p in self.plan.files) else
-              ["3. (No media files: nothing to serve.)"]),
+            *(
+                [
+                    f"3. Make the folder media/ reachable at {self.asset_base}/ (it already is if the old site",
+                    "   still serves it there): the importer downloads every attachment from that address, and",
+                    "   files WordPress does not import (SVG, fonts...) stay linked there.",
+                ]
+                if any(p.startswith("media/") for p in self.plan.files)
+                else ["3. (No media files: nothing to serve.)"]
+            ),
             "4. Tools > Import > WordPress (install the importer when asked), then import, in this order:",
             *[f"       {name}" for name in files],
             "   Tick 'Download and import file attachments'. Assign the authors as you like.",
@@ -876,8 +1058,11 @@ class _Authors:
             login = _unique(base[:60], self.logins)
             parts = name.split(None, 1)
             self.by_key[key] = _WpAuthor(
-                login=login, display=name, email=(author.email or "") if author else "",
-                first=parts[0] if len(parts) > 1 else "", last=parts[1] if len(parts) > 1 else "",
+                login=login,
+                display=name,
+                email=(author.email or "") if author else "",
+                first=parts[0] if len(parts) > 1 else "",
+                last=parts[1] if len(parts) > 1 else "",
             )
         if key not in self.order:
             self.order.append(key)
@@ -939,7 +1124,7 @@ def _page_segments(doc: Document) -> tuple[str, ...]:
     return tuple(s for s in path.strip("/").split("/") if s)
 
 
-_ITEM = re.compile(r"<item>.*?</item>", re.S)
+_ITEM = re.compile(r"<item>.*?</item>", re.DOTALL)
 _ITEM_KEY = re.compile(r"<wp:post_type><!\[CDATA\[(.*?)\]\]></wp:post_type>")
 _ITEM_ID = re.compile(r"<wp:post_id>(\d+)</wp:post_id>")
 _ITEM_NAME = re.compile(r"<wp:post_name><!\[CDATA\[(.*?)\]\]></wp:post_name>")

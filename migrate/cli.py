@@ -33,6 +33,7 @@ def _read(args: argparse.Namespace, report: Report) -> Site:
         drafts=getattr(args, "drafts", False),
         future=getattr(args, "future", False),
         unpublished=getattr(args, "unpublished", False),
+        config_files=args.config.split(",") if getattr(args, "config", None) else None,
     )
     report.extend(site.issues)
     return site
@@ -298,6 +299,7 @@ def _add_read_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="also read _drafts as Jekyll --drafts does")
     parser.add_argument("--future", action="store_true", help="treat future-dated posts as built")
     parser.add_argument("--unpublished", action="store_true", help="treat published: false as built")
+    parser.add_argument("--config", help="config files to merge, comma-separated (as jekyll --config)")
 
 
 def _add_exporter_options(parser: argparse.ArgumentParser, cls: Any) -> None:

@@ -7,22 +7,16 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exporters.ghost import (
-    CARD_BEGIN,
-    GhostExporter,
-    SlugAllocator,
-    ghost_date,
-    ghost_html,
-    ghost_slug,
-)
+from exporters.ghost import CARD_BEGIN, GhostExporter, SlugAllocator, ghost_date, ghost_html, ghost_slug
 from migrate.content import Converted
 from migrate.errors import OptionError
 from migrate.ir import Author, Collection, Document, Site, StaticFile
@@ -38,24 +32,25 @@ PNG = bytes.fromhex(
 
 
 def post(name: str, **kw: Any) -> Document:
-    values: dict[str, Any] = dict(
-        kind="post", source=f"_posts/2020-01-02-{name}.md", url=f"/2020/01/02/{name}.html",
-        output_path=f"2020/01/02/{name}.html", title=name.replace("-", " ").title(), slug=name,
-        collection="posts", date=dt.datetime(2020, 1, 2, 10, 0, tzinfo=BERLIN),
-    )
-    values.update(kw)
-    return Document(**values)
+    values: dict[str, Any] = {
+        "kind": "post", "source": f"_posts/2020-01-02-{name}.md", "url": f"/2020/01/02/{name}.html",
+        "output_path": f"2020/01/02/{name}.html", "title": name.replace("-", " ").title(), "slug": name,
+        "collection": "posts", "date": dt.datetime(2020, 1, 2, 10, 0, tzinfo=BERLIN),
+    }  # fmt: skip
+    return Document(**{**values, **kw})
 
 
 def page(source: str, url: str, **kw: Any) -> Document:
-    values: dict[str, Any] = dict(kind="page", source=source, url=url, output_path=url.lstrip("/") or "index.html",
-                                  title=kw.pop("title", source), slug=Path(source).stem)
-    values.update(kw)
-    return Document(**values)
+    values: dict[str, Any] = {
+        "kind": "page", "source": source, "url": url, "output_path": url.lstrip("/") or "index.html",
+        "title": kw.pop("title", source), "slug": Path(source).stem,
+    }  # fmt: skip
+    return Document(**{**values, **kw})
 
 
-def make_site(tmp_path: Path, documents: list[Document], *, static: dict[str, bytes] | None = None,
-              **kw: Any) -> Site:
+def make_site(
+    tmp_path: Path, documents: list[Document], *, static: dict[str, bytes] | None = None, **kw: Any
+) -> Site:
     files = []
     for source, content in (static or {}).items():
         path = tmp_path / source
@@ -68,8 +63,12 @@ def make_site(tmp_path: Path, documents: list[Document], *, static: dict[str, by
 class Run:
     """One export of a hand-built site, driven the way migrate.export.build_plan drives it."""
 
-    def __init__(self, site: Site, options: dict[str, Any] | None = None,
-                 convert: Callable[[Document], Converted] | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        options: dict[str, Any] | None = None,
+        convert: Callable[[Document], Converted] | None = None,
+    ) -> None:
         opts, problems = GhostExporter.validate_options(options or {})
         assert problems == []
         self.report = Report()
@@ -103,15 +102,26 @@ def test_file_has_ghost6_shape_and_semver_version(tmp_path: Path) -> None:
     run = Run(make_site(tmp_path, [post("hello")]))
     meta = run.json["db"][0]["meta"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", meta["version"])
-    assert set(run.data) == {"posts", "posts_meta", "tags", "posts_tags", "users", "roles", "roles_users",
-                             "posts_authors"}
+    assert set(run.data) == {
+        "posts",
+        "posts_meta",
+        "tags",
+        "posts_tags",
+        "users",
+        "roles",
+        "roles_users",
+        "posts_authors",
+    }
     assert run.post("hello")["type"] == "post"
     assert re.fullmatch(r"[0-9a-f]{24}", run.post("hello")["id"])
 
 
 def test_exported_on_is_the_newest_document_date_not_the_clock(tmp_path: Path) -> None:
-    docs = [post("a"), post("b", date=dt.datetime(2021, 6, 1, 12, 0, tzinfo=dt.timezone.utc)),
-            post("c", date=dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc), future=True)]
+    docs = [
+        post("a"),
+        post("b", date=dt.datetime(2021, 6, 1, 12, 0, tzinfo=dt.timezone.utc)),
+        post("c", date=dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc), future=True),
+    ]
     run = Run(make_site(tmp_path, docs))
     assert run.json["db"][0]["meta"]["exported_on"] == 1622548800000
 
@@ -133,19 +143,35 @@ def test_statuses(tmp_path: Path) -> None:
     docs = [
         post("live"),
         post("hidden", published=False, built_by_jekyll=False),
-        Document(kind="draft", source="_drafts/idea.md", url="/2020/01/05/idea.html", output_path=None,
-                 title="Idea", slug="idea", collection="posts", draft=True, built_by_jekyll=False),
+        Document(
+            kind="draft",
+            source="_drafts/idea.md",
+            url="/2020/01/05/idea.html",
+            output_path=None,
+            title="Idea",
+            slug="idea",
+            collection="posts",
+            draft=True,
+            built_by_jekyll=False,
+        ),
         post("later", date=dt.datetime(2099, 1, 1, 12, 0, tzinfo=BERLIN), future=True, built_by_jekyll=False),
     ]
     run = Run(make_site(tmp_path, docs))
     assert {p["slug"]: p["status"] for p in run.data["posts"]} == {
-        "live": "published", "hidden": "draft", "idea": "draft", "later": "scheduled"}
+        "live": "published",
+        "hidden": "draft",
+        "idea": "draft",
+        "later": "scheduled",
+    }
     assert run.post("later")["published_at"] == "2099-01-01T10:00:00.000Z"
 
 
 def test_dates_keep_their_offsets_as_utc(tmp_path: Path) -> None:
-    doc = post("offset", date=dt.datetime(2021, 3, 1, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=5))),
-               last_modified=dt.datetime(2021, 4, 1, 9, 0, tzinfo=dt.timezone.utc))
+    doc = post(
+        "offset",
+        date=dt.datetime(2021, 3, 1, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+        last_modified=dt.datetime(2021, 4, 1, 9, 0, tzinfo=dt.timezone.utc),
+    )
     p = Run(make_site(tmp_path, [doc])).post("offset")
     assert p["published_at"] == "2021-02-28T20:30:00.000Z"
     assert p["created_at"] == "2021-02-28T20:30:00.000Z"
@@ -167,14 +193,17 @@ def test_ghost_slug_is_always_valid(text: str) -> None:
     assert len(slug) <= 185
 
 
-@pytest.mark.parametrize("text, slug", [
-    ("Hello, World!", "hello-world"),
-    ("Don't panic", "dont-panic"),
-    ("Привет, мир", "privet-mir"),
-    ("Ça va — très bien", "ca-va-tres-bien"),
-    ("Straße", "strasse"),
-    ("日本語", ""),
-])
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("Hello, World!", "hello-world"),
+        ("Don't panic", "dont-panic"),
+        ("Привет, мир", "privet-mir"),
+        ("Ça va — très bien", "ca-va-tres-bien"),
+        ("Straße", "strasse"),
+        ("日本語", ""),
+    ],
+)
 def test_ghost_slug_transliterates(text: str, slug: str) -> None:
     assert ghost_slug(text) == slug
 
@@ -182,7 +211,13 @@ def test_ghost_slug_transliterates(text: str, slug: str) -> None:
 def test_slug_allocator_makes_unique_and_avoids_reserved() -> None:
     slugs = SlugAllocator({"rss"})
     assert [slugs.take(s, fallback="post") for s in ("a", "a", "a", "rss", "", "")] == [
-        "a", "a-2", "a-3", "rss-post", "post", "post-2"]
+        "a",
+        "a-2",
+        "a-3",
+        "rss-post",
+        "post",
+        "post-2",
+    ]
     long = "x" * 185
     assert slugs.take(long, fallback="post") == long
     second = slugs.take(long, fallback="post")
@@ -190,10 +225,14 @@ def test_slug_allocator_makes_unique_and_avoids_reserved() -> None:
 
 
 def test_documents_get_unique_slugs_and_new_urls(tmp_path: Path) -> None:
-    docs = [post("same"), post("same", source="_posts/2021-01-01-same.md", url="/2021/01/01/same.html"),
-            post("Привет мир", source="_posts/2020-01-03-privet.md", url="/2020/01/03/x.html"),
-            page("about.md", "/about/"), page("docs/about.md", "/docs/about/"),
-            page("rss.md", "/rss.html")]
+    docs = [
+        post("same"),
+        post("same", source="_posts/2021-01-01-same.md", url="/2021/01/01/same.html"),
+        post("Привет мир", source="_posts/2020-01-03-privet.md", url="/2020/01/03/x.html"),
+        page("about.md", "/about/"),
+        page("docs/about.md", "/docs/about/"),
+        page("rss.md", "/rss.html"),
+    ]
     run = Run(make_site(tmp_path, docs))
     urls = run.targets.document_urls
     assert urls["_posts/2020-01-02-same.md"] == "/same/"
@@ -201,8 +240,9 @@ def test_documents_get_unique_slugs_and_new_urls(tmp_path: Path) -> None:
     assert urls["_posts/2020-01-03-privet.md"] == "/privet-mir/"
     assert urls["about.md"] == "/about/" and urls["docs/about.md"] == "/about-2/"
     assert urls["rss.md"] == "/rss-page/"
-    assert sorted(p["slug"] for p in run.data["posts"]) == sorted(u.strip("/") for u in (
-        urls[d.source] for d in docs))
+    assert sorted(p["slug"] for p in run.data["posts"]) == sorted(
+        u.strip("/") for u in (urls[d.source] for d in docs)
+    )
 
 
 def test_long_title_is_cut_with_a_warning(tmp_path: Path) -> None:
@@ -223,8 +263,10 @@ def test_tags_categories_first_in_order_with_join_table(tmp_path: Path) -> None:
     doc = post("t", categories=("News", "release notes"), tags=("python", "news", "#hash", "Python"))
     run = Run(make_site(tmp_path, [doc]))
     names = {t["id"]: t["name"] for t in run.data["tags"]}
-    joins = sorted((j for j in run.data["posts_tags"] if j["post_id"] == run.post("t")["id"]),
-                   key=lambda j: j["sort_order"])
+    joins = sorted(
+        (j for j in run.data["posts_tags"] if j["post_id"] == run.post("t")["id"]),
+        key=lambda j: j["sort_order"],
+    )
     assert [names[j["tag_id"]] for j in joins] == ["News", "release notes", "python", "hash"]
     assert [j["sort_order"] for j in joins] == [0, 1, 2, 3]
     assert {t["slug"] for t in run.data["tags"]} == {"news", "release-notes", "python", "hash"}
@@ -236,14 +278,24 @@ def test_tags_are_shared_between_posts(tmp_path: Path) -> None:
 
 
 def test_authors_users_roles_and_join_table(tmp_path: Path) -> None:
-    authors = (Author(key="ada", name="Ada Example", email="ada@example.org", bio="Dates.",
-                      extra={"avatar": "/assets/ada.png"}),
-               Author(key="grace", name="Grace Sample", url="https://grace.example.org", extra={"role": "editor"}))
-    docs = [post("a", authors=("grace", "ada")), post("b", source="_posts/b.md", authors=("Someone Else",)),
-            post("c", source="_posts/c.md")]
+    authors = (
+        Author(
+            key="ada",
+            name="Ada Example",
+            email="ada@example.org",
+            bio="Dates.",
+            extra={"avatar": "/assets/ada.png"},
+        ),
+        Author(key="grace", name="Grace Sample", url="https://grace.example.org", extra={"role": "editor"}),
+    )
+    docs = [
+        post("a", authors=("grace", "ada")),
+        post("b", source="_posts/b.md", authors=("Someone Else",)),
+        post("c", source="_posts/c.md"),
+    ]
     run = Run(make_site(tmp_path, docs, static={"assets/ada.png": PNG}, authors=authors))
     users = {u["id"]: u for u in run.data["users"]}
-    by_post = {}
+    by_post: dict[str, list[str]] = {}
     for j in sorted(run.data["posts_authors"], key=lambda j: j["sort_order"]):
         by_post.setdefault(j["post_id"], []).append(users[j["author_id"]]["name"])
     assert by_post[run.post("a")["id"]] == ["Grace Sample", "Ada Example"]
@@ -256,23 +308,32 @@ def test_authors_users_roles_and_join_table(tmp_path: Path) -> None:
     assert other["email"] == "someone-else@example.invalid"
     roles = {r["id"]: r["name"] for r in run.data["roles"]}
     assert {users[ru["user_id"]]["slug"]: roles[ru["role_id"]] for ru in run.data["roles_users"]} == {
-        "ada": "Author", "grace": "Editor", "someone-else": "Author"}
+        "ada": "Author",
+        "grace": "Editor",
+        "someone-else": "Author",
+    }
 
 
 def test_site_author_is_the_default(tmp_path: Path) -> None:
-    run = Run(make_site(tmp_path, [post("a")], config={"author": {"name": "Site Owner", "email": "o@example.org"}}))
+    run = Run(
+        make_site(tmp_path, [post("a")], config={"author": {"name": "Site Owner", "email": "o@example.org"}})
+    )
     assert [u["name"] for u in run.data["users"]] == ["Site Owner"]
     assert len(run.data["posts_authors"]) == 1
 
 
 def test_excerpt_from_front_matter_description_and_cut(tmp_path: Path) -> None:
-    docs = [post("ex", excerpt="The *short* version."),
-            post("desc", source="_posts/d.md", front_matter={"description": "Said   plainly."}),
-            post("long", source="_posts/l.md", front_matter={"description": "blah " * 100}),
-            post("none", source="_posts/n.md")]
+    docs = [
+        post("ex", excerpt="The *short* version."),
+        post("desc", source="_posts/d.md", front_matter={"description": "Said   plainly."}),
+        post("long", source="_posts/l.md", front_matter={"description": "blah " * 100}),
+        post("none", source="_posts/n.md"),
+    ]
 
     def convert(doc: Document) -> Converted:
-        return Converted(body="<p>x</p>", excerpt="<p>The <em>short</em> version.</p>" if doc.excerpt else None)
+        return Converted(
+            body="<p>x</p>", excerpt="<p>The <em>short</em> version.</p>" if doc.excerpt else None
+        )
 
     run = Run(make_site(tmp_path, docs), convert=convert)
     assert run.post("ex")["custom_excerpt"] == "The short version."
@@ -283,8 +344,14 @@ def test_excerpt_from_front_matter_description_and_cut(tmp_path: Path) -> None:
 
 
 def test_posts_meta(tmp_path: Path) -> None:
-    doc = post("m", front_matter={"description": "D" * 600, "seo": {"title": "SEO title"},
-                                  "image": {"path": "/assets/c.png", "alt": "Cover", "caption": "A cover"}})
+    doc = post(
+        "m",
+        front_matter={
+            "description": "D" * 600,
+            "seo": {"title": "SEO title"},
+            "image": {"path": "/assets/c.png", "alt": "Cover", "caption": "A cover"},
+        },
+    )
     run = Run(make_site(tmp_path, [doc], static={"assets/c.png": PNG}))
     (meta,) = run.data["posts_meta"]
     assert meta["post_id"] == run.post("m")["id"]
@@ -295,8 +362,10 @@ def test_posts_meta(tmp_path: Path) -> None:
 
 
 def test_canonical_url(tmp_path: Path) -> None:
-    docs = [post("abs", front_matter={"canonical_url": "https://elsewhere.example/x"}),
-            post("rel", source="_posts/r.md", front_matter={"canonical_url": "/original/"})]
+    docs = [
+        post("abs", front_matter={"canonical_url": "https://elsewhere.example/x"}),
+        post("rel", source="_posts/r.md", front_matter={"canonical_url": "/original/"}),
+    ]
     run = Run(make_site(tmp_path, docs, url="https://old.example"))
     assert run.post("abs")["canonical_url"] == "https://elsewhere.example/x"
     assert run.post("rel")["canonical_url"] == "https://old.example/original/"
@@ -306,16 +375,26 @@ def test_canonical_url(tmp_path: Path) -> None:
 
 
 def test_feature_image_and_body_assets_travel_in_the_zip(tmp_path: Path) -> None:
-    static = {"assets/img/cover.png": PNG, "assets/files/guide.pdf": b"%PDF-1.4 x", "assets/My Pic.png": PNG,
-              "other/cover.png": PNG + b"2", "assets/app.exe": b"MZ"}
-    doc = post("pics", front_matter={"image": "/assets/img/cover.png"},
-               date=dt.datetime(2019, 7, 3, 12, 0, tzinfo=dt.timezone.utc),
-               body="![](/assets/My Pic.png) ![](/other/cover.png) cover.png guide.pdf app.exe")
+    static = {
+        "assets/img/cover.png": PNG,
+        "assets/files/guide.pdf": b"%PDF-1.4 x",
+        "assets/My Pic.png": PNG,
+        "other/cover.png": PNG + b"2",
+        "assets/app.exe": b"MZ",
+    }
+    doc = post(
+        "pics",
+        front_matter={"image": "/assets/img/cover.png"},
+        date=dt.datetime(2019, 7, 3, 12, 0, tzinfo=dt.timezone.utc),
+        body="![](/assets/My Pic.png) ![](/other/cover.png) cover.png guide.pdf app.exe",
+    )
     site = make_site(tmp_path, [doc], static=static)
 
     def convert(d: Document) -> Converted:
-        return Converted(body="<p>x</p>", assets=("assets/files/guide.pdf", "assets/My Pic.png",
-                                                  "other/cover.png", "assets/app.exe"))
+        return Converted(
+            body="<p>x</p>",
+            assets=("assets/files/guide.pdf", "assets/My Pic.png", "other/cover.png", "assets/app.exe"),
+        )
 
     run = Run(site, convert=convert)
     assert run.post("pics")["feature_image"] == "/content/images/2019/07/cover.png"
@@ -341,7 +420,7 @@ def test_missing_feature_image_is_a_warning(tmp_path: Path) -> None:
 def test_zip_is_deterministic_and_sorted(tmp_path: Path) -> None:
     static = {"assets/b.png": PNG, "assets/a.png": PNG}
     doc = post("z", body="a.png b.png")
-    convert = lambda d: Converted(body="<p>x</p>", assets=("assets/b.png", "assets/a.png"))  # noqa: E731
+    convert = lambda d: Converted(body="<p>x</p>", assets=("assets/b.png", "assets/a.png"))
     first = Run(make_site(tmp_path, [doc], static=static), convert=convert)
     second = Run(make_site(tmp_path, [doc], static=static), convert=convert)
     assert first.plan.files["ghost-import.zip"].content == second.plan.files["ghost-import.zip"].content
@@ -354,21 +433,46 @@ def test_zip_is_deterministic_and_sorted(tmp_path: Path) -> None:
 
 
 def test_which_pages_become_ghost_pages(tmp_path: Path) -> None:
-    docs = [page("index.html", "/"), page("404.html", "/404.html"), page("feed.xml", "/feed.xml", output_ext=".xml"),
-            page("about.md", "/about/"), page("moved.md", "/moved/", redirect_to="/about/")]
+    docs = [
+        page("index.html", "/"),
+        page("404.html", "/404.html"),
+        page("feed.xml", "/feed.xml", output_ext=".xml"),
+        page("about.md", "/about/"),
+        page("moved.md", "/moved/", redirect_to="/about/"),
+    ]
     run = Run(make_site(tmp_path, docs))
     assert [(p["slug"], p["type"]) for p in run.data["posts"]] == [("about", "page")]
     assert {d.source: d.status for d in run.plan.documents} == {
-        "index.html": "skipped", "404.html": "skipped", "feed.xml": "skipped", "about.md": "exported",
-        "moved.md": "skipped"}
+        "index.html": "skipped",
+        "404.html": "skipped",
+        "feed.xml": "skipped",
+        "about.md": "exported",
+        "moved.md": "skipped",
+    }
     assert run.targets.document_urls["moved.md"] == "/about/"
 
 
 def collection_docs() -> tuple[list[Document], tuple[Collection, ...]]:
-    docs = [Document(kind="document", source="_docs/install.md", url="/docs/install/",
-                     output_path="docs/install/index.html", title="Install", slug="install", collection="docs"),
-            Document(kind="document", source="_notes/n.md", url="/notes/n/", output_path=None, title="N",
-                     slug="n", collection="notes")]
+    docs = [
+        Document(
+            kind="document",
+            source="_docs/install.md",
+            url="/docs/install/",
+            output_path="docs/install/index.html",
+            title="Install",
+            slug="install",
+            collection="docs",
+        ),
+        Document(
+            kind="document",
+            source="_notes/n.md",
+            url="/notes/n/",
+            output_path=None,
+            title="N",
+            slug="n",
+            collection="notes",
+        ),
+    ]
     return docs, (Collection("docs", True, "/docs/:name/", "_docs"), Collection("notes", False, "", "_notes"))
 
 
@@ -396,8 +500,7 @@ def test_collection_option_is_validated(tmp_path: Path) -> None:
 
 
 def test_redirects_are_anchored_escaped_and_percent_encoded(tmp_path: Path) -> None:
-    docs = [post("hello", redirect_from=("/old/hello/",)),
-            page("cafe.md", "/caf%C3%A9.html", title="Café")]
+    docs = [post("hello", redirect_from=("/old/hello/",)), page("cafe.md", "/caf%C3%A9.html", title="Café")]
     run = Run(make_site(tmp_path, docs))
     rules = yaml.safe_load(run.plan.files["redirects.yaml"].content or b"")[301]
     assert rules[r"^/2020/01/02/hello\.html$"] == "/hello/"
@@ -406,7 +509,7 @@ def test_redirects_are_anchored_escaped_and_percent_encoded(tmp_path: Path) -> N
     assert all(k.startswith("^") and k.endswith("$") for k in rules)
     entries = json.loads(run.plan.files["redirects.json"].content or b"")
     assert {e["from"]: e["to"] for e in entries} == rules
-    for pattern, target in rules.items():  # no rule catches a new URL
+    for pattern in rules:  # no rule catches a new URL
         assert not any(re.search(pattern, p["slug"].join("//")) for p in run.data["posts"])
     assert ("/2020/01/02/hello.html", "/hello/") in run.plan.redirects
 
@@ -416,7 +519,7 @@ def test_redirects_are_anchored_escaped_and_percent_encoded(tmp_path: Path) -> N
 
 def test_body_html_gets_cards_and_lexical_option_wraps_everything(tmp_path: Path) -> None:
     body = "<p>a</p>\n<script>x()</script>\n"
-    convert = lambda d: Converted(body=body)  # noqa: E731
+    convert = lambda d: Converted(body=body)
     html_run = Run(make_site(tmp_path, [post("b")]), convert=convert)
     assert html_run.post("b")["html"] == ghost_html(body) and CARD_BEGIN in html_run.post("b")["html"]
     lexical_run = Run(make_site(tmp_path, [post("b")]), {"body": "lexical"}, convert=convert)
@@ -427,7 +530,7 @@ def test_body_html_gets_cards_and_lexical_option_wraps_everything(tmp_path: Path
 
 def _card_cases() -> list[Any]:
     cases = []
-    blocks = re.split(r"^\.\n", (GOLDEN / "html-cards.txt").read_text("utf-8"), flags=re.M)
+    blocks = re.split(r"^\.\n", (GOLDEN / "html-cards.txt").read_text("utf-8"), flags=re.MULTILINE)
     lines = [b for b in blocks]
     i = 0
     while i + 2 < len(lines):
@@ -440,3 +543,15 @@ def _card_cases() -> list[Any]:
 @pytest.mark.parametrize("source, expected", _card_cases())
 def test_html_cards(source: str, expected: str) -> None:
     assert ghost_html(source) == expected
+
+
+def test_featured_and_dry_run_items(tmp_path: Path) -> None:
+    docs = [
+        post("a", front_matter={"featured": True}),
+        post("b", source="_posts/b.md", front_matter={"sticky": "false"}),
+    ]
+    run = Run(make_site(tmp_path, docs))
+    assert run.post("a")["featured"] is True and run.post("b")["featured"] is False
+    items = run.plan.itemizers["ghost-import.json"](run.plan.files["ghost-import.json"].read())
+    assert {"posts/a", "posts/b"} <= set(items)
+    assert json.loads(items["posts/a"])["slug"] == "a"

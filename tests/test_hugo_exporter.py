@@ -406,3 +406,44 @@ def test_generated_text_files_are_written_as_static_files(tmp_path):
     assert not any(p.startswith("content/robots") for p in plan.files)
     assert "static/css/main.css" in plan.files
     assert [i.code for i in report.issues] == ["sass-not-compiled"]
+
+
+def test_redirect_to_keeps_query_and_fragment_of_a_moved_target(tmp_path):
+    target = page("new.md", "/new.html", output_path="new.html")
+    redirect = page("old.md", "/old/", redirect_to="/new.html?from=old#top")
+    plan, _, _ = run(make_site(tmp_path, [target, redirect]), urls="hugo")
+    assert outcome(plan, "old.md").new_url == "/new/?from=old#top"
+
+
+def test_hugo_shortcode_delimiters_in_a_body_stay_text(tmp_path):
+    doc = post("sc", "/news/2020/01/02/sc/", body="Hugo writes {{< figure >}} and {{% note %}}, or {{< alone.\n")
+    plan, _, _ = run(make_site(tmp_path, [doc]))
+    text = plan.files["content/posts/sc/index.md"].content.decode()
+    assert "Hugo writes {{</* figure */>}} and {{%/* note */%}}, or {{&#60; alone." in text
+
+
+@pytest.mark.parametrize("name, segment", [
+    ("Hello World", "hello-world"),
+    ("Café-Crème", "café-crème"),
+    ("Ёлки-Палки", "ёлки-палки"),
+    ("a  b?c!", "a-bc"),
+    ("...", ""),
+])
+def test_path_segments_are_what_hugo_leaves_alone(name, segment):
+    from exporters.hugo import _segment
+
+    assert _segment(name) == segment
+
+
+def test_static_file_whose_url_leaves_the_output_is_reported(tmp_path):
+    evil = StaticFile("assets/x.png", "/../../etc/x.png", 9)
+    plan, report, _ = run(make_site(tmp_path, [page("about.md", "/about/")], static=[evil]))
+    assert not any("etc" in p for p in plan.files)
+    assert [i.code for i in report.issues] == ["unsafe-path"]
+
+
+def test_unpublished_redirect_page_is_not_written(tmp_path):
+    hidden = page("gone.md", "/gone/", redirect_to="https://else.example/", published=False, built_by_jekyll=False)
+    plan, _, _ = run(make_site(tmp_path, [hidden]))
+    assert "static/gone/index.html" not in plan.files
+    assert (outcome(plan, "gone.md").status, outcome(plan, "gone.md").new_url) == ("skipped", None)

@@ -72,6 +72,14 @@ def test_html_old_url_to_extensionless_and_back() -> None:
     assert m.as_dict() == {"/a.html": "/a/", "/b": "/b.html"}
 
 
+def test_extensionless_new_url_keeps_its_html_file() -> None:
+    # a host that serves /b serves it from b.html: redirecting /b.html to /b adds nothing
+    s = site(doc("b.md", "/old/b"))
+    m = build_redirect_map(s, {"b.md": "/b"})
+    assert m.as_dict() == {"/old/b": "/b", "/old/b.html": "/b"}
+    assert build_redirect_map(site(doc("b.md", "/b")), {"b.md": "/b"}).rules == ()
+
+
 def test_same_page_forms_are_left_to_the_server() -> None:
     # /x/index.html -> /x/ would loop through nginx's and Apache's own index lookup
     s = site(doc("x.md", "/x/index.html"))
@@ -133,7 +141,18 @@ def test_redirect_from_replaces_a_page() -> None:
     m = build_redirect_map(s, {"taken.md": "/taken-page/", "claimer.md": "/claimer/"})
     assert codes(m) == ["redirect-replaces-page"]
     assert m.issues[0].source == "taken.md"
-    assert m.as_dict()["/taken/"] == "/claimer/"
+    # every spelling of /taken/ reaches the file the old host served there: the redirect page
+    assert {k: v for k, v in m.as_dict().items() if k.startswith("/taken")} == {
+        "/taken": "/claimer/", "/taken/": "/claimer/", "/taken/index.html": "/claimer/"
+    }
+
+
+def test_extensionless_spelling_prefers_the_html_file() -> None:
+    # GitHub Pages answers /x with x.html before it would add a slash to the folder x/
+    s = site(doc("file.md", "/x.html"), doc("folder.md", "/x/"))
+    m = build_redirect_map(s, {"file.md": "/file/", "folder.md": "/folder/"})
+    assert m.as_dict()["/x"] == "/file/"
+    assert m.as_dict()["/x/index.html"] == "/folder/"
 
 
 def test_redirect_from_shadowed_by_a_post() -> None:
@@ -260,3 +279,22 @@ def test_chain_keeps_query_and_fragment_of_the_first_hop() -> None:
     s = site(doc("q.md", "/with-query/", redirect_to="/finish/?from=q#top"), doc("f.md", "/finish/"))
     m = build_redirect_map(s, {"f.md": "/the-end/"})
     assert m.as_dict()["/with-query/"] == "/the-end/?from=q#top"
+
+
+def test_absolute_new_urls_on_the_new_site_become_relative() -> None:
+    s = site(doc("a.md", "/2020/a.html"), doc("b.md", "/b/"))
+    urls = {"a.md": "https://new.example/2020/a.html", "b.md": "https://new.example/blog/b/"}
+    m = build_redirect_map(s, urls, new_site_url="https://new.example/blog/")
+    # same path on the new host: only the extensionless spelling moves; a moved page: root-relative targets
+    assert m.as_dict() == {"/2020/a": "/2020/a.html", "/b": "/blog/b/", "/b/": "/blog/b/", "/b/index.html": "/blog/b/"}
+    other_host = build_redirect_map(s, urls)
+    assert other_host.as_dict()["/2020/a.html"] == "https://new.example/2020/a.html"
+
+
+def test_application_hosts_need_the_index_html_spellings() -> None:
+    # Ghost and WordPress answer /x/ (and add the slash to /x) but not /x/index.html or /x.html
+    s = site(doc("x.md", "/x/"), doc("y.md", "/y"))
+    static = build_redirect_map(s, {"x.md": "/x/", "y.md": "/y"})
+    assert static.rules == ()
+    app = build_redirect_map(s, {"x.md": "/x/", "y.md": "/y"}, index_files=False)
+    assert app.as_dict() == {"/x/index.html": "/x/", "/y.html": "/y"}

@@ -55,8 +55,13 @@ def plan(site):
 
 def test_layout_of_the_output(plan: Plan) -> None:
     assert sorted(plan.files) == [
-        "README.txt", "media/assets/img/cover.jpg", "media/assets/img/diagram.svg", "migration.json",
-        "redirects/redirection.csv", "redirects/redirection.json", "wordpress.xml",
+        "README.txt",
+        "media/assets/img/cover.jpg",
+        "media/assets/img/diagram.svg",
+        "migration.json",
+        "redirects/redirection.csv",
+        "redirects/redirection.json",
+        "wordpress.xml",
     ]
     manifest = json.loads(plan.files["migration.json"].read())
     assert manifest["permalink_structure"] == "/%year%/%monthnum%/%day%/%postname%.html"
@@ -79,7 +84,9 @@ def test_channel_is_what_the_importer_requires(plan: Plan) -> None:
     ada = next(a for a in channel.findall("wp:author", NS) if field(a, "wp:author_login") == "ada")
     assert field(ada, "wp:author_display_name") == "Ada Lovelace"
     assert field(ada, "wp:author_email") == "ada@example.org"
-    cats = {field(c, "wp:category_nicename"): field(c, "wp:cat_name") for c in channel.findall("wp:category", NS)}
+    cats = {
+        field(c, "wp:category_nicename"): field(c, "wp:cat_name") for c in channel.findall("wp:category", NS)
+    }
     assert cats == {"tech": "Tech", "blog": "blog"}
     tags = {field(t, "wp:tag_slug"): field(t, "wp:tag_name") for t in channel.findall("wp:tag", NS)}
     assert tags == {"intro": "intro", "cafe": "Café"}
@@ -105,7 +112,11 @@ def test_posts_statuses_dates_and_terms(plan: Plan) -> None:
     assert field(hello, "guid").startswith("https://")
     assert field(hello, "excerpt:encoded") == "<p>Hi</p>"
     terms = sorted((c.get("domain"), c.get("nicename"), c.text) for c in hello.findall("category"))
-    assert terms == [("category", "tech", "Tech"), ("post_tag", "cafe", "Café"), ("post_tag", "intro", "intro")]
+    assert terms == [
+        ("category", "tech", "Tech"),
+        ("post_tag", "cafe", "Café"),
+        ("post_tag", "intro", "intro"),
+    ]
     metas = {field(m, "wp:meta_key"): field(m, "wp:meta_value") for m in hello.findall("wp:postmeta", NS)}
     assert metas["_jekyll_old_url"] == "https://blog.example.org/2020/05/27/hello-world.html"
     assert field(docs["_drafts/idea.md"], "wp:status") == "draft"
@@ -158,7 +169,9 @@ def test_redirect_pages_and_feeds_are_not_items(plan: Plan) -> None:
 
 def test_attachment_for_each_uploadable_local_file(plan: Plan) -> None:
     attachments = [i for i in items(plan) if field(i, "wp:post_type") == "attachment"]
-    assert [field(a, "wp:attachment_url") for a in attachments] == ["https://blog.example.org/assets/img/cover.jpg"]
+    assert [field(a, "wp:attachment_url") for a in attachments] == [
+        "https://blog.example.org/assets/img/cover.jpg"
+    ]
     cover = attachments[0]
     hello = by_source(plan)["_posts/2020-05-27-hello-world.md"]
     assert field(cover, "wp:post_parent") == field(hello, "wp:post_id")
@@ -218,14 +231,22 @@ def test_redirects_in_both_redirection_formats(plan: Plan) -> None:
     assert rules["/old-new-year/"] == "/2021/01/01/new-year.html"
     assert rules["/moved.html"] == "/about"
     assert rules["/feed.xml"] == "/feed/"
+    # a static host answered /x/index.html for /x/; WordPress does not
+    assert rules["/recipes/soup/index.html"] == "/recipes/soup"
+    assert rules["/guides/index.html"] == "/guides"
+    assert "/guides/" not in rules and "/guides" not in rules  # WordPress answers these itself
     assert "/2020/05/27/hello-world.html" not in rules  # served natively under the default structure
     assert "/" not in rules
     data = json.loads(plan.files["redirects/redirection.json"].read())
     assert set(data) == {"plugin", "groups", "redirects"}
     assert {r["url"]: r["action_data"]["url"] for r in data["redirects"]} == rules
     for r in data["redirects"]:
-        assert r["match_data"]["source"] == {"flag_query": "exact", "flag_case": False, "flag_trailing": False,
-                                             "flag_regex": False}
+        assert r["match_data"]["source"] == {
+            "flag_query": "exact",
+            "flag_case": False,
+            "flag_trailing": False,
+            "flag_regex": False,
+        }
         assert r["regex"] is False and r["group_id"] == data["groups"][0]["id"]
 
 
@@ -238,12 +259,15 @@ def test_readme_names_structure_and_files(plan: Plan) -> None:
 
 def test_permalink_structure_is_chosen_from_the_old_urls(site) -> None:
     pretty = tuple(
-        dataclasses.replace(d, url=d.url.removesuffix(".html") + "/") if d.kind == "post" and d.url.endswith(".html")
-        else d for d in site.documents
+        dataclasses.replace(d, url=d.url.removesuffix(".html") + "/")
+        if d.kind == "post" and d.url.endswith(".html")
+        else d
+        for d in site.documents
     )
     plan, _ = export(dataclasses.replace(site, documents=pretty))
     assert json.loads(plan.files["migration.json"].read())["permalink_structure"] == (
-        "/%year%/%monthnum%/%day%/%postname%/")
+        "/%year%/%monthnum%/%day%/%postname%/"
+    )
     news = tuple(
         dataclasses.replace(d, url="/news" + d.url.removesuffix(".html") + "/") if d.kind == "post" else d
         for d in site.documents
@@ -254,7 +278,8 @@ def test_permalink_structure_is_chosen_from_the_old_urls(site) -> None:
     )
     plan, _ = export(dataclasses.replace(site, documents=news, collections=collections))
     assert json.loads(plan.files["migration.json"].read())["permalink_structure"] == (
-        "/news/%year%/%monthnum%/%day%/%postname%/")
+        "/news/%year%/%monthnum%/%day%/%postname%/"
+    )
 
 
 def test_permalink_option_wins_and_moves_urls(site) -> None:
@@ -276,7 +301,9 @@ def test_collection_modes(site) -> None:
 
 
 def test_collection_without_output_is_skipped_by_default(site) -> None:
-    hidden = tuple(dataclasses.replace(c, output=False) if c.label == "recipes" else c for c in site.collections)
+    hidden = tuple(
+        dataclasses.replace(c, output=False) if c.label == "recipes" else c for c in site.collections
+    )
     plan, report = export(dataclasses.replace(site, collections=hidden))
     assert "_recipes/soup.md" not in by_source(plan)
     assert any(i.code == "wp-collection-skipped" for i in report.issues)
@@ -285,8 +312,16 @@ def test_collection_without_output_is_skipped_by_default(site) -> None:
 def test_split_files_are_each_importable(site, tmp_path: Path) -> None:
     many = list(site.documents)
     for n in range(40):
-        many.append(Document(kind="page", source=f"guides/p{n:02d}.md", url=f"/guides/p{n:02d}.html",
-                             output_path=f"guides/p{n:02d}.html", title=f"Page {n}", slug=f"p{n:02d}"))
+        many.append(
+            Document(
+                kind="page",
+                source=f"guides/p{n:02d}.md",
+                url=f"/guides/p{n:02d}.html",
+                output_path=f"guides/p{n:02d}.html",
+                title=f"Page {n}",
+                slug=f"p{n:02d}",
+            )
+        )
     plan, _ = export(dataclasses.replace(site, documents=tuple(many)), {"split_size": "6KB"})
     names = sorted(p for p in plan.files if p.endswith(".xml"))
     assert len(names) > 3 and names[0] == "wordpress-001.xml" and "wordpress.xml" not in names
@@ -338,12 +373,30 @@ def test_registered_as_entry_point() -> None:
 
 def test_page_slug_reserved_words_and_collisions(site) -> None:
     extra = (
-        Document(kind="page", source="feed/index.md", url="/feed/", output_path="feed/index.html", title="Feed",
-                 slug="index"),
-        Document(kind="page", source="2019.md", url="/2019.html", output_path="2019.html", title="2019", slug="2019"),
+        Document(
+            kind="page",
+            source="feed/index.md",
+            url="/feed/",
+            output_path="feed/index.html",
+            title="Feed",
+            slug="index",
+        ),
+        Document(
+            kind="page",
+            source="2019.md",
+            url="/2019.html",
+            output_path="2019.html",
+            title="2019",
+            slug="2019",
+        ),
     )
-    plan, _ = export(dataclasses.replace(site, documents=site.documents + extra,
-                                         collections=site.collections + (Collection("x", False, "", "_x"),)))
+    plan, _ = export(
+        dataclasses.replace(
+            site,
+            documents=site.documents + extra,
+            collections=site.collections + (Collection("x", False, "", "_x"),),
+        )
+    )
     docs = by_source(plan)
     assert field(docs["feed/index.md"], "wp:post_name") == "feed-2"
     assert field(docs["2019.md"], "wp:post_name") == "2019-2"

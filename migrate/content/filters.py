@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import json
 import random
 import re
@@ -138,8 +137,13 @@ def date_to_long_string(value: Any, type_: Any = None, style: Any = None) -> Any
 
 def xml_escape(value: Any) -> str:
     text = _to_text(value)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
 def cgi_escape(value: Any) -> str:
@@ -191,8 +195,7 @@ def slugify(value: Any, mode: Any = "default", cased: Any = False) -> str:
         # Jekyll keeps letters, marks and decimal digits only (no underscore).
         slug = re.sub(r"[^\w]|_", "-", text)
     elif mode == "pretty":
-        slug = re.sub(r"[^\w._~!$&'()+,;=@]|_", "-", text)
-        slug = slug.replace("_", "-")
+        slug = re.sub(r"[^\w._~!$&'()+,;=@]", "-", text)
     else:
         slug = _SLUG_MODES[mode].sub("-", text)
     slug = re.sub(r"-{2,}", "-", slug) if mode != "raw" else slug
@@ -211,15 +214,6 @@ def to_integer(value: Any) -> int:
         return int(float(value)) if isinstance(value, str) and "." in value else int(value)
     except (TypeError, ValueError):
         return 0
-
-
-_SMART = [
-    (re.compile(r"---"), "\u2014"),
-    (re.compile(r"--"), "\u2013"),
-    (re.compile(r"\.\.\."), "\u2026"),
-    (re.compile(r"<<"), "\u00ab"),
-    (re.compile(r">>"), "\u00bb"),
-]
 
 
 def smartify(value: Any) -> str:
@@ -377,7 +371,7 @@ def pop(value: Any, count: Any = 1) -> list[Any]:
 
 
 def shift(value: Any, count: Any = 1) -> list[Any]:
-    return _items(value)[to_integer(count):]
+    return _items(value)[to_integer(count) :]
 
 
 def unshift(value: Any, item: Any) -> list[Any]:
@@ -494,7 +488,3 @@ def register(env: JekyllEnvironment) -> None:
     }
     for name, func in table.items():
         env.add_filter(name, func)
-
-
-def unescape_entities(text: str) -> str:
-    return html.unescape(text)

@@ -1,11 +1,43 @@
-"""Find every link and asset reference in a body, resolve it against the site, and point it at its new home."""
+"""Find every link and asset reference in a body, resolve it against the site, point it at its new home."""
 
 from __future__ import annotations
 
+import html
+import posixpath
+import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any, Callable
+from urllib.parse import unquote, urlsplit
 
 from migrate import ir
 from migrate.content import Targets
+
+# Where references live in HTML: (tag or "*", attribute).
+URL_ATTRIBUTES = {
+    "href": {"a", "link", "area", "base"},
+    "src": {"img", "script", "iframe", "source", "video", "audio", "embed", "input", "track", "frame"},
+    "poster": {"video"},
+    "data": {"object"},
+    "srcset": {"img", "source"},
+}
+IMAGE_FRONT_MATTER = (
+    "image",
+    "header.image",
+    "header.teaser",
+    "header.overlay_image",
+    "cover",
+    "thumbnail",
+    "og_image",
+    "image.path",
+    "feature_image",
+    "featured_image",
+    "teaser",
+    "banner",
+)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_NON_LOCAL = ("mailto:", "tel:", "javascript:", "data:", "sms:", "irc:", "ftp:", "file:", "news:", "xmpp:")
+_STYLE_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 
 
 @dataclass
@@ -15,18 +47,348 @@ class References:
     assets: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     issues: list[ir.Issue] = field(default_factory=list)
+    _reported: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What one reference points at."""
+
+    kind: str
+    """``document``, ``asset``, ``external``, ``anchor``, ``missing`` or ``skip``."""
+    source: str | None = None
+    """The document's or static file's source, when it is one."""
+    suffix: str = ""
+    """Query and fragment, kept as written."""
+    old_path: str = ""
+    """The site path it resolved to (without base URL)."""
+
+
+def _decode(path: str) -> str:
+    return unquote(path)
 
 
 class LinkResolver:
+    """Resolves references against one site; rewrites them to the targets' URLs."""
+
     def __init__(self, site: ir.Site, targets: Targets) -> None:
         self.site = site
         self.targets = targets
+        self.baseurl = (site.baseurl or "").rstrip("/")
+        split = urlsplit(site.url or "")
+        self.own_hosts = {split.netloc.lower()} if split.netloc else set()
+        if self.own_hosts:
+            host = next(iter(self.own_hosts))
+            self.own_hosts.add(host[4:] if host.startswith("www.") else "www." + host)
+        self.by_source = {d.source: d for d in site.documents}
+        self.statics = {s.source: s for s in site.static_files}
+        self.doc_urls: dict[str, str] = {}
+        for doc in site.documents:
+            if doc.output_path is None and not doc.built_by_jekyll:
+                continue
+            for variant in _url_variants(doc.url):
+                self.doc_urls.setdefault(variant, doc.source)
+        for doc in site.documents:
+            for old in doc.redirect_from:
+                for variant in _url_variants(old):
+                    self.doc_urls.setdefault(variant, doc.source)
+        self.static_urls: dict[str, str] = {}
+        for static in site.static_files:
+            self.static_urls.setdefault(_decode(static.url), static.source)
 
+    # -- resolution ---------------------------------------------------------------------------------
+    def resolve(self, doc: ir.Document, ref: str) -> Resolved:
+        ref = ref.strip()
+        if not ref or "{{" in ref or "{%" in ref:
+            return Resolved("skip")
+        if ref.startswith("#"):
+            return Resolved("anchor")
+        lower = ref.lower()
+        if lower.startswith(_NON_LOCAL):
+            return Resolved("skip")
+        if ref.startswith("//"):
+            ref = "https:" + ref
+        if _SCHEME.match(ref):
+            parts = urlsplit(ref)
+            if parts.scheme not in ("http", "https") or parts.netloc.lower() not in self.own_hosts:
+                return Resolved("external")
+            path = parts.path or "/"
+            suffix = (f"?{parts.query}" if parts.query else "") + (
+                f"#{parts.fragment}" if parts.fragment else ""
+            )
+            return self._resolve_path(doc, path, suffix, absolute=True)
+        parts = urlsplit(ref)
+        suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        return self._resolve_path(doc, parts.path, suffix, absolute=False)
+
+    def _resolve_path(self, doc: ir.Document, path: str, suffix: str, *, absolute: bool) -> Resolved:
+        if not path:
+            return Resolved("anchor")
+        candidates: list[str] = []
+        if path.startswith("/"):
+            decoded = _decode(path)
+            if self.baseurl and (decoded == self.baseurl or decoded.startswith(self.baseurl + "/")):
+                candidates.append(decoded[len(self.baseurl) :] or "/")
+            candidates.append(decoded)
+        else:
+            base = doc.url if doc.url.endswith("/") else posixpath.dirname(doc.url) + "/"
+            candidates.append(_normpath(posixpath.join(_decode(base), _decode(path))))
+            # a Markdown author may also link relative to the source file
+            src_dir = posixpath.dirname(doc.source)
+            candidates.append(_normpath("/" + posixpath.join(src_dir, _decode(path))))
+        for cand in candidates:
+            if cand in self.doc_urls:
+                return Resolved("document", self.doc_urls[cand], suffix, cand)
+            if cand in self.static_urls:
+                return Resolved("asset", self.static_urls[cand], suffix, cand)
+            source = cand.lstrip("/")
+            if source in self.by_source:
+                return Resolved("document", source, suffix, cand)
+            if source in self.statics:
+                return Resolved("asset", source, suffix, cand)
+        return Resolved("missing", None, suffix, candidates[0])
+
+    def new_reference(self, doc: ir.Document, ref: str, found: References | None = None) -> str:
+        """The reference rewritten for the target site (unchanged when it lands on the same URL)."""
+        res = self.resolve(doc, ref)
+        if res.kind == "document" and res.source is not None:
+            if found is not None:
+                found.documents.append(res.source)
+            target = self.by_source.get(res.source)
+            old_url = target.url if target else res.old_path
+            new = self.targets.document_urls.get(res.source, old_url)
+            if new == old_url:
+                return ref
+            return self._with_base(new) + res.suffix
+        if res.kind == "asset" and res.source is not None:
+            if found is not None:
+                found.assets.append(res.source)
+            static = self.statics[res.source]
+            new = self.targets.asset_url(doc, static)
+            if new == static.url:
+                return ref
+            return self._with_base(new) + res.suffix
+        if res.kind == "missing" and found is not None and ref not in found._reported:
+            found._reported.add(ref)
+            ext = posixpath.splitext(res.old_path)[1].lower()
+            if ext and ext not in (".html", ".htm", ".md", ".markdown", ".php", ".xml"):
+                found.issues.append(
+                    ir.Issue("missing-asset", "warning", f"{ref!r} names no file of the site", doc.source)
+                )
+            else:
+                found.issues.append(
+                    ir.Issue(
+                        "broken-link", "warning", f"link {ref!r} resolves to no page of the site", doc.source
+                    )
+                )
+        return ref
+
+    def _with_base(self, url: str) -> str:
+        if _SCHEME.match(url) or not url.startswith("/"):
+            return url
+        return (self.targets.base_path.rstrip("/") + url) if self.targets.base_path else url
+
+    # -- bodies ------------------------------------------------------------------------------------------
     def rewrite_html(self, doc: ir.Document, body: str) -> tuple[str, References]:
-        return body, References()
+        found = References()
+        return rewrite_html_urls(body, lambda ref: self.new_reference(doc, ref, found)), found
 
     def rewrite_markdown(self, doc: ir.Document, body: str) -> tuple[str, References]:
-        return body, References()
+        found = References()
+        return rewrite_markdown_urls(body, lambda ref: self.new_reference(doc, ref, found)), found
 
     def front_matter_assets(self, doc: ir.Document) -> tuple[list[str], list[ir.Issue]]:
-        return [], []
+        """Static files named by image-like front matter (``image``, ``header.teaser``, ...)."""
+        found = References()
+        for key in IMAGE_FRONT_MATTER:
+            value: Any = doc.front_matter
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if isinstance(value, str) and value.strip():
+                self.new_reference(doc, value, found)
+        return found.assets, found.issues
+
+    def front_matter_reference(self, doc: ir.Document, value: str) -> str:
+        """An image front-matter value rewritten for the target (for exporters writing front matter)."""
+        return self.new_reference(doc, value)
+
+
+def _normpath(path: str) -> str:
+    trailing = path.endswith("/")
+    norm = posixpath.normpath(path)
+    if norm.startswith("//"):
+        norm = "/" + norm.lstrip("/")
+    return norm + "/" if trailing and norm != "/" else norm
+
+
+def _url_variants(url: str) -> list[str]:
+    """An old URL as links may spell it: decoded, with or without ``index.html`` or ``.html``."""
+    decoded = _decode(url)
+    variants = [decoded]
+    if decoded.endswith("/index.html"):
+        variants.append(decoded[: -len("index.html")])
+    elif decoded.endswith("/"):
+        variants.append(decoded + "index.html")
+    if decoded.endswith(".html"):
+        variants.append(decoded[:-5])
+    elif not decoded.endswith("/") and not posixpath.splitext(decoded)[1]:
+        variants.append(decoded + ".html")
+        variants.append(decoded + "/")
+    return variants
+
+
+# -- HTML ---------------------------------------------------------------------------------------------------
+
+
+class _TagFinder(HTMLParser):
+    """Collects (offset, raw start-tag text, tag) for every start tag outside code."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.line_offsets = [0]
+        for m in re.finditer("\n", text):
+            self.line_offsets.append(m.end())
+        self.tags: list[tuple[int, str, str]] = []
+        self.code_depth = 0
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_offsets[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or ""
+        if tag in ("pre", "code"):
+            self.code_depth += 1
+        if not self.code_depth:
+            self.tags.append((self._offset(), raw, tag))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or ""
+        if not self.code_depth:
+            self.tags.append((self._offset(), raw, tag))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("pre", "code") and self.code_depth:
+            self.code_depth -= 1
+
+
+_ATTR = re.compile(r"""(\s)([\w:-]+)(\s*=\s*)("([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+
+
+def _rewrite_tag(raw: str, tag: str, mapper: Callable[[str], str]) -> str:
+    def fix(m: re.Match[str]) -> str:
+        name = m.group(2).lower()
+        value = m.group(5) if m.group(5) is not None else m.group(6) if m.group(6) is not None else m.group(7)
+        quote_char = '"' if m.group(5) is not None else "'" if m.group(6) is not None else ""
+        plain = html.unescape(value)
+        if name in URL_ATTRIBUTES and tag in URL_ATTRIBUTES[name]:
+            if name == "srcset":
+                new_plain = ", ".join(_map_srcset_item(item, mapper) for item in plain.split(","))
+            else:
+                new_plain = mapper(plain)
+        elif name == "style" and "url(" in plain:
+            new_plain = _STYLE_URL.sub(lambda u: f"url({u.group(1)}{mapper(u.group(2))}{u.group(1)})", plain)
+        else:
+            return m.group(0)
+        if new_plain == plain:
+            return m.group(0)
+        new = (
+            new_plain.replace("&", "&amp;").replace('"', "&quot;")
+            if quote_char != "'"
+            else new_plain.replace("&", "&amp;").replace("'", "&#39;")
+        )
+        q = quote_char or '"'
+        return f"{m.group(1)}{m.group(2)}{m.group(3)}{q}{new}{q}"
+
+    return _ATTR.sub(fix, raw)
+
+
+def _map_srcset_item(item: str, mapper: Callable[[str], str]) -> str:
+    parts = item.strip().split()
+    if not parts:
+        return item.strip()
+    parts[0] = mapper(parts[0])
+    return " ".join(parts)
+
+
+def rewrite_html_urls(text: str, mapper: Callable[[str], str]) -> str:
+    """Every URL-bearing attribute of every tag outside ``pre``/``code`` passed through ``mapper``."""
+    if "<" not in text:
+        return text
+    finder = _TagFinder(text)
+    try:
+        finder.feed(text)
+        finder.close()
+    except Exception:  # noqa: BLE001 - html.parser is lenient; never fail a body over it
+        return text
+    out: list[str] = []
+    pos = 0
+    for offset, raw, tag in finder.tags:
+        if offset < pos or text[offset : offset + len(raw)] != raw:
+            continue
+        new = _rewrite_tag(raw, tag, mapper)
+        if new != raw:
+            out.append(text[pos:offset])
+            out.append(new)
+            pos = offset + len(raw)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# -- Markdown ----------------------------------------------------------------------------------------------
+
+_FENCED = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1?[ \t]*\2[`~]*[ \t]*$", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_INLINE_LINK = re.compile(
+    r"(!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\()\s*(<[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
+_REF_DEFINITION = re.compile(r"^( {0,3}\[[^\]^][^\]]*\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
+_HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+
+
+def rewrite_markdown_urls(text: str, mapper: Callable[[str], str]) -> str:
+    """Link and image targets, reference definitions and raw HTML attributes of Markdown, outside code."""
+    masks: list[str] = []
+
+    def mask(m: re.Match[str]) -> str:
+        masks.append(m.group(0))
+        return f"\x00{len(masks) - 1}\x00"
+
+    work = _FENCED.sub(mask, text)
+    work = _CODE_SPAN.sub(mask, work)
+
+    def link(m: re.Match[str]) -> str:
+        target = m.group(2)
+        bracketed = target.startswith("<") and target.endswith(">")
+        plain = target[1:-1] if bracketed else target
+        new = mapper(plain)
+        if new == plain:
+            return m.group(0)
+        if " " in new or bracketed:
+            new = f"<{new}>"
+        return f"{m.group(1)}{new}{m.group(3) or ''})"
+
+    work = _INLINE_LINK.sub(link, work)
+
+    def ref_def(m: re.Match[str]) -> str:
+        target = m.group(2)
+        bracketed = target.startswith("<") and target.endswith(">")
+        plain = target[1:-1] if bracketed else target
+        new = mapper(plain)
+        if new == plain:
+            return m.group(0)
+        return m.group(1) + (f"<{new}>" if bracketed or " " in new else new)
+
+    work = _REF_DEFINITION.sub(ref_def, work)
+    work = _HTML_TAG.sub(lambda m: rewrite_html_urls(m.group(0), mapper), work)
+
+    def unmask(m: re.Match[str]) -> str:
+        return masks[int(m.group(1))]
+
+    for _ in range(3):
+        if "\x00" not in work:
+            break
+        work = re.sub(r"\x00(\d+)\x00", unmask, work)
+    return work

@@ -67,6 +67,7 @@ class RenderState:
     unknown_seen: set[tuple[str, int | None]] = field(default_factory=set)
     file_of_text: dict[str, tuple[str, int]] = field(default_factory=dict)
     linked: list[str] = field(default_factory=list)
+    fmt: str = "html"
 
     def where(self, token: Token | None) -> tuple[str | None, int | None]:
         """The file and line a token comes from (the document, or an include)."""
@@ -86,7 +87,9 @@ class RenderState:
         self.issues.append(ir.Issue(code=code, severity=severity, message=message, source=source, line=line))
 
 
-_STATE: contextvars.ContextVar[RenderState | None] = contextvars.ContextVar("jekyll_liquid_state", default=None)
+_STATE: contextvars.ContextVar[RenderState | None] = contextvars.ContextVar(
+    "jekyll_liquid_state", default=None
+)
 
 
 def current_state() -> RenderState | None:
@@ -109,8 +112,9 @@ class ReportingUndefined(Undefined):
                 name = self.hint.split(" is undefined")[0].strip("'")
             if name not in state.undefined_seen:
                 state.undefined_seen.add(name)
-                state.add("liquid-undefined", "info", f"undefined variable {name!r} rendered empty",
-                          self.token)
+                state.add(
+                    "liquid-undefined", "info", f"undefined variable {name!r} rendered empty", self.token
+                )
         return ""
 
 
@@ -155,7 +159,9 @@ def _verbatim(token: Token, last: Token) -> str:
     """The exact source text of a tag, from ``{%`` to ``%}``."""
     src = token.source
     start = src.rfind("{%", 0, token.start_index)
-    end_from = last.start_index + len(last.value) if last is not token else token.start_index + len(token.value)
+    end_from = (
+        last.start_index + len(last.value) if last is not token else token.start_index + len(token.value)
+    )
     end = src.find("%}", end_from)
     if start < 0 or end < 0:
         return "{% " + token.value + (" " + last.value if last is not token else "") + " %}"
@@ -194,8 +200,12 @@ class VerbatimNode(Node):
             key = (self.token.value, line)
             if key not in state.unknown_seen:
                 state.unknown_seen.add(key)
-                state.add("liquid-unknown-tag", "warning",
-                          f"unknown Liquid tag {self.token.value!r} (a plugin?) kept as written", self.token)
+                state.add(
+                    "liquid-unknown-tag",
+                    "warning",
+                    f"unknown Liquid tag {self.token.value!r} (a plugin?) kept as written",
+                    self.token,
+                )
         return buffer.write(self.text)
 
 
@@ -218,8 +228,12 @@ class KeepingOutputNode(OutputNode):
         except UnknownFilterError as err:
             state = _STATE.get()
             if state is not None:
-                state.add("liquid-unknown-tag", "warning", f"{err.message} (a plugin?): output kept as written",
-                          self.token)
+                state.add(
+                    "liquid-unknown-tag",
+                    "warning",
+                    f"{err.message} (a plugin?): output kept as written",
+                    self.token,
+                )
             return buffer.write(self.token.value)
 
 
@@ -230,14 +244,17 @@ class KeepingOutput(Output):
 # -- include / include_relative ------------------------------------------------------------------------------
 
 _INCLUDE_PARAM = re.compile(
-    r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]"'-]+))""")
+    r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]"'-]+))"""
+)
 _INCLUDE_FILE = re.compile(r"^\s*(\{\{.+?\}\}|[^\s{}]+)\s*(.*)$", re.DOTALL)
 
 
 class IncludeNode(Node):
     __slots__ = ("file", "params", "relative", "raw")
 
-    def __init__(self, token: Token, file: str, params: list[tuple[str, Any]], relative: bool, raw: str) -> None:
+    def __init__(
+        self, token: Token, file: str, params: list[tuple[str, Any]], relative: bool, raw: str
+    ) -> None:
         super().__init__(token)
         self.file = file
         self.params = params
@@ -287,8 +304,9 @@ class IncludeTag(Tag):
                 params.append((key, pm.group(3).replace("\\'", "'")))
             else:
                 expr_token = Token(TOKEN_EXPRESSION, pm.group(4), last.start_index + pm.start(4), last.source)
-                params.append((key, FilteredExpression.parse(self.env, TokenStream(
-                    tokenize(pm.group(4), expr_token)))))
+                params.append(
+                    (key, FilteredExpression.parse(self.env, TokenStream(tokenize(pm.group(4), expr_token))))
+                )
         return IncludeNode(token, file, params, self.relative, _verbatim(token, last))
 
 
@@ -297,7 +315,7 @@ class IncludeRelativeTag(IncludeTag):
     relative = True
 
 
-# -- link / post_url ------------------------------------------------------------------------------------------
+# -- link / post_url ---------------------------------------------------------------------------------------
 
 
 class LinkNode(Node):
@@ -340,7 +358,7 @@ class PostUrlTag(LinkTag):
     post = True
 
 
-# -- highlight --------------------------------------------------------------------------------------------------
+# -- highlight ---------------------------------------------------------------------------------------------
 
 _HIGHLIGHT = re.compile(r"^([\w+#.-]+)\s*(.*)$", re.DOTALL)
 _LINE_TERMINATORS = re.compile(r"\A[\n\r]+|[\n\r]+\Z")
@@ -353,13 +371,17 @@ def highlight_html(code: str, lang: str, *, linenos: bool = False) -> str:
         count = code.count("\n") + (0 if code.endswith("\n") else 1)
         gutter = "".join(f"{n}\n" for n in range(1, count + 1))
         body = escaped if escaped.endswith("\n") else escaped + "\n"
-        inner = (f'<table class="rouge-table"><tbody><tr><td class="gutter gl"><pre class="lineno">{gutter}'
-                 f'</pre></td><td class="code"><pre>{body}</pre></td></tr></tbody></table>')
+        inner = (
+            f'<table class="rouge-table"><tbody><tr><td class="gutter gl"><pre class="lineno">{gutter}'
+            f'</pre></td><td class="code"><pre>{body}</pre></td></tr></tbody></table>'
+        )
     else:
         inner = escaped
     inner = inner[:-1] if inner.endswith("\n") else inner
-    return (f'<figure class="highlight"><pre><code class="language-{lang.replace("+", "-")}" '
-            f'data-lang="{lang}">{inner}</code></pre></figure>')
+    return (
+        f'<figure class="highlight"><pre><code class="language-{lang.replace("+", "-")}" '
+        f'data-lang="{lang}">{inner}</code></pre></figure>'
+    )
 
 
 class HighlightNode(Node):
@@ -376,6 +398,13 @@ class HighlightNode(Node):
         buf = StringIO()
         self.body.render(context, buf)
         code = _LINE_TERMINATORS.sub("", buf.getvalue())
+        state = _STATE.get()
+        if state is not None and state.fmt == "markdown":
+            fence = "```"
+            while fence in code:
+                fence += "`"
+            options = " {linenos=table}" if self.linenos else ""  # Hugo's code fence option
+            return buffer.write(f"{fence}{self.lang}{options}\n{code}\n{fence}")
         return buffer.write(highlight_html(code, self.lang, linenos=self.linenos))
 
     def children(self, static_context: RenderContext, *, include_partials: bool = True) -> Iterable[Node]:
@@ -400,7 +429,7 @@ class HighlightTag(Tag):
         return HighlightNode(token, lang, linenos, body)
 
 
-# -- site information for tags and filters ------------------------------------------------------------------------
+# -- site information for tags and filters -----------------------------------------------------------------
 
 _POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
 
@@ -408,7 +437,9 @@ _POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
 class SiteInfo:
     """What tags and filters need to know about the site and where its documents now live."""
 
-    def __init__(self, site: ir.Site, document_urls: Mapping[str, str], *, base_path: str, site_url: str) -> None:
+    def __init__(
+        self, site: ir.Site, document_urls: Mapping[str, str], *, base_path: str, site_url: str
+    ) -> None:
         self.site = site
         self.document_urls = document_urls
         self.base_path = base_path.rstrip("/")
@@ -445,11 +476,12 @@ class SiteInfo:
             return None
         sub = m.group(1) or ""
         date, slug = m.group(2), re.escape(m.group(3))
-        rx = re.compile(rf"^_posts/{re.escape(sub)}{date}-{slug}\.[^.]+$|^{re.escape(sub)}_posts/?{date}-{slug}\.[^.]+$")
+        rx = re.compile(
+            rf"^_posts/{re.escape(sub)}{date}-{slug}\.[^.]+$|^{re.escape(sub)}_posts/?{date}-{slug}\.[^.]+$"
+        )
         posts = [d for d in self.site.documents if d.collection == "posts" and d.kind == "post"]
         for doc in posts:
-            rel = _relative_in_collection(doc)
-            if rx.match(rel):
+            if rx.match(doc.source):  # Jekyll matches the post's relative path
                 return doc.source
         # Jekyll's deprecated fallback: the file name alone
         base = name.rsplit("/", 1)[-1]
@@ -459,31 +491,29 @@ class SiteInfo:
         return None
 
 
-def _relative_in_collection(doc: ir.Document) -> str:
-    """Jekyll's ``relative_path`` of a post: the source path (posts may live in ``sub/_posts``)."""
-    return doc.source
-
-
-# -- Ruby Liquid accepts variables named like python-liquid's loop keywords -----------------------------------------
+# -- Ruby Liquid accepts variables named like python-liquid's loop keywords --------------------------------
 
 _KEYWORD_VARS = ("offset", "limit", "cols", "reversed", "continue", "required")
 _KEYWORD_RE = re.compile(r"(?<![\w.\-])(" + "|".join(_KEYWORD_VARS) + r")(?![\w\-])")
-_LIQUID_MARKUP = re.compile(r"(\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})|(\{%-?\s*(\w+))(.*?)(-?%\})|(\{\{)(.*?)(\}\})",
-                            re.DOTALL)
+_LIQUID_MARKUP = re.compile(
+    r"(\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})|(\{%-?\s*(\w+))(.*?)(-?%\})|(\{\{)(.*?)(\}\})", re.DOTALL
+)
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 
 
 def _rename_in_expression(expr: str, loop_tag: bool) -> str:
-    parts = _QUOTED.split(expr)
-    for i in range(0, len(parts), 2):
+    def rename(text: str) -> str:
         def sub(m: re.Match[str]) -> str:
             word = m.group(1)
-            after = parts[i][m.end():].lstrip()
+            after = text[m.end() :].lstrip()
             if loop_tag and (word in ("reversed", "continue") or after.startswith(":")):
-                return word
+                return word  # a real loop argument
             return f"{word}__jm"
-        parts[i] = _KEYWORD_RE.sub(sub, parts[i])
-    return "".join(parts)
+
+        return _KEYWORD_RE.sub(sub, text)
+
+    parts = _QUOTED.split(expr)
+    return "".join(rename(part) if i % 2 == 0 else part for i, part in enumerate(parts))
 
 
 def rename_keyword_variables(source: str) -> str:
@@ -504,7 +534,7 @@ def rename_keyword_variables(source: str) -> str:
     return _LIQUID_MARKUP.sub(fix, source)
 
 
-# -- environment ----------------------------------------------------------------------------------------------------
+# -- environment -------------------------------------------------------------------------------------------
 
 
 class JekyllEnvironment(Environment):
@@ -512,8 +542,13 @@ class JekyllEnvironment(Environment):
 
     template_class = JekyllTemplate
 
-    def __init__(self, site_info: SiteInfo, *, limits: Limits | None = None,
-                 markdownify: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        site_info: SiteInfo,
+        *,
+        limits: Limits | None = None,
+        markdownify: Callable[[str], str] | None = None,
+    ) -> None:
         super().__init__(tolerance=Mode.STRICT, undefined=ReportingUndefined, strict_filters=True)
         self.limits = limits or Limits()
         self.context_depth_limit = self.limits.include_depth  # type: ignore[misc]
@@ -557,8 +592,9 @@ class JekyllEnvironment(Environment):
             self._cache[key] = template
         return template
 
-    def load_include(self, name: str, *, relative: bool,
-                     context: RenderContext) -> tuple[BoundTemplate, str] | None:
+    def load_include(
+        self, name: str, *, relative: bool, context: RenderContext
+    ) -> tuple[BoundTemplate, str] | None:
         state = _STATE.get()
         if relative:
             doc = state.document if state else None
@@ -580,13 +616,13 @@ class JekyllEnvironment(Environment):
                 m = re.match(r"---[ \t]*\n.*?\n---[ \t]*\n", text, re.DOTALL)
                 if m:
                     line += m.group(0).count("\n")
-                    text = text[m.end():]
+                    text = text[m.end() :]
             self.origins.setdefault(text, (rel, line))
             self._files[rel] = (self.cached_template(text, None), rel)
         return self._files[rel]
 
 
-# -- drops ---------------------------------------------------------------------------------------------------------
+# -- drops -------------------------------------------------------------------------------------------------
 
 
 class DocumentDrop(Mapping[str, Any]):
@@ -600,36 +636,50 @@ class DocumentDrop(Mapping[str, Any]):
     def _build(self) -> dict[str, Any]:
         doc = self._doc
         fm = dict(doc.front_matter)
-        data: dict[str, Any] = dict(fm)
         src = PurePosixPath(doc.source)
         url = self._info.document_urls.get(doc.source, doc.url)
-        data.update({
-            "url": url,
-            "path": doc.source,
-            "relative_path": doc.source,
-            "name": src.name,
-            "title": doc.title if doc.title or "title" in fm else fm.get("title"),
+        if doc.kind == "page":
+            # PageDrop: front matter, then the page's own methods
+            data: dict[str, Any] = dict(fm)
+            data.update(
+                {
+                    "url": url,
+                    "path": doc.source,
+                    "name": src.name,
+                    "content": doc.body,
+                    "dir": url if url.endswith("/") else url.rsplit("/", 1)[0] + "/",
+                }
+            )
+            data.setdefault("title", fm.get("title"))
+            data.setdefault("excerpt", None)
+            return data
+        # DocumentDrop: Jekyll's defaults, overridden by front matter, then the drop's own methods
+        data = {
+            "title": doc.title,
             "slug": doc.slug,
-            "content": doc.body,
-            "collection": doc.collection,
             "categories": list(doc.categories),
             "tags": list(doc.tags),
-            "output_ext": doc.output_ext,
             "ext": doc.extension,
             "draft": doc.draft,
-        })
-        if doc.kind == "page":
-            data.pop("collection")
-            data["dir"] = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
-        else:
-            data["id"] = url.rsplit(".", 1)[0] if url.endswith(".html") else url.rstrip("/")
-            data["excerpt"] = doc.excerpt if doc.excerpt is not None else ""
-        if doc.date is not None:
-            data["date"] = doc.date
-        elif "date" in fm:
-            data["date"] = fm["date"]
-        if doc.kind != "page" and "date" not in data:
-            data["date"] = None
+        }
+        data.update(fm)
+        if doc.categories or "categories" not in fm:
+            data["categories"] = list(doc.categories)
+        if doc.tags or "tags" not in fm:
+            data["tags"] = list(doc.tags)
+        data.update(
+            {
+                "url": url,
+                "path": doc.source,
+                "relative_path": doc.source,
+                "collection": doc.collection,
+                "id": url.rsplit(".", 1)[0] if url.endswith(".html") else url.rstrip("/"),
+                "content": doc.body,
+                "excerpt": doc.excerpt if doc.excerpt is not None else "",
+                "output": None,
+            }
+        )
+        data["date"] = doc.date if doc.date is not None else fm.get("date")
         return data
 
     @property
@@ -669,7 +719,13 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
     """``site`` as Jekyll exposes it to Liquid: the config, ``data``, posts, pages and collections."""
     drop: dict[str, Any] = dict(site.config)
     drops = {d.source: DocumentDrop(d, info) for d in site.documents}
-    built = [d for d in site.documents if d.built_by_jekyll]
+    unrendered = {c.label for c in site.collections if not c.output}
+    # documents of an ``output: false`` collection are not written, but Liquid still sees them
+    built = [
+        d
+        for d in site.documents
+        if d.built_by_jekyll or (d.collection in unrendered and d.published and not d.draft)
+    ]
     posts = sorted((d for d in built if d.kind == "post"), key=_sort_key_date, reverse=True)
     drop["posts"] = [drops[d.source] for d in posts]
     drop["pages"] = [drops[d.source] for d in built if d.kind == "page"]
@@ -677,14 +733,24 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
     drop["documents"] = [drops[d.source] for d in built if d.kind in ("post", "document")]
     collections = []
     for coll in site.collections:
-        docs = [drops[d.source] for d in built if d.collection == coll.label and d.kind in ("post", "document")]
+        docs = [
+            drops[d.source] for d in built if d.collection == coll.label and d.kind in ("post", "document")
+        ]
         if coll.label == "posts":
             docs = drop["posts"]
         else:
             drop[coll.label] = docs
-        collections.append({"label": coll.label, "docs": docs, "output": coll.output,
-                            "permalink": coll.permalink, "directory": coll.directory,
-                            "relative_directory": coll.directory, "files": []})
+        collections.append(
+            {
+                "label": coll.label,
+                "docs": docs,
+                "output": coll.output,
+                "permalink": coll.permalink,
+                "directory": coll.directory,
+                "relative_directory": coll.directory,
+                "files": [],
+            }
+        )
     drop["collections"] = collections
     categories: dict[str, list[Any]] = {}
     tags: dict[str, list[Any]] = {}
@@ -696,9 +762,17 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
     drop["categories"] = categories
     drop["tags"] = tags
     drop["data"] = site.data
-    drop["static_files"] = [{"path": "/" + s.source, "name": PurePosixPath(s.source).name,
-                             "extname": PurePosixPath(s.source).suffix, "basename": PurePosixPath(s.source).stem,
-                             "collection": s.collection, "url": s.url} for s in site.static_files]
+    drop["static_files"] = [
+        {
+            "path": "/" + s.source,
+            "name": PurePosixPath(s.source).name,
+            "extname": PurePosixPath(s.source).suffix,
+            "basename": PurePosixPath(s.source).stem,
+            "collection": s.collection,
+            "url": s.url,
+        }
+        for s in site.static_files
+    ]
     drop["time"] = now or _dt.datetime.now(_dt.timezone.utc)
     # Jekyll leaves ``url`` and ``baseurl`` nil (falsy) when the config does not set them
     drop["url"] = site.url or site.config.get("url") or None
@@ -709,8 +783,15 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
 class LiquidRenderer:
     """Renders documents' Liquid for one site; cache-friendly, one instance per pipeline."""
 
-    def __init__(self, site: ir.Site, info: SiteInfo, *, limits: Limits | None = None,
-                 markdownify: Callable[[str], str] | None = None, environment: str = "development") -> None:
+    def __init__(
+        self,
+        site: ir.Site,
+        info: SiteInfo,
+        *,
+        limits: Limits | None = None,
+        markdownify: Callable[[str], str] | None = None,
+        environment: str = "development",
+    ) -> None:
         self.site = site
         self.info = info
         self.limits = limits or Limits()
@@ -718,19 +799,33 @@ class LiquidRenderer:
         self.site_drop = build_site_drop(site, info)
         self.jekyll = {"version": JEKYLL_VERSION, "environment": environment}
 
-    def render(self, doc: ir.Document, text: str | None = None) -> tuple[str, list[ir.Issue], list[str]]:
-        """Render ``text`` (default: the document body) as the document's content; never raises."""
+    def render(
+        self, doc: ir.Document, text: str | None = None, *, fmt: str = "html"
+    ) -> tuple[str, list[ir.Issue], list[str]]:
+        """Render ``text`` (default: the document body) as the document's content; never raises.
+
+        With ``fmt="markdown"`` the ``highlight`` tag writes a fenced code block instead of HTML."""
         body = doc.body if text is None else text
         if not doc.render_with_liquid or ("{{" not in body and "{%" not in body):
             return body, [], []
-        state = RenderState(document=doc, deadline=time.monotonic() + self.limits.render_seconds,
-                            file_of_text=self.env.origins)
+        state = RenderState(
+            document=doc,
+            deadline=time.monotonic() + self.limits.render_seconds,
+            file_of_text=self.env.origins,
+            fmt=fmt,
+        )
         token = _STATE.set(state)
         try:
             template = self.env.from_string(rename_keyword_variables(body))
             page = DocumentDrop(doc, self.info)
-            out = template.render(site=self.site_drop, page=page, jekyll=self.jekyll, paginator=None,
-                                  content=doc.body, layout={})
+            out = template.render(
+                site=self.site_drop,
+                page=page,
+                jekyll=self.jekyll,
+                paginator=None,
+                content=doc.body,
+                layout={},
+            )
         except _FATAL as err:
             state.add("liquid-limit", "error", f"Liquid {err.message}: body left unrendered", err.token)
             out = body
@@ -739,7 +834,9 @@ class LiquidRenderer:
             out = body
         except Exception as err:  # noqa: BLE001 - a site's content must never crash the run
             logger.debug("liquid crash on %s", doc.source, exc_info=True)
-            state.add("liquid-error", "error", f"Liquid failed ({type(err).__name__}: {err}): body left unrendered")
+            state.add(
+                "liquid-error", "error", f"Liquid failed ({type(err).__name__}: {err}): body left unrendered"
+            )
             out = body
         finally:
             _STATE.reset(token)

@@ -7,9 +7,10 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
@@ -28,13 +29,21 @@ _ABBR_DEF = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*)$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
+def _as_given(url: str) -> str:
+    return url
+
+
+def _any_link(url: str) -> bool:
+    return True
+
 
 def parse_ial(text: str) -> dict[str, str]:
     """``.a #b k="v"`` -> attributes (classes joined)."""
     attrs: dict[str, str] = {}
     classes: list[str] = []
-    for m in re.finditer(r"""\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|([\w-]+)""",
-                         text):
+    for m in re.finditer(
+        r"""\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|([\w-]+)""", text
+    ):
         if m.group(7):
             if m.group(7) == "toc":
                 attrs["data-kd-toc"] = "1"
@@ -45,7 +54,9 @@ def parse_ial(text: str) -> dict[str, str]:
         elif m.group(2):
             attrs["id"] = m.group(2)
         elif m.group(3):
-            value = m.group(4) if m.group(4) is not None else m.group(5) if m.group(5) is not None else m.group(6)
+            value = (
+                m.group(4) if m.group(4) is not None else m.group(5) if m.group(5) is not None else m.group(6)
+            )
             attrs[m.group(3)] = value or ""
     if classes:
         attrs["class"] = " ".join(classes)
@@ -77,14 +88,20 @@ class _DocState:
     raw_blocks: list[str] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
     id_counter: dict[str, int] = field(default_factory=dict)
-    headings: list[tuple[int, str, str, bool]] = field(default_factory=list)
 
 
 class KramdownConverter:
     """kramdown-flavoured Markdown -> HTML."""
 
-    def __init__(self, *, auto_ids: bool = True, smart: bool = True, default_lang: str = "plaintext",
-                 auto_id_prefix: str = "", footnote_backlink: str = "&#8617;") -> None:
+    def __init__(
+        self,
+        *,
+        auto_ids: bool = True,
+        smart: bool = True,
+        default_lang: str = "plaintext",
+        auto_id_prefix: str = "",
+        footnote_backlink: str = "&#8617;",
+    ) -> None:
         self.auto_ids = auto_ids
         self.smart = smart
         self.default_lang = default_lang
@@ -92,17 +109,20 @@ class KramdownConverter:
         self.footnote_backlink = footnote_backlink
         md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True, "typographer": False})
         md.enable(["table", "strikethrough"])
-        md.normalizeLink = lambda url: url  # kramdown writes link targets as given
-        md.normalizeLinkText = lambda url: url
-        md.validateLink = lambda url: True
+        # kramdown writes link targets as given: no percent-encoding, no scheme filter
+        md.normalizeLink = _as_given  # type: ignore[method-assign,assignment]
+        md.normalizeLinkText = _as_given  # type: ignore[method-assign,assignment]
+        md.validateLink = _any_link  # type: ignore[method-assign,assignment]
         md.use(footnote_plugin)
         md.use(deflist_plugin)
         md.inline.ruler.before("escape", "kd_math", _inline_math)
-        md.block.ruler.at("html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]})
+        md.block.ruler.at(
+            "html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]}
+        )
         md.core.ruler.after("block", "kd_block_ial", self._block_ial_rule)
         md.core.ruler.after("kd_block_ial", "kd_lists", _list_paragraphs)
         md.core.ruler.before("text_join", "kd_inline", self._inline_rule)
-        r = md.renderer.rules
+        r: dict[str, Any] = cast(RendererHTML, md.renderer).rules  # type: ignore[assignment]
         r["fence"] = self._render_fence
         r["code_block"] = self._render_fence
         r["code_inline"] = self._render_code_inline
@@ -116,8 +136,15 @@ class KramdownConverter:
         r["footnote_anchor"] = self._render_footnote_anchor
         r["ordered_list_open"] = self._render_list_open
         r["image"] = self._render_image
-        r["dl_open"] = lambda tokens, idx, *a: "<dl" + "".join(
-            f' {k}="{html.escape(str(v))}"' for k, v in tokens[idx].attrs.items() if k != "data-kd-auto-ids") + ">\n"
+        r["dl_open"] = lambda tokens, idx, *a: (
+            "<dl"
+            + "".join(
+                f' {k}="{html.escape(str(v))}"'
+                for k, v in tokens[idx].attrs.items()
+                if k != "data-kd-auto-ids"
+            )
+            + ">\n"
+        )
         r["html_block"] = lambda tokens, idx, *a: self.markdown_in_html(tokens[idx].content)
         self.md = md
         self._state = _DocState()
@@ -129,12 +156,17 @@ class KramdownConverter:
         self._depth = getattr(self, "_depth", 0) + 1
         if self._depth == 1:
             self.parse_block_html = False
+            self._abbr_all = {
+                m.group(1): m.group(2).strip() for m in map(_ABBR_DEF.match, text.split("\n")) if m
+            }
             refs = [line for line in text.split("\n") if _REF_DEF.match(line)]
             self._refs_text = "\n".join(refs)
             self._refs_env: dict[str, Any] = {}
             if refs:
                 self.md.parse(self._refs_text, self._refs_env)
         self._state = _DocState(id_counter=outer.id_counter if self._depth > 1 else {})
+        if self._depth > 1:
+            self._state.abbreviations.update(getattr(self, "_abbr_all", {}))
         try:
             source = self._preprocess(text)
             env: dict[str, Any] = {}
@@ -173,12 +205,14 @@ class KramdownConverter:
             stripped = line.strip()
             opt = re.match(r"^\{::options\s+(.*?)\s*/\}$", stripped)
             if opt:
-                self.parse_block_html = re.search(r"parse_block_html=[\"']?true", opt.group(1)) is not None \
-                    or (self.parse_block_html and "parse_block_html" not in opt.group(1))
+                self.parse_block_html = re.search(
+                    r"parse_block_html=[\"']?true", opt.group(1)
+                ) is not None or (self.parse_block_html and "parse_block_html" not in opt.group(1))
                 i += 1
                 continue
-            if self.parse_block_html and re.match(r"^<(?:" + "|".join(sorted(BLOCK_MODEL)) + r")\b(?![^>]*markdown=)",
-                                                  line, re.I):
+            if self.parse_block_html and re.match(
+                r"^<(?:" + "|".join(sorted(BLOCK_MODEL)) + r")\b(?![^>]*markdown=)", line, re.I
+            ):
                 line = re.sub(r"^(<[A-Za-z][\w-]*)", r'\1 markdown="1"', line)
                 lines[i] = line
             ext = re.match(r"^\{::(comment|nomarkdown)\s*/?\}(.*)$", stripped)
@@ -188,7 +222,12 @@ class KramdownConverter:
                 rest = ext.group(2)
                 end_re = re.compile(r"\{:/(?:" + kind + r")?\}")
                 j = i
-                if stripped.endswith("/}") and stripped.startswith("{::") and "}" == stripped[-1] and not rest:
+                if (
+                    stripped.endswith("/}")
+                    and stripped.startswith("{::")
+                    and "}" == stripped[-1]
+                    and not rest
+                ):
                     i += 1
                     continue
                 if end_re.search(rest):
@@ -206,7 +245,9 @@ class KramdownConverter:
                             body.append(before)
                 content = "\n".join(body)
                 if kind == "comment":
-                    html_text = f"<!-- {content.strip()} -->" if False else "<!-- " + content.strip("\n") + " -->"
+                    html_text = (
+                        f"<!-- {content.strip()} -->" if False else "<!-- " + content.strip("\n") + " -->"
+                    )
                 else:
                     html_text = content.strip("\n")
                 out.extend(["", self._placeholder(html_text), ""])
@@ -217,12 +258,17 @@ class KramdownConverter:
                 self._state.abbreviations[am.group(1)] = am.group(2).strip()
                 i += 1
                 continue
-            if stripped.startswith("$$") and (stripped.endswith("$$") and len(stripped) > 4 or stripped == "$$") \
-                    and (not out or not out[-1].strip()):
+            if (
+                stripped.startswith("$$")
+                and (stripped.endswith("$$") and len(stripped) > 4 or stripped == "$$")
+                and (not out or not out[-1].strip())
+            ):
                 body = []
                 if stripped == "$$":
                     j = i + 1
-                    while j < len(lines) and lines[j].strip() != "$$" and not lines[j].rstrip().endswith("$$"):
+                    while (
+                        j < len(lines) and lines[j].strip() != "$$" and not lines[j].rstrip().endswith("$$")
+                    ):
                         body.append(lines[j])
                         j += 1
                     if j >= len(lines):
@@ -240,7 +286,9 @@ class KramdownConverter:
                     out.extend(["", self._placeholder(f"\\[{html.escape(math, quote=False)}\\]"), ""])
                     i = j + 1
                     continue
-            hm = re.match(r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown=(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$", line)
+            hm = re.match(
+                r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown=(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$", line
+            )
             if hm:
                 tag = hm.group(1)
                 j = i
@@ -249,23 +297,23 @@ class KramdownConverter:
                 first_rest = hm.group(5)
                 close_re = re.compile(rf"</{tag}\s*>", re.I)
                 open_re = re.compile(rf"<{tag}\b", re.I)
-                scan = [first_rest] + lines[i + 1:]
+                scan = [first_rest] + lines[i + 1 :]
                 found = None
-                for k, l in enumerate(scan):
-                    depth += len(open_re.findall(l))
-                    closes = close_re.findall(l)
+                for k, scan_line in enumerate(scan):
+                    depth += len(open_re.findall(scan_line))
+                    closes = close_re.findall(scan_line)
                     if closes and depth - len(closes) < 0:
                         found = k
                         break
                     depth -= len(closes)
-                    body.append(l)
+                    body.append(scan_line)
                 if found is not None:
                     last_line = scan[found]
                     cut = last_line.rfind(f"</{tag}")
                     pre = last_line[:cut]
                     if pre.strip():
                         body.append(pre)
-                    whole = "\n".join(lines[i:i + 1 + found])
+                    whole = "\n".join(lines[i : i + 1 + found])
                     cut_at = whole.rfind(f"</{tag}")
                     close_end = whole.find(">", cut_at) + 1
                     html_text = self.markdown_in_html(whole[:close_end]) + whole[close_end:]
@@ -310,7 +358,7 @@ class KramdownConverter:
                     break
             if close is None:
                 break
-            inner = text[m.end():close.start()]
+            inner = text[m.end() : close.start()]
             attrs = re.sub(r"\s+", " ", (m.group(2) + m.group(4))).rstrip()
             mode = m.group(3).strip("\"'")
             if mode == "span" or (mode != "block" and tag in SPAN_MODEL):
@@ -318,9 +366,9 @@ class KramdownConverter:
             else:
                 converted = "\n" + self.convert_nested(_dedent(inner.strip("\n")) + "\n")
                 single = re.fullmatch(r"\n<p>((?:(?!<p[ >]).)*)</p>\n", converted, re.DOTALL)
-                if single and not re.search(r"\n[ \t]*\n", inner.strip()) and not inner.endswith("\n\n"):
+                if single and not inner.startswith("\n") and not re.search(r"\n[ \t]*\n", inner.strip()):
                     converted = single.group(1)  # kramdown: a lone paragraph in an HTML element stays bare
-            out.append(text[pos:m.start()])
+            out.append(text[pos : m.start()])
             out.append(f"<{m.group(1)}{attrs}>{converted}</{m.group(1)}>")
             pos = close.end()
         out.append(text[pos:])
@@ -341,8 +389,11 @@ class KramdownConverter:
             if tok.type == "inline" and i > 0 and tokens[i - 1].type == "paragraph_open":
                 content_lines = tok.content.split("\n")
                 lead: dict[str, str] = {}
-                while (len(content_lines) > 1 and _IAL_LINE.match(content_lines[0])
-                       and not all(_IAL_LINE.match(x) for x in content_lines)):
+                while (
+                    len(content_lines) > 1
+                    and _IAL_LINE.match(content_lines[0])
+                    and not all(_IAL_LINE.match(x) for x in content_lines)
+                ):
                     lead.update(parse_ial(_IAL_LINE.match(content_lines.pop(0)).group(1)))  # type: ignore[union-attr]
                 if lead:
                     tok.content = "\n".join(content_lines)
@@ -378,7 +429,7 @@ class KramdownConverter:
                     for target, attrs in applied:
                         self._apply(target, attrs)
                     if not content_lines:
-                        del tokens[i - 1:i + 2]
+                        del tokens[i - 1 : i + 2]
                         i -= 1
                         continue
                     tok.content = "\n".join(content_lines)
@@ -394,8 +445,11 @@ class KramdownConverter:
     @staticmethod
     def _next_block(tokens: list[Token], inline_idx: int) -> Token | None:
         close = inline_idx + 1
-        if close + 1 < len(tokens) and tokens[close + 1].level == tokens[close].level \
-                and tokens[close + 1].nesting >= 0:
+        if (
+            close + 1 < len(tokens)
+            and tokens[close + 1].level == tokens[close].level
+            and tokens[close + 1].nesting >= 0
+        ):
             return tokens[close + 1]
         return None
 
@@ -432,8 +486,11 @@ class KramdownConverter:
                 depth_stack.append(t)
             elif t.nesting == -1 and depth_stack:
                 depth_stack.pop()
-        containers = [t for t in depth_stack if t.type in ("blockquote_open", "bullet_list_open",
-                                                           "ordered_list_open", "list_item_open")]
+        containers = [
+            t
+            for t in depth_stack
+            if t.type in ("blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open")
+        ]
         if not containers:
             return para
         line = lines[src_line]
@@ -443,7 +500,7 @@ class KramdownConverter:
                 m = re.match(r"^[ \t]{0,3}>[ \t]?", rest)
                 if not m:
                     return c
-                rest = rest[m.end():]
+                rest = rest[m.end() :]
             elif c.type in ("bullet_list_open", "ordered_list_open"):
                 continue
             else:
@@ -471,12 +528,26 @@ class KramdownConverter:
                     self._typography(tok.children)
                 if self._state.abbreviations:
                     tok.children = self._abbreviations(tok.children)
-            if tok.type == "inline" and i > 0 and tokens[i - 1].type == "dt_open" and self._auto_ids_dl(tokens, i):
-                raw_text = "".join(c.content for c in (tok.children or []) if c.type in ("text", "code_inline"))
+            if (
+                tok.type == "inline"
+                and i > 0
+                and tokens[i - 1].type == "dt_open"
+                and self._auto_ids_dl(tokens, i)
+            ):
+                raw_text = "".join(
+                    c.content for c in (tok.children or []) if c.type in ("text", "code_inline")
+                )
                 tokens[i - 1].attrSet("id", gfm_header_id(raw_text))
-            if (tok.type == "inline" and i > 0 and tokens[i - 1].type == "heading_open" and self.auto_ids
-                    and tokens[i - 1].attrGet("id") is None):
-                raw_text = "".join(c.content for c in (tok.children or []) if c.type in ("text", "code_inline"))
+            if (
+                tok.type == "inline"
+                and i > 0
+                and tokens[i - 1].type == "heading_open"
+                and self.auto_ids
+                and tokens[i - 1].attrGet("id") is None
+            ):
+                raw_text = "".join(
+                    c.content for c in (tok.children or []) if c.type in ("text", "code_inline")
+                )
                 tok = tokens[i - 1]
                 base = self.auto_id_prefix + gfm_header_id(raw_text)
                 count = self._state.id_counter.get(base, -1) + 1
@@ -528,7 +599,7 @@ class KramdownConverter:
                 target.meta.setdefault("ial", {}).update(attrs)
             else:
                 _merge_attrs(target, attrs)
-            child.content = child.content[m.end():]
+            child.content = child.content[m.end() :]
 
     @staticmethod
     def _typography(children: list[Token]) -> None:
@@ -568,8 +639,11 @@ class KramdownConverter:
 
     def _abbreviations(self, children: list[Token]) -> list[Token]:
         abbrs = self._state.abbreviations
-        pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))
-                             + r")(?![\w])")
+        pattern = re.compile(
+            r"(?<![\w])("
+            + "|".join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))
+            + r")(?![\w])"
+        )
         out: list[Token] = []
         for child in children:
             if child.type != "text" or not pattern.search(child.content):
@@ -579,12 +653,15 @@ class KramdownConverter:
             for m in pattern.finditer(child.content):
                 if m.start() > pos:
                     t = Token("text", "", 0)
-                    t.content = child.content[pos:m.start()]
+                    t.content = child.content[pos : m.start()]
                     out.append(t)
                 h = Token("html_inline", "", 0)
                 title = abbrs[m.group(1)]
-                h.content = (f'<abbr title="{html.escape(title)}">{html.escape(m.group(1))}</abbr>' if title
-                             else f"<abbr>{html.escape(m.group(1))}</abbr>")
+                h.content = (
+                    f'<abbr title="{html.escape(title)}">{html.escape(m.group(1))}</abbr>'
+                    if title
+                    else f"<abbr>{html.escape(m.group(1))}</abbr>"
+                )
                 out.append(h)
                 pos = m.end()
             if pos < len(child.content):
@@ -603,15 +680,17 @@ class KramdownConverter:
         extra_classes = []
         for c in classes:
             if c.startswith("language-") and not lang:
-                lang = c[len("language-"):]
+                lang = c[len("language-") :]
             elif not c.startswith("language-"):
                 extra_classes.append(c)
         lang = lang or self.default_lang
         code = tok.content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         cls = " ".join(([f"language-{lang}"] if lang else []) + ["highlighter-rouge"] + extra_classes)
         other = "".join(f' {k}="{html.escape(v)}"' for k, v in ial.items() if k != "class")
-        return (f'<div class="{cls}"{other}><div class="highlight"><pre class="highlight"><code>{code}'
-                f"</code></pre></div></div>\n")
+        return (
+            f'<div class="{cls}"{other}><div class="highlight"><pre class="highlight"><code>{code}'
+            f"</code></pre></div></div>\n"
+        )
 
     def _render_image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         tok = tokens[idx]
@@ -645,13 +724,17 @@ class KramdownConverter:
         sub = tok.meta.get("subId", 0)
         ref_id = f"fnref:{label}" + (f":{sub}" if sub else "")
         number = tok.meta["id"] + 1
-        return (f'<sup id="{ref_id}" role="doc-noteref"><a href="#fn:{label}" class="footnote" '
-                f'rel="footnote">{number}</a></sup>')
+        return (
+            f'<sup id="{ref_id}" role="doc-noteref"><a href="#fn:{label}" class="footnote" '
+            f'rel="footnote">{number}</a></sup>'
+        )
 
     def _render_footnote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         return f'<li id="fn:{self._fn_label(tokens[idx])}" role="doc-endnote">\n'
 
-    def _render_footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+    def _render_footnote_anchor(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
         tok = tokens[idx]
         label = self._fn_label(tok)
         sub = tok.meta.get("subId", 0)
@@ -667,7 +750,7 @@ class KramdownConverter:
         renderer = self.md.renderer
         return renderer.renderToken(tokens, idx, options, env)  # type: ignore[attr-defined]
 
-    # -- after rendering ---------------------------------------------------------------------------------------
+    # -- after rendering -----------------------------------------------------------------------------------
     def _postprocess(self, out: str) -> str:
         raw = self._state.raw_blocks
 
@@ -693,7 +776,7 @@ def _inline_math(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("html_inline", "", 0)
-        token.content = "\\(" + html.escape(src[pos + 2:end], quote=False) + "\\)"
+        token.content = "\\(" + html.escape(src[pos + 2 : end], quote=False) + "\\)"
     state.pos = end + 2
     return True
 
@@ -729,7 +812,7 @@ def _toc(out: str) -> str:
             j = i + 1
             while j < len(items) and items[j][0] > level:
                 j += 1
-            children = items[i + 1:j]
+            children = items[i + 1 : j]
             link = f'<a href="#{hid}" id="markdown-toc-{hid}">{text}</a>'
             parts.append(f"<li>{link}" + (build(children, False) if children else "") + "</li>")
             i = j
@@ -737,13 +820,15 @@ def _toc(out: str) -> str:
         return "\n".join(parts)
 
     if not headings:
-        return out[: m.start()] + out[m.end():]
-    return out[: m.start()] + build(headings, True) + "\n" + out[m.end():]
+        return out[: m.start()] + out[m.end() :]
+    return out[: m.start()] + build(headings, True) + "\n" + out[m.end() :]
 
 
 # kramdown treats these as span-level: a line starting with one is a paragraph, not an HTML block.
-SPAN_ELEMENTS = frozenset("""a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark
-option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup textarea tt u var""".split())
+SPAN_ELEMENTS = frozenset(
+    """a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark
+option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup textarea tt u var""".split()
+)
 _VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _TAG_START = re.compile(r"^<(/?)([A-Za-z][\w-]*)(?=[\s/>]|$)")
 
@@ -775,7 +860,7 @@ def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: boo
         line = start_line
         found = False
         while line < end_line:
-            text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+            text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
             if line > start_line and state.sCount[line] < state.blkIndent and text:
                 break
             depth += len(open_re.findall(text)) - len(close_re.findall(text))
@@ -821,8 +906,8 @@ def _list_paragraphs(state: Any) -> None:
         transparent_seen = False
         for n, (start, end) in enumerate(items):
             child_level = tokens[start].level + 1
-            children = [t for t in tokens[start + 1:end] if t.level == child_level and t.nesting >= 0]
-            for t in tokens[start + 1:end]:
+            children = [t for t in tokens[start + 1 : end] if t.level == child_level and t.nesting >= 0]
+            for t in tokens[start + 1 : end]:
                 if t.type in ("paragraph_open", "paragraph_close") and t.level == child_level:
                     t.hidden = False
             first = tokens[start + 1] if start + 1 < end else None
@@ -830,8 +915,11 @@ def _list_paragraphs(state: Any) -> None:
                 transparent_seen = True
                 continue
             para_end = first.map[1] if first.map else None
-            blank_after = (para_end is not None and para_end < len(lines) - 1
-                           and re.fullmatch(r"[\s>]*", lines[para_end]) is not None)
+            blank_after = (
+                para_end is not None
+                and para_end < len(lines) - 1
+                and re.fullmatch(r"[\s>]*", lines[para_end]) is not None
+            )
             only_para = len(children) == 1
             is_last = n == len(items) - 1
             cond_a = not blank_after or (is_last and only_para)
@@ -847,11 +935,17 @@ def _list_paragraphs(state: Any) -> None:
                 transparent_seen = True
 
 
-_MD_ATTR_TAG = re.compile(r"""<([A-Za-z][\w-]*)\b([^>]*?)\s+markdown=("1"|'1'|1|"block"|"span"|'block'|'span')([^>]*)>""")
-BLOCK_MODEL = frozenset("""address applet article aside blockquote body dd details div dl fieldset figure
-figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td""".split())
-SPAN_MODEL = frozenset("""a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label
-legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt""".split())
+_MD_ATTR_TAG = re.compile(
+    r"""<([A-Za-z][\w-]*)\b([^>]*?)\s+markdown=("1"|'1'|1|"block"|"span"|'block'|'span')([^>]*)>"""
+)
+BLOCK_MODEL = frozenset(
+    """address applet article aside blockquote body dd details div dl fieldset figure
+figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td""".split()
+)
+SPAN_MODEL = frozenset(
+    """a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label
+legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt""".split()
+)
 
 
 def _dedent(text: str) -> str:
@@ -917,7 +1011,7 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             num = re.match(r"^( *)(\d+)\.", expanded)
             if num and num.group(2) != "1":
                 width = len(num.group(1)) + len(num.group(2))
-                line = expanded = " " * (width - 1) + "1" + expanded[num.end() - 1:]
+                line = expanded = " " * (width - 1) + "1" + expanded[num.end() - 1 :]
         if m and not _HR.match(line) and (content_col is not None or last_blank or indent == 0):
             content_col = m.end() if len(m.group(2)) <= 4 else len(m.group(1)) + 1
             last_blank = False
@@ -951,7 +1045,7 @@ def _quote_depth(line: str) -> tuple[int, str]:
         if not m:
             return depth, rest
         depth += 1
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
 
 
 def _blank_in_context(above: str, line: str) -> bool:

@@ -14,14 +14,16 @@ from migrate.content.markdown import KramdownConverter
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".mdtxt",
-                                 ".mdtext", ".text"})
+MARKDOWN_EXTENSIONS = frozenset(
+    {".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".mdtxt", ".mdtext", ".text"}
+)
 
 
 def identity_targets(site: ir.Site) -> Targets:
     """Every document and asset keeps the URL Jekyll gives it."""
-    return Targets(document_urls={d.source: d.url for d in site.documents}, site_url=site.url,
-                   base_path=site.baseurl)
+    return Targets(
+        document_urls={d.source: d.url for d in site.documents}, site_url=site.url, base_path=site.baseurl
+    )
 
 
 def _kramdown_options(site: ir.Site) -> dict[str, Any]:
@@ -41,15 +43,23 @@ def _kramdown_options(site: ir.Site) -> dict[str, Any]:
 class ContentPipeline:
     """Converts document bodies for one site and one set of targets (see :mod:`migrate.content`)."""
 
-    def __init__(self, site: ir.Site, targets: Targets, *, limits: Limits | None = None,
-                 environment: str = "development") -> None:
+    def __init__(
+        self,
+        site: ir.Site,
+        targets: Targets,
+        *,
+        limits: Limits | None = None,
+        environment: str = "development",
+    ) -> None:
         self.site = site
         self.targets = targets
         self.kramdown = KramdownConverter(**_kramdown_options(site))
-        self.info = SiteInfo(site, targets.document_urls, base_path=targets.base_path,
-                             site_url=targets.site_url)
-        self.liquid = LiquidRenderer(site, self.info, limits=limits, markdownify=self.kramdown.convert,
-                                     environment=environment)
+        self.info = SiteInfo(
+            site, targets.document_urls, base_path=targets.base_path, site_url=targets.site_url
+        )
+        self.liquid = LiquidRenderer(
+            site, self.info, limits=limits, markdownify=self.kramdown.convert, environment=environment
+        )
         self.links = LinkResolver(site, targets)
         self.info.render_html = self._drop_html
         self._drop_cache: dict[tuple[str, str], str] = {}
@@ -93,9 +103,11 @@ class ContentPipeline:
     def is_markdown(self, doc: ir.Document) -> bool:
         return doc.markup == "markdown" or doc.extension.lower() in MARKDOWN_EXTENSIONS
 
-    def render_liquid(self, doc: ir.Document, text: str | None = None) -> tuple[str, list[ir.Issue], list[str]]:
+    def render_liquid(
+        self, doc: ir.Document, text: str | None = None, *, fmt: ContentFormat = "html"
+    ) -> tuple[str, list[ir.Issue], list[str]]:
         """The body after Liquid, as Jekyll hands it to the converter."""
-        return self.liquid.render(doc, text)
+        return self.liquid.render(doc, text, fmt=fmt)
 
     def to_html(self, doc: ir.Document, text: str) -> tuple[str, list[ir.Issue]]:
         """Body after Liquid -> HTML (kramdown for Markdown, unchanged for HTML)."""
@@ -105,13 +117,17 @@ class ContentPipeline:
             return self.kramdown.convert(text), []
         except Exception as err:  # noqa: BLE001 - content must never crash the run
             logger.debug("markdown failure in %s", doc.source, exc_info=True)
-            return text, [ir.Issue("markdown-error", "error", f"Markdown conversion failed: {err}", doc.source)]
+            return text, [
+                ir.Issue("markdown-error", "error", f"Markdown conversion failed: {err}", doc.source)
+            ]
 
     def convert(self, document: ir.Document, fmt: ContentFormat) -> Converted:
         """The document's body (and excerpt) in ``fmt``, links and assets resolved; never raises."""
         issues: list[ir.Issue] = []
         try:
-            body, found, linked = self.render_liquid(document)
+            body, found, linked = self.render_liquid(
+                document, fmt=fmt if self.is_markdown(document) else "html"
+            )
             issues.extend(found)
             if fmt == "html":
                 out, found = self.to_html(document, body)
@@ -129,16 +145,28 @@ class ContentPipeline:
             excerpt = self._excerpt(document, fmt, body, issues)
             assets = tuple(dict.fromkeys([*refs.assets, *image_assets]))
             docs = tuple(dict.fromkeys([*linked, *refs.documents]))
-            return Converted(body=out, excerpt=excerpt, assets=assets, linked_documents=docs,
-                             issues=tuple(dict.fromkeys(issues)))
+            return Converted(
+                body=out,
+                excerpt=excerpt,
+                assets=assets,
+                linked_documents=docs,
+                issues=tuple(dict.fromkeys(issues)),
+            )
         except Exception as err:  # noqa: BLE001 - the contract: never raise for a document's content
             logger.debug("conversion crash on %s", document.source, exc_info=True)
-            issues.append(ir.Issue("convert-error", "error",
-                                   f"conversion failed ({type(err).__name__}: {err}); body kept as written",
-                                   document.source))
+            issues.append(
+                ir.Issue(
+                    "convert-error",
+                    "error",
+                    f"conversion failed ({type(err).__name__}: {err}); body kept as written",
+                    document.source,
+                )
+            )
             return Converted(body=document.body, issues=tuple(issues))
 
-    def _excerpt(self, doc: ir.Document, fmt: ContentFormat, rendered: str, issues: list[ir.Issue]) -> str | None:
+    def _excerpt(
+        self, doc: ir.Document, fmt: ContentFormat, rendered: str, issues: list[ir.Issue]
+    ) -> str | None:
         if doc.excerpt is not None:
             text, found, _ = self.render_liquid(doc, doc.excerpt)
         else:
@@ -162,8 +190,9 @@ class ContentPipeline:
         return md
 
 
-def convert_documents(site: ir.Site, sources: list[str] | None, fmt: ContentFormat, *,
-                      targets: Targets | None = None) -> tuple[list[dict[str, str]], list[ir.Issue]]:
+def convert_documents(
+    site: ir.Site, sources: list[str] | None, fmt: ContentFormat, *, targets: Targets | None = None
+) -> tuple[list[dict[str, str]], list[ir.Issue]]:
     """For ``jekyll-migrate convert``: each named (or every) document's converted body."""
     pipeline = ContentPipeline(site, targets or identity_targets(site))
     wanted = set(sources) if sources else None
@@ -173,11 +202,18 @@ def convert_documents(site: ir.Site, sources: list[str] | None, fmt: ContentForm
         if wanted is not None and doc.source not in wanted:
             continue
         converted = pipeline.convert(doc, fmt)
-        rows.append({"source": doc.source, "url": pipeline.targets.document_urls.get(doc.source, doc.url),
-                     "body": converted.body})
+        rows.append(
+            {
+                "source": doc.source,
+                "url": pipeline.targets.document_urls.get(doc.source, doc.url),
+                "body": converted.body,
+            }
+        )
         issues.extend(converted.issues)
     if wanted:
         known = {d.source for d in site.documents}
         for missing in sorted(wanted - known):
-            issues.append(ir.Issue("unknown-source", "error", f"no document with source {missing!r}", missing))
+            issues.append(
+                ir.Issue("unknown-source", "error", f"no document with source {missing!r}", missing)
+            )
     return rows, issues

@@ -3,16 +3,302 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
+from markdownify import MarkdownConverter
+
 from migrate import ir
+from migrate.content.markdown import (
+    _ABBR_DEF,
+    _REF_DEF,
+    SPAN_ELEMENTS,
+    _FENCE,
+    _HEADER_ID,
+    _IAL_LINE,
+    _LINK_WITH_SPACES,
+    _angle_link,
+    _lazy_list_lines,
+    parse_ial,
+)
 
 if TYPE_CHECKING:
     from migrate.content.pipeline import ContentPipeline
 
+_ATX = re.compile(r"^( {0,3})(#{1,6})([ \t]+)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SPAN_IAL = re.compile(r"(?<=[*_`)\]])\{:(?!:)[^}\n]*\}")
+_EXT_BLOCK = re.compile(r"^\{::(comment|nomarkdown)\s*\}\n?(.*?)\n?\{:/(?:\1)?\}[ \t]*$", re.S | re.M)
+_EXT_INLINE = re.compile(r"\{::(comment|nomarkdown)\s*\}(.*?)\{:/(?:\1)?\}", re.S)
+_EXT_OPTIONS = re.compile(r"^\{::options\b[^}]*/\}[ \t]*\n?", re.M)
+_BLOCK_TAG = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s/>]|$)")
+
+
+def goldmark_id(text: str) -> str:
+    """Goldmark's "github" heading id: lowercase, punctuation dropped, spaces to dashes."""
+    out = []
+    for ch in text.lower():
+        cat = unicodedata.category(ch)
+        if ch in "-_" or cat[0] in "LN" or cat[0] == "M":
+            out.append(ch)
+        elif ch.isspace():
+            out.append("-")
+    return "".join(out)
+
+
+def _plain_heading_text(markdown: str) -> str:
+    """The text Goldmark sees in a heading (links, emphasis and code markers removed)."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"!?\[([^\]]*)\]\[[^\]]*\]", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"[*_`~]", "", text)
+    return text
+
+
+class _Converter(MarkdownConverter):
+    """markdownify with fenced code that keeps its language (kramdown's and Rouge's class names)."""
+
+    def convert_pre(self, el, text, parent_tags):  # type: ignore[no-untyped-def]
+        code = el.find("code")
+        classes = " ".join(el.get("class", []) + (code.get("class", []) if code is not None else []))
+        parent = el.find_parent("div")
+        if parent is not None:
+            classes += " " + " ".join(parent.get("class", []))
+            grand = parent.find_parent("div")
+            if grand is not None:
+                classes += " " + " ".join(grand.get("class", []))
+        m = re.search(r"language-([\w+#.-]+)", classes)
+        lang = m.group(1) if m else ""
+        body = el.get_text()
+        fence = "```"
+        while fence in body:
+            fence += "`"
+        return f"\n\n{fence}{lang}\n{body.rstrip(chr(10))}\n{fence}\n\n"
+
+
+_SIMPLE_TAGS = frozenset("""p h1 h2 h3 h4 h5 h6 a img ul ol li pre code table thead tbody tr th td em strong b i
+blockquote br hr del s sup sub span div figure figcaption dl dt dd kbd abbr""".split())
+_TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
+_BLOCKY_LINK = re.compile(r"<a\b[^>]*>\s*<(?:h[1-6]|div|p|ul|ol|table|section|figure)\b", re.I)
+
+
+def is_simple_html(html_text: str) -> bool:
+    """Whether Markdown can say everything this HTML says (no forms, scripts, layout markup or classes)."""
+    if _BLOCKY_LINK.search(html_text):
+        return False
+    for m in _TAG_NAME.finditer(html_text):
+        if m.group(1).lower() not in _SIMPLE_TAGS:
+            return False
+    if re.search(r"<(?:div|span|p|section)\b[^>]*\b(?:class|id|style)=", html_text, re.I):
+        return False
+    return True
+
+
+def html_as_raw_block(html_text: str) -> str:
+    """HTML that Goldmark (with ``unsafe``) passes through as one raw block: no blank lines and no
+    indentation outside ``pre``, which would end the block or start an indented code block."""
+    out: list[str] = []
+    in_pre = 0
+    for line in html_text.strip("\n").split("\n"):
+        if not in_pre:
+            line = line.lstrip()
+            if not line:
+                continue
+        in_pre += len(re.findall(r"<pre\b", line, re.I)) - len(re.findall(r"</pre>", line, re.I))
+        in_pre = max(in_pre, 0)
+        out.append(line)
+    return "<div>\n" + "\n".join(out) + "\n</div>\n"
+
+
+def html_to_markdown(html_text: str) -> str:
+    """An HTML body as Markdown (headings ATX, fenced code with language, tables, images kept)."""
+    converter = _Converter(
+        heading_style="ATX",
+        bullets="-",
+        escape_underscores=False,
+        escape_asterisks=False,
+        strip=["script", "style"],
+    )
+    out = converter.convert(html_text)
+    return re.sub(r"\n{3,}", "\n\n", out).strip("\n") + "\n"
+
 
 def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple[str, list[ir.Issue]]:
     """Body after Liquid -> Goldmark-readable Markdown."""
-    if pipeline.is_markdown(doc):
-        return text, []
-    return text, []
+    issues: list[ir.Issue] = []
+    if not pipeline.is_markdown(doc):
+        if not is_simple_html(text):
+            issues.append(ir.Issue("html-kept", "info",
+                                   "HTML body kept as raw HTML (Markdown cannot express its markup)", doc.source))
+            return html_as_raw_block(text), issues
+        try:
+            return html_to_markdown(text), issues
+        except Exception as err:  # noqa: BLE001 - a hostile body must not stop the run
+            issues.append(ir.Issue("markdown-error", "warning", f"HTML body kept as HTML: {err}", doc.source))
+            return text, issues
+    kramdown_ids = _kramdown_heading_ids(pipeline, text)
+    out = _rewrite_kramdown(pipeline, doc, text, kramdown_ids, issues)
+    return out, issues
+
+
+def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
+    html_text = pipeline.kramdown.convert(text)
+    return [m.group(2) for m in re.finditer(r"<h([1-6])[^>]*\bid=\"([^\"]*)\"", html_text)]
+
+
+def _rewrite_kramdown(
+    pipeline: ContentPipeline, doc: ir.Document, text: str, kramdown_ids: list[str], issues: list[ir.Issue]
+) -> str:
+    parse_block_html = bool(re.search(r"\{::options\b[^}]*parse_block_html=[\"']?true", text))
+    refs = "\n".join(line for line in text.split("\n") if _REF_DEF.match(line))
+    text = _EXT_OPTIONS.sub("", text)
+    text = _EXT_BLOCK.sub(
+        lambda m: f"<!-- {m.group(2).strip()} -->" if m.group(1) == "comment" else m.group(2), text
+    )
+    text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), text)
+    lines = _lazy_list_lines(text.split("\n"))
+    out: list[str] = []
+    fence: str | None = None
+    heading_index = 0
+    used_ids: dict[str, int] = {}
+    i = 0
+    dropped_abbr = False
+    while i < len(lines):
+        line = lines[i]
+        if fence is not None:
+            out.append(line)
+            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line.lstrip(" >")):
+                fence = None
+            i += 1
+            continue
+        f = _FENCE.match(line.lstrip(" >")) if line.lstrip(" >").startswith(("```", "~~~")) else None
+        if f:
+            fence = f.group(1)
+            out.append(line)
+            i += 1
+            continue
+        m = _BLOCK_TAG.match(line)
+        if m and m.group(1).lower() not in SPAN_ELEMENTS:
+            tag = m.group(1)
+            depth = 0
+            j = i
+            while j < len(lines):
+                depth += len(re.findall(rf"<{tag}\b", lines[j], re.I)) - len(
+                    re.findall(rf"</{tag}\s*>", lines[j], re.I)
+                )
+                if depth <= 0:
+                    break
+                j += 1
+            block = "\n".join(lines[i : j + 1])
+            if parse_block_html or "markdown=" in block:
+                # Goldmark cannot parse Markdown inside HTML: hand it kramdown's HTML for the element
+                source = ("{::options parse_block_html=\"true\" /}\n" if parse_block_html else "") + block
+                rendered = pipeline.kramdown.convert(source + ("\n\n" + refs if refs else ""))
+                out.extend(["", html_as_raw_block(rendered).strip("\n"), ""])
+                i = j + 1
+                continue
+        ial = _IAL_LINE.match(line.lstrip(" >")) if "{:" in line else None
+        if ial:
+            prefix = line[: len(line) - len(line.lstrip(" >"))]
+            attrs = parse_ial(ial.group(1))
+            if attrs.get("data-kd-toc"):
+                # kramdown's generated table of contents: Hugo renders .TableOfContents in templates
+                if out and re.match(r"^\s*[*+-]\s|^\s*1\.\s", out[-1]):
+                    out.pop()
+                issues.append(
+                    ir.Issue(
+                        "kramdown-toc",
+                        "info",
+                        "{:toc} removed: use Hugo's .TableOfContents in the layout",
+                        doc.source,
+                    )
+                )
+                i += 1
+                continue
+            lang = next((c[9:] for c in attrs.get("class", "").split() if c.startswith("language-")), None)
+            if lang and out and out[-1].lstrip(" >").startswith(("```", "~~~")):
+                # the IAL names the language of the code block above it
+                k = len(out) - 2
+                while k >= 0 and not re.match(r"^[ \t>]*(`{3,}|~{3,})", out[k]):
+                    k -= 1
+                if k >= 0:
+                    mm = re.match(r"^([ \t>]*)(`{3,}|~{3,})(\S*)(.*)$", out[k])
+                    if mm and not mm.group(3):
+                        out[k] = f"{mm.group(1)}{mm.group(2)}{lang}{mm.group(4)}"
+                rest = " ".join(c for c in attrs.get("class", "").split() if not c.startswith("language-"))
+                if rest:
+                    out.append(prefix + "{" + " ".join("." + c for c in rest.split()) + "}")
+                i += 1
+                continue
+            if out and _ATX.match(out[-1]) and not prefix:
+                # a heading's IAL: Goldmark reads attributes at the end of the heading line
+                heading = re.sub(r"\s*\{#[^}]*\}\s*$", "", out[-1])
+                merged = dict(attrs)
+                if "id" not in merged:
+                    old_id = re.search(r"\{#([^}\s]+)\}\s*$", out[-1])
+                    if old_id:
+                        merged["id"] = old_id.group(1)
+                out[-1] = f"{heading} {_goldmark_attrs(merged)}"
+            else:
+                out.append(prefix + _goldmark_attrs(attrs))
+            i += 1
+            continue
+        if _ABBR_DEF.match(line):
+            dropped_abbr = True
+            i += 1
+            continue
+        h = _ATX.match(line)
+        if h:
+            content = h.group(4)
+            explicit = _HEADER_ID.search(content)
+            kid = kramdown_ids[heading_index] if heading_index < len(kramdown_ids) else None
+            heading_index += 1
+            if explicit:
+                content = content[: explicit.start()] + " {#" + explicit.group(1) + "}"
+            elif kid is not None:
+                base = goldmark_id(_plain_heading_text(content))
+                n = used_ids.get(base, -1) + 1
+                used_ids[base] = n
+                gid = base if n == 0 else f"{base}-{n}"
+                if gid != kid:
+                    content = f"{content} {{#{kid}}}"
+            out.append(f"{h.group(1)}{h.group(2)}{h.group(3)}{content}")
+            i += 1
+            continue
+        if "{:" in line:
+            new_line = _SPAN_IAL.sub("", line)
+            if new_line != line:
+                issues.append(
+                    ir.Issue(
+                        "kramdown-span-ial",
+                        "info",
+                        "span attribute list dropped (Goldmark has none)",
+                        doc.source,
+                    )
+                )
+            line = new_line
+        if "](" in line:
+            line = _LINK_WITH_SPACES.sub(_angle_link, line)
+        out.append(line)
+        i += 1
+    if dropped_abbr:
+        issues.append(
+            ir.Issue(
+                "kramdown-abbreviation",
+                "info",
+                "abbreviation definitions dropped (Goldmark has none)",
+                doc.source,
+            )
+        )
+    return "\n".join(out)
+
+
+def _goldmark_attrs(attrs: dict[str, str]) -> str:
+    """kramdown's ``{: .a #b k="v"}`` as Goldmark's ``{.a #b k="v"}``."""
+    parts = []
+    if "id" in attrs:
+        parts.append("#" + attrs["id"])
+    parts.extend("." + c for c in attrs.get("class", "").split())
+    parts.extend(
+        f'{k}="{v}"' for k, v in attrs.items() if k not in ("id", "class") and not k.startswith("data-kd")
+    )
+    return "{" + " ".join(parts) + "}"

@@ -32,7 +32,7 @@ def quotes(text: str, *, before: str | None = None, after: str = "") -> str:
             out.append(ch)
             continue
         prev = text[i - 1] if i > run_start else (before if i == 0 else None)
-        rest = text[i + 1:] + after
+        rest = text[i + 1 :] + after
         left, right = ("\u2018", "\u2019") if ch == "'" else ("\u201c", "\u201d")
         if prev is not None:
             if prev not in _NOT_CLOSE:
@@ -41,8 +41,12 @@ def quotes(text: str, *, before: str | None = None, after: str = "") -> str:
                 out.append(right)
             else:
                 out.append(left)
-        elif rest and rest[0] in _PUNCT and (len(rest) < 2 or not re.match(r"\w", rest[1])) \
-                and not rest.startswith(".."):
+        elif (
+            rest
+            and rest[0] in _PUNCT
+            and (len(rest) < 2 or not re.match(r"\w", rest[1]))
+            and not rest.startswith("..")
+        ):
             out.append(right)
         elif ch == "'" and re.match(r"\d\ds", rest):
             out.append(right)

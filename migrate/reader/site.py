@@ -609,8 +609,8 @@ class SiteReader:
                 entry.url = sanitize_url(entry.source)
                 entry.built = False
                 entry.output_path = None
-            if entry.built:
-                entry.redirect_from = self._redirects(entry)
+            # kept for unbuilt documents too (Jekyll writes their redirect pages only once they are built)
+            entry.redirect_from = self._redirects(entry)
 
     def _document_url(self, entry: _Entry) -> None:
         data = entry.data

@@ -145,20 +145,41 @@ def normalise_base_path(base_path: str) -> str:
 def decoded_form(source: str) -> str | None:
     """The raw (percent-decoded) spelling of an encoded source path, when it differs and is usable."""
     path, sep, query = source.partition("?")
+    if "%2f" in path.lower():
+        return None  # an encoded slash is not a path separator: its decoded spelling is another path
     raw = unquote(path)
     if raw == path or any(c in raw for c in "%?#") or any(ord(c) < 32 or ord(c) == 127 for c in raw):
         return None
     return raw + sep + query
 
 
-def page_key(url: str) -> str:
-    """What a static host treats as one page: ``/x``, ``/x/`` and ``/x/index.html`` are the same."""
+def page_key(url: str, *, index_files: bool = True) -> str:
+    """What a host treats as one page: ``/x`` and ``/x/``, and on a static host (``index_files``) also
+    ``/x/index.html``."""
     path = url.split("#", 1)[0]
     if "?" in path:
         return path
-    if path.endswith("/index.html"):
+    if index_files and path.endswith("/index.html"):
         path = path[: -len("index.html")]
     return path.rstrip("/") or "/"
+
+
+def same_page(source: str, target: str, *, index_files: bool = True) -> bool:
+    """True when a host serving ``target`` answers ``source`` with the same page by itself, so a rule
+    would add nothing (or loop through the server's own index lookup): ``/x`` for ``/x/`` (hosts add
+    the slash), and on a static host (``index_files``) ``/x/index.html`` for ``/x/`` and ``/x.html`` for
+    an extensionless ``/x``, which only a host serving ``x.html`` for it can have. Applications such as
+    Ghost and WordPress answer neither of the last two: pass ``index_files=False`` for them."""
+    if source == target:
+        return True
+    if is_absolute(target) or "#" in target:
+        return False
+    if page_key(source, index_files=index_files) == page_key(target, index_files=index_files):
+        return True
+    if not index_files:
+        return False
+    last = target.rsplit("/", 1)[-1]
+    return "?" not in target and bool(last) and "." not in last and source == target + ".html"
 
 
 def served_forms(url: str) -> list[str]:
@@ -197,12 +218,16 @@ class _Claim:
     origin: str | None
     seq: int
     """Position in Jekyll's write order: a later claim of the same rank replaced an earlier one."""
+    primary: str | None = None
+    """For another spelling of a URL (``RANK_ALTERNATE``): that URL, whose winner it follows."""
 
 
 class _Builder:
-    def __init__(self, site: Site, base_path: str) -> None:
+    def __init__(self, site: Site, base_path: str, new_site_url: str | None = None) -> None:
         self.site = site
         self.base = normalise_base_path(base_path)
+        parts = urlsplit(new_site_url or "")
+        self.new_origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
         self.claims: list[_Claim] = []
         self.issues: list[Issue] = []
         self.old_site_prefixes = self._old_site_prefixes()
@@ -223,9 +248,12 @@ class _Builder:
         """An old site URL as the redirect source (base path added)."""
         return self.base + normalise_relative(url).split("#", 1)[0] if url != "" else self.base + "/"
 
-    def new(self, url: str) -> str:
-        """A target: absolute URLs on the old site's own domain become relative, base path added."""
+    def new(self, url: str, *, new_site: bool = False) -> str:
+        """A target: absolute URLs on the old site's own domain (and, for a URL the export chose, on the
+        new site's) become root-relative; the base path goes in front of relative ones."""
         url = url.strip()
+        if new_site and self.new_origin and (url == self.new_origin or url.startswith(self.new_origin + "/")):
+            return normalise_relative(url[len(self.new_origin) :] or "/")
         for prefix in self.old_site_prefixes:
             if url == prefix or url.startswith(prefix + "/"):
                 url = url[len(prefix) :] or "/"
@@ -239,7 +267,7 @@ class _Builder:
         forms = served_forms(self.old(url))
         self.claims.append(_Claim(forms[0], target, rank, origin, seq))
         for form in forms[1:]:
-            self.claims.append(_Claim(form, target, RANK_ALTERNATE, origin, seq))
+            self.claims.append(_Claim(form, target, RANK_ALTERNATE, origin, seq, forms[0]))
 
     def check_source(self, raw: str, origin: str) -> str | None:
         """Validate a ``redirect_from`` entry; return the path to claim or None."""
@@ -316,17 +344,23 @@ def build_redirect_map(
     base_path: str = "",
     extra: Iterable[tuple[str, str]] = (),
     status: int = 301,
+    new_site_url: str | None = None,
+    index_files: bool = True,
 ) -> RedirectMap:
     """Every old URL of ``site`` mapped onto where it lives now.
 
     ``new_urls`` maps a document's source path to its new URL (root-relative, without ``base_path``, or
     absolute). ``base_path`` (``/sub``) is put in front of every source and every relative target.
     ``feed_url`` is where the old feeds (jekyll-feed's ``feed.xml`` or configured path) go. ``extra`` adds
-    ``(old, new)`` pairs. Chains are collapsed, identities dropped, loops and conflicting claims reported.
+    ``(old, new)`` pairs. ``new_site_url``: absolute new URLs on that host become root-relative (kept as
+    they are: its path already holds any sub-path). ``index_files``: the new host is a static file server
+    that answers ``/x/index.html`` and ``/x.html`` by itself (False for Ghost and WordPress, which need
+    rules for those spellings too). Chains are collapsed, identities dropped, loops and conflicting
+    claims reported.
     """
-    b = _Builder(site, base_path)
+    b = _Builder(site, base_path, new_site_url)
     feed_paths = jekyll_feed_paths(site)
-    feed_target = b.new(feed_url) if feed_url else None
+    feed_target = b.new(feed_url, new_site=True) if feed_url else None
     docs = _jekyll_write_order(d for d in site.documents if _built(d))
     live_keys: set[str] = set()
     for seq, doc in enumerate(docs):
@@ -334,9 +368,9 @@ def build_redirect_map(
         if doc.redirect_to:
             target = b.new(doc.redirect_to)
         elif new_urls.get(doc.source):
-            target = b.new(new_urls[doc.source])
+            target = b.new(new_urls[doc.source], new_site=True)
             if not is_absolute(target):
-                live_keys.add(page_key(target))
+                live_keys.add(page_key(target, index_files=index_files))
         elif feed_target and doc.url in feed_paths:
             target = feed_target
         else:
@@ -356,13 +390,13 @@ def build_redirect_map(
         for path in feed_paths:
             b.claim_served(path, feed_target, RANK_FEED, None)
     for old, new in extra:
-        b.claim_served(old, b.new(new), RANK_EXTRA, None)
-    rules = _resolve(b, live_keys, status)
+        b.claim_served(old, b.new(new, new_site=True), RANK_EXTRA, None)
+    rules = _resolve(b, live_keys, status, index_files)
     issues = tuple(sorted(b.issues, key=lambda i: (i.code, i.source or "", i.message)))
     return RedirectMap(rules=rules, issues=issues)
 
 
-def _resolve(b: _Builder, live_keys: set[str], status: int) -> tuple[Redirect, ...]:
+def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -> tuple[Redirect, ...]:
     by_source: dict[str, list[_Claim]] = {}
     for c in b.claims:
         by_source.setdefault(c.source, []).append(c)
@@ -370,17 +404,30 @@ def _resolve(b: _Builder, live_keys: set[str], status: int) -> tuple[Redirect, .
     chosen: dict[str, _Claim] = {}
     for source in sorted(by_source):
         claims = sorted(by_source[source], key=lambda c: (c.rank, -c.seq, c.origin or "", c.target))
-        winner = claims[0]
-        chosen[source] = winner
-        _report_collisions(b, source, winner, claims[1:])
+        if claims[0].rank == RANK_ALTERNATE:
+            continue
+        chosen[source] = claims[0]
+        _report_collisions(b, source, claims[0], claims[1:])
+    # Another spelling answers with whatever the old host served at its URL: the winner's file. For
+    # /x, GitHub Pages serves x.html before it adds a slash to the folder x/, so file URLs come first.
+    for source in sorted(set(by_source) - set(chosen)):
+        spellings = []
+        for c in by_source[source]:
+            assert c.primary is not None
+            winner = chosen.get(c.primary)
+            if winner is not None:
+                spellings.append((c.primary.endswith("/"), winner.rank, -winner.seq, c.primary, winner))
+        if spellings:
+            winner = min(spellings, key=lambda t: t[:4])[4]
+            chosen[source] = _Claim(source, winner.target, RANK_ALTERNATE, winner.origin, winner.seq)
 
     # Identities and the other forms of the very page the rule points at: the new host answers them
     # itself, and a rule for /x/index.html -> /x/ would loop through the server's own index lookup.
     rules: dict[str, _Claim] = {}
     for source, c in chosen.items():
-        if c.target == source or (not is_absolute(c.target) and page_key(c.target) == page_key(source)):
+        if same_page(source, c.target, index_files=index_files):
             continue
-        if page_key(source) in live_keys:
+        if page_key(source, index_files=index_files) in live_keys:
             if c.rank != RANK_ALTERNATE:
                 b.issue(
                     "redirect-shadows-page",
@@ -421,7 +468,7 @@ def _resolve(b: _Builder, live_keys: set[str], status: int) -> tuple[Redirect, .
         if source in looped:
             continue
         target = final[source]
-        if target == source or (not is_absolute(target) and page_key(target) == page_key(source)):
+        if same_page(source, target, index_files=index_files):
             continue
         origin = rules[source].origin
         out.append(Redirect(source, target, status, origin))

@@ -7,6 +7,7 @@ fails the test instead of skipping it.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import re
@@ -15,19 +16,20 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote, unquote, urljoin
 
 import pytest
 import requests
 
-from tests.conftest import IN_CI, all_sites, site_id
 from exporters.ghost import GhostExporter
 from migrate.ir import Document, Site
 from migrate.plan import write_plan
 from migrate.report import Report
+from tests.conftest import IN_CI, all_sites, site_id
 
 pytestmark = pytest.mark.acceptance
 
@@ -81,8 +83,15 @@ class GhostServer:
             "logging__level": "warn",
         }
         log = self.log_path.open("wb")
-        self.proc = subprocess.Popen([str(self.node), "index.js"], cwd=self.app, env=env, stdout=log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(self.node), "index.js"],
+            cwd=self.app,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + BOOT_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -117,16 +126,29 @@ class GhostServer:
         return self.session.request(method, self.base + "/ghost/api/admin" + path, timeout=600, **kw)
 
     def _setup(self) -> None:
-        setup = {"setup": [{"name": OWNER_NAME, "email": OWNER_EMAIL, "password": OWNER_PASSWORD,
-                            "blogTitle": "jekyll-migrate acceptance"}]}
+        setup = {
+            "setup": [
+                {
+                    "name": OWNER_NAME,
+                    "email": OWNER_EMAIL,
+                    "password": OWNER_PASSWORD,
+                    "blogTitle": "jekyll-migrate acceptance",
+                }
+            ]
+        }
         r = self.api("POST", "/authentication/setup/", json=setup)
         assert r.status_code == 201, r.text
         r = self.api("POST", "/session/", json={"username": OWNER_EMAIL, "password": OWNER_PASSWORD})
         assert r.status_code == 201, r.text
 
     def wipe(self) -> None:
+        """Delete all content, and every user but the owner (``DELETE /db/`` keeps users)."""
         r = self.api("DELETE", "/db/")
         assert r.status_code == 204, r.text
+        for user in self.everything("users", filter_=None, include="roles"):
+            if all(role["name"] != "Owner" for role in user.get("roles", ())):
+                r = self.api("DELETE", f"/users/{user['id']}/")
+                assert r.status_code == 204, r.text
 
     def import_file(self, path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
@@ -136,17 +158,26 @@ class GhostServer:
 
     def upload_redirects(self, path: Path) -> None:
         with path.open("rb") as fh:
-            r = self.api("POST", "/redirects/upload/", files={"redirects": (path.name, fh, "application/x-yaml")})
+            r = self.api(
+                "POST", "/redirects/upload/", files={"redirects": (path.name, fh, "application/x-yaml")}
+            )
         assert r.status_code == 200, r.text
 
-    def everything(self, kind: str) -> list[dict[str, Any]]:
-        """Every post or page, following pagination (the API gives at most 100 per request)."""
+    def everything(
+        self,
+        kind: str,
+        *,
+        filter_: str | None = "status:[draft,published,scheduled]",
+        include: str = "tags,authors",
+    ) -> list[dict[str, Any]]:
+        """Every post, page or user, following pagination (the API gives at most 100 per request)."""
         items: list[dict[str, Any]] = []
         page: int | None = 1
         while page:
-            r = self.api("GET", f"/{kind}/", params={
-                "formats": "html", "include": "tags,authors", "limit": "100", "page": str(page),
-                "filter": "status:[draft,published,scheduled]"})
+            params = {"formats": "html", "include": include, "limit": "100", "page": str(page)}
+            if filter_:
+                params["filter"] = filter_
+            r = self.api("GET", f"/{kind}/", params=params)
             assert r.status_code == 200, r.text
             body = r.json()
             items += body[kind]
@@ -163,6 +194,7 @@ def ghost(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GhostServer]:
             pytest.fail(message)
         pytest.skip(message)
     server = GhostServer(GHOST_HOME, tmp_path_factory.mktemp("ghost"))
+    atexit.register(server.stop)  # also when the session is interrupted
     try:
         server.start()
         yield server
@@ -182,11 +214,53 @@ class _Sources(HTMLParser):
         for name, value in attrs:
             if not value or value.startswith("data:"):
                 continue
-            if (name == "src" and tag in ("img", "video", "audio", "source")) or name == "poster" or (
-                    name == "href" and "/content/" in value):
+            if (
+                (name == "src" and tag in ("img", "video", "audio", "source"))
+                or name == "poster"
+                or (name == "href" and "/content/" in value)
+            ):
                 self.urls.append(value)
             elif name == "srcset":
                 self.urls += [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+class _TextAndIds(HTMLParser):
+    """The visible text (whitespace dropped: Ghost re-flows it) and the ids of an HTML fragment."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.ids: set[str] = set()
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids |= {quote(v, safe=URL_SAFE + "%") for k, v in attrs if k == "id" and v}
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", "", "".join(self.parts))
+
+
+def body_problems(sent_html: str, got_html: str) -> list[str]:
+    """What Ghost's conversion lost or moved: text (in order) and in-page link targets (ids)."""
+    sent, got = _TextAndIds(sent_html), _TextAndIds(got_html)
+    problems = []
+    if sent.text != got.text:
+        i = next(
+            (k for k, (a, b) in enumerate(zip(sent.text, got.text)) if a != b),
+            min(len(sent.text), len(got.text)),
+        )
+        problems.append(
+            f"body text differs at {i}: sent {sent.text[max(0, i - 40) : i + 40]!r}, "
+            f"Ghost has {got.text[max(0, i - 40) : i + 40]!r}"
+        )
+    if sent.ids - got.ids:
+        problems.append(f"ids lost: {sorted(sent.ids - got.ids)[:10]}")
+    return problems
 
 
 def expected_status(doc: Document) -> str:
@@ -212,7 +286,8 @@ def expected_authors(site: Site, doc: Document) -> list[str] | None:
     for key in doc.authors:
         key = str(key).strip()
         author = next((a for a in site.authors if a.key == key), None) or next(
-            (a for a in site.authors if a.name.casefold() == key.casefold()), None)
+            (a for a in site.authors if a.name.casefold() == key.casefold()), None
+        )
         name = author.name if author else key
         if name and name not in names:
             names.append(name)
@@ -227,13 +302,15 @@ def check_document(site: Site, doc: Document, got: dict[str, Any], sent: dict[st
     """Every difference between what Ghost holds for ``doc`` and what the Jekyll site says."""
     problems = []
     title = " ".join(doc.title.split())
-    if title and not (got["title"] == title or (len(title) > 255 and title.startswith(got["title"].rstrip("…")))):
+    if title and not (
+        got["title"] == title or (len(title) > 255 and title.startswith(got["title"].rstrip("…")))
+    ):
         problems.append(f"title {got['title']!r} != {title!r}")
     if got["status"] != expected_status(doc):
         problems.append(f"status {got['status']} != {expected_status(doc)}")
-    if doc.date and got["status"] != "draft":
-        if got["published_at"] is None or ghost_time(got["published_at"]) != doc.date.replace(microsecond=0):
-            problems.append(f"published_at {got['published_at']} != {doc.date.isoformat()}")
+    published = got["published_at"] and ghost_time(got["published_at"])
+    if doc.date and got["status"] != "draft" and published != doc.date.replace(microsecond=0):
+        problems.append(f"published_at {got['published_at']} != {doc.date.isoformat()}")
     tags = [t["name"] for t in got["tags"] if t.get("visibility") != "internal"]
     if tags != expected_tags(doc):
         problems.append(f"tags {tags} != {expected_tags(doc)}")
@@ -241,10 +318,14 @@ def check_document(site: Site, doc: Document, got: dict[str, Any], sent: dict[st
     wanted = expected_authors(site, doc)
     # One person spelt two ways ("DirtyF", "dirtyf") is one Ghost user, named after the first spelling.
     if (wanted is not None and [a.casefold() for a in authors] != [w.casefold() for w in wanted]) or (
-            wanted is None and len(authors) != 1):
+        wanted is None and len(authors) != 1
+    ):
         problems.append(f"authors {authors} != {wanted}")
-    has_excerpt = (doc.excerpt is not None or isinstance(doc.front_matter.get("description"), str)
-                   or bool(doc.excerpt_separator.strip() and doc.excerpt_separator in doc.body))
+    has_excerpt = (
+        doc.excerpt is not None
+        or isinstance(doc.front_matter.get("description"), str)
+        or bool(doc.excerpt_separator.strip() and doc.excerpt_separator in doc.body)
+    )
     if has_excerpt and sent.get("custom_excerpt") and got["custom_excerpt"] != sent["custom_excerpt"]:
         problems.append(f"custom_excerpt {got['custom_excerpt']!r} != {sent['custom_excerpt']!r}")
     if has_excerpt and not got["custom_excerpt"] and (doc.excerpt or "").strip():
@@ -264,8 +345,9 @@ def old_urls(doc: Document) -> list[str]:
 
 
 @pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
-def test_ghost_imports_the_whole_site(ghost: GhostServer, site_dir: Path, tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_ghost_imports_the_whole_site(
+    ghost: GhostServer, site_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     from migrate.export import build_plan
@@ -279,7 +361,10 @@ def test_ghost_imports_the_whole_site(ghost: GhostServer, site_dir: Path, tmp_pa
     plan = build_plan(site, GhostExporter, options, report)
     out = tmp_path / "out"
     write_plan(plan, out)
-    sent = {p["slug"]: p for p in json.loads((out / "ghost-import.json").read_text("utf-8"))["db"][0]["data"]["posts"]}
+    sent = {
+        p["slug"]: p
+        for p in json.loads((out / "ghost-import.json").read_text("utf-8"))["db"][0]["data"]["posts"]
+    }
 
     ghost.wipe()
     result = ghost.import_file(out / "ghost-import.zip")
@@ -299,6 +384,7 @@ def test_ghost_imports_the_whole_site(ghost: GhostServer, site_dir: Path, tmp_pa
             continue
         found += 1
         failures += [f"{doc.source}: {p}" for p in check_document(site, doc, got, sent.get(slug, {}))]
+        failures += [f"{doc.source}: {p}" for p in body_problems(sent[slug]["html"], got["html"] or "")]
 
     images = set()
     for post in imported.values():
@@ -335,16 +421,54 @@ def test_ghost_imports_the_whole_site(ghost: GhostServer, site_dir: Path, tmp_pa
         else:
             r = requests.get(ghost.base + old, allow_redirects=False, timeout=30)
             location = urljoin(ghost.base + old, r.headers.get("Location", ""))
-            ok = r.status_code == 301 and location in {ghost.base + t for t in targets} and (
-                requests.get(location, allow_redirects=False, timeout=30).status_code == 200)
+            ok = (
+                r.status_code == 301
+                and location in {ghost.base + t for t in targets}
+                and (requests.get(location, allow_redirects=False, timeout=30).status_code == 200)
+            )
             if not ok:
-                failures.append(f"{old} answered {r.status_code} -> {r.headers.get('Location')} (want {targets})")
+                failures.append(
+                    f"{old} answered {r.status_code} -> {r.headers.get('Location')} (want {targets})"
+                )
         redirected_ok += ok
     checked = len(claims)
+    # Every rule of the uploaded file answers as written (feeds, redirect_to pages, external targets).
+    for source, target in sorted(set(plan.redirects)):
+        r = requests.get(ghost.base + source, allow_redirects=False, timeout=30)
+        if r.status_code != 301 or urljoin(ghost.base + source, r.headers.get("Location", "")) != urljoin(
+            ghost.base + source, target
+        ):
+            failures.append(f"rule {source} -> {target}: {r.status_code} {r.headers.get('Location')}")
 
     with capsys.disabled():
-        print(f"\nGHOST site={site_dir.name} documents={len(exported)} imported={found} images_ok={images_ok} "
-              f"old_urls={checked} redirected_ok={redirected_ok}")
+        print(
+            f"\nGHOST site={site_dir.name} documents={len(exported)} imported={found} images_ok={images_ok} "
+            f"old_urls={checked} redirected_ok={redirected_ok}"
+        )
         print(f"GHOST site={site_dir.name} seconds={time.monotonic() - started:.1f}")
     assert not failures, "\n".join(failures[:60])
     assert found == len(exported) and images_ok == len(images) and redirected_ok == checked
+
+
+@pytest.mark.parametrize("site_dir", [p for p in all_sites() if p.name == "blog-classic"], ids=site_id)
+def test_lexical_body_option_imports(ghost: GhostServer, site_dir: Path, tmp_path: Path) -> None:
+    """``--body lexical`` (each body one HTML card): imports with no problem, keeps every word and id."""
+    import json
+
+    from migrate.export import build_plan
+    from migrate.reader import read_site
+
+    site = read_site(site_dir)
+    options, problems = GhostExporter.validate_options({"body": "lexical"})
+    assert problems == []
+    plan = build_plan(site, GhostExporter, options, Report())
+    write_plan(plan, tmp_path / "out")
+    sent = json.loads((tmp_path / "out" / "ghost-import.json").read_text("utf-8"))["db"][0]["data"]["posts"]
+    ghost.wipe()
+    result = ghost.import_file(tmp_path / "out" / "ghost-import.zip")
+    assert result.get("problems", []) == []
+    imported = {p["slug"]: p for kind in ("posts", "pages") for p in ghost.everything(kind)}
+    assert sorted(imported) == sorted(p["slug"] for p in sent)
+    for post in sent:
+        card = json.loads(post["lexical"])["root"]["children"][0]["html"]
+        assert body_problems(card, imported[post["slug"]]["html"] or "") == [], post["slug"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import subprocess
+import time
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -41,15 +44,33 @@ def hugo_binary() -> Path:
     return Path(hugo.cli.__file__).parent / "binaries" / "hugo"
 
 
-def export(site_dir: Path, out: Path, *, now=None, **options) -> tuple[dict, Report, str]:
+@contextlib.contextmanager
+def local_timezone(name: str | None) -> Iterator[None]:
+    """Read the site in the zone Jekyll ran in (it matters for sites without a ``timezone``)."""
+    old = os.environ.get("TZ")
+    if name:
+        os.environ["TZ"] = name
+        time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def export(site_dir: Path, out: Path, *, now=None, tz: str | None = None, **options) -> tuple[dict, Report, str]:
     """Export with the real reader and content pipeline; (manifest, report, the Jekyll site's base URL)."""
     from migrate.reader import read_site
 
-    site = read_site(site_dir, now=now)
     opts, problems = HugoExporter.validate_options(options)
     assert problems == []
     report = Report()
-    plan = build_plan(site, HugoExporter, opts, report)
+    with local_timezone(tz):
+        site = read_site(site_dir, now=now)
+        plan = build_plan(site, HugoExporter, opts, report)
     write_plan(plan, out)
     old_base = (site.url + site.baseurl).rstrip("/") + "/"
     return json.loads((out / "migration.json").read_text("utf-8")), report, old_base
@@ -256,7 +277,7 @@ VARIANTS = {
 def test_every_jekyll_url_answers_on_hugo(site_dir, variant, tmp_path, jekyll):
     build = jekyll(site_dir)
     out = tmp_path / "hugo"
-    manifest, report, old_base = export(site_dir, out, now=build.time, **VARIANTS[variant])
+    manifest, report, old_base = export(site_dir, out, now=build.time, tz=build.timezone, **VARIANTS[variant])
     if VARIANTS[variant].get("no_layouts"):
         for name, text in TEST_LAYOUTS.items():
             (out / "layouts").mkdir(exist_ok=True)
@@ -307,6 +328,8 @@ def edge_case_site(root: Path):
         page("go.md", "/go/", redirect_to="/about.html"),
         post("wip", "/news/2020/01/02/wip/", kind="draft", source="_drafts/wip.md", draft=True,
              built_by_jekyll=False),
+        post("shortcodes", "/news/2020/01/02/shortcodes/",
+             body="Hugo reads {{< figure >}} as a shortcode.\n\n```\n{{% note %}}\n```\n"),
     ]
     site = make_site(root, docs, static=[own, spaced, shared])
     old_urls = {d.url for d in docs if d.built_by_jekyll}
@@ -340,5 +363,8 @@ def test_edge_case_urls_answer_on_hugo(policy, tmp_path):
     check_new_urls(public, manifest, old_urls, "https://example.org/")
     check_references(public, "https://example.org/")
     assert not (public / "news/2020/01/02/wip").exists()
+    shortcodes = (public / ("news/2020/01/02/shortcodes/index.html" if policy == "keep"
+                            else "posts/shortcodes/index.html")).read_text("utf-8")
+    assert "{{&lt; figure &gt;}}" in shortcodes and "<code>{{% note %}}" in shortcodes
     late = refresh_target(public / "news/2020/01/02/late/index.html")
     assert late == (None if policy == "keep" else "https://example.org/posts/late/")

@@ -1,4 +1,5 @@
-"""Generated nginx and Apache redirect configs on the real servers: every old URL must land on a page that answers 200."""
+"""Redirect files read by their real consumers: nginx, Apache and Caddy serving a Hugo export (every old URL
+real Jekyll wrote must land on a page that answers 200), Netlify's and Vercel's own parsers."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import pytest
 
 from migrate.ir import Document, Site
 from migrate.redirects import RedirectMap, build_redirect_map, page_key, render_redirects
-from migrate.redirects.core import is_absolute, jekyll_feed_paths, normalise_relative
+from migrate.redirects.core import encode_path, is_absolute, jekyll_feed_paths, normalise_relative, same_page
 from migrate.verify import request_url, verify_map
 from tests.conftest import IN_CI, REPO, all_sites, site_id
 from tests.support.jekyll import URL_KINDS, JekyllBuild, cached_jekyll_build
@@ -84,8 +85,9 @@ def _copy_site(public: Path, docroot: Path) -> None:
 
 
 @contextlib.contextmanager
-def nginx_serving(public: Path, include: bytes) -> Iterator[str]:
-    """nginx on 127.0.0.1:<free port> serving ``public`` with ``include`` inside its server block."""
+def nginx_serving(public: Path, include: bytes, *, extensionless: bool = False) -> Iterator[str]:
+    """nginx on 127.0.0.1:<free port> serving ``public`` with ``include`` inside its server block;
+    ``extensionless`` answers ``/x`` with ``x.html`` as GitHub Pages and Netlify do."""
     work = _world_readable_dir("jm-nginx-")
     try:
         docroot = work / "public"
@@ -114,6 +116,7 @@ http {{
         server_name localhost;
         root {docroot};
         index index.html;
+        {'location / { try_files $uri $uri.html $uri/ =404; }' if extensionless else ''}
         include {work}/redirects.conf;
     }}
 }}
@@ -242,10 +245,12 @@ SERVERS = {
 }
 
 
-def _serve_and_verify(name: str, server: str, public: Path, redirect_map: RedirectMap) -> None:
+def _serve_and_verify(
+    name: str, server: str, public: Path, redirect_map: RedirectMap, **server_options: Any
+) -> None:
     serving, fmt, filename = SERVERS[server]
     config = render_redirects(redirect_map, fmt)[filename]
-    with serving(public, config) as base_url:
+    with serving(public, config, **server_options) as base_url:
         result = verify_map(redirect_map, base_url, concurrency=4, timeout=10, retries=1)
     print(f"REDIRECTS site={name} format={fmt} old_urls={result.total} ok={result.ok}")
     if result.target_unchecked:
@@ -356,7 +361,7 @@ def _tz(name: str) -> Iterator[None]:
         time.tzset()
 
 
-def _prepare(site_dir: Path, work: Path) -> Prepared:
+def _prepare(site_dir: Path, work: Path, urls: str) -> Prepared:
     """Real Jekyll's build (the old URLs), the site read the same way, a Hugo-URL export built by Hugo."""
     from exporters.hugo import HugoExporter
     from migrate.export import build_plan
@@ -364,10 +369,10 @@ def _prepare(site_dir: Path, work: Path) -> Prepared:
     from migrate.reader import read_site
     from migrate.report import Report
 
-    build = cached_jekyll_build(site_dir, work / "jekyll")
+    build = cached_jekyll_build(site_dir, work.parent / "jekyll")
     with _tz(build.timezone):
         site = read_site(site_dir, now=build.time)
-        options, problems = HugoExporter.validate_options({"urls": "hugo", "new_site_url": "http://127.0.0.1/"})
+        options, problems = HugoExporter.validate_options({"urls": urls, "new_site_url": "http://127.0.0.1/"})
         assert problems == []
         plan = build_plan(site, HugoExporter, options, Report())
     out = work / "hugo"
@@ -397,10 +402,11 @@ def redirect_sites() -> list[Path]:
     return all_sites() + fixtures
 
 
-def prepared(site_dir: Path, factory: pytest.TempPathFactory) -> Prepared:
-    key = site_id(site_dir)
+def prepared(site_dir: Path, factory: pytest.TempPathFactory, urls: str = "hugo") -> Prepared:
+    """One Jekyll build per site, one Hugo export and build per (site, URL policy), for the whole module."""
+    key = f"{site_id(site_dir)}-{urls}"
     if key not in _PREPARED:
-        _PREPARED[key] = _prepare(site_dir, factory.mktemp(key))
+        _PREPARED[key] = _prepare(site_dir, factory.mktemp(key), urls)
     return _PREPARED[key]
 
 
@@ -454,13 +460,35 @@ def _jekyll_destinations(p: Prepared) -> dict[str, str | None]:
         doc_source = candidates[-1]["relative_path"] if candidates else None
         return p.new_urls.get(doc_source) if doc_source else None
 
-    return {url: land(url, ()) for url in url_to_output}
+    destinations = {url: land(url, ()) for url in url_to_output}
+    # The other spellings a static host answers with the same file (/x and /x/index.html for x/index.html,
+    # /x for x.html), where only one file could answer them.
+    spellings: dict[str, set[str]] = {}
+    for output in by_output:
+        if output.endswith("index.html"):
+            folder = "/" + output[: -len("index.html")]
+            forms = ["/" + output, folder] + ([folder.rstrip("/")] if folder != "/" else [])
+        elif output.endswith(".html"):
+            forms = ["/" + output[: -len(".html")]]
+        else:
+            continue
+        for form in forms:
+            spellings.setdefault(encode_path(form), set()).add(output)
+    for spelling, outputs in spellings.items():
+        if len(outputs) == 1 and spelling not in destinations and normalise_relative(spelling) not in {
+            normalise_relative(u) for u in destinations
+        }:
+            destinations[spelling] = land_file(next(iter(outputs)), (next(iter(outputs)),))
+    return destinations
 
 
+@pytest.mark.parametrize("urls", ["hugo", "keep"])
 @pytest.mark.parametrize("site_dir", redirect_sites(), ids=site_id)
-def test_map_sends_every_jekyll_url_where_jekyll_did(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_map_sends_every_jekyll_url_where_jekyll_did(
+    site_dir: Path, urls: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """The map agrees with real Jekyll's output: each URL it wrote ends where its file pointed."""
-    p = prepared(site_dir, tmp_path_factory)
+    p = prepared(site_dir, tmp_path_factory, urls)
     rules = p.redirect_map.as_dict()
     live = {page_key(u) for u in p.new_urls.values()}
     issues = p.redirect_map.issues
@@ -472,7 +500,7 @@ def test_map_sends_every_jekyll_url_where_jekyll_did(site_dir: Path, tmp_path_fa
         if expected is None:
             if got is not None:
                 wrong.append(f"{url}: map sends it to {got}, but it led nowhere on the old site")
-        elif page_key(normalise_relative(expected)) == page_key(normalise_relative(url)):
+        elif same_page(normalise_relative(url), expected if is_absolute(expected) else normalise_relative(expected)):
             if got is not None:
                 wrong.append(f"{url}: still served at the same place, yet the map redirects it to {got}")
         elif got is None and page_key(normalise_relative(url)) in live:
@@ -485,16 +513,25 @@ def test_map_sends_every_jekyll_url_where_jekyll_did(site_dir: Path, tmp_path_fa
             wrong.append(f"{url}: map sends it to {got}, Jekyll's output leads to {expected}")
         else:
             redirected += 1
-    print(f"JEKYLL-URLS site={site_id(site_dir)} written={checked} redirected={redirected} wrong={len(wrong)}")
+    print(f"JEKYLL-URLS site={site_id(site_dir)}/{urls} written={checked} redirected={redirected} wrong={len(wrong)}")
     assert not wrong, "\n".join(wrong[:40])
 
 
 @pytest.mark.parametrize("server", sorted(SERVERS))
 @pytest.mark.parametrize("site_dir", redirect_sites(), ids=site_id)
 def test_site_redirects_on_real_server(site_dir: Path, server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    p = prepared(site_dir, tmp_path_factory)
+    """Hugo's own URLs: most old URLs move."""
+    p = prepared(site_dir, tmp_path_factory, "hugo")
     assert p.redirect_map.rules, "a Hugo-URL export of a Jekyll site needs redirects"
     _serve_and_verify(site_id(site_dir), server, p.public, p.redirect_map)
+
+
+@pytest.mark.parametrize("site_dir", redirect_sites(), ids=site_id)
+def test_kept_urls_on_a_jekyll_like_host(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Kept URLs: only redirect_from entries and other spellings move. Extensionless Jekyll URLs stay
+    extensionless, so the host must answer ``/x`` with ``x.html`` like GitHub Pages (nginx try_files)."""
+    p = prepared(site_dir, tmp_path_factory, "keep")
+    _serve_and_verify(f"{site_id(site_dir)}/keep", "nginx", p.public, p.redirect_map, extensionless=True)
 
 
 @pytest.mark.parametrize("server", sorted(SERVERS))
@@ -516,14 +553,14 @@ def test_verify_fails_without_the_generated_config(server: str, tmp_path: Path) 
 
 def test_html_stub_pages_served_from_the_old_host(tmp_path: Path) -> None:
     """The ``html`` format deployed as the old site: every old page answers 200 with a refresh to its target."""
+    import requests
+
     redirect_map = build_redirect_map(AWKWARD, AWKWARD_NEW, feed_url="/index.xml")
     files = render_redirects(redirect_map, "html", new_site_url="https://new.example")
     old_host = tmp_path / "old"
     for name, content in files.items():
         (old_host / name).parent.mkdir(parents=True, exist_ok=True)
         (old_host / name).write_bytes(content)
-    import requests
-
     checked = 0
     with nginx_serving(old_host, b"") as base_url:
         for rule in redirect_map.rules:
@@ -539,3 +576,90 @@ def test_html_stub_pages_served_from_the_old_host(tmp_path: Path) -> None:
             checked += 1
     print(f"HTML-STUBS site=awkward pages={len(files)} checked={checked}")
     assert checked >= 20
+
+
+# -- hosted platforms: their own published parsers read the files (no server to run locally) -------
+
+NPM_PREFIX = Path(os.environ.get("JM_NPM_PREFIX", "/opt/jm-npm"))
+NODE = shutil.which("node")
+_CONSUMER_JS = r"""
+const fs = require("fs");
+const [kind, file, rulesFile] = process.argv.slice(2);
+const rules = JSON.parse(fs.readFileSync(rulesFile, "utf8"));
+(async () => {
+  if (kind === "netlify") {
+    const entry = require("url").pathToFileURL(require.resolve("netlify-redirect-parser")).href;
+    const { parseAllRedirects } = await import(entry);
+    const { redirects, errors } = await parseAllRedirects({ redirectsFiles: [file], minimal: false });
+    console.log(JSON.stringify({ errors: errors.map(String), redirects: redirects.map(r => (
+      { from: r.from, query: r.query, to: r.to, status: r.status, force: r.force })) }));
+  } else {
+    const { getTransformedRoutes } = require("@vercel/routing-utils");
+    const config = JSON.parse(fs.readFileSync(file, "utf8"));
+    const { routes, error } = getTransformedRoutes({ redirects: config.redirects });
+    // every rule's own path must match exactly one route, and that route must send it to its target
+    const checks = rules.map(([path, query, target]) => {
+      const hits = (routes || []).filter(r => r.src && new RegExp(r.src).test(path) && (
+        !r.has || r.has.every(h => h.type === "query" && query !== null &&
+          new URLSearchParams(query).get(h.key) !== null &&
+          new RegExp("^" + h.value + "$").test(new URLSearchParams(query).get(h.key)))));
+      const near = (routes || []).filter(r => r.src && new RegExp(r.src).test(path + "x"));
+      return { path, query, target, hits: hits.map(r => [r.headers.Location, r.status]), near: near.length };
+    });
+    console.log(JSON.stringify({ error: error ? String(error.message || error) : null, checks }));
+  }
+})().catch(e => { console.log(JSON.stringify({ crash: String(e && e.stack || e) })); });
+"""
+
+
+def _run_consumer(kind: str, content: bytes, redirect_map: RedirectMap, tmp_path: Path) -> dict[str, Any]:
+    if NODE is None or not (NPM_PREFIX / "node_modules" / "netlify-redirect-parser").is_dir():
+        message = f"netlify-redirect-parser and @vercel/routing-utils are not installed under {NPM_PREFIX}"
+        if IN_CI:
+            raise AssertionError(message)
+        pytest.skip(message)
+    script = tmp_path / "consumer.cjs"
+    script.write_text(_CONSUMER_JS, "utf-8")
+    data = tmp_path / ("_redirects" if kind == "netlify" else "vercel.json")
+    data.write_bytes(content)
+    rules = [[r.source.split("?")[0], r.source.partition("?")[2] or None, r.target] for r in redirect_map.rules
+             if encode_path(r.source.split("?")[0]) == r.source.split("?")[0]]
+    rules_file = tmp_path / "rules.json"
+    rules_file.write_text(json.dumps(rules), "utf-8")
+    env = {**os.environ, "NODE_PATH": str(NPM_PREFIX / "node_modules")}
+    proc = subprocess.run([NODE, str(script), kind, str(data), str(rules_file)], capture_output=True, text=True,
+                          timeout=120, check=False, env=env, cwd=str(NPM_PREFIX))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "crash" not in out, out.get("crash")
+    return out
+
+
+def _consumer_map() -> RedirectMap:
+    return build_redirect_map(AWKWARD, AWKWARD_NEW, feed_url="/index.xml")
+
+
+def test_netlify_parser_reads_every_rule(tmp_path: Path) -> None:
+    redirect_map = _consumer_map()
+    out = _run_consumer("netlify", render_redirects(redirect_map, "netlify")["_redirects"], redirect_map, tmp_path)
+    assert out["errors"] == []
+    got = {(r["from"], json.dumps(r["query"], sort_keys=True), r["to"], r["status"]) for r in out["redirects"]}
+    expected = set()
+    for rule in redirect_map.rules:
+        path, _, query = rule.source.partition("?")
+        if encode_path(path) != path:
+            continue  # the decoded twin: Netlify reads encoded paths only
+        params = dict(p.split("=", 1) for p in query.split("&")) if query else {}
+        expected.add((path, json.dumps(params, sort_keys=True), rule.target, rule.status))
+    print(f"NETLIFY-PARSER rules={len(expected)} parsed={len(got)} equal={len(got & expected)}")
+    assert got == expected
+    assert not any(r["force"] for r in out["redirects"])
+
+
+def test_vercel_routing_utils_route_every_rule(tmp_path: Path) -> None:
+    redirect_map = _consumer_map()
+    out = _run_consumer("vercel", render_redirects(redirect_map, "vercel")["vercel.json"], redirect_map, tmp_path)
+    assert out["error"] is None
+    bad = [c for c in out["checks"] if c["hits"][:1] != [[c["target"], 301]] or c["near"]]
+    print(f"VERCEL-ROUTES rules={len(out['checks'])} exact={len(out['checks']) - len(bad)}")
+    assert bad == []

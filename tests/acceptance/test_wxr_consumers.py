@@ -25,7 +25,7 @@ from migrate.export import build_plan
 from migrate.ir import Document, Site
 from migrate.plan import write_plan
 from migrate.report import Report
-from tests.conftest import all_sites, site_id
+from tests.conftest import all_sites, sample_sites, site_id
 
 pytestmark = pytest.mark.acceptance
 
@@ -51,17 +51,32 @@ class Expected:
 @pytest.fixture(scope="session")
 def wetm_index() -> Path:
     given = os.environ.get("WETM_DIR")
-    root = Path(given) if given else Path(
-        os.environ.get("JEKYLL_MIGRATE_TOOLS", Path.home() / ".cache" / "jekyll-migrate")) / f"wetm-{WETM_VERSION}"
+    root = (
+        Path(given)
+        if given
+        else Path(os.environ.get("JEKYLL_MIGRATE_TOOLS", Path.home() / ".cache" / "jekyll-migrate"))
+        / f"wetm-{WETM_VERSION}"
+    )
     index = root / "node_modules" / "wordpress-export-to-markdown" / "index.js"
     if not index.exists():
         npm = shutil.which("npm")
         if npm is None:
             pytest.fail("npm is needed to install wordpress-export-to-markdown")
         root.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--prefix", str(root), "--no-audit", "--no-fund",
-                        f"wordpress-export-to-markdown@{WETM_VERSION}"], check=True, capture_output=True,
-                       timeout=600)
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(root),
+                "--no-audit",
+                "--no-fund",
+                f"wordpress-export-to-markdown@{WETM_VERSION}",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
     return index
 
 
@@ -69,7 +84,9 @@ def wetm_index() -> Path:
 def pelican_import() -> str:
     found = shutil.which("pelican-import")
     if found is None or shutil.which("pandoc") is None:
-        pytest.fail("pelican-import (pip install pelican lxml) and pandoc (apt-get install pandoc) are needed")
+        pytest.fail(
+            "pelican-import (pip install pelican lxml) and pandoc (apt-get install pandoc) are needed"
+        )
     return found
 
 
@@ -86,17 +103,19 @@ def expected_documents(site: Site, plan_documents: list, structure: str) -> list
         when = doc.date
         if when is not None and doc.kind in ("page", "document") and when.microsecond:
             when = None  # Jekyll's build time stands in for a missing date: no date to keep
-        out.append(Expected(
-            source=doc.source,
-            post_type="post" if is_post else "page",
-            title=" ".join(doc.title.split()),
-            local=when.replace(tzinfo=None) if when else None,  # type: ignore[arg-type]
-            gmt=when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when else None,  # type: ignore[arg-type]
-            slug=_slug_from_url(outcome.new_url, structure, is_post),
-            status=status,
-            categories=tuple(dict.fromkeys(c for c in doc.categories if c.strip())) if is_post else (),
-            tags=tuple(dict.fromkeys(t for t in doc.tags if t.strip())) if is_post else (),
-        ))
+        out.append(
+            Expected(
+                source=doc.source,
+                post_type="post" if is_post else "page",
+                title=" ".join(doc.title.split()),
+                local=when.replace(tzinfo=None) if when else None,  # type: ignore[arg-type]
+                gmt=when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when else None,  # type: ignore[arg-type]
+                slug=_slug_from_url(outcome.new_url, structure, is_post),
+                status=status,
+                categories=tuple(dict.fromkeys(c for c in doc.categories if c.strip())) if is_post else (),
+                tags=tuple(dict.fromkeys(t for t in doc.tags if t.strip())) if is_post else (),
+            )
+        )
     return out
 
 
@@ -188,19 +207,41 @@ def wetm_matches(exp: Expected, got: dict[str, object] | None) -> list[str]:
 
 
 @pytest.mark.parametrize("site_path", all_sites(), ids=site_id)
-def test_wxr_is_read_by_real_consumers(site_path: Path, tmp_path: Path, wetm_index: Path,
-                                       pelican_import: str) -> None:
+def test_wxr_is_read_by_real_consumers(
+    site_path: Path, tmp_path: Path, wetm_index: Path, pelican_import: str
+) -> None:
+    check_consumers(site_path, tmp_path, wetm_index, pelican_import, {})
+
+
+@pytest.mark.parametrize("site_path", sample_sites(), ids=site_id)
+def test_split_wxr_files_are_each_read_by_real_consumers(
+    site_path: Path, tmp_path: Path, wetm_index: Path, pelican_import: str
+) -> None:
+    check_consumers(site_path, tmp_path, wetm_index, pelican_import, {"split_size": "8KB"}, split=True)
+
+
+def check_consumers(
+    site_path: Path,
+    tmp_path: Path,
+    wetm_index: Path,
+    pelican_import: str,
+    values: dict[str, str],
+    *,
+    split: bool = False,
+) -> None:
     from migrate.reader import read_site
 
     site = read_site(str(site_path), drafts=True, future=True, unpublished=True)
     report = Report()
-    options, problems = WordPressExporter.validate_options({})
+    options, problems = WordPressExporter.validate_options(values)
     assert not problems
     plan = build_plan(site, WordPressExporter, options, report)
     out = tmp_path / "out"
     write_plan(plan, out)
     structure = plan.manifest_extra["permalink_structure"]
     wxr_files = plan.manifest_extra["wxr_files"]
+    if split:
+        assert len(wxr_files) > 1, wxr_files
     expected = expected_documents(site, plan.documents, structure)
 
     # 1. a strict XML parser (expat: well-formedness, namespaces) reads every file, and every document is in it
@@ -226,8 +267,21 @@ def test_wxr_is_read_by_real_consumers(site_path: Path, tmp_path: Path, wetm_ind
     for n, name in enumerate(wxr_files):
         (pelican_out / str(n)).mkdir(parents=True)
         run = subprocess.run(
-            [pelican_import, "--wpfile", "-m", "markdown", "--dir-page", "-o", str(pelican_out / str(n)),
-             str(out / name)], capture_output=True, text=True, timeout=1800)
+            [
+                pelican_import,
+                "--wpfile",
+                "-m",
+                "markdown",
+                "--dir-page",
+                "-o",
+                str(pelican_out / str(n)),
+                str(out / name),
+            ],
+            capture_output=True,
+            check=False,
+            text=True,
+            timeout=1800,
+        )
         assert run.returncode == 0, run.stderr[-2000:]
     pelican_read = read_pelican(pelican_out)
     for_pelican = [e for e in expected if e.status in ("publish", "draft")]
@@ -240,19 +294,38 @@ def test_wxr_is_read_by_real_consumers(site_path: Path, tmp_path: Path, wetm_ind
     wetm_out = tmp_path / "wetm"
     for n, name in enumerate(wxr_files):
         run = subprocess.run(
-            ["node", str(wetm_index), "--wizard=false", f"--input={out / name}", f"--output={wetm_out / str(n)}",
-             "--include-other-types=true", "--post-folders=false", "--save-attached-images=false",
-             "--save-scraped-images=false"],
-            capture_output=True, text=True, timeout=1800)
+            [
+                "node",
+                str(wetm_index),
+                "--wizard=false",
+                f"--input={out / name}",
+                f"--output={wetm_out / str(n)}",
+                "--include-other-types=true",
+                "--post-folders=false",
+                "--save-attached-images=false",
+                "--save-scraped-images=false",
+            ],
+            capture_output=True,
+            check=False,
+            text=True,
+            timeout=1800,
+        )
         assert run.returncode == 0, run.stderr[-2000:]
     wetm_read = read_wetm(wetm_out)
     for_wetm = [e for e in expected if e.status != "draft"]
-    wetm_problems = {e.source: wetm_matches(e, wetm_read.get((e.post_type, unquote(e.slug)))) for e in for_wetm}
+    wetm_problems = {
+        e.source: wetm_matches(e, wetm_read.get((e.post_type, unquote(e.slug)))) for e in for_wetm
+    }
     read_by_wetm = sum(1 for p in wetm_problems.values() if not p)
 
-    print(f"WXR site={site_path.name} documents={len(expected)} read_by_pelican={read_by_pelican} "
-          f"read_by_wetm={read_by_wetm}")
-    print(f"    expected: pelican reads publish+draft={len(for_pelican)}, wetm reads publish+future={len(for_wetm)}")
+    label = f"{site_path.name}(split into {len(wxr_files)})" if split else site_path.name
+    print(
+        f"WXR site={label} documents={len(expected)} read_by_pelican={read_by_pelican} "
+        f"read_by_wetm={read_by_wetm}"
+    )
+    print(
+        f"    expected: pelican reads publish+draft={len(for_pelican)}, wetm reads publish+future={len(for_wetm)}"
+    )
     bad = {k: v for k, v in {**pelican_problems, **wetm_problems}.items() if v}
     assert read_by_pelican == len(for_pelican), {k: v for k, v in pelican_problems.items() if v}
     assert read_by_wetm == len(for_wetm), {k: v for k, v in wetm_problems.items() if v}

@@ -18,7 +18,6 @@ which is in no registry either), requests every old URL, and prints one summary 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import shutil
@@ -32,7 +31,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO))
@@ -41,8 +40,8 @@ ROUTER = """<?php
 $path = parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
 $file = __DIR__ . urldecode($path);
 if ($path !== '/' && is_file($file) && substr($file, -4) !== '.php') { return false; }
-$_SERVER['SCRIPT_NAME'] = '/index.php';
-require __DIR__ . '/index.php';
+$_SERVER['SCRIPT_NAME'] = '{base}/index.php';
+require __DIR__ . '{base}/index.php';
 """
 
 CONFIG = """<?php
@@ -133,8 +132,14 @@ def php(wp: Path, body: str, host: str, port: int, timeout: int = 3600) -> str:
     prelude = CLI_PRELUDE.replace("{host}", host).replace("{port}", str(port))
     script.write_text(prelude + body, "utf-8")
     try:
-        run = subprocess.run(["php", "-d", "memory_limit=1G", str(script)], cwd=wp, capture_output=True,
-                             text=True, timeout=timeout)
+        run = subprocess.run(
+            ["php", "-d", "memory_limit=1G", str(script)],
+            cwd=wp,
+            capture_output=True,
+            check=False,
+            text=True,
+            timeout=timeout,
+        )
     finally:
         script.unlink()
     if run.returncode != 0:
@@ -148,20 +153,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def install_wordpress(builds: Path, importer: Path, work: Path, home: str) -> Path:
-    wp = work / "wordpress"
-    shutil.rmtree(wp, ignore_errors=True)
+def install_wordpress(builds: Path, importer: Path, work: Path, home: str, base: str) -> Path:
+    """WordPress in ``work/docroot`` + ``base`` (the old site's baseurl), so old paths keep their prefix."""
+    docroot = work / "docroot"
+    shutil.rmtree(docroot, ignore_errors=True)
+    wp = docroot / base.strip("/") if base.strip("/") else docroot
     wp.mkdir(parents=True)
     with tarfile.open(builds) as tar:
-        zips = {m.name: m for m in tar.getmembers()
-                if m.name in ("package/src/wordpress/wp-6.5.zip",
-                              "package/src/sqlite-database-integration/sqlite-database-integration.zip")}
+        zips = {
+            m.name: m
+            for m in tar.getmembers()
+            if m.name
+            in (
+                "package/src/wordpress/wp-6.5.zip",
+                "package/src/sqlite-database-integration/sqlite-database-integration.zip",
+            )
+        }
         for member in zips.values():
             tar.extract(member, work / "builds", filter="data")
     with zipfile.ZipFile(work / "builds/package/src/wordpress/wp-6.5.zip") as z:
         z.extractall(wp)
     plugin = wp / "wp-content/plugins/sqlite-database-integration"
-    with zipfile.ZipFile(work / "builds/package/src/sqlite-database-integration/sqlite-database-integration.zip") as z:
+    with zipfile.ZipFile(
+        work / "builds/package/src/sqlite-database-integration/sqlite-database-integration.zip"
+    ) as z:
         for info in z.infolist():
             rel = info.filename.split("/", 1)[1] if "/" in info.filename else ""
             if not rel or info.is_dir():
@@ -171,11 +186,12 @@ def install_wordpress(builds: Path, importer: Path, work: Path, home: str) -> Pa
             target.write_bytes(z.read(info))
     dropin = (plugin / "db.copy").read_text("utf-8")
     dropin = dropin.replace("{SQLITE_IMPLEMENTATION_FOLDER_PATH}", str(plugin)).replace(
-        "{SQLITE_PLUGIN}", "sqlite-database-integration/load.php")
+        "{SQLITE_PLUGIN}", "sqlite-database-integration/load.php"
+    )
     (wp / "wp-content/db.php").write_text(dropin, "utf-8")
     (wp / "wp-content/database").mkdir(exist_ok=True)
-    (wp / "wp-config.php").write_text(CONFIG.replace("{home}", home), "utf-8")
-    (wp / "router.php").write_text(ROUTER, "utf-8")
+    (wp / "wp-config.php").write_text(CONFIG.replace("{home}", home + base), "utf-8")
+    (docroot / "router.php").write_text(ROUTER.replace("{base}", base), "utf-8")
     shutil.copytree(importer, wp / "wp-content/plugins/wordpress-importer")
     return wp
 
@@ -188,14 +204,17 @@ def fetch(url: str) -> tuple[int, str]:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
-    current = url
+    current = quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
+    host = urlsplit(current).netloc
     for _ in range(8):
+        if urlsplit(current).netloc != host:
+            return 0, current  # left for another site: the redirect itself was the answer
         try:
             with opener.open(current, timeout=60) as response:
                 return response.status, current
         except urllib.error.HTTPError as err:
             if err.code in (301, 302, 307, 308) and err.headers.get("Location"):
-                current = urljoin(current, err.headers["Location"])
+                current = quote(urljoin(current, err.headers["Location"]), safe=":/?#[]@!$&'()*+,;=%-._~")
                 continue
             return err.code, current
     return 310, current
@@ -238,15 +257,22 @@ def main(argv: list[str] | None = None) -> int:
     write_plan(plan, out, force=True)
     manifest = json.loads((out / "migration.json").read_text("utf-8"))
 
-    wp = install_wordpress(args.builds, args.importer, args.work, home)
+    args.baseurl = site.baseurl or ""
+    wp = install_wordpress(args.builds, args.importer, args.work, home, args.baseurl)
+    docroot = args.work / "docroot"
     if (out / "media").is_dir():
-        shutil.copytree(out / "media", wp / "media")
+        shutil.copytree(out / "media", docroot / "media")
     install = INSTALL.replace("{structure}", json.dumps(manifest["permalink_structure"])).replace(
-        "{timezone}", json.dumps(site.timezone or "UTC"))
+        "{timezone}", json.dumps(site.timezone or "UTC")
+    )
     print(php(wp, install, host, port).strip())
-    server = subprocess.Popen(["php", "-S", host, "-t", str(wp), str(wp / "router.php")], cwd=wp,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"})
+    server = subprocess.Popen(
+        ["php", "-S", host, "-t", str(docroot), str(docroot / "router.php")],
+        cwd=docroot,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
+    )
     try:
         time.sleep(1.5)
         log_lines = []
@@ -265,8 +291,18 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(timeout=10)
 
 
-def check(manifest: dict[str, Any], plan: Any, state: dict[str, Any], import_log: str, home: str,
-          args: argparse.Namespace) -> int:
+def same_path(a: str, b: str) -> bool:
+    return unquote(urlsplit(a).path).rstrip("/") == unquote(urlsplit(b).path).rstrip("/")
+
+
+def check(
+    manifest: dict[str, Any],
+    plan: Any,
+    state: dict[str, Any],
+    import_log: str,
+    home: str,
+    args: argparse.Namespace,
+) -> int:
     problems: list[str] = []
     imported = {p["source"]: p for p in state["posts"] if p["source"] and p["type"] != "attachment"}
     exported = [d for d in manifest["documents"] if d["status"] == "exported"]
@@ -290,6 +326,9 @@ def check(manifest: dict[str, Any], plan: Any, state: dict[str, Any], import_log
     # every old URL of a built, published document answers, at the URL the manifest promised
     answered = 0
     checked = 0
+    base = args.baseurl
+    old_urls = [d["old_url"] for d in exported if d["old_url"]]
+    collided = {u for u in old_urls if old_urls.count(u) > 1}  # Jekyll served only one of them
     by_source = {d["source"]: d for d in exported}
     for doc in exported:
         post = imported.get(doc["source"])
@@ -298,25 +337,27 @@ def check(manifest: dict[str, Any], plan: Any, state: dict[str, Any], import_log
         if post.get("type") == "post" and doc["source"].startswith("_drafts/"):
             continue
         checked += 1
-        status, final = fetch(home + doc["old_url"])
+        status, final = fetch(home + base + doc["old_url"])
         want = home + by_source[doc["source"]]["new_url"]
         is_home = doc["old_url"].split("index.html")[0].rstrip("/") == ""  # WordPress's own front page
-        if status == 200 and (is_home or urlsplit(final).path.rstrip("/") == urlsplit(want).path.rstrip("/")):
+        if status == 200 and (is_home or same_path(final, want) or doc["old_url"] in collided):
             answered += 1
         else:
             problems.append(f"old URL {doc['old_url']} -> {status} {final} (want {want})")
     redirect_ok = 0
     for source, target in manifest["redirects"]:
         status, final = fetch(home + source)
-        if status == 200:
+        if status == 200 or (status == 0 and urlsplit(target).scheme):
             redirect_ok += 1
         else:
             problems.append(f"redirect {source} -> {target}: {status} at {final}")
     failed_lines = [line for line in import_log.splitlines() if "Failed" in line or "error" in line.lower()]
-    print(f"WordPress 6.5.5 import site={args.site.name} documents={len(exported)} imported="
-          f"{sum(1 for d in exported if d['source'] in imported)} attachments={len(downloaded)}/{wxr_attachments} "
-          f"old_urls_answering={answered}/{checked} redirects_answering={redirect_ok}/{len(manifest['redirects'])} "
-          f"importer_failures={len(failed_lines)}")
+    print(
+        f"WordPress 6.5.5 import site={args.site.name} documents={len(exported)} imported="
+        f"{sum(1 for d in exported if d['source'] in imported)} attachments={len(downloaded)}/{wxr_attachments} "
+        f"old_urls_answering={answered}/{checked} redirects_answering={redirect_ok}/{len(manifest['redirects'])} "
+        f"importer_failures={len(failed_lines)}"
+    )
     for line in failed_lines[:20]:
         print("  importer:", line.strip())
     for problem in problems[:40]:

@@ -1,0 +1,279 @@
+"""The content pipeline's contract: problems as issues, never a crash; new URLs everywhere; limits hold."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migrate import ir
+from migrate.content import Targets
+from migrate.content.liquid import Limits
+from migrate.content.pipeline import ContentPipeline, convert_documents, identity_targets
+from tests.content.cases import fixture_site
+
+
+def page(body: str, source: str = "page.md", **fields: object) -> ir.Document:
+    return ir.Document(
+        kind="page",
+        source=source,
+        url="/" + source.replace(".md", ".html"),
+        output_path=source.replace(".md", ".html"),
+        title="A page",
+        slug="page",
+        body=body,
+        body_line=5,
+        **fields,
+    )  # type: ignore[arg-type]
+
+
+def convert(
+    body: str,
+    fmt: str = "html",
+    *,
+    targets: Targets | None = None,
+    limits: Limits | None = None,
+    **fields: object,
+) -> ir.Document | object:
+    doc = page(body, **fields)
+    site = fixture_site([doc])
+    pipeline = ContentPipeline(site, targets or identity_targets(site), limits=limits)
+    return pipeline.convert(doc, fmt)  # type: ignore[arg-type]
+
+
+def codes(converted: object) -> list[str]:
+    return [i.code for i in converted.issues]  # type: ignore[attr-defined]
+
+
+# -- Liquid: problems are data ------------------------------------------------------------------------------
+
+
+def test_unknown_tag_is_kept_verbatim_and_reported_with_file_and_line() -> None:
+    out = convert("Intro\n\n{% avatar user=ada size=24 %}\n\n{% if true %}{% seo %}{% endif %}\n")
+    assert "{% avatar user=ada size=24 %}" in out.body
+    assert "{% seo %}" in out.body  # inside an if: not lost
+    issues = [i for i in out.issues if i.code == "liquid-unknown-tag"]
+    assert {(i.source, i.line) for i in issues} == {("page.md", 7), ("page.md", 9)}
+
+
+def test_unknown_filter_keeps_the_output_statement_and_is_reported() -> None:
+    out = convert("{{ page.title | no_such_filter }} and {{ 'y' | upcase }}")
+    assert "{{ page.title | no_such_filter }}" in out.body
+    assert "Y" in out.body
+    assert "liquid-unknown-tag" in codes(out)
+
+
+def test_undefined_variable_renders_empty_and_is_reported_once_per_name() -> None:
+    out = convert("a{{ missing }}b{{ missing }}c{{ page.nope }}")
+    assert "<p>abc</p>" in out.body
+    undefined = [i for i in out.issues if i.code == "liquid-undefined"]
+    assert len(undefined) == 2
+    assert all(i.severity == "info" for i in undefined)
+
+
+def test_render_with_liquid_false_keeps_liquid() -> None:
+    out = convert("{{ site.title }}", render_with_liquid=False)
+    assert "{{ site.title }}" in out.body
+
+
+def test_text_without_liquid_markers_is_not_parsed() -> None:
+    out = convert("A {% and a %} only in code: `x`\n\nBraces } and { alone.")
+    assert "Braces } and { alone." in out.body
+
+
+def test_syntax_error_is_an_issue_not_a_crash() -> None:
+    out = convert("{% if %}broken{% endif %} after")
+    assert any(c.startswith("liquid-") for c in codes(out))
+
+
+def test_loop_limit_stops_a_runaway_loop() -> None:
+    out = convert("{% for i in (1..100000) %}x{% endfor %}", limits=Limits(loop_iterations=1000))
+    assert "liquid-limit" in codes(out)
+
+
+def test_recursive_include_hits_the_depth_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "_includes").mkdir()
+    (tmp_path / "_includes" / "loop.html").write_text("x{% include loop.html %}", encoding="utf-8")
+    doc = page("{% include loop.html %}")
+    site = dataclasses.replace(fixture_site([doc]), source_dir=str(tmp_path))
+    out = ContentPipeline(site, identity_targets(site), limits=Limits(include_depth=10)).convert(doc, "html")
+    assert "liquid-limit" in codes(out)
+
+
+def test_missing_include_is_reported() -> None:
+    out = convert("{% include nothing-here.html %}")
+    assert "liquid-include-missing" in codes(out)
+
+
+# -- new URLs ------------------------------------------------------------------------------------------------
+
+
+def moved_targets(site: ir.Site) -> Targets:
+    urls = {d.source: f"/new/{d.slug}/" for d in site.documents}
+    return Targets(document_urls=urls, site_url="https://new.example.org", base_path="")
+
+
+def test_post_url_and_link_give_the_new_url() -> None:
+    doc = page("[a]({% post_url 2020-01-02-first-post %}) [b]({% link docs/guide.md %})")
+    site = fixture_site([doc])
+    out = ContentPipeline(site, moved_targets(site)).convert(doc, "html")
+    assert 'href="/new/first-post/"' in out.body
+    assert 'href="/new/guide/"' in out.body
+    assert set(out.linked_documents) == {"_posts/2020-01-02-first-post.md", "docs/guide.md"}
+
+
+def test_post_url_to_nothing_is_a_broken_link() -> None:
+    out = convert("[a]({% post_url 2019-01-01-nope %})")
+    assert "broken-link" in codes(out)
+
+
+def test_internal_links_in_markdown_and_html_are_rewritten() -> None:
+    body = (
+        "[old](/blog/2020/01/02/first-post.html) "
+        "[abs](https://fixture.example.com/blog/docs/guide.html#part) "
+        '<a href="/blog/docs/guide.html?x=1">html</a> [ext](https://elsewhere.org/x)\n\n'
+        "    [in code](/blog/docs/guide.html)\n"
+    )
+    doc = page(body)
+    site = fixture_site([doc])
+    out = ContentPipeline(site, moved_targets(site)).convert(doc, "html")
+    assert 'href="/new/first-post/"' in out.body
+    assert 'href="/new/guide/#part"' in out.body
+    assert 'href="/new/guide/?x=1"' in out.body
+    assert 'href="https://elsewhere.org/x"' in out.body
+    assert "[in code](/blog/docs/guide.html)" in out.body  # code is left alone
+
+
+def test_markdown_output_rewrites_link_targets_and_reference_definitions() -> None:
+    body = "See [it][ref] and ![img](/blog/2020/01/02/first-post.html).\n\n[ref]: /blog/docs/guide.html\n"
+    doc = page(body)
+    site = fixture_site([doc])
+    out = ContentPipeline(site, moved_targets(site)).convert(doc, "markdown")
+    assert "[ref]: /new/guide/" in out.body
+    assert "(/new/first-post/)" in out.body
+
+
+def asset_site(doc: ir.Document) -> ir.Site:
+    statics = (
+        ir.StaticFile("assets/img/a b.png", "/assets/img/a%20b.png", 10),
+        ir.StaticFile("assets/img/x.jpg", "/assets/img/x.jpg", 10),
+        ir.StaticFile("assets/v.mp4", "/assets/v.mp4", 10),
+    )
+    return dataclasses.replace(fixture_site([doc]), static_files=statics)
+
+
+def cdn(document: ir.Document, asset: ir.StaticFile) -> str:
+    return "https://cdn.example.org" + asset.url
+
+
+def test_asset_references_everywhere_go_through_asset_url() -> None:
+    body = (
+        "![a](/blog/assets/img/a%20b.png)\n\n"
+        '<img src="{{ site.url }}{{ site.baseurl }}/assets/img/x.jpg" '
+        'srcset="/blog/assets/img/x.jpg 1x, /blog/assets/img/a%20b.png 2x">\n\n'
+        '<video poster="/blog/assets/img/x.jpg" src="/blog/assets/v.mp4"></video>\n\n'
+        "<div style=\"background: url('/blog/assets/img/x.jpg')\">bg</div>\n"
+    )
+    doc = page(body, front_matter={"image": "/assets/img/x.jpg", "header": {"teaser": "/assets/missing.png"}})
+    site = asset_site(doc)
+    out = ContentPipeline(site, Targets(document_urls={}, asset_url=cdn, base_path="/blog")).convert(
+        doc, "html"
+    )
+    assert 'src="https://cdn.example.org/assets/img/a%20b.png"' in out.body
+    assert 'src="https://cdn.example.org/assets/img/x.jpg"' in out.body
+    assert (
+        "https://cdn.example.org/assets/img/x.jpg 1x, https://cdn.example.org/assets/img/a%20b.png 2x"
+        in out.body
+    )
+    assert 'poster="https://cdn.example.org/assets/img/x.jpg"' in out.body
+    assert "url('https://cdn.example.org/assets/img/x.jpg')" in out.body
+    assert set(out.assets) == {"assets/img/a b.png", "assets/img/x.jpg", "assets/v.mp4"}
+    assert [i.message for i in out.issues if i.code == "missing-asset"] == [
+        "'/assets/missing.png' names no file of the site"
+    ]
+
+
+def test_relative_references_resolve_against_the_document() -> None:
+    doc = dataclasses.replace(page("![x](../assets/img/x.jpg) ![y](img/none.png)"), url="/docs/page.html")
+    site = asset_site(doc)
+    out = ContentPipeline(site, Targets(document_urls={}, asset_url=cdn)).convert(doc, "html")
+    assert 'src="https://cdn.example.org/assets/img/x.jpg"' in out.body
+    assert "missing-asset" in codes(out)
+
+
+def test_identity_targets_leave_every_reference_as_written() -> None:
+    body = "[a](../2020/01/02/first-post.html) [b]({{ '/docs/guide.html' | relative_url }})"
+    out = convert(body)
+    assert 'href="../2020/01/02/first-post.html"' in out.body
+    assert 'href="/blog/docs/guide.html"' in out.body
+
+
+# -- Markdown for Markdown targets --------------------------------------------------------------------------
+
+
+def test_highlight_becomes_a_fence_for_markdown_targets() -> None:
+    out = convert("{% highlight ruby %}\nputs 1\n{% endhighlight %}\n", "markdown")
+    assert "```ruby\nputs 1\n```" in out.body
+
+
+def test_kramdown_syntax_becomes_goldmark_syntax() -> None:
+    body = (
+        "* toc\n{:toc}\n\n## Tables {#tab}\n\nA para.\n{: .lead}\n\n~~~\n$ ls\n~~~\n{: .language-bash}\n\n"
+        "## Dashes -- here\n\n*[HTML]: Hyper Text\n"
+    )
+    out = convert(body, "markdown")
+    assert "{:" not in out.body
+    assert "## Tables {#tab}" in out.body
+    assert "A para.\n{.lead}" in out.body
+    assert "~~~bash\n$ ls\n~~~" in out.body
+    # kramdown drops the en dash it makes of "--", Goldmark keeps both hyphens: the id is spelt out
+    assert "## Dashes -- here {#dashes--here}" in out.body
+    assert "*[HTML]" not in out.body
+    assert {"kramdown-toc", "kramdown-abbreviation"} <= set(codes(out))
+
+
+def test_html_documents_become_markdown() -> None:
+    body = (
+        '<h2>Title</h2>\n<p>Text with <a href="/x">a link</a> and <img src="/i.png" alt="i"></p>\n'
+        '<div class="language-python highlighter-rouge"><div class="highlight"><pre class="highlight">'
+        "<code>print(1)\n</code></pre></div></div>\n<table><tr><th>a</th></tr><tr><td>1</td></tr></table>\n"
+    )
+    doc = dataclasses.replace(page(body, source="page.html"), markup="html", extension=".html")
+    site = fixture_site([doc])
+    out = ContentPipeline(site, identity_targets(site)).convert(doc, "markdown")
+    assert "## Title" in out.body
+    assert "[a link](/x)" in out.body
+    assert "![i](/i.png)" in out.body
+    assert "```python\nprint(1)\n```" in out.body
+    assert "| a |" in out.body
+
+
+# -- contract ----------------------------------------------------------------------------------------------
+
+
+def test_excerpt_is_the_part_before_the_separator() -> None:
+    out = convert("First *para*.\n\nSecond para.\n")
+    assert out.excerpt is not None and "<em>para</em>" in out.excerpt and "Second" not in out.excerpt
+
+
+def test_convert_documents_lists_source_url_and_body() -> None:
+    site = fixture_site()
+    rows, issues = convert_documents(site, ["docs/guide.md", "nope.md"], "html")
+    assert rows == [{"source": "docs/guide.md", "url": "/docs/guide.html", "body": "<p>The guide.</p>\n"}]
+    assert [i.code for i in issues] == ["unknown-source"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("{}%|-*_`[]()<>!#:.'\"\n abc=~$^\\")), max_size=120))
+def test_convert_never_raises(body: str) -> None:
+    for fmt in ("html", "markdown"):
+        out = convert(body, fmt)
+        assert isinstance(out.body, str)
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_output_is_deterministic(fmt: str) -> None:
+    body = "{% for p in site.data.people %}{{ p.name }} {% endfor %}\n\n# Head\n\nText[^1].\n\n[^1]: Note.\n"
+    assert convert(body, fmt).body == convert(body, fmt).body
