@@ -581,7 +581,7 @@ class GhostExporter(Exporter):
                 kind, why = None, f"collection {doc.collection} skipped (--collection)"
             if kind is None:
                 self.skipped[doc.source] = why
-                if doc.kind == "document" or "collection" in why:
+                if "collection" in why:
                     skipped_collections[doc.collection or ""] = (
                         skipped_collections.get(doc.collection or "", 0) + 1
                     )
@@ -691,7 +691,7 @@ class GhostExporter(Exporter):
                 source=doc.source,
             )
             title = cut(title, TITLE_MAX)
-        body = ghost_html(self._rewrite_assets(converted.body, doc))
+        body = self._rewrite_assets(converted.body, doc)
         post: dict[str, Any] = {
             "id": object_id("post", doc.source),
             "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, "jekyll-migrate:" + doc.source)),
@@ -706,9 +706,9 @@ class GhostExporter(Exporter):
             "published_at": ghost_date(self._date(doc) if status == "draft" else when),
         }
         if self.opts.get("body") == "lexical":
-            post["lexical"] = lexical_document(self._rewrite_assets(converted.body, doc))
+            post["lexical"] = lexical_document(body)
         else:
-            post["html"] = body
+            post["html"] = ghost_html(body)
         excerpt = self._excerpt(doc, converted)
         if excerpt:
             post["custom_excerpt"] = excerpt
@@ -825,11 +825,9 @@ class GhostExporter(Exporter):
                 if target:
                     new_value = new_value.replace(url, target)
             if new_value != value:
-                for quote in ('"', "'"):
+                for mark in ('"', "'"):
                     for raw in {value, html.escape(value, quote=False)}:
-                        body = body.replace(
-                            f"{attr}={quote}{raw}{quote}", f"{attr}={quote}{new_value}{quote}"
-                        )
+                        body = body.replace(f"{attr}={mark}{raw}{mark}", f"{attr}={mark}{new_value}{mark}")
         return body
 
     def _feature_image(self, doc: Document) -> tuple[str, str | None, str | None] | None:

@@ -16,7 +16,15 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exporters.ghost import CARD_BEGIN, GhostExporter, SlugAllocator, ghost_date, ghost_html, ghost_slug
+from exporters.ghost import (
+    CARD_BEGIN,
+    GhostExporter,
+    SlugAllocator,
+    ghost_date,
+    ghost_heading_id,
+    ghost_html,
+    ghost_slug,
+)
 from migrate.content import Converted
 from migrate.errors import OptionError
 from migrate.ir import Author, Collection, Document, Site, StaticFile
@@ -555,3 +563,16 @@ def test_featured_and_dry_run_items(tmp_path: Path) -> None:
     items = run.plan.itemizers["ghost-import.json"](run.plan.files["ghost-import.json"].read())
     assert {"posts/a", "posts/b"} <= set(items)
     assert json.loads(items["posts/a"])["slug"] == "a"
+
+
+@pytest.mark.parametrize(
+    ("text", "ghost_id"),
+    [  # ids a real Ghost 6.65 gave these headings
+        ("ℹ️ brew info and brew tap-info", "%E2%84%B9%EF%B8%8F-brew-info-and-brew-tap-info"),
+        ("Intro", "intro"),
+        ("  Hello   World  ", "hello-world"),
+        ("The --help option", "thehelp-option"),
+    ],
+)
+def test_ghost_heading_id(text: str, ghost_id: str) -> None:
+    assert ghost_heading_id(text) == ghost_id

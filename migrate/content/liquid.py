@@ -818,14 +818,7 @@ class LiquidRenderer:
         try:
             template = self.env.from_string(rename_keyword_variables(body))
             page = DocumentDrop(doc, self.info)
-            out = template.render(
-                site=self.site_drop,
-                page=page,
-                jekyll=self.jekyll,
-                paginator=None,
-                content=doc.body,
-                layout={},
-            )
+            out = template.render(site=self.site_drop, page=page, jekyll=self.jekyll, paginator=None)
         except _FATAL as err:
             state.add("liquid-limit", "error", f"Liquid {err.message}: body left unrendered", err.token)
             out = body

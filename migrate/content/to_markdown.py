@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from markdownify import MarkdownConverter
 
 from migrate import ir
+from migrate.content.typography import quotes, symbols
 from migrate.content.markdown import (
     _ABBR_DEF,
     _REF_DEF,
@@ -83,6 +84,9 @@ _BLOCKY_LINK = re.compile(r"<a\b[^>]*>\s*<(?:h[1-6]|div|p|ul|ol|table|section|fi
 
 def is_simple_html(html_text: str) -> bool:
     """Whether Markdown can say everything this HTML says (no forms, scripts, layout markup or classes)."""
+    # code blocks as kramdown and Rouge wrap them are plain code for Markdown
+    html_text = re.sub(r'<(div|pre|figure)\s+class="(?:language-[\w+#.-]+\s+)?(?:highlighter-rouge|highlight)"\s*>',
+                       r"<\1>", html_text)
     if _BLOCKY_LINK.search(html_text):
         return False
     for m in _TAG_NAME.finditer(html_text):
@@ -93,20 +97,23 @@ def is_simple_html(html_text: str) -> bool:
     return True
 
 
-def html_as_raw_block(html_text: str) -> str:
-    """HTML that Goldmark (with ``unsafe``) passes through as one raw block: no blank lines and no
-    indentation outside ``pre``, which would end the block or start an indented code block."""
+_PRE_REGION = re.compile(r"(<pre\b.*?</pre>)", re.S | re.I)
+
+
+def html_as_raw_block(html_text: str, *, wrap: bool = True) -> str:
+    """HTML that Goldmark (with ``unsafe``) passes through as one raw block: no blank line (it would end the
+    block) and no indentation (it would start a code block); blank lines inside ``pre`` become ``&#10;``."""
+    pieces = _PRE_REGION.split(html_text.strip("\n"))
     out: list[str] = []
-    in_pre = 0
-    for line in html_text.strip("\n").split("\n"):
-        if not in_pre:
-            line = line.lstrip()
-            if not line:
-                continue
-        in_pre += len(re.findall(r"<pre\b", line, re.I)) - len(re.findall(r"</pre>", line, re.I))
-        in_pre = max(in_pre, 0)
-        out.append(line)
-    return "<div>\n" + "\n".join(out) + "\n</div>\n"
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            out.append(re.sub(r"\n(?=\n)", "&#10;", piece))
+        else:
+            out.append("\n".join(line.lstrip() for line in piece.split("\n") if line.strip()) if piece.strip()
+                       else piece.replace("\n", "").replace(" ", ""))
+    body = "".join(out)
+    body = re.sub(r"\n{2,}", "\n", body)
+    return f"<div>\n{body}\n</div>\n" if wrap else body + "\n"
 
 
 def html_to_markdown(html_text: str) -> str:
@@ -137,7 +144,46 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
             return text, issues
     kramdown_ids = _kramdown_heading_ids(pipeline, text)
     out = _rewrite_kramdown(pipeline, doc, text, kramdown_ids, issues)
+    if pipeline.kramdown.smart:
+        out = markdown_typography(pipeline, out)
     return out, issues
+
+
+_MASK = re.compile(
+    r"<(code|kbd|samp|pre|script|style|math)\b[^>]*>.*?</\1>|\*+|~~|(?<!\w)_+|_+(?!\w)|\{[^{}]*\}\s*$"
+    r"|\\.|`+[^`]*?`+|<!--.*?-->|<[A-Za-z/!][^<>]*>|\]\([^()\s]*(?:\([^()]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
+    r"|\{[#.][^}]*\}|\{:[^}]*\}|\[\^?[^\]]*\]:\s*\S+|&#?\w+;|https?://\S+",
+    re.S,
+)
+_SKIP_LINE = re.compile(r"^\s*(?:\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?|[-*_=](?:\s*[-*_=]){2,})\s*$")
+
+
+def markdown_typography(pipeline: ContentPipeline, text: str) -> str:
+    """kramdown's smart quotes and symbols written into the Markdown text itself, so the target shows what
+    Jekyll showed whatever its own typographer does (code, HTML, URLs and attributes are left alone)."""
+    env: dict[str, object] = {}
+    tokens = pipeline.kramdown.md.parse(text, env)
+    skip: set[int] = set()
+    for tok in tokens:
+        if tok.type in ("fence", "code_block", "html_block") and tok.map:
+            skip.update(range(tok.map[0], tok.map[1]))
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if n in skip or not line.strip() or _SKIP_LINE.match(line.lstrip(" >")) or ("'" not in line and '"' not in line
+                                                                      and "--" not in line and "..." not in line
+                                                                      and "<<" not in line and ">>" not in line):
+            continue
+        lead = re.match(r"^[ \t>]*(?:(?:[*+-]|\d+[.)])[ \t]+)?(?:#{1,6}[ \t]+)?", line)
+        start = lead.end() if lead else 0
+        parts: list[str] = [line[:start]]
+        pos = start
+        for m in _MASK.finditer(line, start):
+            parts.append(quotes(symbols(line[pos : m.start()])) if m.start() > pos else "")
+            parts.append(m.group(0))
+            pos = m.end()
+        parts.append(quotes(symbols(line[pos:])))
+        lines[n] = "".join(parts)
+    return "\n".join(lines)
 
 
 def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
@@ -162,8 +208,20 @@ def _rewrite_kramdown(
     used_ids: dict[str, int] = {}
     i = 0
     dropped_abbr = False
+    pending: str | None = None  # an IAL written above its block: Goldmark wants it below
+    pending_started = False
     while i < len(lines):
         line = lines[i]
+        if pending is not None and fence is None:
+            if not line.strip():
+                if pending_started:
+                    out.append(pending)
+                    pending, pending_started = None, False
+                else:
+                    i += 1
+                    continue
+            else:
+                pending_started = True
         if fence is not None:
             out.append(line)
             if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line.lstrip(" >")):
@@ -177,6 +235,13 @@ def _rewrite_kramdown(
             i += 1
             continue
         m = _BLOCK_TAG.match(line)
+        if (m and m.group(1).lower() in SPAN_ELEMENTS and re.fullmatch(r"\s*<[^<>]+>\s*", line)
+                and i + 1 < len(lines) and lines[i + 1].strip() and (not out or not out[-1].strip())):
+            # kramdown reads a line-start span tag as the start of a paragraph; CommonMark would make a lone
+            # tag an HTML block and leave the Markdown after it unparsed
+            lines[i + 1] = line.strip() + lines[i + 1].lstrip()
+            i += 1
+            continue
         if m and m.group(1).lower() not in SPAN_ELEMENTS:
             tag = m.group(1)
             depth = 0
@@ -189,11 +254,17 @@ def _rewrite_kramdown(
                     break
                 j += 1
             block = "\n".join(lines[i : j + 1])
-            if parse_block_html or "markdown=" in block:
+            if j < len(lines) and (parse_block_html or "markdown=" in block):
                 # Goldmark cannot parse Markdown inside HTML: hand it kramdown's HTML for the element
                 source = ("{::options parse_block_html=\"true\" /}\n" if parse_block_html else "") + block
                 rendered = pipeline.kramdown.convert(source + ("\n\n" + refs if refs else ""))
-                out.extend(["", html_as_raw_block(rendered).strip("\n"), ""])
+                out.extend(["", html_as_raw_block(rendered, wrap=False).strip("\n"), ""])
+                i = j + 1
+                continue
+            if j < len(lines) and j > i:
+                # kramdown keeps a balanced HTML element as one raw block; Goldmark would end it at a blank
+                # line and read indented lines as code
+                out.extend(["", html_as_raw_block(block, wrap=False).strip("\n"), ""])
                 i = j + 1
                 continue
         ial = _IAL_LINE.match(line.lstrip(" >")) if "{:" in line else None
@@ -238,6 +309,8 @@ def _rewrite_kramdown(
                     if old_id:
                         merged["id"] = old_id.group(1)
                 out[-1] = f"{heading} {_goldmark_attrs(merged)}"
+            elif not prefix and (not out or not out[-1].strip()):
+                pending, pending_started = _goldmark_attrs(attrs), False
             else:
                 out.append(prefix + _goldmark_attrs(attrs))
             i += 1
@@ -280,6 +353,8 @@ def _rewrite_kramdown(
             line = _LINK_WITH_SPACES.sub(_angle_link, line)
         out.append(line)
         i += 1
+    if pending is not None and pending_started:
+        out.append(pending)
     if dropped_abbr:
         issues.append(
             ir.Issue(

@@ -15,7 +15,7 @@ import yaml
 
 from migrate.errors import OptionError, UnsafePathError
 from migrate.plan import safe_relative_path
-from migrate.redirects.core import Redirect, RedirectMap, decoded_form, encode_path, is_absolute
+from migrate.redirects.core import Redirect, RedirectMap, encode_path, is_absolute
 
 log = logging.getLogger(__name__)
 
@@ -421,4 +421,4 @@ def render_ghost(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
     return {"redirects.yaml": text.encode("utf-8"), "redirects.json": _json_bytes(entries)}
 
 
-__all__ = ["FORMATS", "decoded_form", "format_names", "register_format", "render_redirects", "stub_page"]
+__all__ = ["FORMATS", "format_names", "register_format", "render_redirects", "stub_page"]

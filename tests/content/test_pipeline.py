@@ -229,7 +229,7 @@ def test_kramdown_syntax_becomes_goldmark_syntax() -> None:
     assert "A para.\n{.lead}" in out.body
     assert "~~~bash\n$ ls\n~~~" in out.body
     # kramdown drops the en dash it makes of "--", Goldmark keeps both hyphens: the id is spelt out
-    assert "## Dashes -- here {#dashes--here}" in out.body
+    assert "## Dashes \u2013 here {#dashes--here}" in out.body
     assert "*[HTML]" not in out.body
     assert {"kramdown-toc", "kramdown-abbreviation"} <= set(codes(out))
 
@@ -277,3 +277,9 @@ def test_convert_never_raises(body: str) -> None:
 def test_output_is_deterministic(fmt: str) -> None:
     body = "{% for p in site.data.people %}{{ p.name }} {% endfor %}\n\n# Head\n\nText[^1].\n\n[^1]: Note.\n"
     assert convert(body, fmt).body == convert(body, fmt).body
+
+
+def test_render_time_limit_stops_a_slow_render() -> None:
+    out = convert("{% for i in (1..50) %}{% for j in (1..50) %}x{% endfor %}{% endfor %}",
+                  limits=Limits(render_seconds=0.0))
+    assert "liquid-limit" in codes(out)
