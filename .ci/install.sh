@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES=(
   jekyll ruby-jekyll-redirect-from ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap
   ruby-jekyll-paginate
-  nginx apache2 chromium
+  nginx apache2 caddy chromium
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -21,5 +21,13 @@ fi
 # Package installs may start the distribution's own servers on port 80; the tests run their own.
 service nginx stop >/dev/null 2>&1 || true
 service apache2 stop >/dev/null 2>&1 || true
+service caddy stop >/dev/null 2>&1 || true
+
+# Real parsers of two hosts' redirect formats (tests find them through JM_NPM_PREFIX).
+JM_NPM_PREFIX="${JM_NPM_PREFIX:-/opt/jm-npm}"
+if [ ! -d "$JM_NPM_PREFIX/node_modules/@vercel/routing-utils" ]; then
+  npm install --silent --no-audit --no-fund --prefix "$JM_NPM_PREFIX" \
+    netlify-redirect-parser@14.4.0 @vercel/routing-utils@6.6.0 >/dev/null
+fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"

@@ -54,6 +54,8 @@ class Exporter(abc.ABC):
     content_format: ClassVar[ContentFormat]
     """The body format this target reads."""
     options: ClassVar[Sequence[Option]] = ()
+    serves_index_files: ClassVar[bool] = True
+    """Whether the target serves ``/x/index.html`` for ``/x/`` (static hosts do; WordPress and Ghost do not)."""
 
     def __init__(self, site: Site, options: Mapping[str, Any], report: Report, plan: Plan) -> None:
         self.site = site
@@ -87,6 +89,10 @@ class Exporter(abc.ABC):
         unknown = set(values) - {o.key for o in cls.options}
         problems.extend(f"unknown option {k!r} for exporter {cls.name}" for k in sorted(unknown))
         return out, problems
+
+    def feed_url(self) -> str | None:
+        """The new site's feed URL, which the old feed redirects to; None when the target has none."""
+        return None
 
     def documents(self) -> Iterable[Document]:
         """The documents this export considers (every document the reader found), in source order."""

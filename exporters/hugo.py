@@ -630,6 +630,9 @@ class HugoExporter(Exporter):
         }
         return cfg
 
+    def feed_url(self) -> str | None:
+        return f"{self.base_path}/{self._feed_name() or 'index'}.xml"
+
     def _feed_name(self) -> str | None:
         """When the site had a feed at ``/NAME.xml``, Hugo's home RSS takes that name so the feed URL stays."""
         plugins = self.site.config.get("plugins") or self.site.config.get("gems") or []

@@ -705,7 +705,8 @@ class WordPressExporter(Exporter):
     # -- whole-site files --------------------------------------------------------------------------
 
     def finish(self) -> None:
-        exported = [i for i in self.items.values() if i.synthetic or i.source in self._exported_sources()]
+        done = self._exported_sources()
+        exported = [i for i in self.items.values() if i.synthetic or i.source in done]
         exported.sort(key=lambda i: (i.post_type != "page", i.depth, i.post_id))
         attachments = self._attachments(exported)
         for terms, kind in ((self.categories, "category"), (self.tags, "tag")):
@@ -959,10 +960,11 @@ class WordPressExporter(Exporter):
 
     def _write_redirects(self) -> None:
         # A draft has no public URL in WordPress: its old URL (if Jekyll built it) gets no redirect.
+        done = self._exported_sources()
         new_urls = {
             src: (self.wp_url + i.url if self.wp_url else i.url)
             for src, i in self.items.items()
-            if i.source and i.status != "draft" and src in self._exported_sources()
+            if i.source and i.status != "draft" and src in done
         }
         redirect_map = build_redirect_map(
             self.site,

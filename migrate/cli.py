@@ -243,9 +243,12 @@ def cmd_redirects(args: argparse.Namespace, exporter_cls: Any) -> int:
     site = _read(args, report)
     plan = build_plan(site, exporter_cls, options, report)
     new_urls = {d.source: d.new_url for d in plan.documents if d.new_url}
-    redirect_map = build_redirect_map(site, new_urls, base_path=args.base_path or "")
+    new_site_url = options.get("new_site_url")
+    redirect_map = build_redirect_map(site, new_urls, base_path=args.base_path or "", feed_url=plan.feed_url,
+                                      new_site_url=new_site_url, index_files=plan.serves_index_files)
     report.extend(redirect_map.issues)
-    files = render_redirects(redirect_map, args.format)
+    files = render_redirects(redirect_map, args.format, old_site_url=(site.url + site.baseurl) or None,
+                             new_site_url=new_site_url)
     if args.output:
         out = Path(args.output)
         if len(files) == 1 and not out.is_dir() and not args.output.endswith("/"):
@@ -274,20 +277,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from migrate.verify import load_rules, verify_map
 
     rules = load_rules(Path(args.map))
-    progress = None
+    bar = None
     if sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(total=len(rules), desc="verifying", unit="url", leave=False)
-        progress = bar.update
-    result = verify_map(rules, args.base_url, concurrency=args.concurrency, timeout=args.timeout)
+    try:
+        result = verify_map(
+            rules, args.base_url, concurrency=args.concurrency, timeout=args.timeout, retries=args.retries,
+            rate_limit=args.rate_limit, expected_statuses=tuple(args.expected_status or (301, 308)),
+            check_external_targets=args.check_external,
+            progress=(lambda _check: bar.update(1)) if bar is not None else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     summary = result.to_dict()
     if args.json_report:
         Path(args.json_report).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(result.summary_line())
     for failure in result.failures[:50]:
         print(f"  FAIL {failure}", file=sys.stderr)
-    del progress
     return EXIT_PROBLEMS if result.failures else EXIT_OK
 
 
@@ -371,6 +381,10 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--base-url", required=True)
     p.add_argument("--concurrency", type=int, default=4)
     p.add_argument("--timeout", type=float, default=10.0)
+    p.add_argument("--retries", type=int, default=2, help="retries per request, with backoff")
+    p.add_argument("--rate-limit", type=float, help="at most this many requests per second")
+    p.add_argument("--expected-status", type=int, action="append", help="accepted redirect status (repeatable)")
+    p.add_argument("--check-external", action="store_true", help="also request targets on other hosts")
     p.add_argument("--json-report", help="write the JSON report here")
     return parser
 

@@ -63,6 +63,8 @@ def build_plan(
             plan.record(DocumentOutcome(source=unreadable.source, kind="unreadable", old_url=None, new_url=None,
                                         status="failed", reason="could not be read (see the report)"))
     exporter.finish()
+    plan.feed_url = exporter.feed_url()
+    plan.serves_index_files = exporter.serves_index_files
     plan.finalise()
     return plan
 

@@ -88,6 +88,9 @@ class Plan:
     redirects: list[tuple[str, str]] = field(default_factory=list)
     manifest_extra: dict[str, Any] = field(default_factory=dict)
     itemizers: dict[str, Itemizer] = field(default_factory=dict)
+    feed_url: str | None = None
+    """The target's feed URL (for the old feed's redirect)."""
+    serves_index_files: bool = True
     bodies: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Source -> (raw body, converted body), kept only when a report page asks for them."""
     """For single-file formats: path -> function splitting the file into named items (dry-run diffs)."""
