@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import posixpath
 import re
@@ -152,6 +153,8 @@ def esc(text: str) -> str:
 
 
 def _remove_accents(text: str) -> str:
+    if text.isascii():
+        return text
     out = []
     for char in unicodedata.normalize("NFC", text):
         lower = char.lower()
@@ -167,6 +170,7 @@ def _remove_accents(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def wp_slug(text: str, *, limit: int = 200) -> str:
     """The slug WordPress's ``sanitize_title()`` makes of ``text`` when saving a post.
 

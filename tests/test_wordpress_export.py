@@ -417,3 +417,22 @@ def test_only_used_authors_are_listed(site) -> None:
     plan, _ = export(dataclasses.replace(site, documents=everyone_has_one), recipes_as_post)
     root = ET.fromstring(plan.files["wordpress.xml"].read())
     assert [field(a, "wp:author_login") for a in root.findall("./channel/wp:author", NS)] == ["ada"]
+
+
+def test_wp_url_makes_links_and_redirect_targets_absolute(site) -> None:
+    plan, _ = export(site, {"wp_url": "https://new.example.com"})
+    body = field(by_source(plan)["_posts/2020-05-27-hello-world.md"], "content:encoded")
+    assert '<a href="https://new.example.com/about">' in body
+    rows = list(csv.reader(io.StringIO(plan.files["redirects/redirection.csv"].read().decode())))
+    assert ["/about.html", "https://new.example.com/about", "0", "301"] in rows
+    outcomes = {d.source: d.new_url for d in plan.documents}
+    assert outcomes["guides/setup.md"] == "https://new.example.com/guides/setup"
+
+
+def test_old_site_url_option_fills_a_missing_url(site) -> None:
+    plan, report = export(dataclasses.replace(site, url=""), {"old_site_url": "https://old.example.net/"})
+    assert not any(i.code == "wp-no-site-url" for i in report.issues)
+    root = ET.fromstring(plan.files["wordpress.xml"].read())
+    assert field(root.find("channel"), "wp:base_site_url") == "https://old.example.net"
+    cover = next(i for i in items(plan) if field(i, "wp:post_type") == "attachment")
+    assert field(cover, "wp:attachment_url") == "https://old.example.net/assets/img/cover.jpg"
