@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES=(
   jekyll ruby-jekyll-redirect-from ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap
   ruby-jekyll-paginate
-  nginx apache2 caddy chromium
+  nginx apache2 caddy chromium pandoc
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -23,11 +23,11 @@ service nginx stop >/dev/null 2>&1 || true
 service apache2 stop >/dev/null 2>&1 || true
 service caddy stop >/dev/null 2>&1 || true
 
-# Real parsers of two hosts' redirect formats (tests find them through JM_NPM_PREFIX).
+# Real consumers from npm: two hosts' redirect parsers and a WXR reader (found through JM_NPM_PREFIX).
 JM_NPM_PREFIX="${JM_NPM_PREFIX:-/opt/jm-npm}"
-if [ ! -d "$JM_NPM_PREFIX/node_modules/@vercel/routing-utils" ]; then
+if [ ! -d "$JM_NPM_PREFIX/node_modules/wordpress-export-to-markdown" ]; then
   npm install --silent --no-audit --no-fund --prefix "$JM_NPM_PREFIX" \
-    netlify-redirect-parser@14.4.0 @vercel/routing-utils@6.6.0 >/dev/null
+    netlify-redirect-parser@14.4.0 @vercel/routing-utils@6.6.0 wordpress-export-to-markdown@2.2.2 >/dev/null
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"

@@ -437,7 +437,6 @@ class WordPressExporter(Exporter):
         self.modes = dict(self.opts.get("collection") or ())
         self.skipped: dict[str, str] = {}
         self.items: dict[str, _Item] = {}
-        self.converted: dict[str, Converted] = {}
         self.static_by_source = {s.source: s for s in site.static_files}
         self.authors = _Authors(site.authors, site.config)
         self.categories = _Terms("category")
@@ -500,7 +499,7 @@ class WordPressExporter(Exporter):
                 "wp-collection-skipped",
                 "info",
                 f"collection {label!r} ({count} documents) is not exported; "
-                f"use --collection {label}=page or ={'post'} to import it",
+                f"use --collection {label}=page (or {label}=post) to import it",
             )
         return posts, pages
 
@@ -543,11 +542,14 @@ class WordPressExporter(Exporter):
                     local, _ = self._dates(doc)
                     url = structure_url(candidate, slug=wp_slug(doc.slug) or "x", local=local, post_id=0)
                     score += unquote(url) == unquote(doc.url)
+            # WordPress gives pages the structure's ending: "/x/" after a slash, else "/x" (never ".html")
             slash = candidate.endswith("/")
             score += sum(
                 1
                 for doc in pages
-                if doc.built_by_jekyll and doc.url.endswith("/") == slash and doc.url != "/"
+                if doc.built_by_jekyll
+                and doc.url != "/"
+                and (doc.url.endswith("/") if slash else not doc.url.endswith(("/", ".html")))
             )
             if score > best_score:
                 best, best_score = candidate, score
@@ -625,8 +627,8 @@ class WordPressExporter(Exporter):
             # WordPress needs unique slugs among siblings only; unique across all pages keeps tools that
             # file pages by slug (Pelican, wordpress-export-to-markdown) from overwriting one with another.
             slug = _unique(base, used_slugs)
-            segments = ([*parent.url.strip("/").split("/")] if parent and parent.url != "/" else []) + [slug]
-            url = "/" + "/".join(segments) + ("/" if self.structure.endswith("/") else "")
+            parts = ([*parent.url.strip("/").split("/")] if parent and parent.url != "/" else []) + [slug]
+            url = "/" + "/".join(parts) + ("/" if self.structure.endswith("/") else "")
             item = _Item(
                 post_id=next_id,
                 post_type="page",
@@ -753,8 +755,8 @@ class WordPressExporter(Exporter):
     def _attachments(self, exported: list[_Item]) -> list[_Item]:
         first_user: dict[str, _Item] = {}
         for item in sorted((i for i in exported if i.source), key=lambda i: i.source or ""):
-            for asset in item.assets:
-                first_user.setdefault(asset, item)
+            for used in item.assets:
+                first_user.setdefault(used, item)
         out: list[_Item] = []
         next_id = max((i.post_id for i in self.items.values()), default=0) + 1
         for source in sorted(first_user):

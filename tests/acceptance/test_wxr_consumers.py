@@ -3,7 +3,7 @@ wordpress-export-to-markdown, for every sample site and every corpus.
 
 Needs ``pelican`` and ``lxml`` (PyPI), Debian ``pandoc`` (Pelican converts HTML with it) and Node/npm: the
 npm package ``wordpress-export-to-markdown`` is installed once into ``$JEKYLL_MIGRATE_TOOLS`` (default
-``~/.cache/jekyll-migrate``) unless ``WETM_DIR`` names a folder that already holds it.
+``~/.cache/jekyll-migrate``) unless ``WETM_DIR`` or ``JM_NPM_PREFIX`` names an npm prefix holding it.
 """
 
 from __future__ import annotations
@@ -50,10 +50,10 @@ class Expected:
 
 @pytest.fixture(scope="session")
 def wetm_index() -> Path:
-    given = os.environ.get("WETM_DIR")
+    given = os.environ.get("WETM_DIR") or os.environ.get("JM_NPM_PREFIX")
     root = (
         Path(given)
-        if given
+        if given and (Path(given) / "node_modules/wordpress-export-to-markdown/index.js").exists()
         else Path(os.environ.get("JEKYLL_MIGRATE_TOOLS", Path.home() / ".cache" / "jekyll-migrate"))
         / f"wetm-{WETM_VERSION}"
     )

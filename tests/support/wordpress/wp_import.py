@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +30,7 @@ import tarfile
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -272,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
+        start_new_session=True,  # its worker processes share the group, and go with it
     )
     try:
         time.sleep(1.5)
@@ -287,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         state = json.loads(php(wp, REPORT, host, port))
         return check(manifest, plan, state, import_log, home, args)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
 
 
@@ -323,6 +327,27 @@ def check(
             leftover = post["content"].split(media_base, 1)[1].split('"', 1)[0]
             if not leftover.lower().endswith(".svg"):
                 problems.append(f"{post['source']}: content still points at {media_base}{leftover}")
+    # the stored content is the exported content, but for the media URLs the importer rewrote
+    sent: dict[str, str] = {}
+    wp_ns = "{http://wordpress.org/export/1.2/}"
+    for name in manifest["wxr_files"]:
+        for item in ET.parse(args.work / "export" / name).getroot().iter("item"):
+            for meta in item.findall(f"{wp_ns}postmeta"):
+                if meta.findtext(f"{wp_ns}meta_key") == "_jekyll_source":
+                    sent[meta.findtext(f"{wp_ns}meta_value") or ""] = (
+                        item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or ""
+                    )
+    media_url = re.compile(re.escape(home) + r"/(?:media|[^\s\"']*wp-content/uploads)/[^\s\"'<>)]+")
+    same_content = 0
+    for source, post in imported.items():
+        # WordPress itself adds rel="noopener" to links that open a new window
+        stored = post["content"].replace(' rel="noopener"', "")
+        if media_url.sub("URL", stored) == media_url.sub(
+            "URL", sent.get(source, "").replace(' rel="noopener"', "")
+        ):
+            same_content += 1
+        else:
+            problems.append(f"{source}: stored content differs from the exported content")
     # every old URL of a built, published document answers, at the URL the manifest promised
     answered = 0
     checked = 0
@@ -356,7 +381,7 @@ def check(
         f"WordPress 6.5.5 import site={args.site.name} documents={len(exported)} imported="
         f"{sum(1 for d in exported if d['source'] in imported)} attachments={len(downloaded)}/{wxr_attachments} "
         f"old_urls_answering={answered}/{checked} redirects_answering={redirect_ok}/{len(manifest['redirects'])} "
-        f"importer_failures={len(failed_lines)}"
+        f"content_kept={same_content}/{len(imported)} importer_failures={len(failed_lines)}"
     )
     for line in failed_lines[:20]:
         print("  importer:", line.strip())
