@@ -262,16 +262,39 @@ def _join_lines(chunk: str) -> str:
     lines = chunk.split("\n")
     if len(lines) == 1:
         return chunk
-    out = lines[0]
+    # Built as a list of pieces, looking only at the recent tail: linear in the size of the document.
+    pieces = [lines[0]]
+    tail = lines[0]
     for line in lines[1:]:
         if not line.strip():
-            out += "\n" if not out.endswith("\n") else ""
+            if not tail.endswith("\n"):
+                pieces.append("\n")
+                tail += "\n"
             continue
-        if out.endswith("\n") or _BLOCK_END.search(out) or _BLOCK_START.match(line) or not out.strip():
-            out = out.rstrip(" \t") + ("" if out.endswith("\n") else "\n") + line
+        ends_line = tail.endswith("\n")
+        if ends_line or _BLOCK_END.search(tail[-_TAIL:]) or _BLOCK_START.match(line) or not tail.strip():
+            _rstrip_last(pieces)
+            joined = ("" if ends_line else "\n") + line
         else:
-            out = out.rstrip(" \t") + " " + line.lstrip(" \t")
-    return out
+            _rstrip_last(pieces)
+            joined = " " + line.lstrip(" \t")
+        pieces.append(joined)
+        tail = (pieces[-2] if len(pieces) > 1 else "")[-_TAIL:] + joined
+    return "".join(pieces)
+
+
+_TAIL = 4096
+"""How much of the output so far decides whether it ends a block (longer than any real tag)."""
+
+
+def _rstrip_last(pieces: list[str]) -> None:
+    """Strip trailing spaces and tabs off the output built so far (pieces may be empty at the end)."""
+    while pieces:
+        stripped = pieces[-1].rstrip(" \t")
+        if stripped or len(pieces) == 1:
+            pieces[-1] = stripped
+            return
+        pieces.pop()
 
 
 def wrap_html_block(html: str) -> str:
