@@ -273,6 +273,7 @@ class _TagFinder(HTMLParser):
             self.code_depth -= 1
 
 
+_URL_ATTR_HINT = re.compile(r"(?:href|src|srcset|poster|data)\s*=|url\(", re.I)
 _ATTR = re.compile(r"""(\s)([\w:-]+)(\s*=\s*)("([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
@@ -314,7 +315,7 @@ def _map_srcset_item(item: str, mapper: Callable[[str], str]) -> str:
 
 def rewrite_html_urls(text: str, mapper: Callable[[str], str]) -> str:
     """Every URL-bearing attribute of every tag outside ``pre``/``code`` passed through ``mapper``."""
-    if "<" not in text:
+    if "<" not in text or not _URL_ATTR_HINT.search(text):
         return text
     finder = _TagFinder(text)
     try:

@@ -617,7 +617,7 @@ class JekyllEnvironment(Environment):
                 if m:
                     line += m.group(0).count("\n")
                     text = text[m.end() :]
-            self.origins.setdefault(text, (rel, line))
+            self.origins.setdefault(rename_keyword_variables(text), (rel, line))
             self._files[rel] = (self.cached_template(text, None), rel)
         return self._files[rel]
 

@@ -19,6 +19,36 @@ MARKDOWN_EXTENSIONS = frozenset(
 )
 
 
+LARGE_BODY_CHARS = 4_000_000
+"""Above this, Markdown is converted in parts split at blank lines outside code, bounding memory."""
+_REF_LINE = re.compile(r"^ {0,3}\[[^\]^][^\]]*\]:[ \t]*\S")
+
+
+def split_large_markdown(text: str, size: int) -> list[str]:
+    """``text`` in pieces of about ``size`` characters, cut only at blank lines outside fenced code."""
+    parts: list[str] = []
+    current: list[str] = []
+    length = 0
+    fence: str | None = None
+    for line in text.split("\n"):
+        bare = line.lstrip(" >")
+        if fence is None:
+            m = re.match(r"(`{3,}|~{3,})", bare)
+            if m:
+                fence = m.group(1)
+        elif re.match(rf"{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare):
+            fence = None
+        if fence is None and not line.strip() and length >= size:
+            parts.append("\n".join(current) + "\n")
+            current, length = [], 0
+            continue
+        current.append(line)
+        length += len(line) + 1
+    if current:
+        parts.append("\n".join(current) + "\n")
+    return parts
+
+
 def identity_targets(site: ir.Site) -> Targets:
     """Every document and asset keeps the URL Jekyll gives it."""
     return Targets(
@@ -114,6 +144,20 @@ class ContentPipeline:
         if not self.is_markdown(doc):
             return text, []
         try:
+            if len(text) > LARGE_BODY_CHARS:
+                parts = split_large_markdown(text, LARGE_BODY_CHARS // 4)
+                refs = "\n".join(line for line in text.split("\n") if _REF_LINE.match(line))
+                html_text = "".join(
+                    self.kramdown.convert(part + ("\n\n" + refs if refs else "")) for part in parts
+                )
+                note = ir.Issue(
+                    "large-document",
+                    "info",
+                    f"{len(text) // 1_000_000} MB of Markdown converted in {len(parts)} parts "
+                    "(footnotes do not cross parts)",
+                    doc.source,
+                )
+                return html_text, [note]
             return self.kramdown.convert(text), []
         except Exception as err:  # noqa: BLE001 - content must never crash the run
             logger.debug("markdown failure in %s", doc.source, exc_info=True)

@@ -76,8 +76,10 @@ class _Converter(MarkdownConverter):
         return f"\n\n{fence}{lang}\n{body.rstrip(chr(10))}\n{fence}\n\n"
 
 
-_SIMPLE_TAGS = frozenset("""p h1 h2 h3 h4 h5 h6 a img ul ol li pre code table thead tbody tr th td em strong b i
-blockquote br hr del s sup sub span div figure figcaption dl dt dd kbd abbr""".split())
+_SIMPLE_TAGS = frozenset(
+    """p h1 h2 h3 h4 h5 h6 a img ul ol li pre code table thead tbody tr th td em strong b i
+blockquote br hr del s sup sub span div figure figcaption dl dt dd kbd abbr""".split()
+)
 _TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
 _BLOCKY_LINK = re.compile(r"<a\b[^>]*>\s*<(?:h[1-6]|div|p|ul|ol|table|section|figure)\b", re.I)
 
@@ -85,8 +87,11 @@ _BLOCKY_LINK = re.compile(r"<a\b[^>]*>\s*<(?:h[1-6]|div|p|ul|ol|table|section|fi
 def is_simple_html(html_text: str) -> bool:
     """Whether Markdown can say everything this HTML says (no forms, scripts, layout markup or classes)."""
     # code blocks as kramdown and Rouge wrap them are plain code for Markdown
-    html_text = re.sub(r'<(div|pre|figure)\s+class="(?:language-[\w+#.-]+\s+)?(?:highlighter-rouge|highlight)"\s*>',
-                       r"<\1>", html_text)
+    html_text = re.sub(
+        r'<(div|pre|figure)\s+class="(?:language-[\w+#.-]+\s+)?(?:highlighter-rouge|highlight)"\s*>',
+        r"<\1>",
+        html_text,
+    )
     if _BLOCKY_LINK.search(html_text):
         return False
     for m in _TAG_NAME.finditer(html_text):
@@ -109,8 +114,11 @@ def html_as_raw_block(html_text: str, *, wrap: bool = True) -> str:
         if k % 2:
             out.append(re.sub(r"\n(?=\n)", "&#10;", piece))
         else:
-            out.append("\n".join(line.lstrip() for line in piece.split("\n") if line.strip()) if piece.strip()
-                       else piece.replace("\n", "").replace(" ", ""))
+            out.append(
+                "\n".join(line.lstrip() for line in piece.split("\n") if line.strip())
+                if piece.strip()
+                else piece.replace("\n", "").replace(" ", "")
+            )
     body = "".join(out)
     body = re.sub(r"\n{2,}", "\n", body)
     return f"<div>\n{body}\n</div>\n" if wrap else body + "\n"
@@ -134,8 +142,14 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
     issues: list[ir.Issue] = []
     if not pipeline.is_markdown(doc):
         if not is_simple_html(text):
-            issues.append(ir.Issue("html-kept", "info",
-                                   "HTML body kept as raw HTML (Markdown cannot express its markup)", doc.source))
+            issues.append(
+                ir.Issue(
+                    "html-kept",
+                    "info",
+                    "HTML body kept as raw HTML (Markdown cannot express its markup)",
+                    doc.source,
+                )
+            )
             return html_as_raw_block(text), issues
         try:
             return html_to_markdown(text), issues
@@ -158,20 +172,36 @@ _MASK = re.compile(
 _SKIP_LINE = re.compile(r"^\s*(?:\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?|[-*_=](?:\s*[-*_=]){2,})\s*$")
 
 
+_TYPOGRAPHIC = re.compile(r"['\"]|--|\.\.\.|<<|>>")
+
+
 def markdown_typography(pipeline: ContentPipeline, text: str) -> str:
     """kramdown's smart quotes and symbols written into the Markdown text itself, so the target shows what
     Jekyll showed whatever its own typographer does (code, HTML, URLs and attributes are left alone)."""
-    env: dict[str, object] = {}
-    tokens = pipeline.kramdown.md.parse(text, env)
+    if not _TYPOGRAPHIC.search(text):
+        return text
+    md = pipeline.kramdown.md
+    tokens: list = []
+    md.block.parse(text, md, {}, tokens)  # block structure only: code and HTML blocks are left alone
     skip: set[int] = set()
     for tok in tokens:
         if tok.type in ("fence", "code_block", "html_block") and tok.map:
             skip.update(range(tok.map[0], tok.map[1]))
     lines = text.split("\n")
     for n, line in enumerate(lines):
-        if n in skip or not line.strip() or _SKIP_LINE.match(line.lstrip(" >")) or ("'" not in line and '"' not in line
-                                                                      and "--" not in line and "..." not in line
-                                                                      and "<<" not in line and ">>" not in line):
+        if (
+            n in skip
+            or not line.strip()
+            or _SKIP_LINE.match(line.lstrip(" >"))
+            or (
+                "'" not in line
+                and '"' not in line
+                and "--" not in line
+                and "..." not in line
+                and "<<" not in line
+                and ">>" not in line
+            )
+        ):
             continue
         lead = re.match(r"^[ \t>]*(?:(?:[*+-]|\d+[.)])[ \t]+)?(?:#{1,6}[ \t]+)?", line)
         start = lead.end() if lead else 0
@@ -187,7 +217,23 @@ def markdown_typography(pipeline: ContentPipeline, text: str) -> str:
 
 
 def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
-    html_text = pipeline.kramdown.convert(text)
+    """kramdown's ids for the ATX headings outside code, in order (from those headings alone: cheap)."""
+    headings: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        bare = line.lstrip(" >")
+        if fence is not None:
+            if re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare.strip()):
+                fence = None
+            continue
+        f = _FENCE.match(bare)
+        if f:
+            fence = f.group(1)
+        elif _ATX.match(line):
+            headings.append(line.strip())
+    if not headings:
+        return []
+    html_text = pipeline.kramdown.convert("\n\n".join(headings) + "\n")
     return [m.group(2) for m in re.finditer(r"<h([1-6])[^>]*\bid=\"([^\"]*)\"", html_text)]
 
 
@@ -235,8 +281,14 @@ def _rewrite_kramdown(
             i += 1
             continue
         m = _BLOCK_TAG.match(line)
-        if (m and m.group(1).lower() in SPAN_ELEMENTS and re.fullmatch(r"\s*<[^<>]+>\s*", line)
-                and i + 1 < len(lines) and lines[i + 1].strip() and (not out or not out[-1].strip())):
+        if (
+            m
+            and m.group(1).lower() in SPAN_ELEMENTS
+            and re.fullmatch(r"\s*<[^<>]+>\s*", line)
+            and i + 1 < len(lines)
+            and lines[i + 1].strip()
+            and (not out or not out[-1].strip())
+        ):
             # kramdown reads a line-start span tag as the start of a paragraph; CommonMark would make a lone
             # tag an HTML block and leave the Markdown after it unparsed
             lines[i + 1] = line.strip() + lines[i + 1].lstrip()
@@ -256,7 +308,7 @@ def _rewrite_kramdown(
             block = "\n".join(lines[i : j + 1])
             if j < len(lines) and (parse_block_html or "markdown=" in block):
                 # Goldmark cannot parse Markdown inside HTML: hand it kramdown's HTML for the element
-                source = ("{::options parse_block_html=\"true\" /}\n" if parse_block_html else "") + block
+                source = ('{::options parse_block_html="true" /}\n' if parse_block_html else "") + block
                 rendered = pipeline.kramdown.convert(source + ("\n\n" + refs if refs else ""))
                 out.extend(["", html_as_raw_block(rendered, wrap=False).strip("\n"), ""])
                 i = j + 1

@@ -198,7 +198,7 @@ def measure(site_dir: Path, work: Path) -> Fidelity:
 
 
 KNOWN_DIFFERENCES = {
-    "pages/jekyllconf.md": "features a talk picked at random from site.time (date: '%s%N' | modulo): differs per run",
+    "pages/jekyllconf.md": "shows a talk picked at random from site.time ('%s%N' | modulo): differs per run",
 }
 THRESHOLDS = {"jekyll-docs": 0.95, "brew-sh": 0.95, "shell-novice": 0.95, "seed-ru": 1.0}
 
@@ -291,7 +291,7 @@ def test_fixture_expectations_are_what_jekyll_writes(tmp_path: Path) -> None:
     assert not stale
 
 
-# -- Markdown for Markdown targets, read by real Hugo ----------------------------------------------------------
+# -- Markdown for Markdown targets, read by real Hugo ------------------------------------------------
 
 HUGO_CONFIG = """baseURL = "https://example.org/"
 disableKinds = ["taxonomy", "term", "RSS", "sitemap", "home", "section", "404", "robotsTXT"]
@@ -342,7 +342,9 @@ def test_markdown_reads_the_same_in_hugo(site_dir: Path, tmp_path: Path) -> None
         expected[n] = (doc.source, visible_text(_TOC.sub("", pipeline.convert(doc, "html").body)))
     run = subprocess.run(
         [str(hugo_binary()), "--logLevel", "error", "-s", str(tmp_path), "-d", str(tmp_path / "public")],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     different: dict[str, str] = {}
@@ -350,8 +352,12 @@ def test_markdown_reads_the_same_in_hugo(site_dir: Path, tmp_path: Path) -> None
         out = tmp_path / "public" / f"d{n}" / "index.html"
         hugo_text = visible_text(out.read_text(encoding="utf-8")) if out.is_file() else ""
         if hugo_text != ours:
-            k = next((i for i, (a, b) in enumerate(zip(hugo_text, ours)) if a != b), min(len(hugo_text), len(ours)))
-            different[source] = f"hugo {hugo_text[max(0, k - 40):k + 40]!r} / kramdown {ours[max(0, k - 40):k + 40]!r}"
+            k = next(
+                (i for i, (a, b) in enumerate(zip(hugo_text, ours)) if a != b), min(len(hugo_text), len(ours))
+            )
+            different[source] = (
+                f"hugo {hugo_text[max(0, k - 40) : k + 40]!r} / kramdown {ours[max(0, k - 40) : k + 40]!r}"
+            )
     same = len(expected) - len(different)
     print(f"MARKDOWN site={site_id(site_dir)} documents={len(expected)} same-text={same}")
     for source, why in sorted(different.items()):

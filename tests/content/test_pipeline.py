@@ -283,3 +283,13 @@ def test_render_time_limit_stops_a_slow_render() -> None:
     out = convert("{% for i in (1..50) %}{% for j in (1..50) %}x{% endfor %}{% endfor %}",
                   limits=Limits(render_seconds=0.0))
     assert "liquid-limit" in codes(out)
+
+
+def test_large_markdown_is_split_only_at_blank_lines_outside_code() -> None:
+    from migrate.content.pipeline import split_large_markdown
+
+    text = "para one\n\n```\ncode\n\nstill code\n```\n\npara two\n\npara three\n"
+    parts = split_large_markdown(text, 5)
+    assert "".join(parts).replace("\n", "") == text.replace("\n", "")
+    assert any("code\n\nstill code" in p for p in parts)  # the fence stays whole
+    assert len(parts) >= 3
