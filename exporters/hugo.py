@@ -631,6 +631,9 @@ class HugoExporter(Exporter):
                 "renderer": {"unsafe": True},
                 "renderHooks": {"image": {"useEmbedded": "fallback"}},
                 "parser": {"attribute": {"block": True, "title": True}},
+                # The Markdown already carries kramdown's curly quotes and dashes; Goldmark's typographer
+                # would place them differently.
+                "extensions": {"typographer": {"disable": True}},
             }
         }
         return cfg
