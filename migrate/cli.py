@@ -182,6 +182,26 @@ def _exporter_options(cls: Any, args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+def _limits(args: argparse.Namespace) -> Any:
+    from migrate.content.liquid import Limits
+
+    return Limits(include_depth=args.max_include_depth, loop_iterations=args.max_loop_iterations,
+                  render_seconds=args.max_render_seconds)
+
+
+def _apply_memory_limit(megabytes: float | None) -> None:
+    """Cap this process's address space: a document that needs more fails alone with MemoryError."""
+    if not megabytes:
+        return
+    import resource
+
+    limit = int(megabytes * 1024 * 1024)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def _accounting_line(plan: Any) -> str:
     counts = plan.counts()
     reasons = Counter(d.reason or "unspecified" for d in plan.documents if d.status == "skipped")
@@ -197,6 +217,7 @@ def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
 
     report = Report(suppressed=frozenset(args.suppress or ()))
     options = _exporter_options(exporter_cls, args)
+    _apply_memory_limit(args.max_memory)
     site = _read(args, report)
     out = Path(args.output)
     cache_dir = None
@@ -205,7 +226,8 @@ def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
     plan = build_plan(site, exporter_cls, options, report,
                       progress=lambda results: _progress(results, desc="converting", total=len(site.documents)),
                       keep_bodies=bool(args.report and args.report.endswith(".html")),
-                      jobs=args.jobs or default_jobs(), cache_dir=cache_dir)
+                      jobs=args.jobs or default_jobs(), cache_dir=cache_dir, limits=_limits(args),
+                      max_document_bytes=int(args.max_document_size * 1_000_000))
     failed = any(d.status == "failed" for d in plan.documents)
     if args.dry_run or args.check:
         diff = diff_plan(plan, out)
@@ -362,6 +384,16 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: the number of cores)")
     p.add_argument("--cache", help="conversion cache folder (default: .jekyll-migrate-cache beside OUT)")
     p.add_argument("--no-cache", action="store_true", help="convert every document afresh")
+    limits = p.add_argument_group("limits (a document over a limit fails alone, with a message)")
+    limits.add_argument("--max-document-size", type=float, default=100.0, metavar="MB",
+                        help="largest document body (default: 100)")
+    limits.add_argument("--max-include-depth", type=int, default=30, help="deepest include nesting (default: 30)")
+    limits.add_argument("--max-loop-iterations", type=int, default=1_000_000,
+                        help="Liquid loop iterations per document (default: 1000000)")
+    limits.add_argument("--max-render-seconds", type=float, default=20.0,
+                        help="Liquid render time per document (default: 20)")
+    limits.add_argument("--max-memory", type=float, metavar="MB",
+                        help="cap the process's memory (default: no cap)")
     if exporter_cls is not None:
         _add_exporter_options(p, exporter_cls)
 

@@ -28,15 +28,15 @@ _worker_pipeline: Any = None
 _worker_documents: dict[str, Document] = {}
 
 
-def _pipeline(site: Site, targets: Targets) -> Any:
+def _pipeline(site: Site, targets: Targets, limits: Any = None) -> Any:
     from migrate.content.pipeline import ContentPipeline
 
-    return ContentPipeline(site, targets)
+    return ContentPipeline(site, targets, limits=limits)
 
 
-def _init_worker(site: Site, targets: Targets) -> None:
+def _init_worker(site: Site, targets: Targets, limits: Any) -> None:
     global _worker_pipeline, _worker_documents
-    _worker_pipeline = _pipeline(site, targets)
+    _worker_pipeline = _pipeline(site, targets, limits)
     _worker_documents = {d.source: d for d in site.documents}
 
 
@@ -116,12 +116,13 @@ def convert_documents(
     *,
     jobs: int = 1,
     cache: ConversionCache | None = None,
+    limits: Any = None,
 ) -> Iterator[tuple[Document, Outcome]]:
     """Yield ``(document, Converted or the exception)`` in the order of ``documents``."""
     keys = [cache.key(d, fmt) for d in documents] if cache else [None] * len(documents)
     cached: list[Converted | None] = [cache.get(k) for k in keys] if cache else [None] * len(documents)
     todo = [d for d, c in zip(documents, cached) if c is None]
-    fresh = _convert_fresh(site, targets, todo, fmt, jobs=jobs)
+    fresh = _convert_fresh(site, targets, todo, fmt, jobs=jobs, limits=limits)
     for document, key, hit in zip(documents, keys, cached):
         if hit is not None:
             yield document, hit
@@ -133,14 +134,14 @@ def convert_documents(
 
 
 def _convert_fresh(
-    site: Site, targets: Targets, documents: Sequence[Document], fmt: ContentFormat, *, jobs: int
+    site: Site, targets: Targets, documents: Sequence[Document], fmt: ContentFormat, *, jobs: int, limits: Any
 ) -> Iterator[Outcome]:
     if not documents:
         return iter(())
     if jobs <= 1 or len(documents) < 2 * jobs:
-        pipeline = _pipeline(site, targets)
+        pipeline = _pipeline(site, targets, limits)
         return (_safe_convert(pipeline, d, fmt) for d in documents)
-    return _convert_parallel(site, targets, documents, fmt, jobs)
+    return _convert_parallel(site, targets, documents, fmt, jobs, limits)
 
 
 def _safe_convert(pipeline: Any, document: Document, fmt: ContentFormat) -> Outcome:
@@ -151,12 +152,12 @@ def _safe_convert(pipeline: Any, document: Document, fmt: ContentFormat) -> Outc
 
 
 def _convert_parallel(
-    site: Site, targets: Targets, documents: Sequence[Document], fmt: ContentFormat, jobs: int
+    site: Site, targets: Targets, documents: Sequence[Document], fmt: ContentFormat, jobs: int, limits: Any
 ) -> Iterator[Outcome]:
     chunk = max(1, min(64, len(documents) // (jobs * 8) or 1))
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(site, targets)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(site, targets, limits)) as pool:
             for result in pool.map(_convert_in_worker, [(d.source, fmt) for d in documents], chunksize=chunk):
                 done += 1
                 yield result
@@ -164,7 +165,7 @@ def _convert_parallel(
         # A worker died (killed, out of memory): finish in this process rather than lose documents.
         log.warning("a conversion worker died; converting the remaining %d documents in-process",
                     len(documents) - done)
-        pipeline = _pipeline(site, targets)
+        pipeline = _pipeline(site, targets, limits)
         for document in documents[done:]:
             yield _safe_convert(pipeline, document, fmt)
 

@@ -32,6 +32,8 @@ def build_plan(
     keep_bodies: bool = False,
     jobs: int = 1,
     cache_dir: Path | None = None,
+    limits: Any = None,
+    max_document_bytes: int | None = None,
 ) -> Plan:
     """Run ``exporter_cls`` over ``site`` and return the plan of everything it would write.
 
@@ -41,11 +43,20 @@ def build_plan(
     plan = Plan(target=exporter_cls.name, options=dict(options))
     exporter = exporter_cls(site, options, report, plan)
     targets = exporter.prepare()
-    documents = list(exporter.documents())
+    documents = []
+    for document in exporter.documents():
+        size = len(document.body.encode("utf-8", "surrogatepass"))
+        if max_document_bytes is not None and size > max_document_bytes:
+            _fail(plan, report, document, f"document is {size / 1e6:.1f} MB, over the limit of "
+                  f"{max_document_bytes / 1e6:.1f} MB (raise it with --max-document-size)")
+        else:
+            documents.append(document)
     cache = None
     if cache_dir is not None:
-        cache = ConversionCache(cache_dir, site, targets, {"exporter": exporter_cls.name, "options": options})
-    results = convert_documents(site, targets, documents, exporter.content_format, jobs=jobs, cache=cache)
+        cache = ConversionCache(cache_dir, site, targets, {"exporter": exporter_cls.name, "options": options,
+                                                           "limits": repr(limits)})
+    results = convert_documents(site, targets, documents, exporter.content_format, jobs=jobs, cache=cache,
+                                limits=limits)
     for document, result in progress(results):
         if isinstance(result, BaseException):
             _fail(plan, report, document, f"converting failed: {type(result).__name__}: {result}")
