@@ -477,8 +477,11 @@ class WordPressExporter(Exporter):
                     "warning",
                     f"--collection {label}={mode}: the site has no collection {label!r}",
                 )
+        # Site-relative URLs, as Jekyll's page.url is; the pipeline adds base_path where Jekyll would.
+        # With --wp-url they are absolute, so links come out absolute.
         return Targets(
-            document_urls={src: self._link(item.url) for src, item in self.items.items() if item.source},
+            document_urls={src: (self.wp_url + item.url) if self.wp_url else item.url
+                           for src, item in self.items.items() if item.source},
             asset_url=AssetURL(self.asset_base),
             site_url=self.wp_url or self.old_base,
             base_path=urlsplit(self.wp_url).path if self.wp_url else (site.baseurl or ""),

@@ -95,6 +95,12 @@ class LinkResolver:
         self.static_urls: dict[str, str] = {}
         for static in site.static_files:
             self.static_urls.setdefault(_decode(static.url), static.source)
+        # Liquid (``link``, ``post_url``, ``page.url``) already writes new URLs; they must pass untouched.
+        self.new_urls: set[str] = set()
+        for new in targets.document_urls.values():
+            for form in (new, self._with_base(new)):
+                path = urlsplit(form).path if _SCHEME.match(form) else form
+                self.new_urls.update(_url_variants(_decode(path)))
 
     # -- resolution ---------------------------------------------------------------------------------
     def resolve(self, doc: ir.Document, ref: str) -> Resolved:
@@ -168,6 +174,8 @@ class LinkResolver:
             if new == static.url:
                 return ref
             return self._with_base(new) + res.suffix
+        if res.kind == "missing" and self._is_new_url(ref):
+            return ref
         if res.kind == "missing" and found is not None and ref not in found._reported:
             found._reported.add(ref)
             ext = posixpath.splitext(res.old_path)[1].lower()
@@ -182,6 +190,12 @@ class LinkResolver:
                     )
                 )
         return ref
+
+    def _is_new_url(self, ref: str) -> bool:
+        parts = urlsplit(ref.strip())
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            return False
+        return bool(parts.path) and _decode(parts.path) in self.new_urls
 
     def _with_base(self, url: str) -> str:
         if _SCHEME.match(url) or not url.startswith("/"):
