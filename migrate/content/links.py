@@ -163,7 +163,7 @@ class LinkResolver:
             target = self.by_source.get(res.source)
             old_url = target.url if target else res.old_path
             new = self.targets.document_urls.get(res.source, old_url)
-            if new == old_url:
+            if new == old_url and self._still_resolves(doc, ref):
                 return ref
             return self._with_base(new) + res.suffix
         if res.kind == "asset" and res.source is not None:
@@ -171,7 +171,7 @@ class LinkResolver:
                 found.assets.append(res.source)
             static = self.statics[res.source]
             new = self.targets.asset_url(doc, static)
-            if new == static.url:
+            if new == static.url and self._still_resolves(doc, ref):
                 return ref
             return self._with_base(new) + res.suffix
         if res.kind == "missing" and self._is_new_url(ref):
@@ -190,6 +190,17 @@ class LinkResolver:
                     )
                 )
         return ref
+
+    def _still_resolves(self, doc: ir.Document, ref: str) -> bool:
+        """Whether ``ref``, written as it is, reaches the same target from the document's new place: a
+        root-relative one when the base path is unchanged, a relative one when the document did not move."""
+        ref = ref.strip()
+        if _SCHEME.match(ref) or ref.startswith("//"):
+            return True
+        same_base = (self.targets.base_path or "").rstrip("/") == self.baseurl
+        if ref.startswith("/"):
+            return same_base
+        return same_base and self.targets.document_urls.get(doc.source, doc.url) == doc.url
 
     def _is_new_url(self, ref: str) -> bool:
         parts = urlsplit(ref.strip())
