@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES=(
   jekyll ruby-jekyll-redirect-from ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap
   ruby-jekyll-paginate
-  nginx apache2 caddy chromium pandoc
+  nginx apache2 caddy chromium pandoc time
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
