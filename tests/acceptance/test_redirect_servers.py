@@ -28,6 +28,7 @@ from migrate.redirects.core import encode_path, is_absolute, jekyll_feed_paths, 
 from migrate.verify import request_url, verify_map
 from tests.conftest import IN_CI, REPO, all_sites, site_id
 from tests.support.jekyll import URL_KINDS, JekyllBuild, cached_jekyll_build
+from tests.support.tz import local_timezone
 
 pytestmark = pytest.mark.acceptance
 
@@ -382,21 +383,6 @@ class Prepared:
     redirect_map: RedirectMap
 
 
-@contextlib.contextmanager
-def _tz(name: str) -> Iterator[None]:
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = name
-    time.tzset()
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
-
-
 def _prepare(site_dir: Path, work: Path, urls: str) -> Prepared:
     """Real Jekyll's build (the old URLs), the site read the same way, a Hugo-URL export built by Hugo."""
     from exporters.hugo import HugoExporter
@@ -406,7 +392,7 @@ def _prepare(site_dir: Path, work: Path, urls: str) -> Prepared:
     from migrate.report import Report
 
     build = cached_jekyll_build(site_dir, work.parent / "jekyll")
-    with _tz(build.timezone):
+    with local_timezone(build.timezone):
         site = read_site(site_dir, now=build.time)
         options, problems = HugoExporter.validate_options({"urls": urls, "new_site_url": "http://127.0.0.1/"})
         assert problems == []
