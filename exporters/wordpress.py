@@ -601,7 +601,8 @@ class WordPressExporter(Exporter):
                 gmt=gmt,
                 url="",
                 source=doc.source,
-                old_url=doc.url,
+                # A document Jekyll did not build had no URL (a draft's would even change per checkout).
+                old_url=doc.url if doc.built_by_jekyll else None,
                 creator=self.authors.login_for(doc),
             )
             item.url = structure_url(self.structure, slug=slug, local=local, post_id=next_id)
@@ -1125,8 +1126,11 @@ def _unique(base: str, used: set[str]) -> str:
 
 def _own_date(doc: Document) -> dt.datetime | None:
     """The document's date unless it is the build time Jekyll gives undated collection documents and
-    pages (recognisable by its microseconds; no front matter or file name carries those)."""
+    pages (recognisable by its microseconds; no front matter or file name carries those), or the file
+    time Jekyll gives a draft without a front-matter date (it changes with every checkout)."""
     if doc.date is None or (doc.kind in ("page", "document") and doc.date.microsecond):
+        return None
+    if doc.kind == "draft" and "date" not in doc.front_matter:
         return None
     return doc.date
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -74,10 +75,18 @@ def build_plan(
             plan.record(DocumentOutcome(source=unreadable.source, kind="unreadable", old_url=None, new_url=None,
                                         status="failed", reason="could not be read (see the report)"))
     exporter.finish()
+    _forget_unserved_urls(plan, site)
     plan.feed_url = exporter.feed_url()
     plan.serves_index_files = exporter.serves_index_files
     plan.finalise()
     return plan
+
+
+def _forget_unserved_urls(plan: Plan, site: Site) -> None:
+    """The manifest's old URL is one Jekyll served: none for documents it did not build (drafts, future,
+    unpublished), whose computed URL may even depend on the file's modification time."""
+    unbuilt = {d.source for d in site.documents if not d.built_by_jekyll}
+    plan.documents = [replace(d, old_url=None) if d.source in unbuilt else d for d in plan.documents]
 
 
 def _fail(plan: Plan, report: Report, document: Document, message: str) -> None:
