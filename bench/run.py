@@ -52,9 +52,12 @@ def main() -> None:
     parser.add_argument("--posts", type=int, nargs="+", default=[10000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="--jobs for our three exporters (default: the tool's own, one per core)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="jm-bench-"))
     cli = [sys.executable, "-m", "migrate"]
+    jobs_args = ["--jobs", str(args.jobs)] if args.jobs else []
     for posts in args.posts:
         site = work / f"site-{posts}"
         if not site.exists():
@@ -63,11 +66,11 @@ def main() -> None:
             "hugo-import": lambda out: [str(hugo_binary()), "import", "jekyll", "--force", str(site), str(out)],
             "cp": lambda out: ["cp", "-r", str(site), str(out)],
             "hugo": lambda out: [*cli, "export", str(site), "--to", "hugo", "-o", str(out), "--force",
-                                 "--no-cache"],
+                                 "--no-cache", *jobs_args],
             "wordpress": lambda out: [*cli, "export", str(site), "--to", "wordpress", "-o", str(out), "--force",
-                                      "--no-cache"],
+                                      "--no-cache", *jobs_args],
             "ghost": lambda out: [*cli, "export", str(site), "--to", "ghost", "-o", str(out), "--force",
-                                  "--no-cache"],
+                                  "--no-cache", *jobs_args],
         }
         walls: dict[str, list[float]] = {k: [] for k in commands}
         peaks: dict[str, float] = {k: 0.0 for k in commands}
@@ -92,7 +95,7 @@ def main() -> None:
             timed([*cli, "export", str(site), "--to", "hugo", "-o", str(out), "--no-cache", "--jobs", jobs])
         identical = tree_digest(j1) == tree_digest(j2)
         base = med["hugo-import"]
-        print(f"posts={posts} runs={args.runs} (median wall seconds, peak MB)")
+        print(f"posts={posts} runs={args.runs} jobs={args.jobs or 'default'} (median wall seconds, peak MB)")
         for name in commands:
             print(f"  {name:12} {med[name]:8.2f} s  x{med[name] / base:5.2f} of hugo import  "
                   f"peak {peaks[name]:6.0f} MB")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import html
 import io
+import itertools
 import json
 import logging
 import posixpath
@@ -639,6 +641,11 @@ class GhostExporter(Exporter):
         ):
             fm = json.dumps(entry.doc.front_matter, ensure_ascii=False, default=str)
             texts.append((self._date(entry.doc), entry.doc.body + fm))
+        # The first dated text naming a file, found with one search over all of them joined by NUL
+        # (which no file name holds, so no match spans two texts) instead of a scan per file.
+        dated = [(d, text) for d, text in texts if d is not None]
+        joined = "\0".join(text for _, text in dated)
+        starts = list(itertools.accumulate((len(text) + 1 for _, text in dated[:-1]), initial=0))
         taken: set[str] = set()
         for static in sorted(self.site.static_files, key=lambda s: s.source):
             self.static_by_url[unquote(static.url)] = static
@@ -646,7 +653,11 @@ class GhostExporter(Exporter):
             if folder is None:
                 continue
             base = posixpath.basename(static.source)
-            when = next((d for d, text in texts if base in text and d is not None), None) or self.now
+            if "\0" in base or not dated:
+                when = next((d for d, text in dated if base in text), None) or self.now
+            else:
+                at = joined.find(base)
+                when = (dated[bisect.bisect_right(starts, at) - 1][0] if at >= 0 else None) or self.now
             when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
             month = when.astimezone(dt.timezone.utc).strftime("%Y/%m")
             name = ghost_file_name(base)

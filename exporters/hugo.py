@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import itertools
 import json
 import logging
 import posixpath
@@ -251,11 +252,9 @@ class HugoExporter(Exporter):
                     p.url_field = None
 
     def _claim_bundle(self, slug: str, doc: Document) -> str:
-        candidates = [slug]
-        if doc.date is not None:
-            candidates.append(f"{doc.date:%Y-%m-%d}-{slug}")
-        candidates += [f"{slug}-{n}" for n in range(2, 1000)]
-        for name in candidates:
+        first = [slug] if doc.date is None else [slug, f"{doc.date:%Y-%m-%d}-{slug}"]
+        numbered = (f"{slug}-{n}" for n in range(2, 1000))  # lazily: almost always the first one is free
+        for name in itertools.chain(first, numbered):
             folder = f"content/{POSTS_SECTION}/{name}"
             if folder not in self._folders and folder + ".md" not in self._content_paths:
                 return self._claim(f"{folder}/index.md")

@@ -180,13 +180,17 @@ def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, force: bool = Fal
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
+        real_staging = staging.resolve()
+        checked: set[Path] = set()  # folders made and resolved once; most files share theirs
         for rel in sorted(plan.files):
             planned = plan.files[rel]
             dest = staging / PurePosixPath(safe_relative_path(rel))
             # Resolve parents so a symlink planted in the staging tree could not redirect the write.
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if not dest.parent.resolve().is_relative_to(staging.resolve()):
-                raise UnsafePathError(f"path leaves the output folder: {rel!r}")
+            if dest.parent not in checked:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if not dest.parent.resolve().is_relative_to(real_staging):
+                    raise UnsafePathError(f"path leaves the output folder: {rel!r}")
+                checked.add(dest.parent)
             if planned.content is not None:
                 dest.write_bytes(planned.content)
             else:

@@ -445,6 +445,8 @@ class SiteInfo:
         self.base_path = base_path.rstrip("/")
         self.site_url = site_url.rstrip("/")
         self.by_source = {d.source: d for d in site.documents}
+        self._post_list: list[ir.Document] | None = None
+        self._post_lookup: tuple[dict[str, list[int]], dict[str, str]] | None = None
         self.render_html: Callable[[ir.Document, str], str] | None = None
         """Set by the pipeline: another document's rendered ``content`` or ``excerpt`` (as Jekyll exposes
         them in ``site.posts``)."""
@@ -474,21 +476,38 @@ class SiteInfo:
         m = _POST_NAME.match(name.lstrip("/"))
         if not m:
             return None
+        # Jekyll matches the post's relative path against
+        # ^_posts/{sub}{date}-{slug}\.[^.]+$ or ^{sub}_posts/?{date}-{slug}\.[^.]+$ ; that is, the path
+        # before its last dot is one of three strings, and something follows the dot. An index of posts
+        # by that head answers it without a scan (or a regex) per tag.
+        tail = f"{m.group(2)}-{m.group(3)}"
         sub = m.group(1) or ""
-        date, slug = m.group(2), re.escape(m.group(3))
-        rx = re.compile(
-            rf"^_posts/{re.escape(sub)}{date}-{slug}\.[^.]+$|^{re.escape(sub)}_posts/?{date}-{slug}\.[^.]+$"
-        )
-        posts = [d for d in self.site.documents if d.collection == "posts" and d.kind == "post"]
-        for doc in posts:
-            if rx.match(doc.source):  # Jekyll matches the post's relative path
-                return doc.source
+        by_head, by_stem = self._post_index()
+        found = [i for head in {f"_posts/{sub}{tail}", f"{sub}_posts{tail}", f"{sub}_posts/{tail}"}
+                 for i in by_head.get(head, ())]
+        if found:
+            return self._posts()[min(found)].source
         # Jekyll's deprecated fallback: the file name alone
-        base = name.rsplit("/", 1)[-1]
-        for doc in posts:
-            if PurePosixPath(doc.source).stem == base:
-                return doc.source
-        return None
+        return by_stem.get(name.rsplit("/", 1)[-1])
+
+    def _posts(self) -> list[ir.Document]:
+        if self._post_list is None:
+            self._post_list = [d for d in self.site.documents if d.collection == "posts" and d.kind == "post"]
+        return self._post_list
+
+    def _post_index(self) -> tuple[dict[str, list[int]], dict[str, str]]:
+        """Posts (by position) under their path before its last dot, when an extension follows; and the
+        first post of each stem. Built once."""
+        if self._post_lookup is None:
+            by_head: dict[str, list[int]] = {}
+            by_stem: dict[str, str] = {}
+            for i, doc in enumerate(self._posts()):
+                head, dot, ext = doc.source.rpartition(".")
+                if dot and ext:
+                    by_head.setdefault(head, []).append(i)
+                by_stem.setdefault(PurePosixPath(doc.source).stem, doc.source)
+            self._post_lookup = (by_head, by_stem)
+        return self._post_lookup
 
 
 # -- Ruby Liquid accepts variables named like python-liquid's loop keywords --------------------------------

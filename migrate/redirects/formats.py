@@ -102,6 +102,11 @@ def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+# libyaml's emitter is about ten times faster than the pure-Python safe dumper and writes the same bytes
+# for maps of non-empty printable strings (it differs on empty keys and on characters such as U+0085 and
+# U+2028, so those few maps keep the pure-Python dumper).
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 _REGEX_SPECIAL = set("\\.^$|?*+()[]{}")
 
 
@@ -415,8 +420,14 @@ def render_ghost(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
         permanent = rule.status in (301, 308)
         by_status.setdefault(301 if permanent else 302, {})[pattern] = rule.target
         entries.append({"from": pattern, "to": rule.target, "permanent": permanent})
-    text = yaml.safe_dump(
-        {k: by_status[k] for k in sorted(by_status)}, allow_unicode=True, sort_keys=False, width=10_000
+    maps = {k: by_status[k] for k in sorted(by_status)}
+    plain = all(k and k.isprintable() and v.isprintable() for m in maps.values() for k, v in m.items())
+    text = yaml.dump(
+        maps,
+        Dumper=_YAML_DUMPER if plain else yaml.SafeDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
     )
     return {"redirects.yaml": text.encode("utf-8"), "redirects.json": _json_bytes(entries)}
 
