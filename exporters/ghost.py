@@ -694,14 +694,7 @@ class GhostExporter(Exporter):
         status = self._status(doc)
         when = self._date(doc) or self.now
         title = " ".join((doc.title or "").split()) or doc.slug or entry.slug
-        if len(title) > TITLE_MAX:
-            self.report.emit(
-                "ghost-title-cut",
-                "warning",
-                f"title is {len(title)} characters; Ghost takes {TITLE_MAX}, so it was cut",
-                source=doc.source,
-            )
-            title = cut(title, TITLE_MAX)
+        title = self._limited(doc, "title", title, TITLE_MAX, code="ghost-title-cut")
         body = self._rewrite_assets(converted.body, doc)
         post: dict[str, Any] = {
             "id": object_id("post", doc.source),
@@ -746,15 +739,7 @@ class GhostExporter(Exporter):
             text = plain_text(converted.excerpt)  # the author marked where the excerpt ends
         else:
             return None
-        if len(text) > EXCERPT_MAX:
-            self.report.emit(
-                "ghost-excerpt-cut",
-                "warning",
-                f"excerpt is {len(text)} characters; Ghost takes {EXCERPT_MAX}, so it was cut",
-                source=doc.source,
-            )
-            text = cut(text, EXCERPT_MAX)
-        return text or None
+        return self._limited(doc, "excerpt", text, EXCERPT_MAX, code="ghost-excerpt-cut") or None
 
     def _meta(self, doc: Document, image: tuple[str, str | None, str | None] | None) -> dict[str, Any]:
         meta: dict[str, Any] = {}
@@ -772,11 +757,12 @@ class GhostExporter(Exporter):
             meta["feature_image_caption"] = image[2]
         return meta
 
-    def _limited(self, doc: Document, what: str, text: str, limit: int) -> str:
+    def _limited(self, doc: Document, what: str, text: str, limit: int, *, code: str = "ghost-field-cut") -> str:
+        """``text`` within Ghost's ``limit``: cut, with a warning, rather than failing the whole import."""
         if len(text) <= limit:
             return text
         self.report.emit(
-            "ghost-field-cut",
+            code,
             "warning",
             f"{what} is {len(text)} characters; Ghost takes {limit}, so it was cut",
             source=doc.source,
