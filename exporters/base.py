@@ -44,8 +44,11 @@ class Exporter(abc.ABC):
 
     1. ``validate_options`` (class method) checks every option at once;
     2. ``prepare()`` decides where every document and asset lands and returns :class:`Targets`;
-    3. ``export_document(doc, converted)`` once per document, in source order, adds files to the plan;
-    4. ``finish()`` adds the whole-site files (config, WXR, import JSON, redirects, README).
+    3. ``render_document(doc, converted)`` once per document, possibly in a worker process, turns the
+       converted body into what the target stores (pure: it reads only what ``prepare()`` decided);
+    4. ``export_document(doc, converted, rendered)`` once per document, in source order, in this
+       process, adds files to the plan;
+    5. ``finish()`` adds the whole-site files (config, WXR, import JSON, redirects, README).
     """
 
     name: ClassVar[str]
@@ -102,9 +105,17 @@ class Exporter(abc.ABC):
     def prepare(self) -> Targets:
         """Pass one: decide every document's new URL and every asset's location."""
 
+    def render_document(self, document: Document, converted: Converted) -> Any:
+        """Pass two, the expensive and pure part: whatever ``export_document`` needs from this document
+        alone (serialised front matter, a rewritten body...). It runs in the worker process that converted
+        the document, so it must not change the exporter, the plan or anything shared; issues it emits on
+        ``self.report`` are carried back and added in document order. The default renders nothing."""
+        return None
+
     @abc.abstractmethod
-    def export_document(self, document: Document, converted: Converted) -> None:
-        """Pass two: add the files for one converted document to the plan, and record its outcome."""
+    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
+        """Pass two, in this process: add the files for one converted document to the plan, and record its
+        outcome. ``rendered`` is what ``render_document`` returned (None when the caller did not render)."""
 
     @abc.abstractmethod
     def finish(self) -> None:

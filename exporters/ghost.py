@@ -6,7 +6,6 @@ import bisect
 import datetime as dt
 import hashlib
 import html
-import io
 import itertools
 import json
 import logging
@@ -24,9 +23,11 @@ from urllib.parse import quote, unquote
 
 from exporters.base import Exporter, Option
 from migrate.content import Converted, Targets
+from migrate.content.links import remote_key
 from migrate.errors import OptionError
 from migrate.ir import Author, Document, Site, StaticFile
-from migrate.plan import DocumentOutcome, Plan
+from migrate.jsonstream import Encoded, LazyArray, iter_json_bytes
+from migrate.plan import DocumentOutcome, Plan, PlannedFile, Span, SpoolWriter
 from migrate.report import Report
 
 log = logging.getLogger(__name__)
@@ -473,7 +474,19 @@ def ghost_file_name(name: str) -> str:
 # -- the exporter -------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Rendered:
+    """The per-document part of a post that a worker process computes."""
+
+    title: str
+    content: dict[str, Any]
+    """``{"html": ...}`` or ``{"lexical": ...}``."""
+    excerpt: str | None
+    assets: tuple[str, ...]
+    """Static files the body now points at inside the zip."""
+
+
+@dataclass(slots=True)
 class _Entry:
     """One document as it will land in Ghost."""
 
@@ -481,7 +494,11 @@ class _Entry:
     type: str
     slug: str
     url: str
-    post: dict[str, Any] = field(default_factory=dict)
+    post_id: str | None = None
+    """The post's id once it is exported (None before, or when it failed)."""
+    post_json: Span | None = None
+    """The post's row of the import JSON (``json.dumps`` of it alone), kept in the plan's spool until the
+    import JSON is written."""
     meta: dict[str, Any] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
@@ -529,6 +546,7 @@ class GhostExporter(Exporter):
         self.skipped: dict[str, str] = {}
         self.asset_paths: dict[str, str] = {}  # static source -> path inside the zip
         self.static_by_url: dict[str, StaticFile] = {}
+        self.static_by_origin: dict[str, StaticFile] = {}  # downloaded remote assets, by remote_key
         self.zip_assets: set[str] = set()
         self.tag_rows: dict[str, dict[str, Any]] = {}
         self.user_rows: dict[str, dict[str, Any]] = {}
@@ -648,7 +666,10 @@ class GhostExporter(Exporter):
         starts = list(itertools.accumulate((len(text) + 1 for _, text in dated[:-1]), initial=0))
         taken: set[str] = set()
         for static in sorted(self.site.static_files, key=lambda s: s.source):
-            self.static_by_url[unquote(static.url)] = static
+            if static.origin_url is None:
+                self.static_by_url[unquote(static.url)] = static
+            else:
+                self.static_by_origin[remote_key(static.origin_url)] = static
             folder = content_folder(static.source)
             if folder is None:
                 continue
@@ -688,18 +709,30 @@ class GhostExporter(Exporter):
             return "scheduled"
         return "published"
 
-    def export_document(self, document: Document, converted: Converted) -> None:
+    def render_document(self, document: Document, converted: Converted) -> _Rendered:
+        doc = document
+        title = " ".join((doc.title or "").split()) or doc.slug or self.entries[doc.source].slug
+        title = self._limited(doc, "title", title, TITLE_MAX, code="ghost-title-cut")
+        used: set[str] = set()
+        body = self._rewrite_assets(converted.body, doc, used)
+        if self.opts.get("body") == "lexical":
+            content = {"lexical": lexical_document(body)}
+        else:
+            content = {"html": ghost_html(body)}
+        return _Rendered(title, content, self._excerpt(doc, converted), tuple(sorted(used)))
+
+    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
         entry = self.entries[document.source]
         doc = document
+        if rendered is None:
+            rendered = self.render_document(document, converted)
+        self.zip_assets.update(rendered.assets)
         status = self._status(doc)
         when = self._date(doc) or self.now
-        title = " ".join((doc.title or "").split()) or doc.slug or entry.slug
-        title = self._limited(doc, "title", title, TITLE_MAX, code="ghost-title-cut")
-        body = self._rewrite_assets(converted.body, doc)
         post: dict[str, Any] = {
             "id": object_id("post", doc.source),
             "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, "jekyll-migrate:" + doc.source)),
-            "title": title,
+            "title": rendered.title,
             "slug": entry.slug,
             "type": entry.type,
             "status": status,
@@ -709,20 +742,17 @@ class GhostExporter(Exporter):
             "updated_at": ghost_date(doc.last_modified or when),
             "published_at": ghost_date(self._date(doc) if status == "draft" else when),
         }
-        if self.opts.get("body") == "lexical":
-            post["lexical"] = lexical_document(body)
-        else:
-            post["html"] = ghost_html(body)
-        excerpt = self._excerpt(doc, converted)
-        if excerpt:
-            post["custom_excerpt"] = excerpt
+        post.update(rendered.content)
+        if rendered.excerpt:
+            post["custom_excerpt"] = rendered.excerpt
         image = self._feature_image(doc)
         if image:
             post["feature_image"] = image[0]
         canonical = self._canonical(doc)
         if canonical:
             post["canonical_url"] = canonical
-        entry.post = post
+        entry.post_id = post["id"]
+        entry.post_json = self.plan.spool.put(json.dumps(post, ensure_ascii=False, indent=1).encode("utf-8"))
         entry.meta = self._meta(doc, image)
         entry.tags = self._tags(doc)
         entry.authors = self._authors(doc)
@@ -771,6 +801,8 @@ class GhostExporter(Exporter):
 
     def _resolve_static(self, value: str, doc: Document) -> StaticFile | None:
         path = value.strip()
+        if self.static_by_origin and remote_key(path) in self.static_by_origin:
+            return self.static_by_origin[remote_key(path)]
         for prefix in (self.site.url + self.site.baseurl, self.site.url):
             if prefix and path.startswith(prefix + "/"):
                 path = path[len(prefix) :]
@@ -787,8 +819,9 @@ class GhostExporter(Exporter):
         )
         return next((self.static_by_url[c] for c in candidates if c in self.static_by_url), None)
 
-    def _use_asset(self, source: str, doc: Document) -> str | None:
-        """Put a static file into the zip; its Ghost URL, or None when Ghost cannot take it."""
+    def _use_asset(self, source: str, doc: Document, used: set[str] | None = None) -> str | None:
+        """Put a static file into the zip (or into ``used``, for the caller to add); its Ghost URL, or None
+        when Ghost cannot take it."""
         path = self.asset_paths.get(source)
         if path is None:
             self.report.emit(
@@ -799,10 +832,10 @@ class GhostExporter(Exporter):
                 source=doc.source,
             )
             return None
-        self.zip_assets.add(source)
+        (self.zip_assets if used is None else used).add(source)
         return "/" + path
 
-    def _rewrite_assets(self, body: str, doc: Document) -> str:
+    def _rewrite_assets(self, body: str, doc: Document, used: set[str]) -> str:
         """Point every reference to a site file that still carries its old URL at the file's place in
         the zip (a safety net behind the content pipeline's own asset rewriting)."""
         refs = _References()
@@ -818,7 +851,7 @@ class GhostExporter(Exporter):
                 if url.startswith(("/content/", "#", "mailto:", "data:")):
                     continue
                 static = self._resolve_static(url, doc)
-                target = self._use_asset(static.source, doc) if static else None
+                target = self._use_asset(static.source, doc, used) if static else None
                 if target:
                     new_value = new_value.replace(url, target)
             if new_value != value:
@@ -968,15 +1001,19 @@ class GhostExporter(Exporter):
 
     # -- whole site ----------------------------------------------------------------------------------
     def finish(self) -> None:
-        data = self.import_data()
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        self.plan.add_text(JSON_NAME, text)
+        # Written piece by piece (the text json.dumps(indent=1) gives): neither the JSON nor the zip is
+        # ever whole in memory.
+        with self.plan.open_stream(JSON_NAME) as out:
+            for chunk in iter_json_bytes(self.import_data(), indent=1, ensure_ascii=False):
+                out.write(chunk)
+            out.write(b"\n")
         self.plan.itemizers[JSON_NAME] = _itemize
-        self.plan.add_bytes(ZIP_NAME, self._zip(text.encode("utf-8")))
+        with self.plan.open_stream(ZIP_NAME) as out:
+            self._zip(out, self.plan.files[JSON_NAME])
         self._redirects()
         counts = {"posts": 0, "pages": 0}
         for entry in self.entries.values():
-            if entry.post:
+            if entry.post_id:
                 counts[entry.type + "s"] += 1
         self.plan.manifest_extra["ghost"] = {
             **counts,
@@ -987,17 +1024,19 @@ class GhostExporter(Exporter):
         }
 
     def import_data(self) -> dict[str, Any]:
-        """The whole Ghost import document (``{"db": [{"meta", "data"}]}``)."""
-        entries = [e for e in sorted(self.entries.values(), key=lambda e: e.doc.source) if e.post]
-        posts_tags, posts_authors, posts_meta = [], [], []
-        for e in entries:
-            post_id = e.post["id"]
-            posts_tags += [{"post_id": post_id, "tag_id": t, "sort_order": i} for i, t in enumerate(e.tags)]
-            posts_authors += [
-                {"post_id": post_id, "author_id": a, "sort_order": i} for i, a in enumerate(e.authors)
-            ]
-            if e.meta:
-                posts_meta.append({"post_id": post_id, **e.meta})
+        """The whole Ghost import document (``{"db": [{"meta", "data"}]}``) for :func:`iter_json`: its
+        long arrays are lazy, produced once, row by row, as the text is written."""
+        entries = [e for e in sorted(self.entries.values(), key=lambda e: e.doc.source) if e.post_id]
+        posts = LazyArray(Encoded(e.post_json.read().decode("utf-8")) for e in entries if e.post_json)
+        posts_tags = LazyArray(
+            {"post_id": e.post_id, "tag_id": t, "sort_order": i} for e in entries for i, t in enumerate(e.tags)
+        )
+        posts_authors = LazyArray(
+            {"post_id": e.post_id, "author_id": a, "sort_order": i}
+            for e in entries
+            for i, a in enumerate(e.authors)
+        )
+        posts_meta = LazyArray({"post_id": e.post_id, **e.meta} for e in entries if e.meta)
         roles = sorted({row["_role"] for row in self.user_rows.values()}, key=ROLES.index)
         role_ids = {name: object_id("role", name) for name in roles}
         users = [{k: v for k, v in row.items() if k != "_role"} for row in self.user_rows.values()]
@@ -1007,7 +1046,7 @@ class GhostExporter(Exporter):
                 {
                     "meta": {"exported_on": exported_on, "version": GHOST_VERSION},
                     "data": {
-                        "posts": [e.post for e in entries],
+                        "posts": posts,
                         "posts_meta": posts_meta,
                         "tags": list(self.tag_rows.values()),
                         "posts_tags": posts_tags,
@@ -1023,28 +1062,38 @@ class GhostExporter(Exporter):
             ]
         }
 
-    def _zip(self, json_bytes: bytes) -> bytes:
-        """The import zip, byte-identical for identical input: fixed times and modes, sorted entries."""
-        members = {JSON_NAME: json_bytes}
-        root = Path(self.site.source_dir)
+    def _zip(self, out: SpoolWriter, json_file: PlannedFile) -> None:
+        """The import zip, byte-identical for identical input: fixed times and modes, sorted entries. One
+        member at a time is in memory, and the JSON only a piece at a time."""
+        members: dict[str, Path | None] = {JSON_NAME: None}
+        statics = {s.source: s for s in self.site.static_files}
         for source in sorted(self.zip_assets):
-            members[self.asset_paths[source]] = (root / source).read_bytes()
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
+            members[self.asset_paths[source]] = self.site.static_file_path(statics[source])
+        with zipfile.ZipFile(out, "w") as archive:
             for name in sorted(members):
                 info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
                 info.create_system = 3
                 info.external_attr = 0o100644 << 16
                 stored = posixpath.splitext(name)[1].lower() in _STORED_EXTS
                 info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                archive.writestr(info, members[name], compresslevel=None if stored else 6)
-        return buffer.getvalue()
+                path = members[name]
+                if path is not None:
+                    archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 6)
+                    continue
+                # What writestr(info, data, compresslevel=6) does, fed piece by piece (deflate gives the
+                # same bytes however its input is cut).
+                info.file_size = json_file.size
+                setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel",
+                        None if stored else 6)
+                with archive.open(info, "w") as member:
+                    for chunk in json_file.chunks():
+                        member.write(chunk)
 
     def _redirects(self) -> None:
-        from migrate.redirects import Redirect, RedirectMap, build_redirect_map, render_redirects
+        from migrate.redirects import Redirect, RedirectMap, build_redirect_map, stream_redirects
         from migrate.redirects.core import encode_path, page_key, served_forms
 
-        new_urls = {source: e.url for source, e in self.entries.items() if e.post}
+        new_urls = {source: e.url for source, e in self.entries.items() if e.post_id}
         redirect_map = build_redirect_map(self.site, new_urls, feed_url="/rss/")  # Ghost's own feed
         self.report.extend(redirect_map.issues)
         # A static host answers /x/index.html for /x/ and the map leaves such forms out; Ghost answers
@@ -1067,8 +1116,10 @@ class GhostExporter(Exporter):
         if extra:
             rules = tuple(sorted((*redirect_map.rules, *extra), key=lambda r: r.source))
             redirect_map = RedirectMap(rules=rules, issues=redirect_map.issues)
-        for name, content in sorted(render_redirects(redirect_map, "ghost").items()):
-            self.plan.add_bytes(name, content)
+        for name, pieces in sorted(stream_redirects(redirect_map, "ghost").items()):
+            with self.plan.open_stream(name) as out:
+                for piece in pieces:
+                    out.write(piece)
         self.plan.redirects.extend((r.source, r.target) for r in redirect_map.rules)
 
 

@@ -52,7 +52,15 @@ def _base_url(value: str) -> str:
     return value
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Rendered:
+    """A content file's text, and the bundled assets its body still names by their old URL."""
+
+    text: str
+    unrewritten_assets: tuple[str, ...]
+
+
+@dataclass(slots=True)
 class _Placement:
     """Where one document lands on the Hugo site."""
 
@@ -465,7 +473,17 @@ class HugoExporter(Exporter):
         return [a for a in self.site.static_files if a.source not in bundled]
 
     # -- pass two --------------------------------------------------------------------------------
-    def export_document(self, document: Document, converted: Converted) -> None:
+    def render_document(self, document: Document, converted: Converted) -> _Rendered | None:
+        p = self.placements[document.source]
+        if p.mode in ("redirect", "snapshot"):
+            return None
+        body = self._body(document, converted)
+        # a reference the content pipeline did not rewrite still finds the file at its old URL
+        unrewritten = tuple(asset.source for _, asset in sorted(p.resources.items())
+                            if asset.url in body or unquote(asset.url) in body)
+        return _Rendered(self._render(self._front_matter(p, converted), body), unrewritten)
+
+    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
         p = self.placements[document.source]
         if p.mode == "redirect":
             if _live(document):
@@ -481,15 +499,13 @@ class HugoExporter(Exporter):
             self.plan.add_text("static" + (p.hugo_path or ""), converted.body)
             self._record(document, p.new_url, "exported", "generated file copied as a static file")
             return
-        front = self._front_matter(p, converted)
-        body = self._body(document, converted)
-        self.plan.add_text(p.content_path, self._render(front, body))
+        if rendered is None:
+            rendered = self.render_document(document, converted)
+        self.plan.add_text(p.content_path, rendered.text)
         folder = posixpath.dirname(p.content_path)
         for name, asset in sorted(p.resources.items()):
-            self.plan.add_copy(f"{folder}/{name}", Path(self.site.source_dir) / asset.source)
-            if asset.url in body or unquote(asset.url) in body:
-                # a reference the content pipeline did not rewrite still finds the file at its old URL
-                self.static_fallback.add(asset.source)
+            self.plan.add_copy(f"{folder}/{name}", self.site.static_file_path(asset))
+        self.static_fallback.update(rendered.unrewritten_assets)
         reason = None
         if not _live(document):
             reason = "draft: true (draft or published: false)"
@@ -564,7 +580,7 @@ class HugoExporter(Exporter):
         fallback = [a for a in self.site.static_files if a.source in self.static_fallback]
         for asset in self._static_assets() + fallback:
             self._add_static(asset.source, "static/" + unquote(asset.url).lstrip("/"),
-                             copy_from=Path(self.site.source_dir) / asset.source)
+                             copy_from=self.site.static_file_path(asset))
         for out, (src, target) in sorted(self.redirect_pages.items()):
             self._add_static(src, "static/" + out, text=_redirect_html(self._absolute(target)))
         for section in sorted(self.hidden_sections):

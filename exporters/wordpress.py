@@ -18,10 +18,11 @@ from urllib.parse import quote, unquote, urlsplit
 
 from exporters.base import Exporter, Option
 from migrate.content import Converted, Targets
+from migrate.content.links import remote_key
 from migrate.errors import UnsafePathError
 from migrate.ir import Author, Document, StaticFile
-from migrate.plan import DocumentOutcome
-from migrate.redirects import build_redirect_map, page_key, render_redirects
+from migrate.plan import DocumentOutcome, Span, SpoolWriter
+from migrate.redirects import build_redirect_map, page_key, stream_redirects
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,17 @@ def xml_clean(text: str) -> str:
 def cdata(text: str) -> str:
     """A CDATA section holding ``text`` exactly; ``]]>`` is split across two sections."""
     return "<![CDATA[" + xml_clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _body_xml(content: str, excerpt: str) -> str:
+    """An item's ``content:encoded`` and ``excerpt:encoded`` lines."""
+    return (
+        f"\t\t<content:encoded>{cdata(content)}</content:encoded>\n"
+        f"\t\t<excerpt:encoded>{cdata(excerpt)}</excerpt:encoded>\n"
+    )
+
+
+_EMPTY_BODY = _body_xml("", "").encode("utf-8")
 
 
 def esc(text: str) -> str:
@@ -341,7 +353,7 @@ class AssetURL:
 # -- the items of the export ------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """One WXR item being assembled."""
 
@@ -359,8 +371,9 @@ class _Item:
     creator: str = ""
     categories: tuple[tuple[str, str], ...] = ()
     tags: tuple[tuple[str, str], ...] = ()
-    content: str = ""
-    excerpt: str = ""
+    body: Span | None = None
+    """The item's content and excerpt lines as written in the WXR (see :func:`_body_xml`), kept in the
+    plan's spool rather than in memory until the WXR is written; None for an item without either."""
     attachment_url: str | None = None
     assets: tuple[str, ...] = ()
     featured: str | None = None
@@ -561,13 +574,13 @@ class WordPressExporter(Exporter):
             if derived and derived not in candidates:
                 candidates.append(derived)
         best, best_score = DEFAULT_STRUCTURE, -1
+        built = [(wp_slug(doc.slug) or "x", self._dates(doc)[0], unquote(doc.url))
+                 for doc in posts if doc.built_by_jekyll and doc.output_path]
         for candidate in candidates:
             score = 0
-            for doc in posts:
-                if doc.built_by_jekyll and doc.output_path:
-                    local, _ = self._dates(doc)
-                    url = structure_url(candidate, slug=wp_slug(doc.slug) or "x", local=local, post_id=0)
-                    score += unquote(url) == unquote(doc.url)
+            for slug, local, old_url in built:
+                url = structure_url(candidate, slug=slug, local=local, post_id=0)
+                score += unquote(url) == old_url
             # WordPress gives pages the structure's ending: "/x/" after a slash, else "/x" (never ".html")
             slash = candidate.endswith("/")
             score += sum(
@@ -711,7 +724,19 @@ class WordPressExporter(Exporter):
 
     # -- pass two ----------------------------------------------------------------------------------
 
-    def export_document(self, document: Document, converted: Converted) -> None:
+    def render_document(self, document: Document, converted: Converted) -> tuple[str, str] | None:
+        """(content, excerpt) as WordPress stores them."""
+        item = self.items.get(document.source)
+        return None if item is None else self._render_item(item, document, converted)
+
+    def _render_item(self, item: _Item, document: Document, converted: Converted) -> tuple[str, str]:
+        body = autop_safe(converted.body)
+        if self.opts.get("wp_content") == "html-block":
+            body = wrap_html_block(body)
+        excerpt = autop_safe(converted.excerpt or "") if document.excerpt or item.post_type == "post" else ""
+        return body, excerpt
+
+    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
         item = self.items.get(document.source)
         if item is None:
             reason = self.skipped.get(document.source, "not exported")
@@ -719,13 +744,8 @@ class WordPressExporter(Exporter):
                 DocumentOutcome(document.source, document.kind, document.url, None, "skipped", reason)
             )
             return
-        body = autop_safe(converted.body)
-        if self.opts.get("wp_content") == "html-block":
-            body = wrap_html_block(body)
-        item.content = body
-        item.excerpt = (
-            autop_safe(converted.excerpt or "") if document.excerpt or item.post_type == "post" else ""
-        )
+        content, excerpt = rendered if rendered is not None else self._render_item(item, document, converted)
+        item.body = self.plan.spool.put(_body_xml(content, excerpt).encode("utf-8"))
         item.assets = tuple(a for a in converted.assets if a in self.static_by_source)
         item.featured = self._featured_asset(document, item.assets)
         if item.post_type == "post":
@@ -772,7 +792,11 @@ class WordPressExporter(Exporter):
         if base and path.startswith(base + "/"):
             path = path[len(base) :]
         for source in assets:
-            if unquote(self.static_by_source[source].url) == path:
+            static = self.static_by_source[source]
+            if static.origin_url is not None:  # a downloaded remote asset, named by its remote URL
+                if remote_key(static.origin_url) == remote_key(image):
+                    return source
+            elif unquote(static.url) == path:
                 return source
         return None
 
@@ -790,7 +814,7 @@ class WordPressExporter(Exporter):
             asset = self.static_by_source[source]
             media_path = unquote(asset.url).lstrip("/")
             try:
-                self.plan.add_copy("media/" + media_path, Path(self.site.source_dir) / asset.source)
+                self.plan.add_copy("media/" + media_path, self.site.static_file_path(asset))
             except UnsafePathError as exc:
                 self.report.emit("wp-media-path", "error", str(exc), source=asset.source)
                 continue
@@ -842,21 +866,21 @@ class WordPressExporter(Exporter):
         footer = "</channel>\n</rss>\n"
         limit = int(self.opts.get("split_size") or parse_size("15MB"))
         budget = limit - len(header.encode()) - len(footer.encode())
-        parts: list[list[str]] = [[]]
+        # Which items go to which file is decided from their sizes alone; each file is then written item by
+        # item, its contents read back from the spool, so no file is ever built whole in memory.
+        parts: list[list[_Item]] = [[]]
         sizes = [0]
         in_part: list[set[int]] = [set()]
         for item in items:
             unit = [i for i in self._ancestors(item, by_id) if i.post_id not in in_part[-1]] + [item]
             unit += attached.get(item.post_id, [])
-            texts = [self._item_xml(i) for i in unit]
-            size = sum(len(t.encode()) for t in texts)
+            size = sum(self._item_size(i) for i in unit)
             if sizes[-1] and sizes[-1] + size > budget:
                 parts.append([])
                 sizes.append(0)
                 in_part.append(set())
                 unit = self._ancestors(item, by_id) + [item] + attached.get(item.post_id, [])
-                texts = [self._item_xml(i) for i in unit]
-                size = sum(len(t.encode()) for t in texts)
+                size = sum(self._item_size(i) for i in unit)
             if size > budget:
                 self.report.emit(
                     "wp-item-too-large",
@@ -864,7 +888,7 @@ class WordPressExporter(Exporter):
                     f"{item.source or item.title} alone is larger than --split-size",
                     source=item.source,
                 )
-            parts[-1].extend(texts)
+            parts[-1].extend(unit)
             sizes[-1] += size
             in_part[-1].update(i.post_id for i in unit)
         names = (
@@ -872,10 +896,30 @@ class WordPressExporter(Exporter):
             if len(parts) == 1
             else [f"wordpress-{n:03d}.xml" for n in range(1, len(parts) + 1)]
         )
-        for name, texts in zip(names, parts):
-            self.plan.add_text(name, header + "".join(texts) + footer)
+        for name, part in zip(names, parts):
+            with self.plan.open_stream(name) as out:
+                out.write_text(header)
+                for item in part:
+                    self._write_item(out, item)
+                out.write_text(footer)
             self.plan.itemizers[name] = wxr_items
         return names
+
+    def _item_size(self, item: _Item) -> int:
+        """Bytes of the item's XML, without reading its body back."""
+        head, tail = self._item_xml(item)
+        body = item.body.length if item.body is not None else len(_EMPTY_BODY)
+        return len(head.encode()) + body + len(tail.encode())
+
+    def _write_item(self, out: SpoolWriter, item: _Item) -> None:
+        head, tail = self._item_xml(item)
+        out.write_text(head)
+        if item.body is None:
+            out.write(_EMPTY_BODY)
+        else:
+            for chunk in item.body.chunks():
+                out.write(chunk)
+        out.write_text(tail)
 
     @staticmethod
     def _ancestors(item: _Item, by_id: dict[int, _Item]) -> list[_Item]:
@@ -933,7 +977,8 @@ class WordPressExporter(Exporter):
         lines.append(f"\t<generator>{esc('jekyll-migrate')}</generator>")
         return "\n".join(lines) + "\n"
 
-    def _item_xml(self, item: _Item) -> str:
+    def _item_xml(self, item: _Item) -> tuple[str, str]:
+        """The item's XML before and after its body lines (which wait in the spool)."""
         comments = (
             "open" if self.opts.get("comments") == "open" and item.post_type != "attachment" else "closed"
         )
@@ -943,7 +988,7 @@ class WordPressExporter(Exporter):
             if item.old_url
             else f"{self.old_base}/?{'page_id' if item.post_type == 'page' else 'p'}={item.post_id}"
         )
-        lines = [
+        head = [
             "\t<item>",
             f"\t\t<title>{cdata(item.title)}</title>",
             f"\t\t<link>{esc(link)}</link>",
@@ -951,8 +996,8 @@ class WordPressExporter(Exporter):
             f"\t\t<dc:creator>{cdata(item.creator)}</dc:creator>",
             f'\t\t<guid isPermaLink="false">{esc(guid)}</guid>',
             "\t\t<description></description>",
-            f"\t\t<content:encoded>{cdata(item.content)}</content:encoded>",
-            f"\t\t<excerpt:encoded>{cdata(item.excerpt)}</excerpt:encoded>",
+        ]
+        lines = [
             f"\t\t<wp:post_id>{item.post_id}</wp:post_id>",
             f"\t\t<wp:post_date>{cdata(item.date)}</wp:post_date>",
             f"\t\t<wp:post_date_gmt>{cdata(mysql_date(item.gmt))}</wp:post_date_gmt>",
@@ -986,7 +1031,7 @@ class WordPressExporter(Exporter):
                 f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>"
             )
         lines.append("\t</item>")
-        return "\n".join(lines) + "\n"
+        return "\n".join(head) + "\n", "\n".join(lines) + "\n"
 
     def _absolute(self, path: str) -> str:
         return (self.wp_url or self.old_base) + path
@@ -1011,11 +1056,13 @@ class WordPressExporter(Exporter):
         home = page_key((self.site.baseurl or "") + "/")
         rules = [r for r in redirect_map if page_key(r.source) != home]
         self.plan.redirects.extend((r.source, r.target) for r in rules)
-        files = render_redirects(
+        files = stream_redirects(
             dataclasses.replace(redirect_map, rules=tuple(rules)), "wordpress-redirection"
         )
-        for name, content in files.items():
-            self.plan.add_bytes("redirects/" + name, content)
+        for name, pieces in files.items():
+            with self.plan.open_stream("redirects/" + name) as out:
+                for piece in pieces:
+                    out.write(piece)
 
     def _write_readme(self, files: list[str], items: list[_Item], attachments: list[_Item]) -> None:
         kinds: dict[str, int] = {}

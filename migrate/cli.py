@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -143,11 +144,18 @@ def cmd_exporters(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    report = Report()
+    _check_remote_flags(args)
+    site = _read(args, report)
+    with contextlib.ExitStack() as stack:
+        site = _download_remote(args, site, report, stack, None, sources=args.sources or None)
+        return _print_converted(args, site, report)
+
+
+def _print_converted(args: argparse.Namespace, site: Site, report: Report) -> int:
     from migrate.content import Targets
     from migrate.content.pipeline import ContentPipeline
 
-    report = Report()
-    site = _read(args, report)
     wanted = set(args.sources or ())
     docs = [d for d in sorted(site.documents, key=lambda d: d.source) if not wanted or d.source in wanted]
     missing = wanted - {d.source for d in docs}
@@ -211,18 +219,38 @@ def _accounting_line(plan: Any) -> str:
 
 
 def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
+    with contextlib.ExitStack() as stack:  # a temporary download folder lives until the output is written
+        return _export(args, exporter_cls, stack)
+
+
+def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitStack) -> int:
     from migrate.convert import default_jobs
     from migrate.export import build_plan
     from migrate.plan import diff_plan, write_plan
 
     report = Report(suppressed=frozenset(args.suppress or ()))
     options = _exporter_options(exporter_cls, args)
+    _check_remote_flags(args)
     _apply_memory_limit(args.max_memory)
-    site = _read(args, report)
     out = Path(args.output)
+    cache_root = None if args.no_cache else (
+        Path(args.cache) if args.cache else out.absolute().parent / ".jekyll-migrate-cache")
+    records, inputs = _run_records(args, exporter_cls, options, cache_root)
+    if records is not None:
+        replay = records.replay(out, inputs)
+        if replay is not None:
+            report.extend(replay.issues)
+            print(f"{out} is up to date: the site, its config and the options are unchanged since the export "
+                  f"that wrote its {replay.files} files (--no-cache runs it again)", file=sys.stderr)
+            _print_issues(report, limit=50)
+            print(replay.accounting, file=sys.stderr)
+            return replay.exit_code
+        records.forget(out)
+    site = _read(args, report)
+    site = _download_remote(args, site, report, stack, cache_root)
     cache_dir = None
     if not (args.no_cache or args.dry_run or args.check):
-        cache_dir = Path(args.cache) if args.cache else out.absolute().parent / ".jekyll-migrate-cache"
+        cache_dir = cache_root
     plan = build_plan(site, exporter_cls, options, report,
                       progress=lambda results: _progress(results, desc="converting", total=len(site.documents)),
                       keep_bodies=bool(args.report and args.report.endswith(".html")),
@@ -242,10 +270,83 @@ def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
     else:
         write_plan(plan, out, force=args.force)
         print(f"wrote {len(plan.files)} files to {out}", file=sys.stderr)
+        if records is not None:
+            records.save(out, inputs, site, report.issues, files=len(plan.files), accounting=_accounting_line(plan),
+                         exit_code=_exit_code(report, strict=args.strict, failed=failed))
     _finish_report(args, report, plan)
     _print_issues(report, limit=50)
     print(_accounting_line(plan), file=sys.stderr)
     return _exit_code(report, strict=args.strict, failed=failed)
+
+
+_NOT_INPUTS = frozenset({"jobs", "cache", "no_cache", "force", "output", "site", "func", "command", "verbose",
+                         "quiet"})
+"""Arguments that do not change what an export writes (or, for ``output``, are part of the record's name)."""
+
+
+def _run_records(args: argparse.Namespace, exporter_cls: Any, options: dict[str, Any],
+                 cache_root: Path | None) -> tuple[Any, str]:
+    """The records of past exports and this run's inputs digest, when this run may be skipped: a real
+    export (not a dry run), with a cache, without a report page or downloads (remote files may change)."""
+    if cache_root is None or args.dry_run or args.check or args.report or args.download_remote_assets:
+        return None, ""
+    from migrate.uptodate import RunRecords, inputs_digest
+
+    settings = {"target": exporter_cls.name, "options": options,
+                "args": {k: v for k, v in sorted(vars(args).items()) if k not in _NOT_INPUTS and not callable(v)}}
+    site_dir = Path(args.site)
+    extra = [f if Path(f).is_absolute() else site_dir / f for f in args.config.split(",")] if args.config else []
+    return RunRecords(cache_root), inputs_digest(site_dir, [p for p in extra if not _inside(p, site_dir)], settings)
+
+
+def _inside(path: Path | str, folder: Path) -> bool:
+    return Path(path).absolute().is_relative_to(folder.absolute())
+
+
+def _check_remote_flags(args: argparse.Namespace) -> None:
+    problems = []
+    if args.remote_timeout <= 0:
+        problems.append(f"--remote-timeout must be above 0 (got {args.remote_timeout:g})")
+    if args.remote_max_size <= 0:
+        problems.append(f"--remote-max-size must be above 0 (got {args.remote_max_size:g})")
+    if problems:
+        raise OptionError("; ".join(problems))
+
+
+def _download_remote(args: argparse.Namespace, site: Site, report: Report, stack: contextlib.ExitStack,
+                     cache_root: Path | None, *, sources: Sequence[str] | None = None) -> Site:
+    """With ``--download-remote-assets``: the site plus the remote files it embeds, fetched into the
+    cache (a temporary folder without one, removed when ``stack`` closes). Without it: the site as read."""
+    if not args.download_remote_assets:
+        return site
+    import tempfile
+
+    from migrate.content.remote import RemoteFetcher, download_remote_assets
+
+    if cache_root is None:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jekyll-migrate-remote-")))
+    else:
+        folder = cache_root / "remote"
+    fetcher = RemoteFetcher(timeout=args.remote_timeout, max_bytes=int(args.remote_max_size * 1_000_000))
+    try:
+        site, issues = download_remote_assets(
+            site, folder, fetcher=fetcher, sources=sources,
+            progress=lambda items: _progress(items, desc="downloading"))
+    finally:
+        fetcher.close()
+    report.extend(issues)
+    return site
+
+
+def _add_remote_flags(parser: argparse.ArgumentParser, *, where: str) -> None:
+    group = parser.add_argument_group("remote assets (nothing is fetched without --download-remote-assets)")
+    group.add_argument("--download-remote-assets", action="store_true",
+                       help="download the images and files the posts embed from other hosts (http and https "
+                       f"only) and export them with the site; {where}")
+    group.add_argument("--remote-timeout", type=float, default=20.0, metavar="SECONDS",
+                       help="connect and read timeout of each download (default: 20)")
+    group.add_argument("--remote-max-size", type=float, default=50.0, metavar="MB",
+                       help="largest remote file (default: 50)")
 
 
 def _finish_report(args: argparse.Namespace, report: Report, plan: Any) -> None:
@@ -369,6 +470,7 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="*", help="site-relative source files (default: all documents)")
     p.add_argument("--format", choices=("html", "markdown"), default="html")
     p.add_argument("--json", action="store_true")
+    _add_remote_flags(p, where="they go to a temporary folder, and the bodies show where they would land")
 
     p = sub.add_parser("export", help="export the site to a target")
     _add_read_flags(p)
@@ -384,6 +486,8 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: the number of cores)")
     p.add_argument("--cache", help="conversion cache folder (default: .jekyll-migrate-cache beside OUT)")
     p.add_argument("--no-cache", action="store_true", help="convert every document afresh")
+    _add_remote_flags(p, where="they are kept in the cache folder (remote/), which --dry-run and --check "
+                      "may fill too (never OUT); with --no-cache, in a temporary folder")
     limits = p.add_argument_group("limits (a document over a limit fails alone, with a message)")
     limits.add_argument("--max-document-size", type=float, default=100.0, metavar="MB",
                         help="largest document body (default: 100)")

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from migrate.convert import ConversionCache, convert_documents
+from migrate.convert import ConversionCache, ConversionError, convert_documents
 from migrate.ir import Document, Site
 from migrate.plan import DocumentOutcome, Plan
 from migrate.report import Report
@@ -57,19 +57,27 @@ def build_plan(
         cache = ConversionCache(cache_dir, site, targets, {"exporter": exporter_cls.name, "options": options,
                                                            "limits": repr(limits)})
     results = convert_documents(site, targets, documents, exporter.content_format, jobs=jobs, cache=cache,
-                                limits=limits)
-    for document, result in progress(results):
+                                limits=limits, renderer=exporter)
+    for document, done in progress(results):
+        result = done.result
         if isinstance(result, BaseException):
-            _fail(plan, report, document, f"converting failed: {type(result).__name__}: {result}")
+            _fail(plan, report, document, f"converting failed: {_describe(result)}")
             continue
         report.extend(result.issues)
+        report.extend(done.render_issues)
         if keep_bodies:
             plan.bodies[document.source] = (document.body, result.body)
+        if done.render_error is not None:
+            _fail(plan, report, document, f"exporting failed: {_describe(done.render_error)}")
+            continue
         try:
-            exporter.export_document(document, result)
+            if done.rendered is None:  # an exporter without render_document takes two arguments
+                exporter.export_document(document, result)
+            else:
+                exporter.export_document(document, result, done.rendered)
         except Exception as exc:  # one broken document must not stop the others
             log.debug("document %s failed", document.source, exc_info=True)
-            _fail(plan, report, document, f"exporting failed: {type(exc).__name__}: {exc}")
+            _fail(plan, report, document, f"exporting failed: {_describe(exc)}")
     for unreadable in site.other_files:
         if unreadable.reason == "error":
             plan.record(DocumentOutcome(source=unreadable.source, kind="unreadable", old_url=None, new_url=None,
@@ -87,6 +95,10 @@ def _forget_unserved_urls(plan: Plan, site: Site) -> None:
     unpublished), whose computed URL may even depend on the file's modification time."""
     unbuilt = {d.source for d in site.documents if not d.built_by_jekyll}
     plan.documents = [replace(d, old_url=None) if d.source in unbuilt else d for d in plan.documents]
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, ConversionError) else f"{type(exc).__name__}: {exc}"
 
 
 def _fail(plan: Plan, report: Report, document: Document, message: str) -> None:

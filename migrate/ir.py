@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 DocumentKind = Literal["post", "draft", "page", "document"]
@@ -63,7 +64,7 @@ class Collection:
     """Site-relative folder the documents live in (``_docs``; ``_posts`` for posts)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One source file Jekyll renders (or would render with the right flags): a post, draft, page or
     collection document."""
@@ -132,7 +133,7 @@ class Document:
     """Front-matter keys not mapped onto a field above; never dropped."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaticFile:
     """A file Jekyll copies unchanged (no front matter)."""
 
@@ -144,9 +145,16 @@ class StaticFile:
     """Size in bytes."""
     collection: str | None = None
     """The collection it belongs to when it lives in a collection folder."""
+    origin_url: str | None = None
+    """For a file downloaded with ``--download-remote-assets``: the absolute URL the site referenced it by
+    (fragment dropped). None for a file of the site. Such a file was never served by Jekyll: ``source`` and
+    ``url`` are made up for it, and no old URL or redirect concerns it."""
+    local_path: str | None = None
+    """Absolute path of the file's bytes when they are not at ``source_dir/source`` (a downloaded file sits
+    in the download cache); None otherwise. Read the bytes through :meth:`Site.static_file_path`."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountedFile:
     """A file under the site that is neither a document nor a static file, and why."""
 
@@ -191,6 +199,16 @@ class Site:
             if doc.source == source:
                 return doc
         return None
+
+    def static_file_path(self, static: StaticFile) -> Path:
+        """Where ``static``'s bytes are: in the site folder, or in the download cache for a remote asset."""
+        if static.local_path is not None:
+            return Path(static.local_path)
+        return Path(self.source_dir) / static.source
+
+    def served_static_files(self) -> tuple[StaticFile, ...]:
+        """The static files Jekyll itself served (every one but the downloaded remote assets)."""
+        return tuple(s for s in self.static_files if s.origin_url is None)
 
     # -- serialisation ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -3,18 +3,21 @@ plan into files safely (temporary folder, atomic swap, nothing outside the outpu
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, BinaryIO, Callable, Iterator, Literal
 
 from migrate.errors import MigrateError, UnsafePathError
+from migrate.jsonstream import iter_json_bytes
 
 MANIFEST_NAME = "migration.json"
 TOOL_MARKER = "jekyll-migrate"
@@ -39,33 +42,205 @@ def safe_relative_path(path: str) -> str:
     return normal
 
 
-@dataclass(frozen=True)
+INLINE_MAX = 512
+"""Contents up to this many bytes stay in memory; longer ones go to the plan's spool."""
+_CHUNK = 1 << 20
+
+
+class Spool:
+    """Bytes kept in one anonymous temporary file rather than on the heap, so that a large site's output
+    is never held whole in memory. The file has no name on disk (``tempfile.TemporaryFile``) and goes away
+    with the spool; pieces are appended, and read back by offset and length."""
+
+    def __init__(self) -> None:
+        self._file: BinaryIO | None = None
+        self._end = 0
+        self._writing = False
+
+    def put(self, data: bytes) -> Span:
+        """Append ``data``; where it went."""
+        if self._writing:
+            raise RuntimeError("a stream is open in the spool: close it before adding anything else")
+        span = Span(self, self._end, len(data))
+        self._write_at(self._end, data)
+        self._end += len(data)
+        return span
+
+    def open_stream(self) -> SpoolWriter:
+        """A writer appending one piece of unknown length."""
+        if self._writing:
+            raise RuntimeError("a stream is already open in the spool")
+        self._writing = True
+        return SpoolWriter(self, self._end)
+
+    def read(self, offset: int, length: int) -> bytes:
+        if not length:
+            return b""
+        assert self._file is not None
+        self._file.seek(offset)
+        data = self._file.read(length)
+        if len(data) != length:
+            raise OSError(f"spool truncated: {len(data)} of {length} bytes at {offset}")
+        return data
+
+    def _write_at(self, offset: int, data: bytes | bytearray) -> None:
+        if not data:
+            return
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - open for the spool's whole life
+        self._file.seek(offset)
+        self._file.write(data)
+        # Nothing stays buffered: forked worker processes share this file and must find nothing to flush.
+        self._file.flush()
+
+    def _closed_stream(self, end: int | None) -> None:
+        self._writing = False
+        if end is not None:
+            self._end = end
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """``length`` bytes at ``offset`` in a spool."""
+
+    spool: Spool
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        return self.spool.read(self.offset, self.length)
+
+    def chunks(self, size: int = _CHUNK) -> Iterator[bytes]:
+        pos, end = self.offset, self.offset + self.length
+        while pos < end:
+            n = min(size, end - pos)
+            yield self.spool.read(pos, n)
+            pos += n
+
+
+class SpoolWriter:
+    """A binary file appended to a spool piece by piece. ``seek``/``tell`` move within what it wrote (as
+    ``zipfile`` does to fill in headers); ``close()`` ends it (then ``span`` says where it went), ``abort()``
+    drops it."""
+
+    def __init__(self, spool: Spool, start: int) -> None:
+        self._spool = spool
+        self._start = start
+        self._size = 0
+        self._pos = 0
+        self._pending = bytearray()  # the last bytes written, not yet in the spool's file
+        self.closed = False
+
+    def write(self, data: bytes | bytearray) -> int:
+        if self.closed:
+            raise ValueError("write to a closed stream")
+        if self._pos == self._size:
+            self._pending += data
+            self._size += len(data)
+            if len(self._pending) >= _CHUNK:
+                self.flush()
+        else:
+            self.flush()
+            self._spool._write_at(self._start + self._pos, data)
+            self._size = max(self._size, self._pos + len(data))
+        self._pos += len(data)
+        return len(data)
+
+    def write_text(self, text: str) -> None:
+        self.write(text.encode("utf-8"))
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size}[whence]
+        if not 0 <= base + offset <= self._size:
+            raise ValueError("seek outside what the stream wrote")
+        self._pos = base + offset
+        return self._pos
+
+    def flush(self) -> None:
+        if self._pending:
+            self._spool._write_at(self._start + self._size - len(self._pending), self._pending)
+            self._pending = bytearray()
+
+    def seekable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self.flush()
+            self.closed = True
+            self._spool._closed_stream(self._start + self._size)
+
+    @property
+    def span(self) -> Span:
+        return Span(self._spool, self._start, self._size)
+
+    def abort(self) -> None:
+        """Drop what was written (the spool reuses the room)."""
+        if not self.closed:
+            self.closed = True
+            self._pending = bytearray()
+            self._spool._closed_stream(None)
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedFile:
-    """One file of the output: either bytes to write or a source file to copy."""
+    """One file of the output: bytes to write (small ones in memory, the others in the plan's spool) or a
+    source file to copy."""
 
     path: str
-    content: bytes | None = None
+    data: bytes | None = None
+    """The contents, when they are kept in memory."""
+    spooled: Span | None = None
+    """Where the contents are in the plan's spool."""
     copy_from: str | None = None
 
-    def digest(self) -> str:
-        h = hashlib.sha256()
-        if self.content is not None:
-            h.update(self.content)
+    @property
+    def content(self) -> bytes | None:
+        """The bytes to write; None for a copy."""
+        return self.spooled.read() if self.spooled is not None else self.data
+
+    @property
+    def size(self) -> int:
+        """The file's length in bytes."""
+        if self.spooled is not None:
+            return self.spooled.length
+        if self.data is not None:
+            return len(self.data)
+        assert self.copy_from is not None
+        return os.path.getsize(self.copy_from)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The file's bytes piece by piece (a copy's too), never more than a megabyte at a time."""
+        if self.spooled is not None:
+            yield from self.spooled.chunks()
+        elif self.data is not None:
+            yield self.data
         else:
             assert self.copy_from is not None
             with open(self.copy_from, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
+                yield from iter(lambda: fh.read(_CHUNK), b"")
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for chunk in self.chunks():
+            h.update(chunk)
         return h.hexdigest()
 
     def read(self) -> bytes:
-        if self.content is not None:
-            return self.content
+        content = self.content
+        if content is not None:
+            return content
         assert self.copy_from is not None
         return Path(self.copy_from).read_bytes()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentOutcome:
     """The manifest line for one source document."""
 
@@ -94,11 +269,32 @@ class Plan:
     bodies: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Source -> (raw body, converted body), kept only when a report page asks for them."""
     """For single-file formats: path -> function splitting the file into named items (dry-run diffs)."""
+    spool: Spool = field(default_factory=Spool, repr=False, compare=False)
+    """Where the contents of all but the smallest files wait to be written; exporters may keep their own
+    large pieces there too (``spool.put``)."""
 
     def add_bytes(self, path: str, content: bytes) -> str:
         rel = safe_relative_path(path)
-        self.files[rel] = PlannedFile(rel, content=content)
+        if len(content) <= INLINE_MAX:
+            self.files[rel] = PlannedFile(rel, data=content)
+        else:
+            self.files[rel] = PlannedFile(rel, spooled=self.spool.put(content))
         return rel
+
+    @contextlib.contextmanager
+    def open_stream(self, path: str) -> Iterator[SpoolWriter]:
+        """``with plan.open_stream(path) as out:`` a binary writer for one large file, written piece by
+        piece rather than built in memory. The file joins the plan at the end of the block (not at all
+        when the block raises); nothing else may be added to the plan meanwhile."""
+        rel = safe_relative_path(path)
+        writer = self.spool.open_stream()
+        try:
+            yield writer
+        except BaseException:
+            writer.abort()
+            raise
+        writer.close()
+        self.files[rel] = PlannedFile(rel, spooled=writer.span)
 
     def add_text(self, path: str, text: str) -> str:
         return self.add_bytes(path, text.encode("utf-8"))
@@ -142,8 +338,12 @@ class Plan:
 
     def finalise(self) -> None:
         """Add the manifest as a file of the plan (call once, after every other file)."""
-        text = json.dumps(self.manifest(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-        self.add_text(MANIFEST_NAME, text)
+        # The same text as json.dumps(..., indent=2), written as it is encoded: a list of every small
+        # piece of a large site's manifest would take more memory than the manifest itself.
+        with self.open_stream(MANIFEST_NAME) as out:
+            for chunk in iter_json_bytes(self.manifest(), indent=2, ensure_ascii=False):
+                out.write(chunk)
+            out.write(b"\n")
 
 
 def _sorted_jsonable(value: Any) -> Any:
@@ -158,9 +358,16 @@ def is_tool_output(out_dir: Path) -> bool:
     """True when ``out_dir`` holds a manifest this tool wrote."""
     manifest = out_dir / MANIFEST_NAME
     try:
+        with open(manifest, "rb") as fh:
+            # The manifests this tool writes start so: no need to load a large site's whole manifest.
+            if _OWN_MANIFEST_START.match(fh.read(256)):
+                return True
         return json.loads(manifest.read_text("utf-8")).get("tool") == TOOL_MARKER
     except (OSError, ValueError, AttributeError):
         return False
+
+
+_OWN_MANIFEST_START = re.compile(rb'\{\n  "tool": "' + re.escape(TOOL_MARKER.encode()) + rb'",\n')
 
 
 def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, force: bool = False) -> None:
@@ -181,18 +388,22 @@ def write_plan(plan: Plan, out_dir: str | os.PathLike[str], *, force: bool = Fal
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         real_staging = staging.resolve()
-        checked: set[Path] = set()  # folders made and resolved once; most files share theirs
+        checked: set[str] = set()  # folders made and resolved once; most files share theirs (as text: a
+        # Path per folder of a large site is many megabytes)
         for rel in sorted(plan.files):
             planned = plan.files[rel]
             dest = staging / PurePosixPath(safe_relative_path(rel))
             # Resolve parents so a symlink planted in the staging tree could not redirect the write.
-            if dest.parent not in checked:
+            if str(dest.parent) not in checked:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 if not dest.parent.resolve().is_relative_to(real_staging):
                     raise UnsafePathError(f"path leaves the output folder: {rel!r}")
-                checked.add(dest.parent)
-            if planned.content is not None:
-                dest.write_bytes(planned.content)
+                checked.add(str(dest.parent))
+            if planned.data is not None:
+                dest.write_bytes(planned.data)
+            elif planned.spooled is not None:
+                with open(dest, "wb") as fh:
+                    fh.writelines(planned.chunks())
             else:
                 assert planned.copy_from is not None
                 shutil.copyfile(planned.copy_from, dest)

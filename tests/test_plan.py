@@ -105,3 +105,58 @@ def test_identical_plans_give_identical_bytes(tmp_path):
     write_plan(_plan(y="2", x="1"), tmp_path / "two")
     for name in ("x", "y", MANIFEST_NAME):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_large_contents_wait_in_the_spool_and_are_written_unchanged(tmp_path):
+    import hashlib
+
+    from migrate.plan import INLINE_MAX
+
+    small, large = b"x" * INLINE_MAX, bytes(range(256)) * 5000
+    plan = Plan(target="test")
+    plan.add_bytes("small", small)
+    plan.add_bytes("large", large)
+    assert plan.files["small"].data == small and plan.files["small"].spooled is None
+    assert plan.files["large"].data is None and plan.files["large"].content == large
+    assert plan.files["large"].digest() == hashlib.sha256(large).hexdigest()
+    assert plan.files["large"].size == len(large)
+    plan.finalise()
+    write_plan(plan, tmp_path / "out")
+    assert (tmp_path / "out" / "large").read_bytes() == large
+    assert (tmp_path / "out" / "small").read_bytes() == small
+
+
+def test_a_stream_writes_one_file_piece_by_piece_and_can_go_back(tmp_path):
+    import io
+    import zipfile
+
+    def make_zip(fileobj):
+        with zipfile.ZipFile(fileobj, "w") as archive:
+            for n in range(3):
+                archive.writestr(f"f{n}.txt", f"member {n} ".encode() * 50_000, compresslevel=6,
+                                 compress_type=zipfile.ZIP_DEFLATED)
+
+    expected = io.BytesIO()
+    make_zip(expected)
+    plan = Plan(target="test")
+    plan.add_bytes("before", b"b" * 2000)
+    with plan.open_stream("out.zip") as out:  # zipfile seeks back to fill in each member's header
+        make_zip(out)
+    plan.add_bytes("after", b"a" * 2000)
+    assert plan.files["out.zip"].read() == expected.getvalue()
+    assert plan.files["before"].read() == b"b" * 2000 and plan.files["after"].read() == b"a" * 2000
+
+
+def test_nothing_is_added_while_a_stream_is_open_and_a_failed_stream_is_dropped():
+    plan = Plan(target="test")
+    with pytest.raises(ValueError, match="half way"), plan.open_stream("big.json") as out:
+        out.write(b"[" * 10_000)
+        with pytest.raises(RuntimeError):
+            plan.add_bytes("other", b"o" * 1000)
+        raise ValueError("the exporter failed half way")
+    assert "big.json" not in plan.files
+    plan.add_bytes("other", b"o" * 1000)
+    with plan.open_stream("big.json") as out:
+        out.write_text("é" * 1000)
+    assert plan.files["big.json"].read() == ("é" * 1000).encode()
+    assert plan.files["other"].read() == b"o" * 1000

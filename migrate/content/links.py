@@ -7,8 +7,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any, Callable
-from urllib.parse import unquote, urlsplit
+from typing import Any, Callable, Literal
+from urllib.parse import quote, unquote, urlsplit
 
 from migrate import ir
 from migrate.content import Targets
@@ -38,6 +38,15 @@ IMAGE_FRONT_MATTER = (
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _NON_LOCAL = ("mailto:", "tel:", "javascript:", "data:", "sms:", "irc:", "ftp:", "file:", "news:", "xmpp:")
 _STYLE_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+# What a page shows inline (as opposed to what it links to): (tag, attribute).
+EMBEDDING_ATTRIBUTES = frozenset({
+    ("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"), ("video", "src"),
+    ("video", "poster"), ("audio", "src"), ("track", "src"), ("input", "src"),
+})
+ReferenceKind = Literal["embed", "link", "code"]
+"""``embed``: shown inline (images, media, posters, Markdown images); ``link``: a link or a style URL;
+``code``: something run or framed (scripts, iframes, ``base``)."""
+KindMapper = Callable[[str, ReferenceKind], str]
 
 
 @dataclass
@@ -68,6 +77,26 @@ def _decode(path: str) -> str:
     return unquote(path)
 
 
+def site_hosts(site: ir.Site) -> set[str]:
+    """The hosts (``netloc``, lower case) a link may name and still point into the site: the host of
+    ``site.url``, with and without ``www.``."""
+    split = urlsplit(site.url or "")
+    if not split.netloc:
+        return set()
+    host = split.netloc.lower()
+    return {host, host[4:] if host.startswith("www.") else "www." + host}
+
+
+def remote_key(url: str) -> str:
+    """A remote URL as compared with the ``origin_url`` of downloaded files: without its fragment,
+    ``//host/...`` as ``https://host/...``, and percent-encoded as Markdown renders it (spaces, non-ASCII),
+    so a reference and its rendered form compare equal. Escapes already there stay as they are."""
+    url = url.strip().partition("#")[0]
+    if url.startswith("//"):
+        url = "https:" + url
+    return quote(url, safe="%/:;?@&=+$,-_.!~*'()[]")
+
+
 class LinkResolver:
     """Resolves references against one site; rewrites them to the targets' URLs."""
 
@@ -75,13 +104,12 @@ class LinkResolver:
         self.site = site
         self.targets = targets
         self.baseurl = (site.baseurl or "").rstrip("/")
-        split = urlsplit(site.url or "")
-        self.own_hosts = {split.netloc.lower()} if split.netloc else set()
-        if self.own_hosts:
-            host = next(iter(self.own_hosts))
-            self.own_hosts.add(host[4:] if host.startswith("www.") else "www." + host)
+        self.own_hosts = site_hosts(site)
         self.by_source = {d.source: d for d in site.documents}
         self.statics = {s.source: s for s in site.static_files}
+        # Downloaded remote assets are found by the URL they were referenced by, never by a site path.
+        self.served_statics = {s.source for s in site.static_files if s.origin_url is None}
+        self.remote = {remote_key(s.origin_url): s.source for s in site.static_files if s.origin_url}
         self.doc_urls: dict[str, str] = {}
         for doc in site.documents:
             if doc.output_path is None and not doc.built_by_jekyll:
@@ -94,7 +122,8 @@ class LinkResolver:
                     self.doc_urls.setdefault(variant, doc.source)
         self.static_urls: dict[str, str] = {}
         for static in site.static_files:
-            self.static_urls.setdefault(_decode(static.url), static.source)
+            if static.origin_url is None:
+                self.static_urls.setdefault(_decode(static.url), static.source)
         # Liquid (``link``, ``post_url``, ``page.url``) already writes new URLs; they must pass untouched.
         self.new_urls: set[str] = set()
         for new in targets.document_urls.values():
@@ -109,6 +138,10 @@ class LinkResolver:
             return Resolved("skip")
         if ref.startswith("#"):
             return Resolved("anchor")
+        if self.remote:
+            remote = self._resolve_remote(ref)
+            if remote is not None:
+                return remote
         lower = ref.lower()
         if lower.startswith(_NON_LOCAL):
             return Resolved("skip")
@@ -126,6 +159,14 @@ class LinkResolver:
         parts = urlsplit(ref)
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
         return self._resolve_path(doc, parts.path, suffix, absolute=False)
+
+    def _resolve_remote(self, ref: str) -> Resolved | None:
+        """A reference to a downloaded remote asset, as written (or in its ``//host/...`` form)."""
+        source = self.remote.get(remote_key(ref))
+        if source is None:
+            return None
+        url, hash_mark, fragment = ref.partition("#")
+        return Resolved("asset", source, hash_mark + fragment, url)
 
     def _resolve_path(self, doc: ir.Document, path: str, suffix: str, *, absolute: bool) -> Resolved:
         if not path:
@@ -150,7 +191,7 @@ class LinkResolver:
             source = cand.lstrip("/")
             if source in self.by_source:
                 return Resolved("document", source, suffix, cand)
-            if source in self.statics:
+            if source in self.served_statics:
                 return Resolved("asset", source, suffix, cand)
         return Resolved("missing", None, suffix, candidates[0])
 
@@ -171,7 +212,8 @@ class LinkResolver:
                 found.assets.append(res.source)
             static = self.statics[res.source]
             new = self.targets.asset_url(doc, static)
-            if new == static.url and self._still_resolves(doc, ref):
+            # a downloaded file always moves: its remote URL is what the download replaces
+            if static.origin_url is None and new == static.url and self._still_resolves(doc, ref):
                 return ref
             return self._with_base(new) + res.suffix
         if res.kind == "missing" and self._is_new_url(ref):
@@ -302,19 +344,32 @@ _URL_ATTR_HINT = re.compile(r"(?:href|src|srcset|poster|data)\s*=|url\(", re.I)
 _ATTR = re.compile(r"""(\s)([\w:-]+)(\s*=\s*)("([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
-def _rewrite_tag(raw: str, tag: str, mapper: Callable[[str], str]) -> str:
+def _attribute_kind(tag: str, name: str) -> ReferenceKind:
+    if (tag, name) in EMBEDDING_ATTRIBUTES:
+        return "embed"
+    if name == "href" or (tag, name) in (("embed", "src"), ("object", "data")):
+        return "link"
+    return "code"
+
+
+def _rewrite_tag(raw: str, tag: str, mapper: KindMapper) -> str:
     def fix(m: re.Match[str]) -> str:
         name = m.group(2).lower()
         value = m.group(5) if m.group(5) is not None else m.group(6) if m.group(6) is not None else m.group(7)
         quote_char = '"' if m.group(5) is not None else "'" if m.group(6) is not None else ""
         plain = html.unescape(value)
         if name in URL_ATTRIBUTES and tag in URL_ATTRIBUTES[name]:
+            kind = _attribute_kind(tag, name)
             if name == "srcset":
-                new_plain = ", ".join(_map_srcset_item(item, mapper) for item in plain.split(","))
+                new_plain = ", ".join(
+                    _map_srcset_item(item, lambda u: mapper(u, kind)) for item in plain.split(",")
+                )
             else:
-                new_plain = mapper(plain)
+                new_plain = mapper(plain, kind)
         elif name == "style" and "url(" in plain:
-            new_plain = _STYLE_URL.sub(lambda u: f"url({u.group(1)}{mapper(u.group(2))}{u.group(1)})", plain)
+            new_plain = _STYLE_URL.sub(
+                lambda u: f"url({u.group(1)}{mapper(u.group(2), 'link')}{u.group(1)})", plain
+            )
         else:
             return m.group(0)
         if new_plain == plain:
@@ -340,6 +395,10 @@ def _map_srcset_item(item: str, mapper: Callable[[str], str]) -> str:
 
 def rewrite_html_urls(text: str, mapper: Callable[[str], str]) -> str:
     """Every URL-bearing attribute of every tag outside ``pre``/``code`` passed through ``mapper``."""
+    return _rewrite_html(text, lambda url, _kind: mapper(url))
+
+
+def _rewrite_html(text: str, mapper: KindMapper) -> str:
     if "<" not in text or not _URL_ATTR_HINT.search(text):
         return text
     finder = _TagFinder(text)
@@ -376,6 +435,26 @@ _HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 
 def rewrite_markdown_urls(text: str, mapper: Callable[[str], str]) -> str:
     """Link and image targets, reference definitions and raw HTML attributes of Markdown, outside code."""
+    return _rewrite_markdown(text, lambda url, _kind: mapper(url))
+
+
+def find_references(text: str, *, markdown: bool) -> list[tuple[str, ReferenceKind]]:
+    """Every URL reference of a raw body (Markdown or HTML), with its kind, in order; code is left out.
+    Reference definitions count as links (whether an image uses one is not looked up)."""
+    found: list[tuple[str, ReferenceKind]] = []
+
+    def collect(url: str, kind: ReferenceKind) -> str:
+        found.append((url, kind))
+        return url
+
+    if markdown:
+        _rewrite_markdown(text, collect)
+    else:
+        _rewrite_html(text, collect)
+    return found
+
+
+def _rewrite_markdown(text: str, mapper: KindMapper) -> str:
     masks: list[str] = []
 
     def mask(m: re.Match[str]) -> str:
@@ -389,7 +468,7 @@ def rewrite_markdown_urls(text: str, mapper: Callable[[str], str]) -> str:
         target = m.group(2)
         bracketed = target.startswith("<") and target.endswith(">")
         plain = target[1:-1] if bracketed else target
-        new = mapper(plain)
+        new = mapper(plain, "embed" if m.group(1).startswith("!") else "link")
         if new == plain:
             return m.group(0)
         if " " in new or bracketed:
@@ -402,13 +481,13 @@ def rewrite_markdown_urls(text: str, mapper: Callable[[str], str]) -> str:
         target = m.group(2)
         bracketed = target.startswith("<") and target.endswith(">")
         plain = target[1:-1] if bracketed else target
-        new = mapper(plain)
+        new = mapper(plain, "link")
         if new == plain:
             return m.group(0)
         return m.group(1) + (f"<{new}>" if bracketed or " " in new else new)
 
     work = _REF_DEFINITION.sub(ref_def, work)
-    work = _HTML_TAG.sub(lambda m: rewrite_html_urls(m.group(0), mapper), work)
+    work = _HTML_TAG.sub(lambda m: _rewrite_html(m.group(0), mapper), work)
 
     def unmask(m: re.Match[str]) -> str:
         return masks[int(m.group(1))]

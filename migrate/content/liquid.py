@@ -790,7 +790,7 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
             "collection": s.collection,
             "url": s.url,
         }
-        for s in site.static_files
+        for s in site.served_static_files()
     ]
     drop["time"] = now or _dt.datetime.now(_dt.timezone.utc)
     # Jekyll leaves ``url`` and ``baseurl`` nil (falsy) when the config does not set them

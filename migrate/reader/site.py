@@ -7,6 +7,8 @@ import logging
 import os
 import re
 import stat
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,7 +156,7 @@ class SiteReader:
                 self._read_collection(label)
         self._limit_posts()
         self._assign_urls()
-        documents = tuple(self._document(e) for e in self.entries)
+        documents = tuple(self._document(e) for e in self._entries_once())
         self._check_collisions(documents)
         data = self._read_data()
         other = self._account_rest()
@@ -184,6 +186,13 @@ class SiteReader:
             data=json_safe(data),
             issues=tuple(self.issues),
         )
+
+    def _entries_once(self) -> Iterator[_Entry]:
+        """The entries, each let go once the caller has used it: a large site's front matter then exists
+        in one form at a time (the reader's or the IR's), not in both."""
+        entries, self.entries = self.entries[::-1], []
+        while entries:
+            yield entries.pop()
 
     def _baseurl(self) -> str:
         base = self.config.get("baseurl")
@@ -462,6 +471,7 @@ class SiteReader:
         entry.front_matter = deep_merge(defaults, text.data or {})
         if text.data:
             self._merge(data, text.data, source, "YAML front matter")
+        text.data = None  # now in data and front_matter: one copy fewer per document while reading
         if not text.yaml_failed and text.ok:
             self._populate(entry)
         entry.dated = isinstance(data.get("date"), _dt.datetime)
@@ -522,6 +532,7 @@ class SiteReader:
         self.claimed.add(source)
         text = self._read_text(source)
         data = dict(text.data or {})
+        text.data = None
         if data.get("permalink") == "":
             self.issues.append(Issue("invalid-permalink", "error", "empty permalink; Jekyll stops the build on it", source))
             data.pop("permalink")
@@ -730,7 +741,7 @@ class SiteReader:
                 last_mod = jekyll_date(data["last_modified_at"], self.zone)
             except (ValueError, OverflowError):
                 self.issues.append(Issue("invalid-date", "warning", "invalid last_modified_at", entry.source))
-        front = entry.front_matter if entry.kind != "page" else data
+        front = json_safe(entry.front_matter if entry.kind != "page" else data)
         cats = data.get("categories") if entry.kind != "page" else pluralized(data, "category", "categories")
         tags = data.get("tags") if entry.kind != "page" else flatten(pluralized(data, "tag", "tags"))
         lang = data.get("lang", data.get("language"))
@@ -756,7 +767,7 @@ class SiteReader:
             layout=ruby_str(data["layout"]) if data.get("layout") is not None else None,
             language=ruby_str(lang) if lang is not None else (ruby_str(self.config.get("lang")) or None),
             markup=markup,
-            extension=ext,
+            extension=sys.intern(ext),
             output_ext=entry.output_ext,
             body=entry.text.body,
             body_line=entry.text.body_line,
@@ -764,8 +775,9 @@ class SiteReader:
             redirect_from=entry.redirect_from,
             redirect_to=ruby_str(redirect_to) if redirect_to is not None else None,
             permalink=ruby_str(data["permalink"]) if data.get("permalink") else None,
-            front_matter=json_safe(front),
-            extra=json_safe({k: v for k, v in front.items() if k not in MAPPED_KEYS and k != "draft"}),
+            front_matter=front,
+            # the same values as front_matter, not copies of them
+            extra={k: v for k, v in front.items() if k not in MAPPED_KEYS and k != "draft"},
         )
 
     def _check_collisions(self, documents: tuple[Document, ...]) -> None:

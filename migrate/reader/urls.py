@@ -47,7 +47,7 @@ def _encode_component(text: str, allowed: frozenset[str]) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def escape_path(path: str) -> str:
     """``Jekyll::URL.escape_path``: ``Addressable::URI.encode`` of the value, then the first ``#``."""
     if not path or _SAFE_PATH.search(path):
@@ -137,7 +137,7 @@ def _transliterate(text: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def slugify(text: str, mode: str | None = None, cased: bool = False) -> str:
     """``Jekyll::Utils.slugify`` for every mode (``raw``, ``default``, ``pretty``, ``ascii``, ``latin``, ``none``)."""
     mode = mode or "default"

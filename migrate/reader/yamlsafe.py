@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import sys
 from typing import Any
 
 import yaml
@@ -37,6 +38,16 @@ def _timestamp(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any
         return loader.construct_scalar(node)  # type: ignore[arg-type]
 
 
+def _string(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> str:
+    # Every file of a site repeats the same keys and short values (tags, categories, authors, layouts):
+    # one shared copy of each keeps the IR of a large site small.
+    value = loader.construct_scalar(node)  # type: ignore[arg-type]
+    return sys.intern(value) if len(value) <= _SHARED_MAX else value
+
+
+_SHARED_MAX = 40
+
+
 class _FastLoader(_FastBase):  # type: ignore[misc,valid-type]
     pass
 
@@ -47,6 +58,7 @@ class _CountingLoader(yaml.SafeLoader):
 
 for _loader in (_FastLoader, _CountingLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)  # type: ignore[type-var]
+    _loader.add_constructor("tag:yaml.org,2002:str", _string)  # type: ignore[type-var]
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:

@@ -1,7 +1,13 @@
 """Old URL -> new URL redirect maps built from the IR, and their output formats for every host."""
 
 from migrate.redirects.core import Redirect, RedirectMap, build_redirect_map, load_map, page_key, served_forms
-from migrate.redirects.formats import FORMATS, format_names, register_format, render_redirects
+from migrate.redirects.formats import (
+    FORMATS,
+    format_names,
+    register_format,
+    render_redirects,
+    stream_redirects,
+)
 
 __all__ = [
     "FORMATS",
@@ -14,4 +20,5 @@ __all__ = [
     "register_format",
     "render_redirects",
     "served_forms",
+    "stream_redirects",
 ]

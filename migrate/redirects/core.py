@@ -38,7 +38,7 @@ _RANK_NAMES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Redirect:
     """One rule: a request for ``source`` answers ``status`` with ``Location: target``."""
 
@@ -210,7 +210,7 @@ def served_forms(url: str) -> list[str]:
 # -- building the map ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Claim:
     source: str
     target: str

@@ -1,0 +1,142 @@
+"""Skipping an export that would change nothing, the way ``make`` skips a target that is newer than its
+inputs: a record of the last export into a folder says which inputs it saw (every byte of the site and of
+its extra config files, the options, the tool's version, the time zone) and what it left in the output
+folder. When the inputs hash the same and the output folder still holds exactly those files, running the
+export again would write the same bytes, so it is not run; its report is replayed instead.
+
+The record lives in the cache folder, next to the per-document conversion cache; ``--no-cache`` turns
+both off. A record stops applying on its own when a future-dated post would become due.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from migrate import __version__
+from migrate.ir import Issue, Site
+
+RECORD_VERSION = 1
+
+
+def inputs_digest(site_dir: Path, extra_files: Iterable[Path], settings: Any) -> str:
+    """A hash of everything an export reads: the bytes and names of every file under ``site_dir`` (files
+    Jekyll ignores included, which only makes the check stricter), ``extra_files``, ``settings`` (JSON), the
+    tool's version and the local time zone Jekyll's dates fall back on."""
+    h = hashlib.blake2b(digest_size=32)
+    h.update(json.dumps({"version": __version__, "record": RECORD_VERSION, "settings": settings,
+                         "tz": os.environ.get("TZ"), "localtime": _localtime()},
+                        sort_keys=True, default=str).encode())
+    for path in [*_files_under(site_dir), *sorted(Path(p).absolute() for p in extra_files)]:
+        h.update(b"\0F" + os.fsencode(path))
+        try:
+            with open(path, "rb") as fh:
+                h.update(b"\0C" + fh.read())
+        except OSError:
+            h.update(b"\0unreadable")
+    return h.hexdigest()
+
+
+def _localtime() -> str | None:
+    try:
+        return os.path.realpath("/etc/localtime")
+    except OSError:
+        return None
+
+
+def _files_under(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        found.extend(Path(folder, name) for name in sorted(files))
+    return found
+
+
+def output_listing(out: Path) -> dict[str, list[int]]:
+    """Every file under ``out`` with its size and modification time (ns)."""
+    listing: dict[str, list[int]] = {}
+    for folder, dirs, files in os.walk(out):
+        rel = os.path.relpath(folder, out)
+        for name in files:
+            st = os.lstat(os.path.join(folder, name))
+            key = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+            listing[key] = [st.st_size, st.st_mtime_ns]
+    return listing
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What the skipped export would print."""
+
+    issues: tuple[Issue, ...]
+    files: int
+    accounting: str
+    exit_code: int
+
+
+class RunRecords:
+    """The records of past exports, one per output folder, in ``cache_dir/runs``."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.folder = cache_dir / "runs"
+
+    def _path(self, out: Path) -> Path:
+        name = hashlib.sha256(os.fsencode(out.absolute())).hexdigest()[:32]
+        return self.folder / f"{name}.json"
+
+    def replay(self, out: Path, inputs: str, *, now: _dt.datetime | None = None) -> Replay | None:
+        """The last export's outcome when ``inputs`` and ``out`` are exactly as it left them, else None."""
+        try:
+            record = json.loads(self._path(out).read_text("utf-8"))
+            if record.get("inputs") != inputs or record.get("out") != str(out.absolute()):
+                return None
+            due = record.get("valid_until")
+            if due and (now or _dt.datetime.now(_dt.timezone.utc)) >= _dt.datetime.fromisoformat(due):
+                return None
+            if not out.is_dir() or output_listing(out) != record["listing"]:
+                return None
+            return Replay(issues=tuple(Issue(**i) for i in record["issues"]), files=record["files"],
+                          accounting=record["accounting"], exit_code=record["exit_code"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, out: Path, inputs: str, site: Site, issues: Iterable[Issue], *, files: int, accounting: str,
+             exit_code: int) -> None:
+        """Remember this export (call right after the output folder was written)."""
+        record = {
+            "inputs": inputs,
+            "out": str(out.absolute()),
+            "valid_until": _valid_until(site),
+            "listing": output_listing(out),
+            "issues": [_issue_dict(i) for i in issues],
+            "files": files,
+            "accounting": accounting,
+            "exit_code": exit_code,
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(out)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        os.replace(tmp, path)
+
+    def forget(self, out: Path) -> None:
+        try:
+            self._path(out).unlink()
+        except OSError:
+            pass
+
+
+def _issue_dict(issue: Issue) -> dict[str, Any]:
+    return {"code": issue.code, "severity": issue.severity, "message": issue.message, "source": issue.source,
+            "line": issue.line}
+
+
+def _valid_until(site: Site) -> str | None:
+    """The earliest date of a post left out for being in the future: from then on, Jekyll would build it."""
+    due = [d.date for d in site.documents if d.future and d.date is not None]
+    return min(due).astimezone(_dt.timezone.utc).isoformat() if due else None
