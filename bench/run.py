@@ -97,12 +97,16 @@ def main() -> None:
         with open(changed_post, "a", encoding="utf-8") as fh:
             fh.write("\nOne more paragraph, added between two runs.\n")
         one_changed, _ = timed(cached)
-        # --jobs 2 against --jobs 1.
-        j1, j2 = work / "jobs1", work / "jobs2"
-        for jobs, out in (("1", j1), ("2", j2)):
-            shutil.rmtree(out, ignore_errors=True)
-            timed([*cli, "export", str(site), "--to", "hugo", "-o", str(out), "--no-cache", "--jobs", jobs])
-        identical = tree_digest(j1) == tree_digest(j2)
+        # --jobs 2 against --jobs 1, for each exporter (each converts and renders in the workers).
+        identical = True
+        for target in ("hugo", "wordpress", "ghost"):
+            j1, j2 = work / f"jobs1-{target}", work / f"jobs2-{target}"
+            for jobs, out in (("1", j1), ("2", j2)):
+                shutil.rmtree(out, ignore_errors=True)
+                timed([*cli, "export", str(site), "--to", target, "-o", str(out), "--no-cache", "--jobs", jobs])
+            identical = identical and tree_digest(j1) == tree_digest(j2)
+            shutil.rmtree(j1, ignore_errors=True)
+            shutil.rmtree(j2, ignore_errors=True)
         base = med["hugo-import"]
         print(f"posts={posts} runs={args.runs} jobs={args.jobs or 'default'} (median wall seconds, peak MB)")
         for name in commands:

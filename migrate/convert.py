@@ -1,17 +1,24 @@
-"""Converts every document's body, in worker processes when asked, reusing cached results.
+"""Converts every document's body, and lets the exporter render it, in worker processes when asked,
+reusing cached conversions.
 
-Output never depends on the number of workers: results come back in document order, and a cached
-result is the exact ``Converted`` value a fresh conversion gives.
+Output never depends on the number of workers: results come back in document order, issues raised while
+rendering travel back as data, and a cached result is the exact ``Converted`` value a fresh conversion
+gives. Workers are forked after the exporter's ``prepare()``, so they inherit the site and the exporter's
+decisions without pickling either.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import pickle
+import re
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,6 +37,10 @@ Outcome = Converted | BaseException
 _worker_pipeline: Any = None
 _worker_documents: dict[str, Document] = {}
 _worker_renderer: Any = None
+_worker_cache: Any = None
+
+Task = tuple[Document, "str | None"]
+"""A document, and its cache key when the cache holds its conversion."""
 
 
 class ConversionError(Exception):
@@ -56,20 +67,24 @@ def _pipeline(site: Site, targets: Targets, limits: Any = None) -> Any:
     return ContentPipeline(site, targets, limits=limits)
 
 
-def _init_worker(site: Site, targets: Targets, limits: Any, renderer: Any) -> None:
-    global _worker_pipeline, _worker_documents, _worker_renderer
+def _init_worker(site: Site, targets: Targets, limits: Any, renderer: Any, cache: Any) -> None:
+    global _worker_pipeline, _worker_documents, _worker_renderer, _worker_cache
     _worker_pipeline = _pipeline(site, targets, limits)
     _worker_documents = {d.source: d for d in site.documents}
     _worker_renderer = renderer
+    _worker_cache = cache
 
 
-def _convert_in_worker(task: tuple[str, ContentFormat, Converted | None]) -> Done:
-    source, fmt, cached = task
-    return _process(_worker_pipeline, _worker_renderer, _worker_documents[source], fmt, cached)
+def _convert_in_worker(task: tuple[str, ContentFormat, str | None]) -> Done:
+    source, fmt, hit = task
+    return _process(_worker_pipeline, _worker_renderer, _worker_cache, _worker_documents[source], fmt, hit)
 
 
-def _process(pipeline: Any, renderer: Any, document: Document, fmt: ContentFormat, cached: Converted | None) -> Done:
-    """Convert one document (unless cached) and let the exporter render it; never raises."""
+def _process(pipeline: Any, renderer: Any, cache: ConversionCache | None, document: Document, fmt: ContentFormat,
+             hit: str | None) -> Done:
+    """Convert one document (or take it from the cache under the key ``hit``) and let the exporter render
+    it; never raises."""
+    cached = cache.get(hit) if cache is not None and hit is not None else None
     if cached is not None:
         result: Outcome = cached
     else:
@@ -93,11 +108,21 @@ def _process(pipeline: Any, renderer: Any, document: Document, fmt: ContentForma
 
 
 class ConversionCache:
-    """Converted bodies on disk, keyed by everything a conversion depends on."""
+    """Converted bodies in one SQLite file, keyed by everything a conversion depends on.
+
+    One file rather than one per document: on a slow file system, opening and creating 10,000 small files
+    cost more than the conversions they saved. SQLite (Python's own ``sqlite3``) gives lookups by key,
+    atomic batched writes and safe concurrent readers. Each process opens its own connection (none crosses
+    a fork); worker processes only read, this process writes in batches.
+    """
+
+    FILE_NAME = "conversions.sqlite3"
+    BATCH = 256
 
     def __init__(self, directory: Path, site: Site, targets: Targets, context: Any) -> None:
         self.directory = directory
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / self.FILE_NAME
         site_inputs = {
             "version": __version__,
             "config": site.config,
@@ -112,26 +137,120 @@ class ConversionCache:
             "context": context,
         }
         self._site_key = _digest(site_inputs)
+        self._documents = site.documents
+        self._reads_others = _other_documents_pattern(site)
+        self._all_documents_key: str | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._reader_pid = -1
+        self._pending: list[tuple[str, bytes]] = []
+        self.usable = self._open() or (self._discard() and self._open())
+
+    def _open(self) -> bool:
+        try:
+            with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS conversions (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            return True
+        except sqlite3.Error as exc:
+            log.warning("conversion cache %s unusable (%s)", self.path, exc)
+            return False
+
+    def _discard(self) -> bool:
+        """Remove a damaged cache file (it only ever held what can be converted again)."""
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink()
+        return True
+
+    def _connect(self) -> contextlib.closing[sqlite3.Connection]:
+        return contextlib.closing(sqlite3.connect(self.path, timeout=60))
 
     def key(self, document: Document, fmt: ContentFormat) -> str:
-        return _digest({"site": self._site_key, "fmt": fmt, "doc": jsonable(document)})
+        parts: dict[str, Any] = {"site": self._site_key, "fmt": fmt, "doc": jsonable(document)}
+        if "{" in document.body + (document.excerpt or "") and self._reads_others.search(
+            document.body + (document.excerpt or "")
+        ):
+            parts["documents"] = self._documents_key()
+        return _digest(parts)
+
+    def _documents_key(self) -> str:
+        """A digest of every document's body and front matter, for conversions that may read them."""
+        if self._all_documents_key is None:
+            h = hashlib.sha256()
+            for doc in sorted(self._documents, key=lambda d: d.source):
+                h.update(_digest([doc.source, doc.body, doc.excerpt, doc.front_matter]).encode())
+            self._all_documents_key = h.hexdigest()
+        return self._all_documents_key
+
+    def known(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` the cache holds."""
+        found: set[str] = set()
+        if not self.usable:
+            return found
+        try:
+            with self._connect() as db:
+                for start in range(0, len(keys), 500):
+                    part = keys[start : start + 500]
+                    marks = ",".join("?" * len(part))
+                    found.update(k for (k,) in db.execute(f"SELECT key FROM conversions WHERE key IN ({marks})", part))
+        except sqlite3.Error as exc:
+            log.warning("conversion cache %s unreadable (%s); converting afresh", self.path, exc)
+            return set()
+        return found
 
     def get(self, key: str) -> Converted | None:
-        path = self.directory / key[:2] / key
+        if self._reader is None or self._reader_pid != os.getpid():
+            self._reader, self._reader_pid = sqlite3.connect(self.path, timeout=60), os.getpid()
         try:
-            with open(path, "rb") as fh:
-                value = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            row = self._reader.execute("SELECT value FROM conversions WHERE key = ?", (key,)).fetchone()
+            value = pickle.loads(row[0]) if row else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None
         return value if isinstance(value, Converted) else None
 
     def put(self, key: str, value: Converted) -> None:
-        path = self.directory / key[:2] / key
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        if not self.usable:
+            return
+        self._pending.append((key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+        if len(self._pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what ``put`` collected, in one transaction."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        try:
+            with self._connect() as db, db:
+                db.executemany("INSERT OR REPLACE INTO conversions (key, value) VALUES (?, ?)", pending)
+        except sqlite3.Error as exc:  # a cache that cannot be written only costs time next run
+            log.warning("conversion cache %s not written (%s)", self.path, exc)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_reader": None, "_reader_pid": -1, "_pending": [], "_documents": ()}
+
+
+def _other_documents_pattern(site: Site) -> re.Pattern[str]:
+    """Liquid that may read other documents' content or front matter: ``site.posts`` and the other lists
+    of documents (collections by their label), ``site[...]``, ``page.next``/``previous``, ``paginator``,
+    and an include when some include file itself does one of those. ``post_url`` and ``link`` read only
+    URLs, and ``site.title`` and other config reads only config: the site key covers both."""
+    lists = {"posts", "pages", "documents", "collections", "html_pages", "html_files", "static_files",
+             "categories", "tags", "related_posts", *(c.label for c in site.collections)}
+    names = "|".join(sorted(re.escape(n) for n in lists))
+    reads = rf"\bsite\s*(?:\.\s*(?:{names})\b|\[)|\bpage\s*\.\s*(?:next|previous)\b|\bpaginator\b"
+    includes = Path(site.source_dir) / "_includes"
+    pattern = re.compile(reads)
+    if includes.is_dir() and any(pattern.search(_text_of(f)) for f in includes.rglob("*") if f.is_file()):
+        return re.compile(reads + r"|\{%-?\s*include(?:_relative)?\b")
+    return re.compile(reads + r"|\{%-?\s*include_relative\b")
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return path.read_text("utf-8", "replace")
+    except OSError:
+        return "site.posts"  # unreadable: assume the worst
 
 
 def _digest(value: Any) -> str:
@@ -169,38 +288,36 @@ def convert_documents(
     only read what ``prepare()`` decided.
     """
     keys: list[str | None] = [cache.key(d, fmt) for d in documents] if cache else [None] * len(documents)
-    cached: list[Converted | None] = (
-        [cache.get(k) for k in keys if k is not None] if cache else [None] * len(documents)
-    )
-    done_iter: Iterator[Done]
-    if renderer is None:
-        # Nothing to do for a cached document: only the others go to the workers.
-        todo = [d for d, c in zip(documents, cached) if c is None]
-        fresh = _process_all(site, targets, [(d, None) for d in todo], fmt, jobs, limits, None)
-        done_iter = (Done(c, fresh=False) if c is not None else next(fresh) for c in cached)
-    else:
-        done_iter = _process_all(site, targets, list(zip(documents, cached)), fmt, jobs, limits, renderer)
-    for document, key, done in zip(documents, keys, done_iter):
-        if cache is not None and key is not None and done.fresh and isinstance(done.result, Converted):
-            cache.put(key, done.result)
-        yield document, done
+    hits = cache.known([k for k in keys if k is not None]) if cache else set()
+    tasks = [(d, k if k in hits else None) for d, k in zip(documents, keys)]
+    try:
+        for (document, hit), key, done in zip(tasks, keys,
+                                              _process_all(site, targets, tasks, fmt, jobs, limits, renderer, cache)):
+            if cache is not None and key is not None and done.fresh and isinstance(done.result, Converted):
+                cache.put(key, done.result)
+            yield document, done
+    finally:
+        if cache is not None:
+            cache.flush()
 
 
 def _process_all(
     site: Site,
     targets: Targets,
-    tasks: Sequence[tuple[Document, Converted | None]],
+    tasks: Sequence[Task],
     fmt: ContentFormat,
     jobs: int,
     limits: Any,
     renderer: Any,
+    cache: ConversionCache | None,
 ) -> Iterator[Done]:
     if not tasks:
         return iter(())
-    if jobs <= 1 or len(tasks) < 2 * jobs or _fork_context() is None:
+    fresh = sum(1 for _, hit in tasks if hit is None)
+    if jobs <= 1 or (fresh < 2 * jobs and renderer is None) or len(tasks) < 2 * jobs or _fork_context() is None:
         pipeline = _pipeline(site, targets, limits)
-        return (_process(pipeline, renderer, d, fmt, c) for d, c in tasks)
-    return _process_parallel(site, targets, tasks, fmt, jobs, limits, renderer)
+        return (_process(pipeline, renderer, cache, d, fmt, hit) for d, hit in tasks)
+    return _process_parallel(site, targets, tasks, fmt, jobs, limits, renderer, cache)
 
 
 def _fork_context() -> Any:
@@ -214,18 +331,22 @@ def _fork_context() -> Any:
 def _process_parallel(
     site: Site,
     targets: Targets,
-    tasks: Sequence[tuple[Document, Converted | None]],
+    tasks: Sequence[Task],
     fmt: ContentFormat,
     jobs: int,
     limits: Any,
     renderer: Any,
+    cache: ConversionCache | None,
 ) -> Iterator[Done]:
     chunk = max(1, min(64, len(tasks) // (jobs * 8) or 1))
     done = 0
+    # Objects that exist before the fork stay out of the workers' garbage collector, which would otherwise
+    # touch, and so copy, every page of the inherited site.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker,
-                                 initargs=(site, targets, limits, renderer)) as pool:
-            for result in pool.map(_convert_in_worker, [(d.source, fmt, c) for d, c in tasks], chunksize=chunk):
+                                 initargs=(site, targets, limits, renderer, cache)) as pool:
+            for result in pool.map(_convert_in_worker, [(d.source, fmt, hit) for d, hit in tasks], chunksize=chunk):
                 done += 1
                 yield result
     except BrokenProcessPool:
@@ -233,8 +354,10 @@ def _process_parallel(
         log.warning("a conversion worker died; converting the remaining %d documents in-process",
                     len(tasks) - done)
         pipeline = _pipeline(site, targets, limits)
-        for document, cached in tasks[done:]:
-            yield _process(pipeline, renderer, document, fmt, cached)
+        for document, hit in tasks[done:]:
+            yield _process(pipeline, renderer, cache, document, fmt, hit)
+    finally:
+        gc.unfreeze()
 
 
 def default_jobs() -> int:
