@@ -292,7 +292,7 @@ def convert_documents(
     tasks = [(d, k if k in hits else None) for d, k in zip(documents, keys)]
     try:
         for (document, hit), key, done in zip(tasks, keys,
-                                              _process_all(site, targets, tasks, fmt, jobs, limits, renderer, cache)):
+                                              _process_all(_Run(site, targets, fmt, limits, renderer, cache), tasks, jobs)):
             if cache is not None and key is not None and done.fresh and isinstance(done.result, Converted):
                 cache.put(key, done.result)
             yield document, done
@@ -301,23 +301,26 @@ def convert_documents(
             cache.flush()
 
 
-def _process_all(
-    site: Site,
-    targets: Targets,
-    tasks: Sequence[Task],
-    fmt: ContentFormat,
-    jobs: int,
-    limits: Any,
-    renderer: Any,
-    cache: ConversionCache | None,
-) -> Iterator[Done]:
+@dataclass(frozen=True)
+class _Run:
+    """What every document of one conversion shares."""
+
+    site: Site
+    targets: Targets
+    fmt: ContentFormat
+    limits: Any
+    renderer: Any
+    cache: ConversionCache | None
+
+
+def _process_all(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[Done]:
     if not tasks:
         return iter(())
     fresh = sum(1 for _, hit in tasks if hit is None)
-    if jobs <= 1 or (fresh < 2 * jobs and renderer is None) or len(tasks) < 2 * jobs or _fork_context() is None:
-        pipeline = _pipeline(site, targets, limits)
-        return (_process(pipeline, renderer, cache, d, fmt, hit) for d, hit in tasks)
-    return _process_parallel(site, targets, tasks, fmt, jobs, limits, renderer, cache)
+    if jobs <= 1 or (fresh < 2 * jobs and run.renderer is None) or len(tasks) < 2 * jobs or _fork_context() is None:
+        pipeline = _pipeline(run.site, run.targets, run.limits)
+        return (_process(pipeline, run.renderer, run.cache, d, run.fmt, hit) for d, hit in tasks)
+    return _process_parallel(run, tasks, jobs)
 
 
 def _fork_context() -> Any:
@@ -328,16 +331,7 @@ def _fork_context() -> Any:
         return None
 
 
-def _process_parallel(
-    site: Site,
-    targets: Targets,
-    tasks: Sequence[Task],
-    fmt: ContentFormat,
-    jobs: int,
-    limits: Any,
-    renderer: Any,
-    cache: ConversionCache | None,
-) -> Iterator[Done]:
+def _process_parallel(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[Done]:
     chunk = max(1, min(64, len(tasks) // (jobs * 8) or 1))
     done = 0
     # Objects that exist before the fork stay out of the workers' garbage collector, which would otherwise
@@ -345,17 +339,18 @@ def _process_parallel(
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker,
-                                 initargs=(site, targets, limits, renderer, cache)) as pool:
-            for result in pool.map(_convert_in_worker, [(d.source, fmt, hit) for d, hit in tasks], chunksize=chunk):
+                                 initargs=(run.site, run.targets, run.limits, run.renderer, run.cache)) as pool:
+            tasks_by_name = [(d.source, run.fmt, hit) for d, hit in tasks]
+            for result in pool.map(_convert_in_worker, tasks_by_name, chunksize=chunk):
                 done += 1
                 yield result
     except BrokenProcessPool:
         # A worker died (killed, out of memory): finish in this process rather than lose documents.
         log.warning("a conversion worker died; converting the remaining %d documents in-process",
                     len(tasks) - done)
-        pipeline = _pipeline(site, targets, limits)
+        pipeline = _pipeline(run.site, run.targets, run.limits)
         for document, hit in tasks[done:]:
-            yield _process(pipeline, renderer, cache, document, fmt, hit)
+            yield _process(pipeline, run.renderer, run.cache, document, run.fmt, hit)
     finally:
         gc.unfreeze()
 

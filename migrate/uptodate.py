@@ -14,9 +14,10 @@ import datetime as _dt
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from migrate import __version__
 from migrate.ir import Issue, Site

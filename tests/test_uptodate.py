@@ -59,7 +59,7 @@ def test_second_export_of_unchanged_site_is_skipped_and_replays_the_report(targe
 def test_a_changed_post_runs_the_export_again(site, tmp_path):
     out = tmp_path / "out"
     _export(site, out)
-    post = sorted((site / "_posts").glob("*.md"))[0]
+    post = min((site / "_posts").glob("*.md"))
     post.write_text(post.read_text("utf-8") + "\nA sentence added after the first export.\n", "utf-8")
     _, err = _export(site, out)
     assert UP_TO_DATE not in err
@@ -101,7 +101,7 @@ def test_other_options_or_no_cache_run_the_export_again(site, tmp_path):
     assert UP_TO_DATE in _export(site, out, "--urls", "hugo")[1]
     assert UP_TO_DATE not in _cli("export", str(site), "--to", "hugo", "-o", str(out), "--no-cache")[1]
     # a dry run never replays: it compares the plan with the folder
-    code, err = _export(site, out, "--urls", "hugo", "--dry-run")
+    _, err = _export(site, out, "--urls", "hugo", "--dry-run")
     assert UP_TO_DATE not in err
 
 
