@@ -296,7 +296,9 @@ def _run_records(args: argparse.Namespace, exporter_cls: Any, options: dict[str,
                 "args": {k: v for k, v in sorted(vars(args).items()) if k not in _NOT_INPUTS and not callable(v)}}
     site_dir = Path(args.site)
     extra = [f if Path(f).is_absolute() else site_dir / f for f in args.config.split(",")] if args.config else []
-    return RunRecords(cache_root), inputs_digest(site_dir, [p for p in extra if not _inside(p, site_dir)], settings)
+    out = Path(args.output)
+    return RunRecords(cache_root), inputs_digest(site_dir, [p for p in extra if not _inside(p, site_dir)], settings,
+                                                 skip=[out, cache_root])
 
 
 def _inside(path: Path | str, folder: Path) -> bool:

@@ -25,15 +25,18 @@ from migrate.ir import Issue, Site
 RECORD_VERSION = 1
 
 
-def inputs_digest(site_dir: Path, extra_files: Iterable[Path], settings: Any) -> str:
+def inputs_digest(site_dir: Path, extra_files: Iterable[Path], settings: Any, *,
+                  skip: Iterable[Path] = ()) -> str:
     """A hash of everything an export reads: the bytes and names of every file under ``site_dir`` (files
     Jekyll ignores included, which only makes the check stricter), ``extra_files``, ``settings`` (JSON), the
-    tool's version and the local time zone Jekyll's dates fall back on."""
+    tool's version and the local time zone Jekyll's dates fall back on. Folders in ``skip`` (the output and
+    the cache, when they sit inside the site) are left out: the export itself changes them."""
     h = hashlib.blake2b(digest_size=32)
     h.update(json.dumps({"version": __version__, "record": RECORD_VERSION, "settings": settings,
                          "tz": os.environ.get("TZ"), "localtime": _localtime()},
                         sort_keys=True, default=str).encode())
-    for path in [*_files_under(site_dir), *sorted(Path(p).absolute() for p in extra_files)]:
+    skipped = {os.path.abspath(p) for p in skip}
+    for path in [*_files_under(site_dir, skipped), *sorted(Path(p).absolute() for p in extra_files)]:
         h.update(b"\0F" + os.fsencode(path))
         try:
             with open(path, "rb") as fh:
@@ -50,10 +53,10 @@ def _localtime() -> str | None:
         return None
 
 
-def _files_under(root: Path) -> list[Path]:
+def _files_under(root: Path, skipped: set[str]) -> list[Path]:
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if os.path.abspath(os.path.join(folder, d)) not in skipped)
         found.extend(Path(folder, name) for name in sorted(files))
     return found
 

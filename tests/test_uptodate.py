@@ -117,3 +117,10 @@ def test_a_record_expires_when_a_future_post_falls_due(site, tmp_path):
     inputs = json.loads(path.read_text("utf-8"))["inputs"]
     assert records.replay(out, inputs) is not None
     assert records.replay(out, inputs, now=dt.datetime(2999, 1, 2, tzinfo=dt.timezone.utc)) is None
+
+
+def test_output_and_cache_inside_the_site_do_not_count_as_inputs(site, tmp_path):
+    out = site / "_site-hugo"  # an underscore folder: Jekyll, and so the reader, ignores it
+    assert UP_TO_DATE not in _cli("export", str(site), "--to", "hugo", "-o", str(out))[1]
+    assert (site / ".jekyll-migrate-cache").is_dir()
+    assert UP_TO_DATE in _cli("export", str(site), "--to", "hugo", "-o", str(out))[1]
