@@ -724,17 +724,17 @@ class WordPressExporter(Exporter):
 
     # -- pass two ----------------------------------------------------------------------------------
 
-    def render_document(self, document: Document, converted: Converted) -> tuple[str, str] | None:
-        """(content, excerpt) as WordPress stores them."""
+    def render_document(self, document: Document, converted: Converted) -> bytes | None:
+        """The item's content and excerpt lines of the WXR, as WordPress stores them, encoded."""
         item = self.items.get(document.source)
         return None if item is None else self._render_item(item, document, converted)
 
-    def _render_item(self, item: _Item, document: Document, converted: Converted) -> tuple[str, str]:
+    def _render_item(self, item: _Item, document: Document, converted: Converted) -> bytes:
         body = autop_safe(converted.body)
         if self.opts.get("wp_content") == "html-block":
             body = wrap_html_block(body)
         excerpt = autop_safe(converted.excerpt or "") if document.excerpt or item.post_type == "post" else ""
-        return body, excerpt
+        return _body_xml(body, excerpt).encode("utf-8")
 
     def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
         item = self.items.get(document.source)
@@ -744,8 +744,8 @@ class WordPressExporter(Exporter):
                 DocumentOutcome(document.source, document.kind, document.url, None, "skipped", reason)
             )
             return
-        content, excerpt = rendered if rendered is not None else self._render_item(item, document, converted)
-        item.body = self.plan.spool.put(_body_xml(content, excerpt).encode("utf-8"))
+        body_xml = rendered if rendered is not None else self._render_item(item, document, converted)
+        item.body = self.plan.spool.put(body_xml)
         item.assets = tuple(a for a in converted.assets if a in self.static_by_source)
         item.featured = self._featured_asset(document, item.assets)
         if item.post_type == "post":

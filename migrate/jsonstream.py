@@ -73,10 +73,24 @@ def _pieces(value: Any, depth: int, encoder: json.JSONEncoder, indent: int, asci
             yield from _pieces(item, depth + 1, encoder, indent, ascii_only)
         yield "{}" if first else "\n" + " " * (indent * depth) + "}"
     else:
-        # Inside the encoder's text a newline only ever starts an indentation (strings escape theirs).
-        pad = "\n" + " " * (indent * depth)
-        for piece in encoder.iterencode(value):
-            yield piece.replace("\n", pad) if depth else piece
+        yield from _plain(value, depth, encoder, indent)
+
+
+def _plain(value: Any, depth: int, encoder: json.JSONEncoder, indent: int) -> Iterator[str]:
+    """A value without lazy parts: a list element by element (it may be long), anything else encoded whole
+    in one call (rows and scalars: one piece each rather than the encoder's many small ones)."""
+    if isinstance(value, (list, tuple)) and value:
+        inner = "\n" + " " * (indent * (depth + 1))
+        first = True
+        for item in value:
+            yield ("[" if first else ",") + inner
+            first = False
+            yield from _plain(item, depth + 1, encoder, indent)
+        yield "\n" + " " * (indent * depth) + "]"
+        return
+    # Inside the encoder's text a newline only ever starts an indentation (strings escape theirs).
+    text = encoder.encode(value)
+    yield text.replace("\n", "\n" + " " * (indent * depth)) if depth else text
 
 
 def _shift(text: str, depth: int, indent: int) -> str:
