@@ -235,7 +235,7 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
     out = Path(args.output)
     cache_root = None if args.no_cache else (
         Path(args.cache) if args.cache else out.absolute().parent / ".jekyll-migrate-cache")
-    records, inputs = _run_records(args, exporter_cls, options, cache_root)
+    records, inputs = _run_records(args, exporter_cls, options, out, cache_root)
     if records is not None:
         replay = records.replay(out, inputs)
         if replay is not None:
@@ -257,6 +257,7 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
                       jobs=args.jobs or default_jobs(), cache_dir=cache_dir, limits=_limits(args),
                       max_document_bytes=int(args.max_document_size * 1_000_000))
     failed = any(d.status == "failed" for d in plan.documents)
+    exit_code = _exit_code(report, strict=args.strict, failed=failed)
     if args.dry_run or args.check:
         diff = diff_plan(plan, out)
         print(diff.summary())
@@ -272,19 +273,18 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
         print(f"wrote {len(plan.files)} files to {out}", file=sys.stderr)
         if records is not None:
             records.save(out, inputs, site, report.issues, files=len(plan.files), accounting=_accounting_line(plan),
-                         exit_code=_exit_code(report, strict=args.strict, failed=failed))
+                         exit_code=exit_code)
     _finish_report(args, report, plan)
     _print_issues(report, limit=50)
     print(_accounting_line(plan), file=sys.stderr)
-    return _exit_code(report, strict=args.strict, failed=failed)
+    return exit_code
 
 
-_NOT_INPUTS = frozenset({"jobs", "cache", "no_cache", "force", "output", "site", "func", "command", "verbose",
-                         "quiet"})
+_NOT_INPUTS = frozenset({"jobs", "cache", "no_cache", "force", "output", "site", "command", "verbose"})
 """Arguments that do not change what an export writes (or, for ``output``, are part of the record's name)."""
 
 
-def _run_records(args: argparse.Namespace, exporter_cls: Any, options: dict[str, Any],
+def _run_records(args: argparse.Namespace, exporter_cls: Any, options: dict[str, Any], out: Path,
                  cache_root: Path | None) -> tuple[Any, str]:
     """The records of past exports and this run's inputs digest, when this run may be skipped: a real
     export (not a dry run), with a cache, without a report page or downloads (remote files may change)."""
@@ -296,7 +296,6 @@ def _run_records(args: argparse.Namespace, exporter_cls: Any, options: dict[str,
                 "args": {k: v for k, v in sorted(vars(args).items()) if k not in _NOT_INPUTS and not callable(v)}}
     site_dir = Path(args.site)
     extra = [f if Path(f).is_absolute() else site_dir / f for f in args.config.split(",")] if args.config else []
-    out = Path(args.output)
     return RunRecords(cache_root), inputs_digest(site_dir, [p for p in extra if not _inside(p, site_dir)], settings,
                                                  skip=[out, cache_root])
 

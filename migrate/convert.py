@@ -29,15 +29,15 @@ from migrate import __version__
 from migrate.content import ContentFormat, Converted, Targets
 from migrate.ir import Document, Issue, Site, jsonable
 from migrate.report import Report
+from migrate.uptodate import folder_digest
 
 log = logging.getLogger(__name__)
 
 Outcome = Converted | BaseException
 
+_worker_run: Any = None
 _worker_pipeline: Any = None
 _worker_documents: dict[str, Document] = {}
-_worker_renderer: Any = None
-_worker_cache: Any = None
 
 Task = tuple[Document, "str | None"]
 """A document, and its cache key when the cache holds its conversion."""
@@ -61,35 +61,46 @@ class Done:
     """False when ``result`` came from the cache."""
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every document of one conversion shares."""
+
+    site: Site
+    targets: Targets
+    fmt: ContentFormat
+    limits: Any
+    renderer: Any
+    cache: ConversionCache | None
+
+
 def _pipeline(site: Site, targets: Targets, limits: Any = None) -> Any:
     from migrate.content.pipeline import ContentPipeline
 
     return ContentPipeline(site, targets, limits=limits)
 
 
-def _init_worker(site: Site, targets: Targets, limits: Any, renderer: Any, cache: Any) -> None:
-    global _worker_pipeline, _worker_documents, _worker_renderer, _worker_cache
-    _worker_pipeline = _pipeline(site, targets, limits)
-    _worker_documents = {d.source: d for d in site.documents}
-    _worker_renderer = renderer
-    _worker_cache = cache
+def _init_worker(run: _Run) -> None:
+    global _worker_run, _worker_pipeline, _worker_documents
+    _worker_run = run
+    _worker_pipeline = _pipeline(run.site, run.targets, run.limits)
+    _worker_documents = {d.source: d for d in run.site.documents}
 
 
-def _convert_in_worker(task: tuple[str, ContentFormat, str | None]) -> Done:
-    source, fmt, hit = task
-    return _process(_worker_pipeline, _worker_renderer, _worker_cache, _worker_documents[source], fmt, hit)
+def _convert_in_worker(task: tuple[str, str | None]) -> Done:
+    source, hit = task
+    return _process(_worker_run, _worker_pipeline, _worker_documents[source], hit)
 
 
-def _process(pipeline: Any, renderer: Any, cache: ConversionCache | None, document: Document, fmt: ContentFormat,
-             hit: str | None) -> Done:
+def _process(run: _Run, pipeline: Any, document: Document, hit: str | None) -> Done:
     """Convert one document (or take it from the cache under the key ``hit``) and let the exporter render
     it; never raises."""
+    renderer, cache = run.renderer, run.cache
     cached = cache.get(hit) if cache is not None and hit is not None else None
     if cached is not None:
         result: Outcome = cached
     else:
         try:
-            result = pipeline.convert(document, fmt)
+            result = pipeline.convert(document, run.fmt)
         except Exception as exc:  # recorded by the caller as this document's failure
             result = ConversionError(f"{type(exc).__name__}: {exc}")
     if renderer is None or not isinstance(result, Converted):
@@ -127,7 +138,7 @@ class ConversionCache:
             "version": __version__,
             "config": site.config,
             "data": site.data,
-            "includes": _folder_digest(Path(site.source_dir) / "_includes"),
+            "includes": folder_digest(Path(site.source_dir) / "_includes"),
             "documents": {d.source: (d.url, d.title, jsonable(d.date)) for d in site.documents},
             "static": [(s.source, s.url, s.origin_url) for s in site.static_files],
             "targets": dict(targets.document_urls),
@@ -167,9 +178,8 @@ class ConversionCache:
 
     def key(self, document: Document, fmt: ContentFormat) -> str:
         parts: dict[str, Any] = {"site": self._site_key, "fmt": fmt, "doc": jsonable(document)}
-        if "{" in document.body + (document.excerpt or "") and self._reads_others.search(
-            document.body + (document.excerpt or "")
-        ):
+        liquid = document.body + (document.excerpt or "")
+        if "{" in liquid and self._reads_others.search(liquid):
             parts["documents"] = self._documents_key()
         return _digest(parts)
 
@@ -226,8 +236,6 @@ class ConversionCache:
         except sqlite3.Error as exc:  # a cache that cannot be written only costs time next run
             log.warning("conversion cache %s not written (%s)", self.path, exc)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_reader": None, "_reader_pid": -1, "_pending": [], "_documents": ()}
 
 
 def _other_documents_pattern(site: Site) -> re.Pattern[str]:
@@ -256,18 +264,6 @@ def _text_of(path: Path) -> str:
 def _digest(value: Any) -> str:
     data = json.dumps(jsonable(value), sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-def _folder_digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            try:
-                h.update(path.read_bytes())
-            except OSError:
-                h.update(b"<unreadable>")
-    return h.hexdigest()
 
 
 def convert_documents(
@@ -301,25 +297,13 @@ def convert_documents(
             cache.flush()
 
 
-@dataclass(frozen=True)
-class _Run:
-    """What every document of one conversion shares."""
-
-    site: Site
-    targets: Targets
-    fmt: ContentFormat
-    limits: Any
-    renderer: Any
-    cache: ConversionCache | None
-
-
 def _process_all(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[Done]:
     if not tasks:
         return iter(())
     fresh = sum(1 for _, hit in tasks if hit is None)
     if jobs <= 1 or (fresh < 2 * jobs and run.renderer is None) or len(tasks) < 2 * jobs or _fork_context() is None:
         pipeline = _pipeline(run.site, run.targets, run.limits)
-        return (_process(pipeline, run.renderer, run.cache, d, run.fmt, hit) for d, hit in tasks)
+        return (_process(run, pipeline, d, hit) for d, hit in tasks)
     return _process_parallel(run, tasks, jobs)
 
 
@@ -339,8 +323,8 @@ def _process_parallel(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[D
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker,
-                                 initargs=(run.site, run.targets, run.limits, run.renderer, run.cache)) as pool:
-            tasks_by_name = [(d.source, run.fmt, hit) for d, hit in tasks]
+                                 initargs=(run,)) as pool:
+            tasks_by_name = [(d.source, hit) for d, hit in tasks]
             for result in pool.map(_convert_in_worker, tasks_by_name, chunksize=chunk):
                 done += 1
                 yield result
@@ -350,7 +334,7 @@ def _process_parallel(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[D
                     len(tasks) - done)
         pipeline = _pipeline(run.site, run.targets, run.limits)
         for document, hit in tasks[done:]:
-            yield _process(pipeline, run.renderer, run.cache, document, run.fmt, hit)
+            yield _process(run, pipeline, document, hit)
     finally:
         gc.unfreeze()
 

@@ -35,15 +35,33 @@ def inputs_digest(site_dir: Path, extra_files: Iterable[Path], settings: Any, *,
     h.update(json.dumps({"version": __version__, "record": RECORD_VERSION, "settings": settings,
                          "tz": os.environ.get("TZ"), "localtime": _localtime()},
                         sort_keys=True, default=str).encode())
-    skipped = {os.path.abspath(p) for p in skip}
-    for path in [*_files_under(site_dir, skipped), *sorted(Path(p).absolute() for p in extra_files)]:
-        h.update(b"\0F" + os.fsencode(path))
-        try:
-            with open(path, "rb") as fh:
-                h.update(b"\0C" + fh.read())
-        except OSError:
-            h.update(b"\0unreadable")
+    h.update(folder_digest(site_dir, skip=skip).encode())
+    for path in sorted(Path(p).absolute() for p in extra_files):
+        _hash_file(h, os.fsencode(path), path)
     return h.hexdigest()
+
+
+def folder_digest(folder: Path, *, skip: Iterable[Path] = ()) -> str:
+    """A hash of the names (relative to ``folder``) and bytes of every file below it, but those in ``skip``;
+    the same for an absent folder as for an empty one."""
+    h = hashlib.sha256()
+    skipped = {os.path.abspath(p) for p in skip}
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if os.path.abspath(os.path.join(root, d)) not in skipped)
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            _hash_file(h, Path(os.path.relpath(path, folder)).as_posix().encode("utf-8", "surrogateescape"), path)
+    return h.hexdigest()
+
+
+def _hash_file(h: Any, name: bytes, path: str | os.PathLike[str]) -> None:
+    h.update(name + b"\0")
+    try:
+        with open(path, "rb") as fh:
+            h.update(fh.read())
+    except OSError:
+        h.update(b"<unreadable>")
+    h.update(b"\0")
 
 
 def _localtime() -> str | None:
@@ -51,14 +69,6 @@ def _localtime() -> str | None:
         return os.path.realpath("/etc/localtime")
     except OSError:
         return None
-
-
-def _files_under(root: Path, skipped: set[str]) -> list[Path]:
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if os.path.abspath(os.path.join(folder, d)) not in skipped)
-        found.extend(Path(folder, name) for name in sorted(files))
-    return found
 
 
 def output_listing(out: Path) -> dict[str, list[int]]:

@@ -108,7 +108,8 @@ class LinkResolver:
         self.by_source = {d.source: d for d in site.documents}
         self.statics = {s.source: s for s in site.static_files}
         # Downloaded remote assets are found by the URL they were referenced by, never by a site path.
-        self.served_statics = {s.source for s in site.static_files if s.origin_url is None}
+        served = site.served_static_files()
+        self.served_statics = {s.source for s in served}
         self.remote = {remote_key(s.origin_url): s.source for s in site.static_files if s.origin_url}
         self.doc_urls: dict[str, str] = {}
         for doc in site.documents:
@@ -121,9 +122,8 @@ class LinkResolver:
                 for variant in _url_variants(old):
                     self.doc_urls.setdefault(variant, doc.source)
         self.static_urls: dict[str, str] = {}
-        for static in site.static_files:
-            if static.origin_url is None:
-                self.static_urls.setdefault(_decode(static.url), static.source)
+        for static in served:
+            self.static_urls.setdefault(_decode(static.url), static.source)
         # Liquid (``link``, ``post_url``, ``page.url``) already writes new URLs; they must pass untouched.
         self.new_urls: set[str] = set()
         for new in targets.document_urls.values():
