@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from migrate.cli import main
 from tests.conftest import SAMPLES_DIR
+from tests.support.local_http import serve_locally
 
 
 def _cli(*argv: str) -> tuple[int, str, str]:
@@ -41,14 +41,8 @@ def serving(redirects: dict[str, str], pages: set[str]):
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_locally(Handler) as base:
+        yield base
 
 
 def test_redirects_then_verify(tmp_path: Path) -> None:

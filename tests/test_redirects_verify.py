@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from migrate.errors import OptionError
 from migrate.redirects import Redirect, RedirectMap
 from migrate.verify import canonical_url, verify_map
+from tests.support.local_http import serve_locally
 
 # path -> (status, Location or None); "flaky" paths fail with 503 the first time
 ROUTES: dict[str, tuple[int, str | None]] = {
@@ -65,15 +65,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_locally(Handler) as base:
+        yield base
 
 
 def check(base_url: str, source: str, target: str, **kw: object):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests.support.local_http import serve_locally
 
 FILES: dict[str, tuple[str, bytes]] = {
     "/img/a.png": ("image/png", b"\x89PNG\r\n\x1a\n remote a"),
@@ -113,17 +115,12 @@ def _handler(server_state: AssetServer) -> type[BaseHTTPRequestHandler]:
 def serving_assets() -> Iterator[AssetServer]:
     """Start the server on a free port of 127.0.0.1; shut it down afterwards."""
     state = AssetServer("")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_locally(_handler(state)) as base:
+        state.base = base
+        try:
+            yield state
+        finally:
+            state.stop.set()  # a slow answer still sleeping gives up, so the server can stop
 
 
 def write_site(folder: Path, base: str, *, failing: bool = False) -> Path:
