@@ -105,6 +105,12 @@ class Exporter(abc.ABC):
     def prepare(self) -> Targets:
         """Pass one: decide every document's new URL and every asset's location."""
 
+    def uses_excerpt(self, document: Document) -> bool:
+        """Whether ``export_document`` reads ``converted.excerpt`` for this document. When it does not, the
+        excerpt is not converted (Jekyll's default excerpt is a second conversion of the first paragraph)
+        and ``converted.excerpt`` is None. The default: always."""
+        return True
+
     def render_document(self, document: Document, converted: Converted) -> Any:
         """Pass two, the expensive and pure part: whatever ``export_document`` needs from this document
         alone (serialised front matter, a rewritten body...). It runs in the worker process that converted

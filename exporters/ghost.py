@@ -709,6 +709,9 @@ class GhostExporter(Exporter):
             return "scheduled"
         return "published"
 
+    def uses_excerpt(self, document: Document) -> bool:
+        return document.excerpt is not None or self._marked_excerpt(document)
+
     def render_document(self, document: Document, converted: Converted) -> _Rendered:
         doc = document
         title = " ".join((doc.title or "").split()) or doc.slug or self.entries[doc.source].slug
@@ -765,11 +768,18 @@ class GhostExporter(Exporter):
             text = plain_text(converted.excerpt or doc.excerpt)
         elif isinstance(doc.front_matter.get("description"), str):
             text = plain_text(doc.front_matter["description"])
-        elif doc.excerpt_separator.strip() and doc.excerpt_separator in doc.body and converted.excerpt:
+        elif self._marked_excerpt(doc) and converted.excerpt:
             text = plain_text(converted.excerpt)  # the author marked where the excerpt ends
         else:
             return None
         return self._limited(doc, "excerpt", text, EXCERPT_MAX, code="ghost-excerpt-cut") or None
+
+    @staticmethod
+    def _marked_excerpt(doc: Document) -> bool:
+        """The author marked where the excerpt ends (a separator of their own, found in the body), and no
+        ``description`` takes its place."""
+        return (not isinstance(doc.front_matter.get("description"), str) and bool(doc.excerpt_separator.strip())
+                and doc.excerpt_separator in doc.body)
 
     def _meta(self, doc: Document, image: tuple[str, str | None, str | None] | None) -> dict[str, Any]:
         meta: dict[str, Any] = {}

@@ -473,6 +473,9 @@ class HugoExporter(Exporter):
         return [a for a in self.site.static_files if a.source not in bundled]
 
     # -- pass two --------------------------------------------------------------------------------
+    def uses_excerpt(self, document: Document) -> bool:
+        return document.excerpt is not None  # the front matter's excerpt becomes the summary
+
     def render_document(self, document: Document, converted: Converted) -> _Rendered | None:
         p = self.placements[document.source]
         if p.mode in ("redirect", "snapshot"):

@@ -100,7 +100,8 @@ def _process(run: _Run, pipeline: Any, document: Document, hit: str | None) -> D
         result: Outcome = cached
     else:
         try:
-            result = pipeline.convert(document, run.fmt)
+            result = pipeline.convert(document, run.fmt,
+                                      with_excerpt=renderer is None or renderer.uses_excerpt(document))
         except Exception as exc:  # recorded by the caller as this document's failure
             result = ConversionError(f"{type(exc).__name__}: {exc}")
     if renderer is None or not isinstance(result, Converted):

@@ -40,9 +40,9 @@ def _export(site_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, jobs: 
     converted: list[str] = []
     original = ContentPipeline.convert
 
-    def counting(self, document, fmt):  # type: ignore[no-untyped-def]
+    def counting(self, document, fmt, **options):  # type: ignore[no-untyped-def]
         converted.append(document.source)
-        return original(self, document, fmt)
+        return original(self, document, fmt, **options)
 
     monkeypatch.setattr(ContentPipeline, "convert", counting)
     plan = build_plan(read_site(site_dir), HugoExporter, {}, Report(), jobs=jobs, cache_dir=cache)

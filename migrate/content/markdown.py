@@ -202,6 +202,11 @@ class KramdownConverter:
                 out.append(line)
                 i += 1
                 continue
+            if not (self.parse_block_html or "{::" in line or "*[" in line or "$$" in line or "markdown=" in line):
+                # none of the kramdown extensions below can start on this line
+                out.append(_LINK_WITH_SPACES.sub(_angle_link, line) if "](" in line else line)
+                i += 1
+                continue
             stripped = line.strip()
             opt = re.match(r"^\{::options\s+(.*?)\s*/\}$", stripped)
             if opt:
@@ -1002,7 +1007,7 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             last_blank = True
             out.append(line)
             continue
-        expanded = re.sub(r"^\t+", lambda t: "    " * len(t.group(0)), line)
+        expanded = re.sub(r"^\t+", lambda t: "    " * len(t.group(0)), line) if line[0] == "\t" else line
         indent = len(expanded) - len(expanded.lstrip(" "))
         m = _LIST_ITEM.match(expanded)
         if m and content_col is None and not last_blank and out and not _HR.match(line):

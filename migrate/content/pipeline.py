@@ -165,8 +165,9 @@ class ContentPipeline:
                 ir.Issue("markdown-error", "error", f"Markdown conversion failed: {err}", doc.source)
             ]
 
-    def convert(self, document: ir.Document, fmt: ContentFormat) -> Converted:
-        """The document's body (and excerpt) in ``fmt``, links and assets resolved; never raises."""
+    def convert(self, document: ir.Document, fmt: ContentFormat, *, with_excerpt: bool = True) -> Converted:
+        """The document's body (and excerpt, unless ``with_excerpt`` is false) in ``fmt``, links and assets
+        resolved; never raises."""
         issues: list[ir.Issue] = []
         try:
             body, found, linked = self.render_liquid(
@@ -186,7 +187,7 @@ class ContentPipeline:
             issues.extend(refs.issues)
             image_assets, image_issues = self.links.front_matter_assets(document)
             issues.extend(image_issues)
-            excerpt = self._excerpt(document, fmt, body, issues)
+            excerpt = self._excerpt(document, fmt, issues, out) if with_excerpt else None
             assets = tuple(dict.fromkeys([*refs.assets, *image_assets]))
             docs = tuple(dict.fromkeys([*linked, *refs.documents]))
             return Converted(
@@ -209,7 +210,7 @@ class ContentPipeline:
             return Converted(body=document.body, issues=tuple(issues))
 
     def _excerpt(
-        self, doc: ir.Document, fmt: ContentFormat, rendered: str, issues: list[ir.Issue]
+        self, doc: ir.Document, fmt: ContentFormat, issues: list[ir.Issue], converted_body: str
     ) -> str | None:
         if doc.excerpt is not None:
             text, found, _ = self.render_liquid(doc, doc.excerpt)
@@ -218,7 +219,11 @@ class ContentPipeline:
             source = doc.body.lstrip("\n")
             if sep not in source:
                 return None
-            head = source.split(sep, 1)[0]
+            head, _, rest = source.partition(sep)
+            if fmt == "html" and sep == "\n\n" and self.is_markdown(doc) and _plain_paragraph(head, rest):
+                first = _first_paragraph(converted_body)
+                if first is not None:
+                    return first
             text, found, _ = self.render_liquid(doc, head)
         issues.extend(i for i in found if i not in issues)
         if not text.strip():
@@ -232,6 +237,39 @@ class ContentPipeline:
         md, _ = to_markdown(self, doc, text)
         md, _refs = self.links.rewrite_markdown(doc, md)
         return md
+
+
+_BLOCK_START = re.compile(r"[ \t]*(?:[#>|:=~`$\[{<*+_-]|\d+[.)]|    |\t)|.*(?:\[\^|\{|<|\$\$)")
+"""A line that may start (or hold) something other than paragraph text: a heading, quote, list, table,
+definition, rule, fence, code, math, reference, IAL, extension or HTML; footnotes, Liquid and tags inside."""
+
+
+_DEFINITION_LINE = re.compile(r"^ {0,3}\[[^\]]*\]:", re.M)
+"""A reference or footnote definition, anywhere in a text."""
+
+
+def _plain_paragraph(head: str, rest: str) -> bool:
+    """Whether ``head`` is one paragraph of plain text that converts alone exactly as it does at the top of
+    its document (``head`` + blank line + ``rest``): no line that could be anything but paragraph text,
+    nothing that reads definitions from ``rest`` (abbreviations, reference links, footnotes), and no
+    ``rest`` that could reach back into it (a definition or an IAL right after the blank line)."""
+    if not head.strip() or len(head) > 20_000:
+        return False
+    for line in head.split("\n"):
+        if not line.strip() or _BLOCK_START.match(line):
+            return False
+    if "\r" in head or "*[" in rest or ("[" in head and _DEFINITION_LINE.search(rest) is not None):
+        return False
+    following = rest.lstrip(" \t\n")
+    return not following.startswith((":", "{:", "*[", "~", "="))
+
+
+def _first_paragraph(html_text: str) -> str | None:
+    """The first ``<p>...</p>`` element of a converted body and its newline, when the body starts with one."""
+    if not html_text.startswith("<p>"):
+        return None
+    end = html_text.find("</p>\n")
+    return html_text[: end + 5] if end >= 0 else None
 
 
 def convert_documents(

@@ -19,6 +19,7 @@ from migrate.content.markdown import (
     _IAL_LINE,
     _LINK_WITH_SPACES,
     _angle_link,
+    gfm_header_id,
     _lazy_list_lines,
     parse_ial,
 )
@@ -216,6 +217,9 @@ def markdown_typography(pipeline: ContentPipeline, text: str) -> str:
     return "\n".join(lines)
 
 
+_PLAIN_HEADING = re.compile(r"#{1,6}[ \t]+([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)")
+
+
 def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
     """kramdown's ids for the ATX headings outside code, in order (from those headings alone: cheap)."""
     headings: list[str] = []
@@ -233,7 +237,17 @@ def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
             headings.append(line.strip())
     if not headings:
         return []
-    html_text = pipeline.kramdown.convert("\n\n".join(headings) + "\n")
+    kramdown = pipeline.kramdown
+    plain = [m.group(1) for m in map(_PLAIN_HEADING.fullmatch, headings) if m]
+    if len(plain) == len(headings) and kramdown.auto_ids:
+        # Words and single spaces only: the id is the text's, numbered on repeats, as kramdown gives it.
+        ids, seen = [], dict[str, int]()
+        for text in plain:
+            base = kramdown.auto_id_prefix + gfm_header_id(text)
+            seen[base] = count = seen.get(base, -1) + 1
+            ids.append(base if count == 0 else f"{base}-{count}")
+        return ids
+    html_text = kramdown.convert("\n\n".join(headings) + "\n")
     return [m.group(2) for m in re.finditer(r"<h([1-6])[^>]*\bid=\"([^\"]*)\"", html_text)]
 
 

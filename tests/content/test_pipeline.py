@@ -293,3 +293,52 @@ def test_large_markdown_is_split_only_at_blank_lines_outside_code() -> None:
     assert "".join(parts).replace("\n", "") == text.replace("\n", "")
     assert any("code\n\nstill code" in p for p in parts)  # the fence stays whole
     assert len(parts) >= 3
+
+
+# -- the excerpt: taken from the converted body when that gives the same HTML --------------------------------
+
+_EXCERPT_PIECES = st.sampled_from([
+    "word", "Two words", "*em*", "**strong**", "_under_", "`code`", "[a link](/x/)", "[ref link][r]", "[r]",
+    "![img](/i.png)", "<span>x</span>", "{{ page.title }}", "{% raw %}{{x}}{% endraw %}", "[^1]", "$$x$$",
+    "\"quoted\"", "it's", "a -- b", "...", "<<", "HTML", "\\*", "&amp;", "http://example.com",
+    "# heading", "> quote", "- item", "1. one", "| a | b |", ": def", "    code", "{: .c}", "~~~", "***", "===",
+])
+_REST_PIECES = st.sampled_from([
+    "More text.", ": a definition", "{: .cls}", "*[HTML]: Hyper", "[r]: /ref/", "[^1]: note", "- list",
+    "=====", "~~~\ncode\n~~~", "    indented", "## Heading", "<div>\nblock\n</div>", "Tail [r].",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    head_lines=st.lists(st.lists(_EXCERPT_PIECES, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=3),
+    rest=st.lists(_REST_PIECES, min_size=1, max_size=3).map("\n\n".join),
+)
+def test_an_excerpt_taken_from_the_body_equals_the_excerpt_converted_alone(head_lines: list[str], rest: str) -> None:
+    import migrate.content.pipeline as pipeline_module
+
+    body = "\n".join(head_lines) + "\n\n" + rest + "\n"
+    reused = convert(body)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(pipeline_module, "_plain_paragraph", lambda head, rest: False)
+        alone = convert(body)
+    assert (reused.excerpt, reused.issues) == (alone.excerpt, alone.issues)  # type: ignore[attr-defined]
+
+
+def test_a_plain_first_paragraph_is_reused_and_others_are_converted_alone() -> None:
+    from migrate.content.pipeline import _plain_paragraph
+
+    assert _plain_paragraph("Plain words, a [link](/x/) and *stars* inside.", "More.")
+    assert not _plain_paragraph("Term", ": its definition")  # the definition makes the head a term
+    assert not _plain_paragraph("A [ref] link", "[ref]: /somewhere/")  # resolved only with the body
+    assert not _plain_paragraph("HTML is short", "*[HTML]: Hypertext")  # abbreviations reach back
+    assert not _plain_paragraph("{{ page.title }} first", "More.")  # Liquid
+    assert not _plain_paragraph("# A heading", "More.")
+
+
+def test_without_excerpt_the_excerpt_is_not_converted() -> None:
+    doc = page("First {% bogus %} paragraph.\n\nSecond.\n")
+    site = fixture_site([doc])
+    converted = ContentPipeline(site, identity_targets(site)).convert(doc, "html", with_excerpt=False)
+    assert converted.excerpt is None
+    assert "Second" in converted.body
