@@ -35,6 +35,7 @@ IMAGE_FRONT_MATTER = (
     "teaser",
     "banner",
 )
+_IMAGE_FRONT_MATTER_PARTS = tuple(tuple(key.split(".")) for key in IMAGE_FRONT_MATTER)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _NON_LOCAL = ("mailto:", "tel:", "javascript:", "data:", "sms:", "irc:", "ftp:", "file:", "news:", "xmpp:")
 _STYLE_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
@@ -267,9 +268,9 @@ class LinkResolver:
     def front_matter_assets(self, doc: ir.Document) -> tuple[list[str], list[ir.Issue]]:
         """Static files named by image-like front matter (``image``, ``header.teaser``, ...)."""
         found = References()
-        for key in IMAGE_FRONT_MATTER:
+        for parts in _IMAGE_FRONT_MATTER_PARTS:
             value: Any = doc.front_matter
-            for part in key.split("."):
+            for part in parts:
                 value = value.get(part) if isinstance(value, dict) else None
             if isinstance(value, str) and value.strip():
                 self.new_reference(doc, value, found)
@@ -355,6 +356,8 @@ def _attribute_kind(tag: str, name: str) -> ReferenceKind:
 def _rewrite_tag(raw: str, tag: str, mapper: KindMapper) -> str:
     def fix(m: re.Match[str]) -> str:
         name = m.group(2).lower()
+        if name != "style" and (name not in URL_ATTRIBUTES or tag not in URL_ATTRIBUTES[name]):
+            return m.group(0)
         value = m.group(5) if m.group(5) is not None else m.group(6) if m.group(6) is not None else m.group(7)
         quote_char = '"' if m.group(5) is not None else "'" if m.group(6) is not None else ""
         plain = html.unescape(value)
@@ -398,7 +401,137 @@ def rewrite_html_urls(text: str, mapper: Callable[[str], str]) -> str:
     return _rewrite_html(text, lambda url, _kind: mapper(url))
 
 
+_URL_ATTR_HINT_LOWER = re.compile(r"(?:href|src|srcset|poster|data)\s*=|url\(")
+
+
+def _has_url_hint(text: str) -> bool:
+    """Whether ``_URL_ATTR_HINT`` matches, without its slow case-insensitive search: the names match in
+    the lower-cased text just as they match case-insensitively in the text, except for a long s (U+017F),
+    which ``re.IGNORECASE`` takes for an ``s`` and ``str.lower`` keeps."""
+    if "\u017f" in text:
+        return _URL_ATTR_HINT.search(text) is not None
+    lower = text.lower()
+    if "href=" in lower or "src=" in lower or "url(" in lower:
+        return True
+    return _URL_ATTR_HINT_LOWER.search(lower) is not None
+
+
 def _rewrite_html(text: str, mapper: KindMapper) -> str:
+    if "<" not in text or not _has_url_hint(text):
+        return text
+    tags = _scan_tags(text)
+    if tags is None:
+        return _rewrite_html_slow(text, mapper)
+    out: list[str] = []
+    pos = 0
+    for offset, raw, tag in tags:
+        new = _rewrite_tag(raw, tag, mapper)
+        if new != raw:
+            out.append(text[pos:offset])
+            out.append(new)
+            pos = offset + len(raw)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# The fast scanner below finds the same start tags as ``_TagFinder`` on markup it models exactly:
+# well-formed start and end tags, comments, raw-text elements, character references and a ``<`` that
+# opens nothing. It keeps to what every ``html.parser`` we support (Python 3.10 on, before and after the
+# 2025 tokenizer fixes) reads alike; anything else (declarations, processing instructions, tolerated
+# malformed tags, unterminated constructs) sends the whole body to the parser.
+_WS = "[ \t\n\r\f]"
+_MARKUP = re.compile(
+    rf"""<(?:
+        (?P<start>[a-zA-Z][a-zA-Z0-9-]*)
+          (?:{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:{_WS}*={_WS}*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*
+          {_WS}*(?P<selfclose>/?)>
+      | /(?P<end>[a-zA-Z][a-zA-Z0-9-]*){_WS}*>
+      | (?P<comment>!--)
+      | (?P<other>[a-zA-Z/!?])
+    )""",
+    re.VERBOSE,
+)
+_COMMENT_CLOSE = re.compile(r"--\s*>")
+# Elements whose content some html.parser takes as raw text: script and style always; the rest only in
+# newer versions, so their content must hold no ``<`` for all versions to agree.
+_RAW_TEXT = ("script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title")
+_RAW_TEXT_END = {name: re.compile(rf"</\s*{name}", re.IGNORECASE) for name in _RAW_TEXT}
+_CHARREF_START = re.compile("&#")
+_CHARREF = re.compile("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")
+# Tags ``_rewrite_tag`` may change without a ``style`` attribute.
+_URL_TAGS = frozenset().union(*URL_ATTRIBUTES.values())
+_STYLE_HINT = re.compile("style", re.IGNORECASE)
+
+
+def _may_style_url(raw: str) -> bool:
+    # ``url(`` in an unescaped style value needs a "(" or a character reference
+    return ("(" in raw or "&" in raw) and _STYLE_HINT.search(raw) is not None
+
+
+def _scan_tags(text: str) -> list[tuple[int, str, str]] | None:
+    """(offset, raw start tag, lower-case tag) of every start tag outside ``pre``/``code`` that
+    ``_rewrite_tag`` could change, in order; None when the text needs the real parser."""
+    # an ``&#`` that is no character reference makes html.parser stop finding tags
+    for amp in _CHARREF_START.finditer(text):
+        if not _CHARREF.match(text, amp.start()):
+            return None
+    any_style = _STYLE_HINT.search(text) is not None
+    tags: list[tuple[int, str, str]] = []
+    code_depth = 0
+    pos = 0
+    search = _MARKUP.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return tags
+        start = m.group("start")
+        if start is not None:
+            raw = m.group(0)
+            tag = start.lower()
+            pos = m.end()
+            if tag in ("pre", "code"):
+                if m.group("selfclose"):
+                    return None
+                code_depth += 1
+                continue
+            if not code_depth and "=" in raw and (tag in _URL_TAGS or (any_style and _may_style_url(raw))):
+                tags.append((m.start(), raw, tag))
+            if tag in _RAW_TEXT_END or tag == "plaintext":
+                if tag == "plaintext" or m.group("selfclose"):
+                    return None
+                end = _RAW_TEXT_END[tag].search(text, pos)
+                # only a plain ``</name>`` closes it alike in every version
+                if end is None or text[end.start() : end.start() + len(tag) + 3].lower() != f"</{tag}>":
+                    return None
+                # raw text in one version is markup in another; script data may "escape" in a comment
+                content = text[pos : end.start()]
+                if "<" in content and (tag not in ("script", "style") or "<!--" in content):
+                    return None
+                pos = end.start() + len(tag) + 3
+            continue
+        end_tag = m.group("end")
+        if end_tag is not None:
+            pos = m.end()
+            if code_depth and end_tag.lower() in ("pre", "code"):
+                code_depth -= 1
+            continue
+        if m.group("comment") is not None:
+            close = _COMMENT_CLOSE.search(text, m.end())
+            # newer versions also end a comment at ``--!>``, or at once at ``<!-->`` and ``<!--->``
+            if (
+                close is None
+                or close.group() != "-->"
+                or text.startswith((">", "->"), m.end())
+                or "--!>" in text[m.end() : close.start()]
+            ):
+                return None
+            pos = close.end()
+            continue
+        return None
+
+
+def _rewrite_html_slow(text: str, mapper: KindMapper) -> str:
+    """``_rewrite_html`` through ``html.parser``: what the fast scanner must agree with."""
     if "<" not in text or not _URL_ATTR_HINT.search(text):
         return text
     finder = _TagFinder(text)
@@ -425,10 +558,15 @@ def _rewrite_html(text: str, mapper: KindMapper) -> str:
 
 _FENCED = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1?[ \t]*\2[`~]*[ \t]*$", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-_INLINE_LINK = re.compile(
-    r"(!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\()\s*(<[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
+_LINK_TARGET = (
+    r"\s*(<[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
     r"(\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
 )
+_LINK_TEXT = r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]\("
+_INLINE_LINK_SLOW = re.compile(rf"(!?{_LINK_TEXT}){_LINK_TARGET}")
+# The same matches, in the same order: ``!\[`` is tried before ``\[`` as ``!?`` does, and a branch of
+# literals lets the regex engine skip ahead to the next "!" or "[" instead of trying every position.
+_INLINE_LINK = re.compile(rf"(!{_LINK_TEXT}|{_LINK_TEXT}){_LINK_TARGET}")
 _REF_DEFINITION = re.compile(r"^( {0,3}\[[^\]^][^\]]*\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
 _HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 
@@ -454,15 +592,20 @@ def find_references(text: str, *, markdown: bool) -> list[tuple[str, ReferenceKi
     return found
 
 
-def _rewrite_markdown(text: str, mapper: KindMapper) -> str:
+def _rewrite_markdown(text: str, mapper: KindMapper, *, fast: bool = True) -> str:
+    """``fast=False``: every pass runs, and tags go through ``_rewrite_html_slow`` (the reference the
+    tests compare with). Otherwise a pass is skipped when the text lacks a literal its pattern needs."""
     masks: list[str] = []
 
     def mask(m: re.Match[str]) -> str:
         masks.append(m.group(0))
         return f"\x00{len(masks) - 1}\x00"
 
-    work = _FENCED.sub(mask, text)
-    work = _CODE_SPAN.sub(mask, work)
+    work = text
+    if not fast or "```" in work or "~~~" in work:
+        work = _FENCED.sub(mask, work)
+    if not fast or "`" in work:
+        work = _CODE_SPAN.sub(mask, work)
 
     def link(m: re.Match[str]) -> str:
         target = m.group(2)
@@ -475,7 +618,8 @@ def _rewrite_markdown(text: str, mapper: KindMapper) -> str:
             new = f"<{new}>"
         return f"{m.group(1)}{new}{m.group(3) or ''})"
 
-    work = _INLINE_LINK.sub(link, work)
+    if not fast or "](" in work:
+        work = (_INLINE_LINK if fast else _INLINE_LINK_SLOW).sub(link, work)
 
     def ref_def(m: re.Match[str]) -> str:
         target = m.group(2)
@@ -486,8 +630,11 @@ def _rewrite_markdown(text: str, mapper: KindMapper) -> str:
             return m.group(0)
         return m.group(1) + (f"<{new}>" if bracketed or " " in new else new)
 
-    work = _REF_DEFINITION.sub(ref_def, work)
-    work = _HTML_TAG.sub(lambda m: _rewrite_html(m.group(0), mapper), work)
+    if not fast or "]:" in work:
+        work = _REF_DEFINITION.sub(ref_def, work)
+    if not fast or "<" in work:
+        rewrite_html = _rewrite_html if fast else _rewrite_html_slow
+        work = _HTML_TAG.sub(lambda m: rewrite_html(m.group(0), mapper), work)
 
     def unmask(m: re.Match[str]) -> str:
         return masks[int(m.group(1))]
