@@ -31,13 +31,21 @@ def hugo_binary() -> Path:
 
 def timed(cmd: list[str], *, cwd: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one command, measured by /usr/bin/time -v."""
+    wall, peak, _cpu = measured(cmd, cwd=cwd)
+    return wall, peak
+
+
+def measured(cmd: list[str], *, cwd: Path | None = None) -> tuple[float, float, tuple[float, float]]:
+    """Wall seconds, peak RSS (MB) and (user, system) CPU seconds of one command and its children."""
     start = time.perf_counter()
     proc = subprocess.run([TIME, "-v", *cmd], capture_output=True, text=True, cwd=cwd)
     wall = time.perf_counter() - start
     if proc.returncode not in (0, 1):
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    return wall, (int(peak.group(1)) / 1024 if peak else float("nan"))
+    cpu = tuple(float(m.group(1)) if (m := re.search(rf"{kind} time \(seconds\): ([\d.]+)", proc.stderr)) else
+                float("nan") for kind in ("User", "System"))
+    return wall, (int(peak.group(1)) / 1024 if peak else float("nan")), cpu  # type: ignore[return-value]
 
 
 def tree_digest(root: Path) -> str:
@@ -71,17 +79,23 @@ def main() -> None:
                                       "--no-cache", *jobs_args],
             "ghost": lambda out: [*cli, "export", str(site), "--to", "ghost", "-o", str(out), "--force",
                                   "--no-cache", *jobs_args],
+            # The floor of our Hugo layout: copying the tree the Hugo export wrote (one folder per post, as
+            # the page bundles the product asks for), with no conversion at all.
+            "cp-hugo-tree": lambda out: ["cp", "-r", str(work / f"out-{posts}-hugo"), str(out)],
         }
         walls: dict[str, list[float]] = {k: [] for k in commands}
+        cpus: dict[str, list[float]] = {k: [] for k in commands}
         peaks: dict[str, float] = {k: 0.0 for k in commands}
         for run in range(args.runs):
             for name, make in commands.items():  # interleaved, so load changes hit every command alike
                 out = work / f"out-{posts}-{name}"
                 shutil.rmtree(out, ignore_errors=True)
-                wall, peak = timed(make(out))
+                wall, peak, (user, system) = measured(make(out))
                 walls[name].append(wall)
+                cpus[name].append(user + system)
                 peaks[name] = max(peaks[name], peak)
         med = {k: statistics.median(v) for k, v in walls.items()}
+        med_cpu = {k: statistics.median(v) for k, v in cpus.items()}
         # Rerun with the cache, the same command into the same folder, as a user runs it again: the first run
         # fills the cache, the second finds nothing changed; then one post changes and a third run follows.
         cache = work / f"cache-{posts}"
@@ -111,7 +125,7 @@ def main() -> None:
         print(f"posts={posts} runs={args.runs} jobs={args.jobs or 'default'} (median wall seconds, peak MB)")
         for name in commands:
             print(f"  {name:12} {med[name]:8.2f} s  x{med[name] / base:5.2f} of hugo import  "
-                  f"peak {peaks[name]:6.0f} MB")
+                  f"peak {peaks[name]:6.0f} MB  cpu {med_cpu[name]:6.2f} s")
         print(f"  rerun with cache: first {first:.2f} s, unchanged {second:.2f} s, one post changed "
               f"{one_changed:.2f} s; --jobs 2 identical to --jobs 1: {identical}")
         ours_peak = max(peaks["hugo"], peaks["wordpress"], peaks["ghost"])

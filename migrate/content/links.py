@@ -596,10 +596,11 @@ def _rewrite_markdown(text: str, mapper: KindMapper, *, fast: bool = True) -> st
     """``fast=False``: every pass runs, and tags go through ``_rewrite_html_slow`` (the reference the
     tests compare with). Otherwise a pass is skipped when the text lacks a literal its pattern needs."""
     masks: list[str] = []
+    sentinel = _unused_character(text)  # marks masked code; never one the text holds
 
     def mask(m: re.Match[str]) -> str:
         masks.append(m.group(0))
-        return f"\x00{len(masks) - 1}\x00"
+        return f"{sentinel}{len(masks) - 1}{sentinel}"
 
     work = text
     if not fast or "```" in work or "~~~" in work:
@@ -639,8 +640,19 @@ def _rewrite_markdown(text: str, mapper: KindMapper, *, fast: bool = True) -> st
     def unmask(m: re.Match[str]) -> str:
         return masks[int(m.group(1))]
 
+    masked = re.compile(f"{re.escape(sentinel)}(\\d+){re.escape(sentinel)}")
     for _ in range(3):
-        if "\x00" not in work:
+        if sentinel not in work:
             break
-        work = re.sub(r"\x00(\d+)\x00", unmask, work)
+        work = masked.sub(unmask, work)
     return work
+
+
+def _unused_character(text: str) -> str:
+    """NUL, or else the first private-use character ``text`` does not contain."""
+    if "\x00" not in text:
+        return "\x00"
+    code = 0xF0000
+    while chr(code) in text:
+        code += 1
+    return chr(code)
