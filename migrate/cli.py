@@ -35,6 +35,7 @@ def _read(args: argparse.Namespace, report: Report) -> Site:
         future=getattr(args, "future", False),
         unpublished=getattr(args, "unpublished", False),
         config_files=args.config.split(",") if getattr(args, "config", None) else None,
+        jobs=getattr(args, "jobs", 0) or None,
     )
     report.extend(site.issues)
     return site

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,82 @@ def test_pages():
     assert site.document("drafts-area/p.md").built_by_jekyll
     assert site.document("drafts-area/p.md").title == "From defaults"
     assert not site.document("drafts-area/own-flag.md").built_by_jekyll
+
+
+def _many_posts(root: Path, count: int, *, config: str = "") -> None:
+    """A site with ``count`` posts, some of them broken in the ways a reader must report, and a few pages."""
+    (root / "_posts" / "sub").mkdir(parents=True)
+    (root / "_drafts").mkdir()
+    (root / "_notes").mkdir()
+    (root / "_config.yml").write_text(
+        "title: Many\ntimezone: UTC\ncollections:\n  notes:\n    output: true\n"
+        "defaults:\n  - scope: {path: '', type: posts}\n    values: {layout: post}\n" + config,
+        "utf-8",
+    )
+    for i in range(count):
+        day = _dt.date(2010, 1, 1) + _dt.timedelta(days=i % 3000)
+        (root / "_posts" / f"{day}-post-{i}.md").write_text(
+            f"---\ntitle: Post {i}\ntags: [t{i % 7}]\ncategories: c{i % 5}\n---\nBody {i}\n", "utf-8"
+        )
+    broken = {
+        "_posts/2020-01-01-broken-yaml.md": b"---\ntitle: [unclosed\n---\nbody\n",
+        "_posts/2020-01-02-a-list.md": b"---\n- a\n- b\n---\nbody\n",
+        "_posts/2020-01-03-bad-date.md": b"---\ndate: 2020-13-45 99:00\n---\nbody\n",
+        "_posts/2020-01-04-latin1.md": b"---\ntitle: caf\xe9\n---\nbody\n",
+        "_posts/2020-01-05-bom-crlf.md": b"\xef\xbb\xbf---\r\ntitle: BOM\r\n---\r\nbody\r\n",
+        "_posts/2020-01-06-bad-placeholder.md": b"---\npermalink: /:nope/\n---\nbody\n",
+        "_posts/2020-01-07-collide.md": b"---\npermalink: /same/\n---\nbody\n",
+        "_posts/2020-01-08-collide.md": b"---\npermalink: /same/\n---\nbody\n",
+        "_posts/not-a-post.md": b"---\ntitle: no date\n---\n",
+        "_posts/sub/2020-02-01-nested.md": b"---\nlast_modified_at: not a date\n---\nbody\n",
+        "_drafts/a-draft.md": b"---\ntitle: Draft\n---\nbody\n",
+        "_notes/note.md": b"---\ntitle: Note\nredirect_from: [/old-note/]\n---\nbody\n",
+        "index.md": b"---\ntitle: Home\n---\nhome\n",
+        "empty-permalink.md": b"---\npermalink: ''\n---\n",
+    }
+    for name, data in broken.items():
+        (root / name).write_bytes(data)
+
+
+@pytest.mark.parametrize("config", ["", "limit_posts: 700\n"])
+def test_parallel_read_equals_serial_read(tmp_path, monkeypatch, config):
+    from migrate.reader import site as reader_site
+
+    _many_posts(tmp_path, reader_site.PARALLEL_MIN_DOCUMENTS + 50, config=config)
+    forked = []
+    build_parallel = reader_site.SiteReader._build_parallel
+    monkeypatch.setattr(
+        reader_site.SiteReader, "_build_parallel", lambda self, pending: forked.append(1) or build_parallel(self, pending)
+    )
+    serial = read_site(tmp_path, now=NOW, drafts=True, jobs=1)
+    assert not forked
+    parallel = read_site(tmp_path, now=NOW, drafts=True, jobs=2)
+    assert forked
+    assert parallel.issues == serial.issues
+    assert parallel.to_dict() == serial.to_dict()
+    codes = [(i.code, i.source) for i in serial.issues]
+    assert ("yaml-error", "_posts/2020-01-01-broken-yaml.md") in codes
+    assert ("not-a-post", "_posts/not-a-post.md") in codes
+    assert ("url-error", "_posts/2020-01-06-bad-placeholder.md") in codes
+    broken = next(i for i in serial.issues if i.code == "yaml-error")
+    assert broken.message.startswith("invalid YAML front matter: ") and broken.line is not None
+
+
+def _dying_worker(index: int) -> None:
+    os._exit(3)
+
+
+@pytest.mark.parametrize("failure", ["worker-dies", "no-fork"])
+def test_parallel_read_survives_worker_failures(tmp_path, monkeypatch, failure):
+    from migrate.reader import site as reader_site
+
+    _many_posts(tmp_path, reader_site.PARALLEL_MIN_DOCUMENTS + 50)
+    serial = read_site(tmp_path, now=NOW, jobs=1)
+    if failure == "worker-dies":
+        monkeypatch.setattr(reader_site, "_build_in_worker", _dying_worker)
+    else:
+        def no_fork() -> int:
+            raise OSError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(os, "fork", no_fork)
+    assert read_site(tmp_path, now=NOW, jobs=2).to_dict() == serial.to_dict()

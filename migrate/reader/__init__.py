@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from pathlib import Path
 
 from migrate.ir import Site
@@ -19,13 +20,15 @@ def read_site(
     unpublished: bool = False,
     now: _dt.datetime | None = None,
     config_files: list[str | Path] | None = None,
+    jobs: int | None = None,
 ) -> Site:
     """Read the Jekyll site at ``path`` into the IR.
 
     ``drafts``, ``future`` and ``unpublished`` act like Jekyll's ``--drafts``, ``--future`` and
     ``--unpublished`` (the site's own ``future: true`` counts too); ``now`` stands for Jekyll's
     ``site.time`` (default: the current time); ``config_files`` replaces the default ``_config.yml`` like
-    ``--config a.yml,b.yml`` (paths relative to the site or absolute). Problems become ``Site.issues``;
+    ``--config a.yml,b.yml`` (paths relative to the site or absolute); ``jobs`` processes read a large
+    site's documents (default: one per core; the result is the same). Problems become ``Site.issues``;
     only a path that is not a folder raises :class:`migrate.errors.SiteError`.
     """
     return SiteReader(
@@ -35,4 +38,9 @@ def read_site(
         unpublished=unpublished,
         now=now,
         config_files=config_files,
+        jobs=jobs if jobs is not None else _cores(),
     ).read()
+
+
+def _cores() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

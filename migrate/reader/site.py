@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import logging
+import multiprocessing
 import os
 import re
 import stat
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,8 @@ MAPPED_KEYS = frozenset(
     }
 )
 MAX_FILE_BYTES = 64 * 1024 * 1024
+PARALLEL_MIN_DOCUMENTS = 1000
+"""Below this many documents and pages they are read in-process: starting a worker would cost more."""
 
 
 @dataclass
@@ -93,6 +98,21 @@ class _Entry:
     redirect_from: tuple[str, ...] = ()
     front_matter: dict[str, Any] = field(default_factory=dict)
     """Defaults merged with the file's own front matter, before Jekyll adds computed keys."""
+    url_issues: tuple[Issue, ...] = ()
+    """Problems found while working out the URL, reported when URLs are assigned."""
+    url_failed: bool = False
+    """The URL could not be worked out: Jekyll stops the build on it, so the entry is not built."""
+
+
+@dataclass
+class _Pending:
+    """A document or page found by the walk, read later (perhaps in a worker) with the others."""
+
+    source: str
+    label: str | None
+    kind: str
+    issue_at: int
+    """Where its problems go in the issue list: after those found before it by the walk."""
 
 
 @dataclass
@@ -103,6 +123,8 @@ class SiteReader:
     unpublished: bool = False
     now: _dt.datetime | None = None
     config_files: list[str | Path] | None = None
+    jobs: int = 1
+    """Processes that read documents (this one included) once a site has ``PARALLEL_MIN_DOCUMENTS``."""
     issues: list[Issue] = field(default_factory=list)
 
     # -- set-up ----------------------------------------------------------------------------------------
@@ -149,11 +171,13 @@ class SiteReader:
                         self.config_used[0] if self.config_used else None,
                     )
                 )
+        self.pending: list[_Pending] = []
         self._read_directories("")
         self._read_included_files()
         for label in self.collection_meta:
             if label != "posts":
                 self._read_collection(label)
+        self._read_pending()
         self._limit_posts()
         self._assign_urls()
         documents = tuple(self._document(e) for e in self._entries_once())
@@ -377,33 +401,104 @@ class SiteReader:
             else:
                 self._add_static(rel, None)
 
+    # -- reading documents, in worker processes when there are many --------------------------------------
+    def _read_pending(self) -> None:
+        """Reads the documents and pages the walk found, then puts each one's problems where it was found."""
+        pending, self.pending = self.pending, []
+        if self.jobs > 1 and len(pending) >= PARALLEL_MIN_DOCUMENTS and _fork_context() is not None:
+            built = self._build_parallel(pending)
+        else:
+            built = self._build_chunk(pending)
+        found, merged = self.issues, []
+        at = 0
+        for item, (entry, issues) in zip(pending, built):
+            merged.extend(found[at : item.issue_at])
+            merged.extend(issues)
+            at = item.issue_at
+            self.entries.append(entry)
+        merged.extend(found[at:])
+        found[:] = merged  # the same list: the caller's, and the one the defaults reported to
+
+    def _build_chunk(self, pending: list[_Pending]) -> list[tuple[_Entry, list[Issue]]]:
+        result = []
+        for item in pending:
+            issues: list[Issue] = []
+            if item.kind == "page":
+                entry = self._build_page(item.source, issues)
+            else:
+                entry = self._build_document(item.source, item.label or "", item.kind, issues)
+            result.append((entry, issues))
+        for entry, _ in result:  # a second pass: quicker than interleaving the two kinds of work
+            self._entry_url(entry)
+        return result
+
+    def _build_parallel(self, pending: list[_Pending]) -> list[tuple[_Entry, list[Issue]]]:
+        """Workers take chunks from the front while this process takes them from the back, so they meet
+        wherever the machine's load puts them. A chunk a worker fails on is read again here."""
+        # small enough that this process seldom waits on the chunks a worker holds when they meet
+        size = max(16, min(128, len(pending) // (self.jobs * 16)))
+        chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+        context = _fork_context()
+        claims = _Claims(context.Lock(), context.RawArray("b", len(chunks)))
+        done: dict[int, list[tuple[_Entry, list[Issue]]] | None] = {}
+        result: list[tuple[_Entry, list[Issue]]] = []
+        # objects made before the fork stay out of the workers' garbage collector, which would copy their pages
+        gc.freeze()
+        try:
+            pool = ProcessPoolExecutor(max_workers=self.jobs - 1, mp_context=context,
+                                       initializer=_init_worker, initargs=(self, chunks, claims))
+            try:
+                futures = [pool.submit(_build_in_worker, 0)]  # starts the workers
+            except OSError:  # no worker can be started here (a process limit): read everything in this process
+                log.debug("no reader worker could be started", exc_info=True)
+                pool.shutdown()
+                return self._build_chunk(pending)
+            with pool:
+                futures += [pool.submit(_build_in_worker, i) for i in range(1, len(chunks))]
+                for i in range(len(chunks) - 1, -1, -1):
+                    if not claims.take(i):
+                        break
+                    done[i] = self._build_chunk(chunks[i])
+                for i, future in enumerate(futures):
+                    if i not in done:
+                        try:
+                            done[i] = future.result()
+                        except Exception:  # a dead worker or an unpicklable value: read the chunk here
+                            log.debug("reading chunk %d again in-process", i, exc_info=True)
+                            done[i] = None
+                    part = done.pop(i)
+                    result.extend(part if part is not None else self._build_chunk(chunks[i]))
+        finally:
+            gc.unfreeze()
+        return result
+
     # -- file contents ---------------------------------------------------------------------------------
-    def _read_text(self, source: str) -> _Text:
+    def _read_text(self, source: str, issues: list[Issue]) -> _Text:
         path = self.root / source
         ok = True
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
-                self.issues.append(Issue("file-too-large", "error", f"larger than {MAX_FILE_BYTES} bytes; not read", source))
+                issues.append(Issue("file-too-large", "error", f"larger than {MAX_FILE_BYTES} bytes; not read", source))
                 return _Text("", None, False, 1, ok=False)
             raw = path.read_bytes()
         except OSError as exc:
-            self.issues.append(Issue("read-error", "error", f"cannot read file: {exc.strerror}", source))
+            issues.append(Issue("read-error", "error", f"cannot read file: {exc.strerror}", source))
             return _Text("", None, False, 1, ok=False)
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-            self.issues.append(Issue("bom", "info", "starts with a UTF-8 byte order mark (removed)", source))
+            issues.append(Issue("bom", "info", "starts with a UTF-8 byte order mark (removed)", source))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             ok = False
             line = raw[: exc.start].count(b"\n") + 1
-            self.issues.append(
+            issues.append(
                 Issue("encoding", "error", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); read with replacements", source, line)
             )
             text = raw.decode("utf-8", "replace")
         if "\r" in text:
             if "\r\n" in text:
-                self.issues.append(Issue("crlf", "info", "CRLF line endings (normalised to LF)", source))
+                issues.append(Issue("crlf", "info", "CRLF line endings (normalised to LF)", source))
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         match = FRONT_MATTER.match(text) if ok else None
         if not match:
@@ -414,10 +509,10 @@ class SiteReader:
             data = load_yaml(match.group(1))
         except YamlError as exc:
             yaml_line = exc.line + 1 if exc.line is not None else None
-            self.issues.append(Issue("yaml-error", "error", f"invalid YAML front matter: {exc.message}", source, yaml_line))
+            issues.append(Issue("yaml-error", "error", f"invalid YAML front matter: {exc.message}", source, yaml_line))
             return _Text(body, None, True, body_line, yaml_failed=True)
         if data is not None and not isinstance(data, dict):
-            self.issues.append(
+            issues.append(
                 Issue(
                     "front-matter-not-mapping", "error",
                     f"front matter is a {type(data).__name__}, not a mapping; ignored", source, 2,
@@ -429,7 +524,7 @@ class SiteReader:
         return _Text(body, data, True, body_line)
 
     # -- documents -------------------------------------------------------------------------------------
-    def _merge(self, data: dict[str, Any], other: dict[str, Any], source: str, what: str) -> None:
+    def _merge(self, data: dict[str, Any], other: dict[str, Any], source: str, what: str, issues: list[Issue]) -> None:
         """``Document#merge_data!``."""
         other = dict(other)
         cats = other.get("categories")
@@ -446,13 +541,17 @@ class SiteReader:
             try:
                 data["date"] = jekyll_date(data["date"], self.zone)
             except (ValueError, OverflowError):
-                self.issues.append(
+                issues.append(
                     Issue("invalid-date", "error", f"invalid date {ruby_str(other['date'])!r} in the {what}; Jekyll stops the build on it", source)
                 )
                 data.pop("date", None)
 
     def _read_document(self, source: str, label: str, kind: str) -> None:
         self.claimed.add(source)
+        self.pending.append(_Pending(source, label, kind, len(self.issues)))
+
+    def _build_document(self, source: str, label: str, kind: str, issues: list[Issue]) -> _Entry:
+        """``Document#read`` for one file; its problems go to ``issues`` (the file's own, in Jekyll's order)."""
         rel_coll = source[len(self.collections_dir) + 1 :] if self.collections_dir else source
         special = "_drafts" if kind == "draft" else f"_{label}"
         data: dict[str, Any] = {}
@@ -462,18 +561,18 @@ class SiteReader:
         else:
             head = rel_coll.split(special, 1)[0]
             superdirs = [c for c in head.split("/") if c and c != special and c != basename]
-        self._merge(data, {"categories": superdirs}, source, "file path")
+        self._merge(data, {"categories": superdirs}, source, "file path", issues)
         defaults = self.defaults.all(rel_coll, label)
         if defaults:
-            self._merge(data, defaults, source, "front matter defaults")
-        text = self._read_text(source)
+            self._merge(data, defaults, source, "front matter defaults", issues)
+        text = self._read_text(source, issues)
         entry = _Entry(kind, source, rel_coll, label, data, text)
         entry.front_matter = deep_merge(defaults, text.data or {})
         if text.data:
-            self._merge(data, text.data, source, "YAML front matter")
+            self._merge(data, text.data, source, "YAML front matter", issues)
         text.data = None  # now in data and front_matter: one copy fewer per document while reading
         if not text.yaml_failed and text.ok:
-            self._populate(entry)
+            self._populate(entry, issues)
         entry.dated = isinstance(data.get("date"), _dt.datetime)
         if "date" not in data or data["date"] is None:
             if kind == "draft":
@@ -495,9 +594,9 @@ class SiteReader:
         else:
             output = bool(self.collection_meta.get(label, {}).get("output", False))
             entry.built = output and (entry.published or self.show_unpublished) and (not entry.future or self.show_future)
-        self.entries.append(entry)
+        return entry
 
-    def _populate(self, entry: _Entry) -> None:
+    def _populate(self, entry: _Entry, issues: list[Issue]) -> None:
         """``populate_title``, ``populate_categories`` and ``populate_tags``."""
         data = entry.data
         m = DATE_FILENAME.match(entry.relative_path)
@@ -508,7 +607,7 @@ class SiteReader:
                 try:
                     data["date"] = jekyll_date(date_text, self.zone)
                 except (ValueError, OverflowError):
-                    self.issues.append(
+                    issues.append(
                         Issue("invalid-date", "error", f"impossible date {date_text!r} in the file name; Jekyll stops the build on it", entry.source)
                     )
         else:
@@ -530,16 +629,19 @@ class SiteReader:
     # -- pages and static files ------------------------------------------------------------------------
     def _read_page(self, source: str) -> None:
         self.claimed.add(source)
-        text = self._read_text(source)
+        self.pending.append(_Pending(source, None, "page", len(self.issues)))
+
+    def _build_page(self, source: str, issues: list[Issue]) -> _Entry:
+        text = self._read_text(source, issues)
         data = dict(text.data or {})
         text.data = None
         if data.get("permalink") == "":
-            self.issues.append(Issue("invalid-permalink", "error", "empty permalink; Jekyll stops the build on it", source))
+            issues.append(Issue("invalid-permalink", "error", "empty permalink; Jekyll stops the build on it", source))
             data.pop("permalink")
         entry = _Entry("page", source, source, None, data, text)
         entry.published = not ("published" in data and data["published"] is False)
         entry.built = entry.published or self.show_unpublished
-        self.entries.append(entry)
+        return entry
 
     def _add_static(self, source: str, label: str | None) -> None:
         path = self.root / source
@@ -609,19 +711,30 @@ class SiteReader:
         return self._converter_ext(ext)
 
     def _assign_urls(self) -> None:
+        """Applies the URLs worked out as each entry was read, in the entries' order (after ``limit_posts``,
+        which must not see a URL failure's ``built = False``)."""
         for entry in self.entries:
-            try:
-                if entry.kind == "page":
-                    self._page_url(entry)
-                else:
-                    self._document_url(entry)
-            except (PlaceholderError, UrlError) as exc:
-                self.issues.append(Issue("url-error", "error", f"{exc}; Jekyll stops the build on it", entry.source))
-                entry.url = sanitize_url(entry.source)
+            self.issues.extend(entry.url_issues)
+            if entry.url_failed:
                 entry.built = False
-                entry.output_path = None
-            # kept for unbuilt documents too (Jekyll writes their redirect pages only once they are built)
-            entry.redirect_from = self._redirects(entry)
+            entry.url_issues = ()
+
+    def _entry_url(self, entry: _Entry) -> None:
+        """The entry's URL, output path and redirects: they depend on the entry and the configuration only."""
+        issues: list[Issue] = []
+        try:
+            if entry.kind == "page":
+                self._page_url(entry)
+            else:
+                self._document_url(entry)
+        except (PlaceholderError, UrlError) as exc:
+            issues.append(Issue("url-error", "error", f"{exc}; Jekyll stops the build on it", entry.source))
+            entry.url = sanitize_url(entry.source)
+            entry.url_failed = True
+            entry.output_path = None
+        # kept for unbuilt documents too (Jekyll writes their redirect pages only once they are built)
+        entry.redirect_from = self._redirects(entry)
+        entry.url_issues = tuple(issues)
 
     def _document_url(self, entry: _Entry) -> None:
         data = entry.data
@@ -868,3 +981,45 @@ class SiteReader:
         if not stat.S_ISREG(mode):
             return "special-file"
         return "ignored"
+
+
+# -- worker processes ----------------------------------------------------------------------------------
+_worker_reader: SiteReader | None = None
+_worker_chunks: list[list[_Pending]] = []
+_worker_claims: _Claims | None = None
+
+
+def _fork_context() -> Any:
+    """Workers are forked so they inherit the reader's state (configuration, defaults) without pickling it."""
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # a platform without fork reads in-process
+        return None
+
+
+@dataclass
+class _Claims:
+    """Which chunks a process has taken, shared by the reader and its workers."""
+
+    lock: Any
+    taken: Any
+
+    def take(self, index: int) -> bool:
+        with self.lock:
+            if self.taken[index]:
+                return False
+            self.taken[index] = 1
+            return True
+
+
+def _init_worker(reader: SiteReader, chunks: list[list[_Pending]], claims: _Claims) -> None:
+    global _worker_reader, _worker_chunks, _worker_claims
+    _worker_reader, _worker_chunks, _worker_claims = reader, chunks, claims
+
+
+def _build_in_worker(index: int) -> list[tuple[_Entry, list[Issue]]] | None:
+    """The chunk's entries, or None when the reader took the chunk itself."""
+    assert _worker_reader is not None and _worker_claims is not None
+    if not _worker_claims.take(index):
+        return None
+    return _worker_reader._build_chunk(_worker_chunks[index])

@@ -110,7 +110,13 @@ def _keep_ascii(ch: str) -> bool:
     return ch in _ALPHA_DIGIT
 
 
+# For ASCII text the kept characters of each mode are a fixed set, so a run of the others is one regex.
+_ASCII_RUNS: dict[Callable[[str], bool], re.Pattern[str]] = {}
+
+
 def _replace_runs(text: str, keep: Callable[[str], bool]) -> str:
+    if text.isascii():
+        return _ASCII_RUNS[keep].sub("-", text)
     out: list[str] = []
     in_run = False
     for ch in text:
@@ -121,6 +127,10 @@ def _replace_runs(text: str, keep: Callable[[str], bool]) -> str:
             out.append("-")
             in_run = True
     return "".join(out)
+
+
+for _kept in (_keep_default, _keep_pretty, _keep_ascii):
+    _ASCII_RUNS[_kept] = re.compile("[^" + re.escape("".join(c for c in map(chr, range(128)) if _kept(c))) + "]+")
 
 
 def _transliterate(text: str) -> str:
