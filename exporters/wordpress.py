@@ -9,7 +9,7 @@ import logging
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from pathlib import Path
@@ -129,6 +129,10 @@ _SAVE_DROP = (
     "%e2%80%8f",
     "%ef%bb%bf",
 )
+_HTML_TAG = re.compile(r"<[^>]*>")
+_NOT_IN_SLUG = re.compile(r"[^%a-z0-9 _-]")
+_SPACES = re.compile(r"\s+")
+_DASHES = re.compile(r"-+")
 _RESERVED_PAGE_SLUG = re.compile(r"^(?:page)?\d+$|^(?:feed|rdf|rss|rss2|atom|embed)$")
 _RESERVED_FLAT_SLUG = re.compile(r"^(?:feed|rdf|rss|rss2|atom|embed)$")
 
@@ -138,6 +142,8 @@ _RESERVED_FLAT_SLUG = re.compile(r"^(?:feed|rdf|rss|rss2|atom|embed)$")
 
 def xml_clean(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry (control characters, lone surrogates...)."""
+    if text.isprintable():  # no control, surrogate or non-character: nothing to remove
+        return text
     return _XML_INVALID.sub("", text)
 
 
@@ -190,25 +196,29 @@ def wp_slug(text: str, *, limit: int = 200) -> str:
     ``limit`` characters, so WordPress stores it unchanged.
     """
     # A literal "%" would read as the start of an escaped octet: drop it, as WordPress drops a stray one.
-    text = re.sub(r"<[^>]*>", "", text).replace("%", "")
+    text = _HTML_TAG.sub("", text).replace("%", "")
     text = _remove_accents(text).lower()
-    encoded = []
-    length = 0
-    for char in text:
-        piece = char if ord(char) < 128 else quote(char, safe="").lower()
-        if length + len(piece) > limit:
-            break
-        encoded.append(piece)
-        length += len(piece)
-    slug = "".join(encoded)
-    for seq in _SAVE_DASH:
-        slug = slug.replace(seq, "-")
-    for seq in _SAVE_DROP:
-        slug = slug.replace(seq, "")
-    slug = slug.replace("%c3%97", "x").replace("/", "-").replace(".", "-")
-    slug = re.sub(r"[^%a-z0-9 _-]", "", slug)
-    slug = re.sub(r"\s+", "-", slug)
-    slug = re.sub(r"-+", "-", slug).strip("-")
+    if text.isascii():  # one character per character, and no escapes for the replacements below
+        slug = text[:limit]
+    else:
+        encoded = []
+        length = 0
+        for char in text:
+            piece = char if ord(char) < 128 else quote(char, safe="").lower()
+            if length + len(piece) > limit:
+                break
+            encoded.append(piece)
+            length += len(piece)
+        slug = "".join(encoded)
+        for seq in _SAVE_DASH:
+            slug = slug.replace(seq, "-")
+        for seq in _SAVE_DROP:
+            slug = slug.replace(seq, "")
+        slug = slug.replace("%c3%97", "x")
+    slug = slug.replace("/", "-").replace(".", "-")
+    slug = _NOT_IN_SLUG.sub("", slug)
+    slug = _SPACES.sub("-", slug)
+    slug = _DASHES.sub("-", slug).strip("-")
     return slug[:limit].rstrip("-")
 
 
@@ -316,17 +326,27 @@ def wrap_html_block(html: str) -> str:
 
 def structure_url(structure: str, *, slug: str, local: dt.datetime, post_id: int) -> str:
     """The path WordPress gives a post under ``structure``."""
-    values = {
-        "%year%": f"{local.year:04d}",
-        "%monthnum%": f"{local.month:02d}",
-        "%day%": f"{local.day:02d}",
-        "%hour%": f"{local.hour:02d}",
-        "%minute%": f"{local.minute:02d}",
-        "%second%": f"{local.second:02d}",
-        "%postname%": slug,
-        "%post_id%": str(post_id),
-    }
-    return re.sub(r"%[a-z_]+%", lambda m: values.get(m.group(0), m.group(0)), structure)
+    return "".join([p if isinstance(p, str) else p(slug, local, post_id) for p in _structure_pieces(structure)])
+
+
+_STRUCTURE_TAGS: dict[str, Callable[[str, dt.datetime, int], str]] = {
+    "%year%": lambda slug, local, post_id: f"{local.year:04d}",
+    "%monthnum%": lambda slug, local, post_id: f"{local.month:02d}",
+    "%day%": lambda slug, local, post_id: f"{local.day:02d}",
+    "%hour%": lambda slug, local, post_id: f"{local.hour:02d}",
+    "%minute%": lambda slug, local, post_id: f"{local.minute:02d}",
+    "%second%": lambda slug, local, post_id: f"{local.second:02d}",
+    "%postname%": lambda slug, local, post_id: slug,
+    "%post_id%": lambda slug, local, post_id: str(post_id),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _structure_pieces(structure: str) -> tuple[str | Callable[[str, dt.datetime, int], str], ...]:
+    """``structure`` cut into its text and the functions giving its tags' values (a tag WordPress does
+    not know stays text), parsed once rather than for every post."""
+    pieces = re.split(r"(%[a-z_]+%)", structure)
+    return tuple(_STRUCTURE_TAGS.get(p, p) if n % 2 else p for n, p in enumerate(pieces))
 
 
 def jekyll_template_to_structure(template: str) -> str | None:
@@ -868,19 +888,20 @@ class WordPressExporter(Exporter):
         budget = limit - len(header.encode()) - len(footer.encode())
         # Which items go to which file is decided from their sizes alone; each file is then written item by
         # item, its contents read back from the spool, so no file is ever built whole in memory.
+        made: dict[int, tuple[Span, int]] = {}
         parts: list[list[_Item]] = [[]]
         sizes = [0]
         in_part: list[set[int]] = [set()]
         for item in items:
             unit = [i for i in self._ancestors(item, by_id) if i.post_id not in in_part[-1]] + [item]
             unit += attached.get(item.post_id, [])
-            size = sum(self._item_size(i) for i in unit)
+            size = sum(self._item_size(i, made) for i in unit)
             if sizes[-1] and sizes[-1] + size > budget:
                 parts.append([])
                 sizes.append(0)
                 in_part.append(set())
                 unit = self._ancestors(item, by_id) + [item] + attached.get(item.post_id, [])
-                size = sum(self._item_size(i) for i in unit)
+                size = sum(self._item_size(i, made) for i in unit)
             if size > budget:
                 self.report.emit(
                     "wp-item-too-large",
@@ -900,26 +921,35 @@ class WordPressExporter(Exporter):
             with self.plan.open_stream(name) as out:
                 out.write_text(header)
                 for item in part:
-                    self._write_item(out, item)
+                    self._write_item(out, item, made)
                 out.write_text(footer)
             self.plan.itemizers[name] = wxr_items
         return names
 
-    def _item_size(self, item: _Item) -> int:
-        """Bytes of the item's XML, without reading its body back."""
-        head, tail = self._item_xml(item)
-        body = item.body.length if item.body is not None else len(_EMPTY_BODY)
-        return len(head.encode()) + body + len(tail.encode())
+    def _item_size(self, item: _Item, made: dict[int, tuple[Span, int]]) -> int:
+        """Bytes of the item's XML, without reading its body back. The XML before and after the body is
+        made once and kept in the spool, in ``made`` by post ID (with the length of the part before the
+        body), for :meth:`_write_item`."""
+        span, _ = self._item_parts(item, made)
+        return span.length + (item.body.length if item.body is not None else len(_EMPTY_BODY))
 
-    def _write_item(self, out: SpoolWriter, item: _Item) -> None:
-        head, tail = self._item_xml(item)
-        out.write_text(head)
+    def _item_parts(self, item: _Item, made: dict[int, tuple[Span, int]]) -> tuple[Span, int]:
+        kept = made.get(item.post_id)
+        if kept is None:
+            head, tail = (text.encode() for text in self._item_xml(item))
+            kept = made[item.post_id] = (self.plan.spool.put(head + tail), len(head))
+        return kept
+
+    def _write_item(self, out: SpoolWriter, item: _Item, made: dict[int, tuple[Span, int]]) -> None:
+        span, head_length = made[item.post_id]
+        around = span.read()
+        out.write(around[:head_length])
         if item.body is None:
             out.write(_EMPTY_BODY)
         else:
             for chunk in item.body.chunks():
                 out.write(chunk)
-        out.write_text(tail)
+        out.write(around[head_length:])
 
     @staticmethod
     def _ancestors(item: _Item, by_id: dict[int, _Item]) -> list[_Item]:

@@ -125,6 +125,9 @@ def test_structure_url() -> None:
     assert (
         structure_url("/%hour%%minute%%second%/%post_id%/", slug="x", local=when, post_id=3) == "/080910/3/"
     )
+    # a tag WordPress does not know stays as written; a slug that looks like a tag is not expanded again
+    assert structure_url("/%category%/%postname%/", slug="%year%", local=when, post_id=3) == "/%category%/%year%/"
+    assert structure_url("/%%year%%/", slug="x", local=when, post_id=3) == "/%2020%/"
 
 
 @pytest.mark.parametrize(

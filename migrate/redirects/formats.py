@@ -144,11 +144,12 @@ def _json_pieces(value: Any) -> Iterator[bytes]:
 _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _REGEX_SPECIAL = set("\\.^$|?*+()[]{}")
+_REGEX_ESCAPES = str.maketrans({c: "\\" + c for c in _REGEX_SPECIAL})
 
 
 def regex_escape(text: str) -> str:
     """Escape regular-expression metacharacters (PCRE and JavaScript alike); leave the rest alone."""
-    return "".join("\\" + c if c in _REGEX_SPECIAL else c for c in text)
+    return text.translate(_REGEX_ESCAPES)
 
 
 # -- formats -----------------------------------------------------------------------------------------
@@ -457,26 +458,30 @@ def render_ghost(redirect_map: RedirectMap, **options: Any) -> dict[str, bytes]:
 
 def _ghost_pieces(redirect_map: RedirectMap, **_: Any) -> dict[str, Iterable[bytes]]:
     rules = _encoded_rules(redirect_map.rules)
+    patterns = [ghost_pattern(r.source) for r in rules]
     entries = LazyArray(
-        {"from": ghost_pattern(r.source), "to": r.target, "permanent": r.status in (301, 308)} for r in rules
+        {"from": pattern, "to": r.target, "permanent": r.status in (301, 308)} for pattern, r in zip(patterns, rules)
     )
-    return {"redirects.yaml": _ghost_yaml(rules), "redirects.json": _json_pieces(entries)}
+    return {"redirects.yaml": _ghost_yaml(rules, patterns=patterns), "redirects.json": _json_pieces(entries)}
 
 
-def _ghost_yaml(rules: list[Redirect], chunk: int = 1000) -> Iterator[bytes]:
+def _ghost_yaml(rules: list[Redirect], chunk: int = 1000, *, patterns: list[str] | None = None) -> Iterator[bytes]:
     """``yaml.dump({301: {from: to, ...}, 302: {...}})``, dumped ``chunk`` rules at a time: each rule is a
     line of its own, so the pieces (each after the first without its ``301:`` line) join to the same text,
-    and the dumper's nodes for a large map never exist all at once."""
-    by_status: dict[int, list[Redirect]] = {}
-    for rule in rules:
-        by_status.setdefault(301 if rule.status in (301, 308) else 302, []).append(rule)
-    plain = all(rule.target.isprintable() and ghost_pattern(rule.source).isprintable() for rule in rules)
+    and the dumper's nodes for a large map never exist all at once. ``patterns``: the rules' ``from``
+    patterns, when the caller has them already."""
+    if patterns is None:
+        patterns = [ghost_pattern(r.source) for r in rules]
+    by_status: dict[int, list[tuple[str, str]]] = {}
+    for rule, pattern in zip(rules, patterns):
+        by_status.setdefault(301 if rule.status in (301, 308) else 302, []).append((pattern, rule.target))
+    plain = all(rule.target.isprintable() for rule in rules) and all(p.isprintable() for p in patterns)
     options: dict[str, Any] = {
         "Dumper": _YAML_DUMPER if plain else yaml.SafeDumper, "allow_unicode": True, "sort_keys": False,
         "width": 10_000,
     }
     if len({r.source for r in rules}) != len(rules):  # a repeated source: one line for it, as a dict keeps
-        maps = {k: {ghost_pattern(r.source): r.target for r in by_status[k]} for k in sorted(by_status)}
+        maps = {k: dict(by_status[k]) for k in sorted(by_status)}
         yield yaml.dump(maps, **options).encode("utf-8")
         return
     if not by_status:
@@ -484,8 +489,7 @@ def _ghost_yaml(rules: list[Redirect], chunk: int = 1000) -> Iterator[bytes]:
     for status in sorted(by_status):
         group = by_status[status]
         for start in range(0, len(group), chunk):
-            part = {ghost_pattern(r.source): r.target for r in group[start : start + chunk]}
-            text = yaml.dump({status: part}, **options)
+            text = yaml.dump({status: dict(group[start : start + chunk])}, **options)
             yield (text.split("\n", 1)[1] if start else text).encode("utf-8")
 
 
