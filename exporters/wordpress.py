@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -152,6 +151,10 @@ def cdata(text: str) -> str:
     return "<![CDATA[" + xml_clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+_cdata_word = functools.lru_cache(maxsize=1024)(cdata)
+""":func:`cdata` of the few values many items share (statuses, types, logins, meta keys)."""
+
+
 def _body_xml(content: str, excerpt: str) -> str:
     """An item's ``content:encoded`` and ``excerpt:encoded`` lines."""
     return (
@@ -226,6 +229,17 @@ def mysql_date(when: dt.datetime) -> str:
     """``YYYY-MM-DD HH:MM:SS`` with a four-digit year (``strftime`` drops the zeros of year 1)."""
     return (f"{when.year:04d}-{when.month:02d}-{when.day:02d} "
             f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}")
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def rfc2822_utc(when: dt.datetime) -> str:
+    """``email.utils.format_datetime`` of ``when``, a naive UTC time, in UTC (``+0000``), without its
+    detours through a time tuple and ``strftime``."""
+    return (f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
+            f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} +0000")
 
 
 def parse_size(value: str) -> int:
@@ -1009,7 +1023,7 @@ class WordPressExporter(Exporter):
 
     def _item_xml(self, item: _Item) -> tuple[str, str]:
         """The item's XML before and after its body lines (which wait in the spool)."""
-        comments = (
+        comments = _cdata_word(
             "open" if self.opts.get("comments") == "open" and item.post_type != "attachment" else "closed"
         )
         link = item.attachment_url or self._absolute(item.url)
@@ -1018,35 +1032,36 @@ class WordPressExporter(Exporter):
             if item.old_url
             else f"{self.old_base}/?{'page_id' if item.post_type == 'page' else 'p'}={item.post_id}"
         )
-        head = [
-            "\t<item>",
-            f"\t\t<title>{cdata(item.title)}</title>",
-            f"\t\t<link>{esc(link)}</link>",
-            f"\t\t<pubDate>{format_datetime(item.gmt.replace(tzinfo=dt.timezone.utc))}</pubDate>",
-            f"\t\t<dc:creator>{cdata(item.creator)}</dc:creator>",
-            f'\t\t<guid isPermaLink="false">{esc(guid)}</guid>',
-            "\t\t<description></description>",
-        ]
-        lines = [
-            f"\t\t<wp:post_id>{item.post_id}</wp:post_id>",
-            f"\t\t<wp:post_date>{cdata(item.date)}</wp:post_date>",
-            f"\t\t<wp:post_date_gmt>{cdata(mysql_date(item.gmt))}</wp:post_date_gmt>",
-            f"\t\t<wp:comment_status>{cdata(comments)}</wp:comment_status>",
-            f"\t\t<wp:ping_status>{cdata(comments)}</wp:ping_status>",
-            f"\t\t<wp:post_name>{cdata(item.slug)}</wp:post_name>",
-            f"\t\t<wp:status>{cdata(item.status)}</wp:status>",
-            f"\t\t<wp:post_parent>{item.parent}</wp:post_parent>",
-            "\t\t<wp:menu_order>0</wp:menu_order>",
-            f"\t\t<wp:post_type>{cdata(item.post_type)}</wp:post_type>",
-            f"\t\t<wp:post_password>{cdata('')}</wp:post_password>",
-            "\t\t<wp:is_sticky>0</wp:is_sticky>",
-        ]
+        head = (
+            "\t<item>\n"
+            f"\t\t<title>{cdata(item.title)}</title>\n"
+            f"\t\t<link>{esc(link)}</link>\n"
+            f"\t\t<pubDate>{rfc2822_utc(item.gmt)}</pubDate>\n"
+            f"\t\t<dc:creator>{_cdata_word(item.creator)}</dc:creator>\n"
+            f'\t\t<guid isPermaLink="false">{esc(guid)}</guid>\n'
+            "\t\t<description></description>\n"
+        )
+        fields = (
+            f"\t\t<wp:post_id>{item.post_id}</wp:post_id>\n"
+            f"\t\t<wp:post_date>{cdata(item.date)}</wp:post_date>\n"
+            f"\t\t<wp:post_date_gmt>{cdata(mysql_date(item.gmt))}</wp:post_date_gmt>\n"
+            f"\t\t<wp:comment_status>{comments}</wp:comment_status>\n"
+            f"\t\t<wp:ping_status>{comments}</wp:ping_status>\n"
+            f"\t\t<wp:post_name>{cdata(item.slug)}</wp:post_name>\n"
+            f"\t\t<wp:status>{_cdata_word(item.status)}</wp:status>\n"
+            f"\t\t<wp:post_parent>{item.parent}</wp:post_parent>\n"
+            "\t\t<wp:menu_order>0</wp:menu_order>\n"
+            f"\t\t<wp:post_type>{_cdata_word(item.post_type)}</wp:post_type>\n"
+            f"\t\t<wp:post_password>{_cdata_word('')}</wp:post_password>\n"
+            "\t\t<wp:is_sticky>0</wp:is_sticky>\n"
+        )
+        lines = [fields]
         if item.attachment_url:
-            lines.append(f"\t\t<wp:attachment_url>{cdata(item.attachment_url)}</wp:attachment_url>")
+            lines.append(f"\t\t<wp:attachment_url>{cdata(item.attachment_url)}</wp:attachment_url>\n")
         for domain, terms in (("category", item.categories), ("post_tag", item.tags)):
             for slug, name in terms:
                 lines.append(
-                    f'\t\t<category domain="{domain}" nicename="{esc(slug)}">{cdata(name)}</category>'
+                    f'\t\t<category domain="{domain}" nicename="{esc(slug)}">{cdata(name)}</category>\n'
                 )
         meta = []
         if item.old_url is not None:
@@ -1057,11 +1072,11 @@ class WordPressExporter(Exporter):
             meta.append(("_thumbnail_id", str(item.thumbnail_id)))
         for key, value in meta:
             lines.append(
-                f"\t\t<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
-                f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>"
+                f"\t\t<wp:postmeta><wp:meta_key>{_cdata_word(key)}</wp:meta_key>"
+                f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>\n"
             )
-        lines.append("\t</item>")
-        return "\n".join(head) + "\n", "\n".join(lines) + "\n"
+        lines.append("\t</item>\n")
+        return head, "".join(lines)
 
     def _absolute(self, path: str) -> str:
         return (self.wp_url or self.old_base) + path

@@ -17,6 +17,7 @@ from exporters.wordpress import (
     esc,
     jekyll_template_to_structure,
     parse_size,
+    rfc2822_utc,
     structure_url,
     wp_slug,
     wrap_html_block,
@@ -115,6 +116,13 @@ def test_autop_safe_leaves_no_blank_line_outside_pre() -> None:
 
 def test_wrap_html_block() -> None:
     assert wrap_html_block("<p>x</p>\n") == "<!-- wp:html -->\n<p>x</p>\n<!-- /wp:html -->"
+
+
+@given(st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)))
+def test_rfc2822_utc_is_format_datetime(when: dt.datetime) -> None:
+    from email.utils import format_datetime
+
+    assert rfc2822_utc(when) == format_datetime(when.replace(tzinfo=dt.timezone.utc))
 
 
 def test_structure_url() -> None:
