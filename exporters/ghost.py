@@ -1111,8 +1111,10 @@ class GhostExporter(Exporter):
                 if "?" in old or not old.startswith("/"):
                     continue
                 for form in served_forms(encode_path(old)):
+                    if not form.endswith("/index.html") or form in sources:
+                        continue
                     target = live.get(page_key(form))
-                    if form.endswith("/index.html") and target and form not in sources:
+                    if target:
                         sources.add(form)
                         extra.append(Redirect(form, target, 301, source))
         if extra:

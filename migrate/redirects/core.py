@@ -224,7 +224,7 @@ def served_forms(url: str) -> list[str]:
 # -- building the map ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a large site makes tens of thousands, and frozen ones are slow to make
 class _Claim:
     source: str
     target: str
@@ -484,9 +484,11 @@ def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -
         if source in looped:
             continue
         target = final[source]
-        if same_page(source, target, index_files=index_files):
+        rule = rules[source]
+        # A target the chain left as it was has been checked already.
+        if target != rule.target and same_page(source, target, index_files=index_files):
             continue
-        origin = rules[source].origin
+        origin = rule.origin
         out.append(Redirect(source, target, status, origin))
         raw = decoded_form(source)
         if raw is not None and raw not in final:

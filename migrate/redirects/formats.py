@@ -528,8 +528,24 @@ def _ghost_yaml(rules: list[Redirect], chunk: int = 1000, *, patterns: list[str]
     for status in sorted(by_status):
         group = by_status[status]
         for start in range(0, len(group), chunk):
-            text = yaml.dump({status: dict(group[start : start + chunk])}, **options)
+            text = _dump_status_map(status, group[start : start + chunk], options)
             yield (text.split("\n", 1)[1] if start else text).encode("utf-8")
+
+
+def _dump_status_map(status: int, pairs: list[tuple[str, str]], options: dict[str, Any]) -> str:
+    """``yaml.dump({status: dict(pairs)}, **options)`` for distinct keys, with the nodes the representer
+    would make (block style, plain tags) made here: the representer takes about as long as the emitter."""
+    entries = [(yaml.ScalarNode(_YAML_STR, key), yaml.ScalarNode(_YAML_STR, value)) for key, value in pairs]
+    inner = yaml.MappingNode(_YAML_MAP, entries, flow_style=False)
+    node = yaml.MappingNode(_YAML_MAP, [(yaml.ScalarNode(_YAML_INT, str(status)), inner)], flow_style=False)
+    text: str = yaml.serialize(node, Dumper=options["Dumper"], allow_unicode=options["allow_unicode"],
+                               width=options["width"])
+    return text
+
+
+_YAML_MAP = "tag:yaml.org,2002:map"
+_YAML_STR = "tag:yaml.org,2002:str"
+_YAML_INT = "tag:yaml.org,2002:int"
 
 
 PIECEWISE["wordpress-redirection"] = _wordpress_redirection_pieces
