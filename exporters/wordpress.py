@@ -507,6 +507,7 @@ class WordPressExporter(Exporter):
         self.modes = dict(self.opts.get("collection") or ())
         self.skipped: dict[str, str] = {}
         self.items: dict[str, _Item] = {}
+        self._dates_of: dict[str, tuple[dt.datetime, dt.datetime]] = {}
         self.static_by_source = {s.source: s for s in site.static_files}
         self.authors = _Authors(site.authors, site.config)
         self.categories = _Terms("category")
@@ -588,12 +589,17 @@ class WordPressExporter(Exporter):
         return self._fallback
 
     def _dates(self, doc: Document) -> tuple[dt.datetime, dt.datetime]:
-        when = _own_date(doc) or doc.last_modified or self._fallback_date()
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)
-        return when.replace(tzinfo=None, microsecond=0), when.astimezone(dt.timezone.utc).replace(
-            tzinfo=None, microsecond=0
-        )
+        """The document's (local, UTC) post dates, made once per document (placing posts asks thrice)."""
+        dates = self._dates_of.get(doc.source)
+        if dates is None:
+            when = _own_date(doc) or doc.last_modified or self._fallback_date()
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=dt.timezone.utc)
+            dates = self._dates_of[doc.source] = (
+                when.replace(tzinfo=None, microsecond=0),
+                when.astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+            )
+        return dates
 
     def _status(self, doc: Document) -> str:
         if doc.kind == "draft" or doc.draft or not doc.published:
