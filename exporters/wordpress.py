@@ -20,7 +20,7 @@ from migrate.content import Converted, Targets
 from migrate.content.links import remote_key
 from migrate.errors import UnsafePathError
 from migrate.ir import Author, Document, StaticFile
-from migrate.plan import DocumentOutcome, Span, SpoolWriter
+from migrate.plan import DocumentOutcome, Span, Spool, SpoolWriter
 from migrate.redirects import build_redirect_map, page_key, stream_redirects
 
 log = logging.getLogger(__name__)
@@ -908,30 +908,33 @@ class WordPressExporter(Exporter):
         budget = limit - len(header.encode()) - len(footer.encode())
         # Which items go to which file is decided from their sizes alone; each file is then written item by
         # item, its contents read back from the spool, so no file is ever built whole in memory.
-        made: dict[int, tuple[Span, int]] = {}
+        made = _ItemXml(self.plan.spool, self._item_xml)
         parts: list[list[_Item]] = [[]]
         sizes = [0]
         in_part: list[set[int]] = [set()]
-        for item in items:
-            unit = [i for i in self._ancestors(item, by_id) if i.post_id not in in_part[-1]] + [item]
-            unit += attached.get(item.post_id, [])
-            size = sum(self._item_size(i, made) for i in unit)
-            if sizes[-1] and sizes[-1] + size > budget:
-                parts.append([])
-                sizes.append(0)
-                in_part.append(set())
-                unit = self._ancestors(item, by_id) + [item] + attached.get(item.post_id, [])
-                size = sum(self._item_size(i, made) for i in unit)
-            if size > budget:
-                self.report.emit(
-                    "wp-item-too-large",
-                    "warning",
-                    f"{item.source or item.title} alone is larger than --split-size",
-                    source=item.source,
-                )
-            parts[-1].extend(unit)
-            sizes[-1] += size
-            in_part[-1].update(i.post_id for i in unit)
+        try:
+            for item in items:
+                unit = [i for i in self._ancestors(item, by_id) if i.post_id not in in_part[-1]] + [item]
+                unit += attached.get(item.post_id, [])
+                size = sum(made.size(i) for i in unit)
+                if sizes[-1] and sizes[-1] + size > budget:
+                    parts.append([])
+                    sizes.append(0)
+                    in_part.append(set())
+                    unit = self._ancestors(item, by_id) + [item] + attached.get(item.post_id, [])
+                    size = sum(made.size(i) for i in unit)
+                if size > budget:
+                    self.report.emit(
+                        "wp-item-too-large",
+                        "warning",
+                        f"{item.source or item.title} alone is larger than --split-size",
+                        source=item.source,
+                    )
+                parts[-1].extend(unit)
+                sizes[-1] += size
+                in_part[-1].update(i.post_id for i in unit)
+        finally:
+            made.close()
         names = (
             ["wordpress.xml"]
             if len(parts) == 1
@@ -946,30 +949,15 @@ class WordPressExporter(Exporter):
             self.plan.itemizers[name] = wxr_items
         return names
 
-    def _item_size(self, item: _Item, made: dict[int, tuple[Span, int]]) -> int:
-        """Bytes of the item's XML, without reading its body back. The XML before and after the body is
-        made once and kept in the spool, in ``made`` by post ID (with the length of the part before the
-        body), for :meth:`_write_item`."""
-        span, _ = self._item_parts(item, made)
-        return span.length + (item.body.length if item.body is not None else len(_EMPTY_BODY))
-
-    def _item_parts(self, item: _Item, made: dict[int, tuple[Span, int]]) -> tuple[Span, int]:
-        kept = made.get(item.post_id)
-        if kept is None:
-            head, tail = (text.encode() for text in self._item_xml(item))
-            kept = made[item.post_id] = (self.plan.spool.put(head + tail), len(head))
-        return kept
-
-    def _write_item(self, out: SpoolWriter, item: _Item, made: dict[int, tuple[Span, int]]) -> None:
-        span, head_length = made[item.post_id]
-        around = span.read()
-        out.write(around[:head_length])
+    def _write_item(self, out: SpoolWriter, item: _Item, made: _ItemXml) -> None:
+        head, tail = made.read(item)
+        out.write(head)
         if item.body is None:
             out.write(_EMPTY_BODY)
         else:
             for chunk in item.body.chunks():
                 out.write(chunk)
-        out.write(around[head_length:])
+        out.write(tail)
 
     @staticmethod
     def _ancestors(item: _Item, by_id: dict[int, _Item]) -> list[_Item]:
@@ -1150,6 +1138,37 @@ class WordPressExporter(Exporter):
             "migration.json lists every source document, its old URL and its new URL.",
         ]
         self.plan.add_text("README.txt", "\n".join(steps) + "\n")
+
+
+class _ItemXml:
+    """Each WXR item's XML before and after its body, made once, when the item is sized, and kept in the
+    plan's spool (one stream for all of them) until its file is written."""
+
+    def __init__(self, spool: Spool, make: Callable[[_Item], tuple[str, str]]) -> None:
+        self.spool = spool
+        self.make = make
+        self.writer = spool.open_stream()
+        self.where: dict[int, tuple[int, int, int]] = {}
+        """Post ID -> (offset in the stream, bytes before the body, bytes after it)."""
+
+    def size(self, item: _Item) -> int:
+        """Bytes of the item's XML, without reading its body back."""
+        where = self.where.get(item.post_id)
+        if where is None:
+            head, tail = (text.encode() for text in self.make(item))
+            where = self.where[item.post_id] = (self.writer.tell(), len(head), len(tail))
+            self.writer.write(head + tail)
+        body = item.body.length if item.body is not None else len(_EMPTY_BODY)
+        return where[1] + body + where[2]
+
+    def close(self) -> None:
+        """No more items: what they keep can be read (and the spool takes other files again)."""
+        self.writer.close()
+
+    def read(self, item: _Item) -> tuple[bytes, bytes]:
+        offset, head, tail = self.where[item.post_id]
+        data = self.spool.read(self.writer.span.offset + offset, head + tail)
+        return data[:head], data[head:]
 
 
 # -- authors -----------------------------------------------------------------------------------------
