@@ -664,8 +664,10 @@ class GhostExporter(Exporter):
         dated = [(d, text) for d, text in texts if d is not None]
         joined = "\0".join(text for _, text in dated)
         starts = list(itertools.accumulate((len(text) + 1 for _, text in dated[:-1]), initial=0))
+        statics = sorted(self.site.static_files, key=lambda s: s.source)
+        mentions = first_mentions(joined, {posixpath.basename(s.source) for s in statics}) if dated else {}
         taken: set[str] = set()
-        for static in sorted(self.site.static_files, key=lambda s: s.source):
+        for static in statics:
             if static.origin_url is None:
                 self.static_by_url[unquote(static.url)] = static
             else:
@@ -677,7 +679,7 @@ class GhostExporter(Exporter):
             if "\0" in base or not dated:
                 when = next((d for d, text in dated if base in text), None) or self.now
             else:
-                at = joined.find(base)
+                at = mentions.get(base, -1)
                 when = (dated[bisect.bisect_right(starts, at) - 1][0] if at >= 0 else None) or self.now
             when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
             month = when.astimezone(dt.timezone.utc).strftime("%Y/%m")
@@ -1119,8 +1121,10 @@ class GhostExporter(Exporter):
                 if "?" in old or not old.startswith("/"):
                     continue
                 for form in served_forms(encode_path(old)):
+                    if not form.endswith("/index.html") or form in sources:
+                        continue
                     target = live.get(page_key(form))
-                    if form.endswith("/index.html") and target and form not in sources:
+                    if target:
                         sources.add(form)
                         extra.append(Redirect(form, target, 301, source))
         if extra:
@@ -1131,6 +1135,50 @@ class GhostExporter(Exporter):
                 for piece in pieces:
                     out.write(piece)
         self.plan.redirects.extend((r.source, r.target) for r in redirect_map.rules)
+
+
+_SCAN_PER_NAME = 100
+"""How many places of an extension :func:`first_mentions` looks at per name before it searches name by
+name."""
+
+
+def first_mentions(text: str, names: Iterable[str]) -> dict[str, int]:
+    """Where each of ``names`` first occurs in ``text`` (``text.find(name)``; names not found are left
+    out). Names are found by their extension: one walk over the places ``.png`` occurs serves every
+    ``*.png`` name, where a search per name would read most of a long text once for each."""
+    found: dict[str, int] = {}
+    by_ext: dict[str, dict[int, set[str]]] = {}
+    for name in names:
+        stem, dot, suffix = name.rpartition(".")
+        if dot and len(suffix) >= 2:
+            by_ext.setdefault(dot + suffix, {}).setdefault(len(stem), set()).add(name)
+        else:  # no extension to find it by
+            at = text.find(name)
+            if at >= 0:
+                found[name] = at
+    for ext, by_length in by_ext.items():
+        missing = sum(len(group) for group in by_length.values())
+        # An extension common in the text but rare among the names is cheaper to search name by name.
+        budget = _SCAN_PER_NAME * missing
+        at = text.find(ext)
+        while at >= 0 and missing and budget:
+            for length, group in by_length.items():
+                start = at - length
+                if start >= 0:
+                    name = text[start : at + len(ext)]
+                    if name in group and name not in found:
+                        found[name] = start
+                        missing -= 1
+            budget -= 1
+            at = text.find(ext, at + 1)
+        if missing and at >= 0:
+            # Every name before the extension found at ``at`` has been seen: search on from there.
+            for length, group in by_length.items():
+                for name in group - found.keys():
+                    where = text.find(name, max(0, at - length))
+                    if where >= 0:
+                        found[name] = where
+    return found
 
 
 def _old_url(doc: Document) -> str | None:

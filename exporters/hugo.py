@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html
 import itertools
 import json
@@ -313,7 +314,8 @@ class HugoExporter(Exporter):
                 date = _written_date(doc) or _dt.datetime(1, 1, 1)  # Hugo's zero date
                 values = {":year": f"{date.year:04d}", ":month": f"{date.month:02d}", ":day": f"{date.day:02d}",
                           ":slug": placement.slug or ""}
-                return re.sub(r":year|:month|:day|:slug", lambda m: values[m.group(0)], self.post_pattern)
+                pieces = _permalink_pieces(self.post_pattern)
+                return "".join(values[p] if n % 2 else p for n, p in enumerate(pieces))
             return posixpath.dirname(path) + "/"
         return posixpath.dirname(path).rstrip("/") + "/" + (placement.slug or "") + "/"
 
@@ -711,10 +713,21 @@ class HugoExporter(Exporter):
 def _segment(name: str) -> str:
     """A path segment Hugo's urlize leaves unchanged: lowercase, no spaces or punctuation."""
     text = unicodedata.normalize("NFC", name).lower()
-    text = re.sub(r"\s+", "-", text.strip())
-    text = re.sub(r"[^\w.~-]", "", text)
-    text = re.sub(r"-{2,}", "-", text).strip(".-")
+    text = _SPACES.sub("-", text.strip())
+    text = _NOT_IN_SEGMENT.sub("", text)
+    text = _DASHES.sub("-", text).strip(".-")
     return text
+
+
+_SPACES = re.compile(r"\s+")
+_NOT_IN_SEGMENT = re.compile(r"[^\w.~-]")
+_DASHES = re.compile(r"-{2,}")
+
+
+@functools.lru_cache(maxsize=16)
+def _permalink_pieces(pattern: str) -> tuple[str, ...]:
+    """A ``[permalinks]`` pattern cut into text (even places) and its tokens (odd places), once."""
+    return tuple(re.split(r"(:year|:month|:day|:slug)", pattern))
 
 
 def _live(doc: Document) -> bool:

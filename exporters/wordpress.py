@@ -9,9 +9,8 @@ import logging
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -21,7 +20,7 @@ from migrate.content import Converted, Targets
 from migrate.content.links import remote_key
 from migrate.errors import UnsafePathError
 from migrate.ir import Author, Document, StaticFile
-from migrate.plan import DocumentOutcome, Span, SpoolWriter
+from migrate.plan import DocumentOutcome, Span, Spool, SpoolWriter
 from migrate.redirects import build_redirect_map, page_key, stream_redirects
 
 log = logging.getLogger(__name__)
@@ -129,6 +128,10 @@ _SAVE_DROP = (
     "%e2%80%8f",
     "%ef%bb%bf",
 )
+_HTML_TAG = re.compile(r"<[^>]*>")
+_NOT_IN_SLUG = re.compile(r"[^%a-z0-9 _-]")
+_SPACES = re.compile(r"\s+")
+_DASHES = re.compile(r"-+")
 _RESERVED_PAGE_SLUG = re.compile(r"^(?:page)?\d+$|^(?:feed|rdf|rss|rss2|atom|embed)$")
 _RESERVED_FLAT_SLUG = re.compile(r"^(?:feed|rdf|rss|rss2|atom|embed)$")
 
@@ -138,12 +141,18 @@ _RESERVED_FLAT_SLUG = re.compile(r"^(?:feed|rdf|rss|rss2|atom|embed)$")
 
 def xml_clean(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry (control characters, lone surrogates...)."""
+    if text.isprintable():  # no control, surrogate or non-character: nothing to remove
+        return text
     return _XML_INVALID.sub("", text)
 
 
 def cdata(text: str) -> str:
     """A CDATA section holding ``text`` exactly; ``]]>`` is split across two sections."""
     return "<![CDATA[" + xml_clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+_cdata_word = functools.lru_cache(maxsize=1024)(cdata)
+""":func:`cdata` of the few values many items share (statuses, types, logins, meta keys)."""
 
 
 def _body_xml(content: str, excerpt: str) -> str:
@@ -190,25 +199,29 @@ def wp_slug(text: str, *, limit: int = 200) -> str:
     ``limit`` characters, so WordPress stores it unchanged.
     """
     # A literal "%" would read as the start of an escaped octet: drop it, as WordPress drops a stray one.
-    text = re.sub(r"<[^>]*>", "", text).replace("%", "")
+    text = _HTML_TAG.sub("", text).replace("%", "")
     text = _remove_accents(text).lower()
-    encoded = []
-    length = 0
-    for char in text:
-        piece = char if ord(char) < 128 else quote(char, safe="").lower()
-        if length + len(piece) > limit:
-            break
-        encoded.append(piece)
-        length += len(piece)
-    slug = "".join(encoded)
-    for seq in _SAVE_DASH:
-        slug = slug.replace(seq, "-")
-    for seq in _SAVE_DROP:
-        slug = slug.replace(seq, "")
-    slug = slug.replace("%c3%97", "x").replace("/", "-").replace(".", "-")
-    slug = re.sub(r"[^%a-z0-9 _-]", "", slug)
-    slug = re.sub(r"\s+", "-", slug)
-    slug = re.sub(r"-+", "-", slug).strip("-")
+    if text.isascii():  # one character per character, and no escapes for the replacements below
+        slug = text[:limit]
+    else:
+        encoded = []
+        length = 0
+        for char in text:
+            piece = char if ord(char) < 128 else quote(char, safe="").lower()
+            if length + len(piece) > limit:
+                break
+            encoded.append(piece)
+            length += len(piece)
+        slug = "".join(encoded)
+        for seq in _SAVE_DASH:
+            slug = slug.replace(seq, "-")
+        for seq in _SAVE_DROP:
+            slug = slug.replace(seq, "")
+        slug = slug.replace("%c3%97", "x")
+    slug = slug.replace("/", "-").replace(".", "-")
+    slug = _NOT_IN_SLUG.sub("", slug)
+    slug = _SPACES.sub("-", slug)
+    slug = _DASHES.sub("-", slug).strip("-")
     return slug[:limit].rstrip("-")
 
 
@@ -216,6 +229,17 @@ def mysql_date(when: dt.datetime) -> str:
     """``YYYY-MM-DD HH:MM:SS`` with a four-digit year (``strftime`` drops the zeros of year 1)."""
     return (f"{when.year:04d}-{when.month:02d}-{when.day:02d} "
             f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}")
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def rfc2822_utc(when: dt.datetime) -> str:
+    """``email.utils.format_datetime`` of ``when``, a naive UTC time, in UTC (``+0000``), without its
+    detours through a time tuple and ``strftime``."""
+    return (f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
+            f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} +0000")
 
 
 def parse_size(value: str) -> int:
@@ -316,17 +340,27 @@ def wrap_html_block(html: str) -> str:
 
 def structure_url(structure: str, *, slug: str, local: dt.datetime, post_id: int) -> str:
     """The path WordPress gives a post under ``structure``."""
-    values = {
-        "%year%": f"{local.year:04d}",
-        "%monthnum%": f"{local.month:02d}",
-        "%day%": f"{local.day:02d}",
-        "%hour%": f"{local.hour:02d}",
-        "%minute%": f"{local.minute:02d}",
-        "%second%": f"{local.second:02d}",
-        "%postname%": slug,
-        "%post_id%": str(post_id),
-    }
-    return re.sub(r"%[a-z_]+%", lambda m: values.get(m.group(0), m.group(0)), structure)
+    return "".join([p if isinstance(p, str) else p(slug, local, post_id) for p in _structure_pieces(structure)])
+
+
+_STRUCTURE_TAGS: dict[str, Callable[[str, dt.datetime, int], str]] = {
+    "%year%": lambda slug, local, post_id: f"{local.year:04d}",
+    "%monthnum%": lambda slug, local, post_id: f"{local.month:02d}",
+    "%day%": lambda slug, local, post_id: f"{local.day:02d}",
+    "%hour%": lambda slug, local, post_id: f"{local.hour:02d}",
+    "%minute%": lambda slug, local, post_id: f"{local.minute:02d}",
+    "%second%": lambda slug, local, post_id: f"{local.second:02d}",
+    "%postname%": lambda slug, local, post_id: slug,
+    "%post_id%": lambda slug, local, post_id: str(post_id),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _structure_pieces(structure: str) -> tuple[str | Callable[[str, dt.datetime, int], str], ...]:
+    """``structure`` cut into its text and the functions giving its tags' values (a tag WordPress does
+    not know stays text), parsed once rather than for every post."""
+    pieces = re.split(r"(%[a-z_]+%)", structure)
+    return tuple(_STRUCTURE_TAGS.get(p, p) if n % 2 else p for n, p in enumerate(pieces))
 
 
 def jekyll_template_to_structure(template: str) -> str | None:
@@ -473,6 +507,7 @@ class WordPressExporter(Exporter):
         self.modes = dict(self.opts.get("collection") or ())
         self.skipped: dict[str, str] = {}
         self.items: dict[str, _Item] = {}
+        self._dates_of: dict[str, tuple[dt.datetime, dt.datetime]] = {}
         self.static_by_source = {s.source: s for s in site.static_files}
         self.authors = _Authors(site.authors, site.config)
         self.categories = _Terms("category")
@@ -554,12 +589,17 @@ class WordPressExporter(Exporter):
         return self._fallback
 
     def _dates(self, doc: Document) -> tuple[dt.datetime, dt.datetime]:
-        when = _own_date(doc) or doc.last_modified or self._fallback_date()
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)
-        return when.replace(tzinfo=None, microsecond=0), when.astimezone(dt.timezone.utc).replace(
-            tzinfo=None, microsecond=0
-        )
+        """The document's (local, UTC) post dates, made once per document (placing posts asks thrice)."""
+        dates = self._dates_of.get(doc.source)
+        if dates is None:
+            when = _own_date(doc) or doc.last_modified or self._fallback_date()
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=dt.timezone.utc)
+            dates = self._dates_of[doc.source] = (
+                when.replace(tzinfo=None, microsecond=0),
+                when.astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+            )
+        return dates
 
     def _status(self, doc: Document) -> str:
         if doc.kind == "draft" or doc.draft or not doc.published:
@@ -868,29 +908,33 @@ class WordPressExporter(Exporter):
         budget = limit - len(header.encode()) - len(footer.encode())
         # Which items go to which file is decided from their sizes alone; each file is then written item by
         # item, its contents read back from the spool, so no file is ever built whole in memory.
+        made = _ItemXml(self.plan.spool, self._item_xml)
         parts: list[list[_Item]] = [[]]
         sizes = [0]
         in_part: list[set[int]] = [set()]
-        for item in items:
-            unit = [i for i in self._ancestors(item, by_id) if i.post_id not in in_part[-1]] + [item]
-            unit += attached.get(item.post_id, [])
-            size = sum(self._item_size(i) for i in unit)
-            if sizes[-1] and sizes[-1] + size > budget:
-                parts.append([])
-                sizes.append(0)
-                in_part.append(set())
-                unit = self._ancestors(item, by_id) + [item] + attached.get(item.post_id, [])
-                size = sum(self._item_size(i) for i in unit)
-            if size > budget:
-                self.report.emit(
-                    "wp-item-too-large",
-                    "warning",
-                    f"{item.source or item.title} alone is larger than --split-size",
-                    source=item.source,
-                )
-            parts[-1].extend(unit)
-            sizes[-1] += size
-            in_part[-1].update(i.post_id for i in unit)
+        try:
+            for item in items:
+                unit = [i for i in self._ancestors(item, by_id) if i.post_id not in in_part[-1]] + [item]
+                unit += attached.get(item.post_id, [])
+                size = sum(made.size(i) for i in unit)
+                if sizes[-1] and sizes[-1] + size > budget:
+                    parts.append([])
+                    sizes.append(0)
+                    in_part.append(set())
+                    unit = self._ancestors(item, by_id) + [item] + attached.get(item.post_id, [])
+                    size = sum(made.size(i) for i in unit)
+                if size > budget:
+                    self.report.emit(
+                        "wp-item-too-large",
+                        "warning",
+                        f"{item.source or item.title} alone is larger than --split-size",
+                        source=item.source,
+                    )
+                parts[-1].extend(unit)
+                sizes[-1] += size
+                in_part[-1].update(i.post_id for i in unit)
+        finally:
+            made.close()
         names = (
             ["wordpress.xml"]
             if len(parts) == 1
@@ -900,26 +944,20 @@ class WordPressExporter(Exporter):
             with self.plan.open_stream(name) as out:
                 out.write_text(header)
                 for item in part:
-                    self._write_item(out, item)
+                    self._write_item(out, item, made)
                 out.write_text(footer)
             self.plan.itemizers[name] = wxr_items
         return names
 
-    def _item_size(self, item: _Item) -> int:
-        """Bytes of the item's XML, without reading its body back."""
-        head, tail = self._item_xml(item)
-        body = item.body.length if item.body is not None else len(_EMPTY_BODY)
-        return len(head.encode()) + body + len(tail.encode())
-
-    def _write_item(self, out: SpoolWriter, item: _Item) -> None:
-        head, tail = self._item_xml(item)
-        out.write_text(head)
+    def _write_item(self, out: SpoolWriter, item: _Item, made: _ItemXml) -> None:
+        head, tail = made.read(item)
+        out.write(head)
         if item.body is None:
             out.write(_EMPTY_BODY)
         else:
             for chunk in item.body.chunks():
                 out.write(chunk)
-        out.write_text(tail)
+        out.write(tail)
 
     @staticmethod
     def _ancestors(item: _Item, by_id: dict[int, _Item]) -> list[_Item]:
@@ -979,7 +1017,7 @@ class WordPressExporter(Exporter):
 
     def _item_xml(self, item: _Item) -> tuple[str, str]:
         """The item's XML before and after its body lines (which wait in the spool)."""
-        comments = (
+        comments = _cdata_word(
             "open" if self.opts.get("comments") == "open" and item.post_type != "attachment" else "closed"
         )
         link = item.attachment_url or self._absolute(item.url)
@@ -988,35 +1026,36 @@ class WordPressExporter(Exporter):
             if item.old_url
             else f"{self.old_base}/?{'page_id' if item.post_type == 'page' else 'p'}={item.post_id}"
         )
-        head = [
-            "\t<item>",
-            f"\t\t<title>{cdata(item.title)}</title>",
-            f"\t\t<link>{esc(link)}</link>",
-            f"\t\t<pubDate>{format_datetime(item.gmt.replace(tzinfo=dt.timezone.utc))}</pubDate>",
-            f"\t\t<dc:creator>{cdata(item.creator)}</dc:creator>",
-            f'\t\t<guid isPermaLink="false">{esc(guid)}</guid>',
-            "\t\t<description></description>",
-        ]
-        lines = [
-            f"\t\t<wp:post_id>{item.post_id}</wp:post_id>",
-            f"\t\t<wp:post_date>{cdata(item.date)}</wp:post_date>",
-            f"\t\t<wp:post_date_gmt>{cdata(mysql_date(item.gmt))}</wp:post_date_gmt>",
-            f"\t\t<wp:comment_status>{cdata(comments)}</wp:comment_status>",
-            f"\t\t<wp:ping_status>{cdata(comments)}</wp:ping_status>",
-            f"\t\t<wp:post_name>{cdata(item.slug)}</wp:post_name>",
-            f"\t\t<wp:status>{cdata(item.status)}</wp:status>",
-            f"\t\t<wp:post_parent>{item.parent}</wp:post_parent>",
-            "\t\t<wp:menu_order>0</wp:menu_order>",
-            f"\t\t<wp:post_type>{cdata(item.post_type)}</wp:post_type>",
-            f"\t\t<wp:post_password>{cdata('')}</wp:post_password>",
-            "\t\t<wp:is_sticky>0</wp:is_sticky>",
-        ]
+        head = (
+            "\t<item>\n"
+            f"\t\t<title>{cdata(item.title)}</title>\n"
+            f"\t\t<link>{esc(link)}</link>\n"
+            f"\t\t<pubDate>{rfc2822_utc(item.gmt)}</pubDate>\n"
+            f"\t\t<dc:creator>{_cdata_word(item.creator)}</dc:creator>\n"
+            f'\t\t<guid isPermaLink="false">{esc(guid)}</guid>\n'
+            "\t\t<description></description>\n"
+        )
+        fields = (
+            f"\t\t<wp:post_id>{item.post_id}</wp:post_id>\n"
+            f"\t\t<wp:post_date>{cdata(item.date)}</wp:post_date>\n"
+            f"\t\t<wp:post_date_gmt>{cdata(mysql_date(item.gmt))}</wp:post_date_gmt>\n"
+            f"\t\t<wp:comment_status>{comments}</wp:comment_status>\n"
+            f"\t\t<wp:ping_status>{comments}</wp:ping_status>\n"
+            f"\t\t<wp:post_name>{cdata(item.slug)}</wp:post_name>\n"
+            f"\t\t<wp:status>{_cdata_word(item.status)}</wp:status>\n"
+            f"\t\t<wp:post_parent>{item.parent}</wp:post_parent>\n"
+            "\t\t<wp:menu_order>0</wp:menu_order>\n"
+            f"\t\t<wp:post_type>{_cdata_word(item.post_type)}</wp:post_type>\n"
+            f"\t\t<wp:post_password>{_cdata_word('')}</wp:post_password>\n"
+            "\t\t<wp:is_sticky>0</wp:is_sticky>\n"
+        )
+        lines = [fields]
         if item.attachment_url:
-            lines.append(f"\t\t<wp:attachment_url>{cdata(item.attachment_url)}</wp:attachment_url>")
+            lines.append(f"\t\t<wp:attachment_url>{cdata(item.attachment_url)}</wp:attachment_url>\n")
         for domain, terms in (("category", item.categories), ("post_tag", item.tags)):
             for slug, name in terms:
                 lines.append(
-                    f'\t\t<category domain="{domain}" nicename="{esc(slug)}">{cdata(name)}</category>'
+                    f'\t\t<category domain="{domain}" nicename="{esc(slug)}">{cdata(name)}</category>\n'
                 )
         meta = []
         if item.old_url is not None:
@@ -1027,11 +1066,11 @@ class WordPressExporter(Exporter):
             meta.append(("_thumbnail_id", str(item.thumbnail_id)))
         for key, value in meta:
             lines.append(
-                f"\t\t<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
-                f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>"
+                f"\t\t<wp:postmeta><wp:meta_key>{_cdata_word(key)}</wp:meta_key>"
+                f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>\n"
             )
-        lines.append("\t</item>")
-        return "\n".join(head) + "\n", "\n".join(lines) + "\n"
+        lines.append("\t</item>\n")
+        return head, "".join(lines)
 
     def _absolute(self, path: str) -> str:
         return (self.wp_url or self.old_base) + path
@@ -1099,6 +1138,37 @@ class WordPressExporter(Exporter):
             "migration.json lists every source document, its old URL and its new URL.",
         ]
         self.plan.add_text("README.txt", "\n".join(steps) + "\n")
+
+
+class _ItemXml:
+    """Each WXR item's XML before and after its body, made once, when the item is sized, and kept in the
+    plan's spool (one stream for all of them) until its file is written."""
+
+    def __init__(self, spool: Spool, make: Callable[[_Item], tuple[str, str]]) -> None:
+        self.spool = spool
+        self.make = make
+        self.writer = spool.open_stream()
+        self.where: dict[int, tuple[int, int, int]] = {}
+        """Post ID -> (offset in the stream, bytes before the body, bytes after it)."""
+
+    def size(self, item: _Item) -> int:
+        """Bytes of the item's XML, without reading its body back."""
+        where = self.where.get(item.post_id)
+        if where is None:
+            head, tail = (text.encode() for text in self.make(item))
+            where = self.where[item.post_id] = (self.writer.tell(), len(head), len(tail))
+            self.writer.write(head + tail)
+        body = item.body.length if item.body is not None else len(_EMPTY_BODY)
+        return where[1] + body + where[2]
+
+    def close(self) -> None:
+        """No more items: what they keep can be read (and the spool takes other files again)."""
+        self.writer.close()
+
+    def read(self, item: _Item) -> tuple[bytes, bytes]:
+        offset, head, tail = self.where[item.post_id]
+        data = self.spool.read(self.writer.span.offset + offset, head + tail)
+        return data[:head], data[head:]
 
 
 # -- authors -----------------------------------------------------------------------------------------

@@ -4,11 +4,19 @@ build whole in memory (the Ghost import, redirect lists, the manifest)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 _PIECE_BYTES = 1 << 16
+
+_WHOLE_LIMIT = 256
+"""Containers longer than this are written element by element rather than encoded in one go, so no
+piece of the text grows with the site."""
+
+_INFINITY = float("inf")
 
 
 class LazyArray:
@@ -30,12 +38,12 @@ class Encoded:
 def iter_json(value: Any, *, indent: int, ensure_ascii: bool = True) -> Iterator[str]:
     """The text of ``json.dumps(value, indent=indent, ensure_ascii=ensure_ascii)``, in pieces.
 
-    ``value`` may hold :class:`LazyArray` and :class:`Encoded` values anywhere; the rest is encoded by
-    ``json``'s own encoder as it is written, so neither the text nor the list of its pieces that
-    ``json.dumps`` builds is ever whole in memory. Each nested level is indented by ``indent`` spaces.
+    ``value`` may hold :class:`LazyArray` and :class:`Encoded` values anywhere. Short containers are
+    encoded in one go; lazy arrays and long lists and dicts are written element by element, so neither
+    the text nor the list of its pieces that ``json.dumps`` builds is ever whole in memory. Each nested
+    level is indented by ``indent`` spaces.
     """
-    encoder = json.JSONEncoder(indent=indent, ensure_ascii=ensure_ascii)
-    return _pieces(value, 0, encoder, indent, ensure_ascii)
+    return _Writer(indent, ensure_ascii).pieces(value, 0)
 
 
 def iter_json_bytes(value: Any, *, indent: int, ensure_ascii: bool = True) -> Iterator[bytes]:
@@ -52,65 +60,159 @@ def iter_json_bytes(value: Any, *, indent: int, ensure_ascii: bool = True) -> It
         yield "".join(batch).encode("utf-8")
 
 
-def _pieces(value: Any, depth: int, encoder: json.JSONEncoder, indent: int, ascii_only: bool) -> Iterator[str]:
-    if isinstance(value, Encoded):
-        yield _shift(value.text, depth, indent)
-    elif isinstance(value, LazyArray) or (isinstance(value, (list, tuple)) and _holds_lazy(value)):
-        items = value.items if isinstance(value, LazyArray) else value
-        inner = "\n" + " " * (indent * (depth + 1))
-        first = True
+class _Streamed(Exception):
+    """Raised by the whole-value encoder on a part it must not encode in one go: a lazy array, a long
+    container, or a value only ``json``'s own encoder knows what to do with (or how to refuse)."""
+
+
+class _Newlines(dict[int, str]):
+    """Depth -> newline and indentation."""
+
+    def __init__(self, indent: int, prefix: str) -> None:
+        super().__init__()
+        self.indent = indent
+        self.prefix = prefix
+
+    def __missing__(self, depth: int) -> str:
+        text = self[depth] = self.prefix + "\n" + " " * (self.indent * depth)
+        return text
+
+
+class _Writer:
+    """``json.dumps(..., indent=indent)`` in two parts: a streaming walk over the containers that hold
+    lazy or long parts, and a whole-value encoder for the rest.
+
+    The whole-value encoder builds each container's text with one ``join`` of its members, using the C
+    string escaper: the text ``json``'s pure-Python indenting encoder gives (the C encoder does not
+    indent), at a fraction of its cost."""
+
+    def __init__(self, indent: int, ensure_ascii: bool) -> None:
+        self.indent = indent
+        self.json = json.JSONEncoder(indent=indent, ensure_ascii=ensure_ascii)
+        self.newline = _Newlines(indent, "")
+        self.separator = _Newlines(indent, ",")
+        self.encode, self.encode_key = self._whole_encoders(ensure_ascii)
+
+    def pieces(self, value: Any, depth: int) -> Iterator[str]:
+        try:
+            text = self.encode(value, depth)
+        except _Streamed:
+            pass
+        else:
+            yield text
+            return
+        if isinstance(value, LazyArray):
+            yield from self._members(value.items, depth, "[", "]", None)
+        elif isinstance(value, (list, tuple)):
+            yield from self._members(value, depth, "[", "]", None)
+        elif isinstance(value, dict):
+            yield from self._members(value.values(), depth, "{", "}", iter(value))
+        else:  # not JSON-serialisable: json raises its own error
+            yield self._shift(self.json.encode(value), depth)
+
+    def _members(self, items: Iterable[Any], depth: int, opening: str, closing: str,
+                 keys: Iterator[Any] | None) -> Iterator[str]:
+        encode = self.encode
+        inner = depth + 1
+        separator = opening + self.newline[inner]
+        empty = True
         for item in items:
-            yield ("[" if first else ",") + inner
-            first = False
-            yield from _pieces(item, depth + 1, encoder, indent, ascii_only)
-        yield "[]" if first else "\n" + " " * (indent * depth) + "]"
-    elif isinstance(value, dict) and _holds_lazy(value):
-        inner = "\n" + " " * (indent * (depth + 1))
-        first = True
-        for key, item in value.items():
-            yield ("{" if first else ",") + inner + json.dumps(_key(key), ensure_ascii=ascii_only) + ": "
-            first = False
-            yield from _pieces(item, depth + 1, encoder, indent, ascii_only)
-        yield "{}" if first else "\n" + " " * (indent * depth) + "}"
-    else:
-        yield from _plain(value, depth, encoder, indent)
+            if keys is not None:
+                separator += self.encode_key(next(keys)) + ": "
+            try:
+                text = encode(item, inner)
+            except _Streamed:
+                yield separator
+                yield from self.pieces(item, inner)
+            else:
+                yield separator + text
+            separator = self.separator[inner]
+            empty = False
+        yield opening + closing if empty else self.newline[depth] + closing
+
+    def _shift(self, text: str, depth: int) -> str:
+        return text.replace("\n", self.newline[depth]) if depth else text
+
+    def _whole_encoders(self, ensure_ascii: bool) -> tuple[Callable[[Any, int], str], Callable[[Any], str]]:
+        """The whole-value encoder ``(value, depth) -> text`` and the key encoder."""
+        escape = encode_basestring_ascii if ensure_ascii else encode_basestring
+        newline, separator = self.newline, self.separator
+        int_text = int.__repr__
+
+        def key(k: Any) -> str:
+            if isinstance(k, str):
+                return escape(k)
+            if isinstance(k, float):
+                return escape(_float_text(k))
+            if k is True or k is False or k is None:
+                return escape(json.dumps(k))
+            if isinstance(k, int):
+                return escape(int_text(k))
+            raise TypeError(f"keys must be str, int, float, bool or None, not {k.__class__.__name__}")
+
+        def value(v: Any, depth: int) -> str:
+            kind = type(v)
+            if kind is str:
+                return escape(v)
+            if kind is dict:
+                return mapping(v, depth)
+            if v is None:
+                return "null"
+            if v is True:
+                return "true"
+            if v is False:
+                return "false"
+            if kind is int:
+                return int_text(v)
+            if kind is list or kind is tuple:
+                return array(v, depth)
+            return other(v, depth)
+
+        def other(v: Any, depth: int) -> str:
+            # json's own order of checks, for subclasses
+            if isinstance(v, str):
+                return escape(v)
+            if isinstance(v, int):
+                return int_text(v)
+            if isinstance(v, float):
+                return _float_text(v)
+            if isinstance(v, (list, tuple)):
+                return array(v, depth)
+            if isinstance(v, dict):
+                return mapping(v, depth)
+            if isinstance(v, Encoded):
+                return v.text.replace("\n", newline[depth]) if depth else v.text
+            raise _Streamed
+
+        def mapping(d: dict[Any, Any], depth: int) -> str:
+            if not d:
+                return "{}"
+            if len(d) > _WHOLE_LIMIT:
+                raise _Streamed
+            inner = depth + 1
+            members = [
+                (escape(k) if type(k) is str else key(k)) + ": " + (escape(v) if type(v) is str else value(v, inner))
+                for k, v in d.items()
+            ]
+            return "{" + newline[inner] + separator[inner].join(members) + newline[depth] + "}"
+
+        def array(items: list[Any] | tuple[Any, ...], depth: int) -> str:
+            if not items:
+                return "[]"
+            if len(items) > _WHOLE_LIMIT:
+                raise _Streamed
+            inner = depth + 1
+            members = [value(v, inner) for v in items]
+            return "[" + newline[inner] + separator[inner].join(members) + newline[depth] + "]"
+
+        return value, key
 
 
-def _plain(value: Any, depth: int, encoder: json.JSONEncoder, indent: int) -> Iterator[str]:
-    """A value without lazy parts: a list element by element (it may be long), anything else encoded whole
-    in one call (rows and scalars: one piece each rather than the encoder's many small ones)."""
-    if isinstance(value, (list, tuple)) and value:
-        inner = "\n" + " " * (indent * (depth + 1))
-        first = True
-        for item in value:
-            yield ("[" if first else ",") + inner
-            first = False
-            yield from _plain(item, depth + 1, encoder, indent)
-        yield "\n" + " " * (indent * depth) + "]"
-        return
-    # Inside the encoder's text a newline only ever starts an indentation (strings escape theirs).
-    text = encoder.encode(value)
-    yield text.replace("\n", "\n" + " " * (indent * depth)) if depth else text
-
-
-def _shift(text: str, depth: int, indent: int) -> str:
-    return text.replace("\n", "\n" + " " * (indent * depth)) if depth else text
-
-
-def _key(key: Any) -> str:
-    """A key as ``json`` writes it: strings as they are, numbers, booleans and None as their JSON text."""
-    if isinstance(key, str):
-        return key
-    if key is None or isinstance(key, (bool, int, float)):
-        return json.dumps(key)
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
-
-
-def _holds_lazy(value: Any) -> bool:
-    if isinstance(value, (LazyArray, Encoded)):
-        return True
-    if isinstance(value, dict):
-        return any(_holds_lazy(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_lazy(v) for v in value)
-    return False
+def _float_text(number: float) -> str:
+    if math.isnan(number):
+        return "NaN"
+    if number == _INFINITY:
+        return "Infinity"
+    if number == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(number)

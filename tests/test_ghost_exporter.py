@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporters.ghost import (
@@ -576,3 +576,20 @@ def test_featured_and_dry_run_items(tmp_path: Path) -> None:
 )
 def test_ghost_heading_id(text: str, ghost_id: str) -> None:
     assert ghost_heading_id(text) == ghost_id
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab.pngx\0", max_size=200),
+    st.lists(st.text(alphabet="ab.pngx", min_size=1, max_size=8), max_size=12),
+    st.integers(0, 3),
+)
+def test_first_mentions_is_find_for_every_name(text: str, names: list[str], scan: int) -> None:
+    from unittest import mock
+
+    from exporters import ghost
+
+    names += [text[i : i + n] for i, n in zip(range(0, len(text), 7), range(1, 9)) if text[i : i + n]]
+    with mock.patch.object(ghost, "_SCAN_PER_NAME", scan):  # few places per name: the name-by-name search too
+        found = ghost.first_mentions(text, names)
+    assert found == {name: text.find(name) for name in names if name in text}

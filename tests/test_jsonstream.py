@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import random
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from migrate import jsonstream
 from migrate.jsonstream import Encoded, LazyArray, iter_json, iter_json_bytes
 
 _scalars = (
@@ -79,3 +81,46 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values, st.integers(0, 3), st.booleans(), st.integers(0, 2**32), st.integers(0, 2))
+def test_long_containers_written_member_by_member_are_the_same_text(value, indent, ascii_only, seed, limit):
+    """With a tiny limit every container takes the member-by-member path (and its mix with lazy parts)."""
+    expected = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    with mock.patch.object(jsonstream, "_WHOLE_LIMIT", limit):
+        assert "".join(iter_json(value, indent=indent, ensure_ascii=ascii_only)) == expected
+        disguised = _disguise(value, random.Random(seed), indent, ascii_only)
+        assert "".join(iter_json(disguised, indent=indent, ensure_ascii=ascii_only)) == expected
+
+
+def test_a_large_plain_document_comes_in_small_pieces():
+    """No lazy parts at all (the manifest): long lists and dicts are still written member by member."""
+    value = {
+        "files": [f"content/file-{i}.md" for i in range(5000)],
+        "documents": [{"source": f"_posts/{i}.md", "status": "exported"} for i in range(5000)],
+        "by_name": {f"name-{i}": [i, str(i)] for i in range(5000)},
+    }
+    pieces = list(iter_json(value, indent=2, ensure_ascii=False))
+    assert "".join(pieces) == json.dumps(value, indent=2, ensure_ascii=False)
+    assert max(len(p) for p in pieces) < 100
+
+
+@pytest.mark.parametrize(
+    "value", [{"a": {1, 2}}, [object()], {(1, 2): "tuple key"}, {"x": [LazyArray(iter([1])), b"bytes"]}]
+)
+def test_what_json_refuses_is_refused(value):
+    with pytest.raises(TypeError):
+        "".join(iter_json(value, indent=2))
+
+
+@pytest.mark.parametrize("value", [7, 2.5, float("nan"), float("-inf"), True, None, "é", [float("inf")]])
+def test_scalars_and_subclasses(value):
+    class Text(str):
+        pass
+
+    class Number(int):
+        pass
+
+    for item in (value, [Text("t"), Number(3), {Text("k"): Number(4)}, value]):
+        assert "".join(iter_json(item, indent=1)) == json.dumps(item, indent=1)

@@ -82,3 +82,47 @@ def test_apache_pattern_matches_the_decoded_path_only(url: str) -> None:
     decoded = unquote(url).lstrip("/")
     assert re.fullmatch(pattern, decoded)
     assert not re.fullmatch(pattern, decoded + "x")
+
+
+_URL_TEXT = st.lists(
+    st.sampled_from(list("/a:%2Fé?#\t\n /.-_~@!$&'()*+,;=[]") + ["%C3%A9", "%2f", "http://"]), max_size=12
+).map("".join)
+
+
+def _outcome(func, arg):  # the value, or the error it raised
+    try:
+        return func(arg)
+    except ValueError as exc:
+        return ("ValueError", str(exc))
+
+
+@given(_URL_TEXT)
+def test_url_helpers_give_what_urllib_gives(url: str) -> None:
+    """The shortcuts for plain paths agree with the long way through urllib."""
+    from urllib.parse import quote, urlsplit
+
+    from migrate.redirects import core
+
+    def encode_path_long(path: str) -> str:
+        return quote(unquote(path), safe=core._PATH_SAFE)
+
+    def normalise_long(url: str) -> str:
+        parts = urlsplit(url if url.startswith("/") else "/" + url)
+        out = encode_path_long(parts.path or "/")
+        if parts.query:
+            out += "?" + core.encode_query(parts.query)
+        if parts.fragment:
+            out += "#" + quote(parts.fragment, safe=core._QUERY_SAFE + "%")
+        return out
+
+    def decoded_long(source: str) -> str | None:
+        path, sep, query = source.partition("?")
+        raw = unquote(path)
+        if "%2f" in path.lower() or raw == path or any(c in raw for c in "%?#"):
+            return None
+        return None if any(ord(c) < 32 or ord(c) == 127 for c in raw) else raw + sep + query
+
+    assert _outcome(core.encode_path, url) == _outcome(encode_path_long, url)
+    assert _outcome(core.normalise_relative, url) == _outcome(normalise_long, url)
+    assert _outcome(is_absolute, url) == _outcome(lambda u: u.startswith("//") or bool(urlsplit(u).scheme), url)
+    assert core.decoded_form(url) == decoded_long(url)

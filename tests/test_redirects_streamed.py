@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from migrate.redirects import RedirectMap, render_redirects, stream_redirects
 from migrate.redirects.core import Redirect
-from migrate.redirects.formats import _YAML_DUMPER, _ghost_yaml, ghost_pattern
+from migrate.redirects.formats import (
+    _YAML_DUMPER,
+    _ghost_yaml,
+    _redirection_item,
+    _redirection_items,
+    ghost_pattern,
+)
 
 _TEXT = st.text(alphabet=st.sampled_from(list("ab/.-_%?#:'\" é日\u2028\x85") + ["\t"]), max_size=12)
 _RULES = st.lists(
@@ -57,3 +63,10 @@ def test_wordpress_redirection_json_is_json_dumps_indent_2():
     data = render_redirects(RedirectMap(rules=rules), "wordpress-redirection")["redirection.json"]
     assert data == (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode()
     assert json.loads(data)["groups"][0]["redirects"] == 3000
+
+
+@settings(max_examples=200, deadline=None)
+@given(_RULES)
+def test_redirection_items_from_the_template_are_json_dumps_of_each_item(rules):
+    expected = [json.dumps(_redirection_item(i, r), indent=2, ensure_ascii=False) for i, r in enumerate(rules, 1)]
+    assert [item.text for item in _redirection_items(rules)] == expected

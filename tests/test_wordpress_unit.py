@@ -17,6 +17,7 @@ from exporters.wordpress import (
     esc,
     jekyll_template_to_structure,
     parse_size,
+    rfc2822_utc,
     structure_url,
     wp_slug,
     wrap_html_block,
@@ -117,6 +118,13 @@ def test_wrap_html_block() -> None:
     assert wrap_html_block("<p>x</p>\n") == "<!-- wp:html -->\n<p>x</p>\n<!-- /wp:html -->"
 
 
+@given(st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)))
+def test_rfc2822_utc_is_format_datetime(when: dt.datetime) -> None:
+    from email.utils import format_datetime
+
+    assert rfc2822_utc(when) == format_datetime(when.replace(tzinfo=dt.timezone.utc))
+
+
 def test_structure_url() -> None:
     when = dt.datetime(2020, 5, 7, 8, 9, 10)
     assert structure_url("/%year%/%monthnum%/%day%/%postname%.html", slug="x", local=when, post_id=3) == (
@@ -125,6 +133,9 @@ def test_structure_url() -> None:
     assert (
         structure_url("/%hour%%minute%%second%/%post_id%/", slug="x", local=when, post_id=3) == "/080910/3/"
     )
+    # a tag WordPress does not know stays as written; a slug that looks like a tag is not expanded again
+    assert structure_url("/%category%/%postname%/", slug="%year%", local=when, post_id=3) == "/%category%/%year%/"
+    assert structure_url("/%%year%%/", slug="x", local=when, post_id=3) == "/%2020%/"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,9 @@ log = logging.getLogger(__name__)
 _PATH_SAFE = "/!$&'()*+,;=:@-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _ABSOLUTE_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
+# A path of only the characters encode_path() leaves alone (no "%" either): encoding keeps it as it is.
+_ENCODED_AS_IS = re.compile(r"[A-Za-z0-9/!$&'()*+,;=:@\-._~]*")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 # Who keeps an old path when several claim it, lowest rank first. Jekyll writes pages, then the
 # redirect pages jekyll-redirect-from generates, then collection documents (posts included), and the
@@ -107,11 +111,17 @@ class RedirectMap:
 
 def is_absolute(url: str) -> bool:
     """True for ``scheme://...`` and protocol-relative ``//host/...`` URLs."""
+    # The common case, without urlsplit: no scheme starts with "/" (urlsplit drops tabs and newlines
+    # first, so "/\t/x" takes the long way).
+    if url[:1] == "/" and url[1:2] not in ("\t", "\n", "\r"):
+        return url[1:2] == "/"
     return url.startswith("//") or bool(urlsplit(url).scheme)
 
 
 def encode_path(path: str) -> str:
     """Percent-encode a URL path the way Jekyll does (idempotent; hex digits upper-case)."""
+    if _ENCODED_AS_IS.fullmatch(path):
+        return path
     return quote(unquote(path), safe=_PATH_SAFE)
 
 
@@ -122,6 +132,8 @@ def encode_query(query: str) -> str:
 
 def normalise_relative(url: str) -> str:
     """A root-relative URL with its path encoded like Jekyll's, its query and fragment kept."""
+    if url[:1] == "/" and url[1:2] != "/" and _ENCODED_AS_IS.fullmatch(url):
+        return url  # a plain path, already encoded: what the rest would give
     parts = urlsplit(url if url.startswith("/") else "/" + url)
     out = encode_path(parts.path or "/")
     if parts.query:
@@ -145,10 +157,12 @@ def normalise_base_path(base_path: str) -> str:
 def decoded_form(source: str) -> str | None:
     """The raw (percent-decoded) spelling of an encoded source path, when it differs and is usable."""
     path, sep, query = source.partition("?")
+    if "%" not in path:
+        return None  # nothing to decode
     if "%2f" in path.lower():
         return None  # an encoded slash is not a path separator: its decoded spelling is another path
     raw = unquote(path)
-    if raw == path or any(c in raw for c in "%?#") or any(ord(c) < 32 or ord(c) == 127 for c in raw):
+    if raw == path or "%" in raw or "?" in raw or "#" in raw or _CONTROL.search(raw):
         return None
     return raw + sep + query
 
@@ -210,7 +224,7 @@ def served_forms(url: str) -> list[str]:
 # -- building the map ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a large site makes tens of thousands, and frozen ones are slow to make
 class _Claim:
     source: str
     target: str
@@ -403,7 +417,9 @@ def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -
 
     chosen: dict[str, _Claim] = {}
     for source in sorted(by_source):
-        claims = sorted(by_source[source], key=lambda c: (c.rank, -c.seq, c.origin or "", c.target))
+        claims = by_source[source]
+        if len(claims) > 1:
+            claims = sorted(claims, key=lambda c: (c.rank, -c.seq, c.origin or "", c.target))
         if claims[0].rank == RANK_ALTERNATE:
             continue
         chosen[source] = claims[0]
@@ -418,7 +434,7 @@ def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -
             if winner is not None:
                 spellings.append((c.primary.endswith("/"), winner.rank, -winner.seq, c.primary, winner))
         if spellings:
-            winner = min(spellings, key=lambda t: t[:4])[4]
+            winner = (spellings[0] if len(spellings) == 1 else min(spellings, key=lambda t: t[:4]))[4]
             chosen[source] = _Claim(source, winner.target, RANK_ALTERNATE, winner.origin, winner.seq)
 
     # Identities and the other forms of the very page the rule points at: the new host answers them
@@ -468,9 +484,11 @@ def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -
         if source in looped:
             continue
         target = final[source]
-        if same_page(source, target, index_files=index_files):
+        rule = rules[source]
+        # A target the chain left as it was has been checked already.
+        if target != rule.target and same_page(source, target, index_files=index_files):
             continue
-        origin = rules[source].origin
+        origin = rule.origin
         out.append(Redirect(source, target, status, origin))
         raw = decoded_form(source)
         if raw is not None and raw not in final:
