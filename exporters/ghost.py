@@ -14,7 +14,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -182,6 +182,19 @@ class _TextOf(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
+
+
+_NOT_SITE_FILES = ("/content/", "#", "mailto:", "data:")
+"""Attribute values that never name a site file still at its old URL."""
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*)""")
+"""An attribute value after one of its ``=`` signs, as html.parser reads it (quotes kept)."""
+
+
+def _all_positions(text: str, needle: str) -> Iterator[int]:
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
 
 
 class _References(HTMLParser):
@@ -850,6 +863,8 @@ class GhostExporter(Exporter):
     def _rewrite_assets(self, body: str, doc: Document, used: set[str]) -> str:
         """Point every reference to a site file that still carries its old URL at the file's place in
         the zip (a safety net behind the content pipeline's own asset rewriting)."""
+        if not self._may_name_site_files(body, doc):
+            return body
         refs = _References()
         try:
             refs.feed(body)
@@ -860,7 +875,7 @@ class GhostExporter(Exporter):
             urls = [c.split()[0] for c in value.split(",") if c.strip()] if attr == "srcset" else [value]
             new_value = value
             for url in urls:
-                if url.startswith(("/content/", "#", "mailto:", "data:")):
+                if url.startswith(_NOT_SITE_FILES):
                     continue
                 static = self._resolve_static(url, doc)
                 target = self._use_asset(static.source, doc, used) if static else None
@@ -871,6 +886,23 @@ class GhostExporter(Exporter):
                     for raw in {value, html.escape(value, quote=False)}:
                         body = body.replace(f"{attr}={mark}{raw}{mark}", f"{attr}={mark}{new_value}{mark}")
         return body
+
+    def _may_name_site_files(self, body: str, doc: Document) -> bool:
+        """Whether some attribute value of ``body`` may point at a site file. Every text after an ``=``,
+        read as html.parser reads an attribute value, is tried (a superset of the values it reports), so
+        a False answer is as good as parsing the body and finding nothing to rewrite."""
+        for at in _all_positions(body, "="):
+            m = _ATTRIBUTE_VALUE.match(body, at)
+            if m is None or not m.group(1):
+                continue
+            value = m.group(1)
+            if value[0] in "'\"":
+                value = value[1:-1]
+            value = html.unescape(value)
+            for url in (value, *(c.split()[0] for c in value.split(",") if c.strip())):
+                if not url.startswith(_NOT_SITE_FILES) and self._resolve_static(url, doc) is not None:
+                    return True
+        return False
 
     def _feature_image(self, doc: Document) -> tuple[str, str | None, str | None] | None:
         """(url, alt, caption) from the first image field of the front matter that is set."""

@@ -593,3 +593,36 @@ def test_first_mentions_is_find_for_every_name(text: str, names: list[str], scan
     with mock.patch.object(ghost, "_SCAN_PER_NAME", scan):  # few places per name: the name-by-name search too
         found = ghost.first_mentions(text, names)
     assert found == {name: text.find(name) for name in names if name in text}
+
+
+# -- the asset safety net: a cheap check first, the HTML parse only when a value may name a site file --------
+
+_ASSET_HTML = st.lists(st.sampled_from([
+    '<img src="/assets/a.png">', "<img src='/assets/b.png' alt=x>", "<img src=/assets/a.png>",
+    '<a href="/assets/b.png?x=1#y">b</a>', '<img srcset="/assets/a.png 1x, /assets/b.png 2x">',
+    '<a href="/content/images/a.png">', '<a href="#top">', '<a href="mailto:x@y">', '<a href="https://e.org/">',
+    '<img src="assets/a.png">', '<a href="/assets/&#97;.png">', 'a = "/assets/a.png"', "x='/assets/b.png",
+    '<p title="a=b">', "<!-- <img src=/assets/a.png> -->", "<pre><img src=/assets/b.png></pre>", "=", "'", '"',
+    "<", ">", "text", " ", "\n", "<img src = '/assets/a.png' >", '<video poster="/assets/b.png">',
+]), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=_ASSET_HTML)
+def test_the_cheap_check_never_skips_a_body_the_parser_would_change(body: str) -> None:
+    import tempfile
+
+    doc = post("assets")
+    with tempfile.TemporaryDirectory() as folder:
+        run = Run(make_site(Path(folder), [doc], static={"assets/a.png": PNG, "assets/b.png": PNG}))
+        exporter = run.exporter
+        checked_used: set[str] = set()
+        checked = exporter._rewrite_assets(body, doc, checked_used)
+        parsed_used: set[str] = set()
+        original = exporter._may_name_site_files
+        exporter._may_name_site_files = lambda body, doc: True  # type: ignore[method-assign]
+        try:
+            parsed = exporter._rewrite_assets(body, doc, parsed_used)
+        finally:
+            exporter._may_name_site_files = original  # type: ignore[method-assign]
+    assert (checked, checked_used) == (parsed, parsed_used)

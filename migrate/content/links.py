@@ -422,9 +422,17 @@ def _rewrite_html(text: str, mapper: KindMapper) -> str:
     tags = _scan_tags(text)
     if tags is None:
         return _rewrite_html_slow(text, mapper)
+    return _rewrite_tags(text, tags, mapper)
+
+
+def _rewrite_tags(text: str, tags: list[tuple[int, str, str]], mapper: KindMapper) -> str:
+    """``text`` with each (offset, raw start tag, tag name) of ``tags`` passed through ``_rewrite_tag``;
+    a tag that is not at its offset (or overlaps the one before) is left alone."""
     out: list[str] = []
     pos = 0
     for offset, raw, tag in tags:
+        if offset < pos or text[offset : offset + len(raw)] != raw:
+            continue
         new = _rewrite_tag(raw, tag, mapper)
         if new != raw:
             out.append(text[pos:offset])
@@ -540,18 +548,7 @@ def _rewrite_html_slow(text: str, mapper: KindMapper) -> str:
         finder.close()
     except Exception:  # noqa: BLE001 - html.parser is lenient; never fail a body over it
         return text
-    out: list[str] = []
-    pos = 0
-    for offset, raw, tag in finder.tags:
-        if offset < pos or text[offset : offset + len(raw)] != raw:
-            continue
-        new = _rewrite_tag(raw, tag, mapper)
-        if new != raw:
-            out.append(text[pos:offset])
-            out.append(new)
-            pos = offset + len(raw)
-    out.append(text[pos:])
-    return "".join(out)
+    return _rewrite_tags(text, finder.tags, mapper)
 
 
 # -- Markdown ----------------------------------------------------------------------------------------------
