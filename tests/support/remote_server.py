@@ -75,8 +75,11 @@ def _handler(server_state: AssetServer) -> type[BaseHTTPRequestHandler]:
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")
                 self.end_headers()
-                for _ in range(server_state.big // 1000):
-                    self.wfile.write(b"x" * 1000)
+                try:
+                    for _ in range(server_state.big // 1000):
+                        self.wfile.write(b"x" * 1000)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the fetcher stopped reading at its size cap, as it should
             elif path == "/redirect/file":
                 self._redirect("file:///etc/passwd")
             elif path == "/redirect/ftp":
