@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Callable, Iterator, Literal
 
 from migrate.errors import MigrateError, UnsafePathError
-from migrate.jsonstream import LazyArray, iter_json_bytes
+from migrate.jsonstream import iter_json_bytes
 
 MANIFEST_NAME = "migration.json"
 TOOL_MARKER = "jekyll-migrate"
@@ -313,21 +313,8 @@ class Plan:
             out[d.status] += 1
         return out
 
-    def manifest(self, *, lazy: bool = False) -> dict[str, Any]:
-        """The content of ``migration.json``: deterministic (sorted, no clock). ``lazy``: its long lists as
-        :class:`LazyArray` values, each row made only as it is written."""
-        array = LazyArray if lazy else list
-        documents = (
-            {
-                "source": d.source,
-                "kind": d.kind,
-                "old_url": d.old_url,
-                "new_url": d.new_url,
-                "status": d.status,
-                **({"reason": d.reason} if d.reason else {}),
-            }
-            for d in sorted(self.documents, key=lambda d: d.source)
-        )
+    def manifest(self) -> dict[str, Any]:
+        """The content of ``migration.json``: deterministic (sorted, no clock)."""
         return {
             "tool": TOOL_MARKER,
             "target": self.target,
@@ -335,8 +322,18 @@ class Plan:
             "counts": self.counts(),
             **_sorted_jsonable(self.manifest_extra),
             "files": sorted(p for p in self.files if p != MANIFEST_NAME),
-            "documents": array(documents),
-            "redirects": array(list(r) for r in sorted(set(self.redirects))),
+            "documents": [
+                {
+                    "source": d.source,
+                    "kind": d.kind,
+                    "old_url": d.old_url,
+                    "new_url": d.new_url,
+                    "status": d.status,
+                    **({"reason": d.reason} if d.reason else {}),
+                }
+                for d in sorted(self.documents, key=lambda d: d.source)
+            ],
+            "redirects": [list(r) for r in sorted(set(self.redirects))],
         }
 
     def finalise(self) -> None:
@@ -344,7 +341,7 @@ class Plan:
         # The same text as json.dumps(..., indent=2), written as it is encoded: a list of every small
         # piece of a large site's manifest would take more memory than the manifest itself.
         with self.open_stream(MANIFEST_NAME) as out:
-            for chunk in iter_json_bytes(self.manifest(lazy=True), indent=2, ensure_ascii=False):
+            for chunk in iter_json_bytes(self.manifest(), indent=2, ensure_ascii=False):
                 out.write(chunk)
             out.write(b"\n")
 
