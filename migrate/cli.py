@@ -225,9 +225,9 @@ def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
 
 
 def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitStack) -> int:
-    from migrate.convert import default_jobs
     from migrate.export import build_plan
     from migrate.plan import diff_plan, write_plan
+    from migrate.workers import default_jobs
 
     report = Report(suppressed=frozenset(args.suppress or ()))
     options = _exporter_options(exporter_cls, args)

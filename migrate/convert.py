@@ -14,7 +14,6 @@ import gc
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import pickle
 import re
@@ -30,6 +29,7 @@ from migrate.content import ContentFormat, Converted, Targets
 from migrate.ir import Document, Issue, Site, jsonable
 from migrate.report import Report
 from migrate.uptodate import folder_digest
+from migrate.workers import fork_context
 
 log = logging.getLogger(__name__)
 
@@ -302,18 +302,10 @@ def _process_all(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[Done]:
     if not tasks:
         return iter(())
     fresh = sum(1 for _, hit in tasks if hit is None)
-    if jobs <= 1 or (fresh < 2 * jobs and run.renderer is None) or len(tasks) < 2 * jobs or _fork_context() is None:
+    if jobs <= 1 or (fresh < 2 * jobs and run.renderer is None) or len(tasks) < 2 * jobs or fork_context() is None:
         pipeline = _pipeline(run.site, run.targets, run.limits)
         return (_process(run, pipeline, d, hit) for d, hit in tasks)
     return _process_parallel(run, tasks, jobs)
-
-
-def _fork_context() -> Any:
-    """Workers are forked so they inherit the site and the prepared exporter without pickling them."""
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:  # a platform without fork converts in-process
-        return None
 
 
 def _process_parallel(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[Done]:
@@ -323,7 +315,7 @@ def _process_parallel(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[D
     # touch, and so copy, every page of the inherited site.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker,
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=fork_context(), initializer=_init_worker,
                                  initargs=(run,)) as pool:
             tasks_by_name = [(d.source, hit) for d, hit in tasks]
             for result in pool.map(_convert_in_worker, tasks_by_name, chunksize=chunk):
@@ -338,7 +330,3 @@ def _process_parallel(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[D
             yield _process(run, pipeline, document, hit)
     finally:
         gc.unfreeze()
-
-
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from pathlib import Path
 
 from migrate.ir import Site
 from migrate.reader.site import SiteReader
+from migrate.workers import default_jobs
 
 __all__ = ["read_site"]
 
@@ -38,9 +38,5 @@ def read_site(
         unpublished=unpublished,
         now=now,
         config_files=config_files,
-        jobs=jobs if jobs is not None else _cores(),
+        jobs=jobs if jobs is not None else default_jobs(),
     ).read()
-
-
-def _cores() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

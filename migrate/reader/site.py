@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import logging
-import multiprocessing
 import os
 import re
 import stat
@@ -43,6 +42,7 @@ from migrate.reader.urls import (
     unescape_path,
 )
 from migrate.reader.yamlsafe import YamlError, json_safe, load_yaml, ruby_str
+from migrate.workers import fork_context
 
 log = logging.getLogger(__name__)
 
@@ -405,7 +405,7 @@ class SiteReader:
     def _read_pending(self) -> None:
         """Reads the documents and pages the walk found, then puts each one's problems where it was found."""
         pending, self.pending = self.pending, []
-        if self.jobs > 1 and len(pending) >= PARALLEL_MIN_DOCUMENTS and _fork_context() is not None:
+        if self.jobs > 1 and len(pending) >= PARALLEL_MIN_DOCUMENTS and fork_context() is not None:
             built = self._build_parallel(pending)
         else:
             built = self._build_chunk(pending)
@@ -438,7 +438,7 @@ class SiteReader:
         # small enough that this process seldom waits on the chunks a worker holds when they meet
         size = max(16, min(128, len(pending) // (self.jobs * 16)))
         chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
-        context = _fork_context()
+        context = fork_context()
         claims = _Claims(context.Lock(), context.RawArray("b", len(chunks)))
         done: dict[int, list[tuple[_Entry, list[Issue]]] | None] = {}
         result: list[tuple[_Entry, list[Issue]]] = []
@@ -987,14 +987,6 @@ class SiteReader:
 _worker_reader: SiteReader | None = None
 _worker_chunks: list[list[_Pending]] = []
 _worker_claims: _Claims | None = None
-
-
-def _fork_context() -> Any:
-    """Workers are forked so they inherit the reader's state (configuration, defaults) without pickling it."""
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:  # a platform without fork reads in-process
-        return None
 
 
 @dataclass
