@@ -181,7 +181,7 @@ class _Writer:
             if isinstance(v, dict):
                 return mapping(v, depth)
             if isinstance(v, Encoded):
-                return v.text.replace("\n", newline[depth]) if depth else v.text
+                return self._shift(v.text, depth)
             raise _Streamed
 
         def mapping(d: dict[Any, Any], depth: int) -> str:

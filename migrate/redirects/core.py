@@ -434,7 +434,7 @@ def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -
             if winner is not None:
                 spellings.append((c.primary.endswith("/"), winner.rank, -winner.seq, c.primary, winner))
         if spellings:
-            winner = (spellings[0] if len(spellings) == 1 else min(spellings, key=lambda t: t[:4]))[4]
+            winner = min(spellings, key=lambda t: t[:4])[4]
             chosen[source] = _Claim(source, winner.target, RANK_ALTERNATE, winner.origin, winner.seq)
 
     # Identities and the other forms of the very page the rule points at: the new host answers them
