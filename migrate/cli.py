@@ -226,7 +226,7 @@ def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
 
 def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitStack) -> int:
     from migrate.export import build_plan
-    from migrate.plan import diff_plan, write_plan
+    from migrate.plan import check_output_place, diff_plan, write_plan
     from migrate.workers import default_jobs
 
     report = Report(suppressed=frozenset(args.suppress or ()))
@@ -234,6 +234,8 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
     _check_remote_flags(args)
     _apply_memory_limit(args.max_memory)
     out = Path(args.output)
+    if not (args.dry_run or args.check):
+        check_output_place(out, force=args.force)  # before minutes of work, not after
     cache_root = None if args.no_cache else (
         Path(args.cache) if args.cache else out.absolute().parent / ".jekyll-migrate-cache")
     records, inputs = _run_records(args, exporter_cls, options, out, cache_root)

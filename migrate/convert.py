@@ -133,7 +133,6 @@ class ConversionCache:
 
     def __init__(self, directory: Path, site: Site, targets: Targets, context: Any) -> None:
         self.directory = directory
-        self.directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / self.FILE_NAME
         site_inputs = {
             "version": __version__,
@@ -155,7 +154,16 @@ class ConversionCache:
         self._reader: sqlite3.Connection | None = None
         self._reader_pid = -1
         self._pending: list[tuple[str, bytes]] = []
-        self.usable = self._open() or (self._discard() and self._open())
+        self.usable = self._make_folder() and (self._open() or (self._discard() and self._open()))
+
+    def _make_folder(self) -> bool:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            return True
+        except OSError as exc:
+            log.warning("conversion cache folder %s cannot be made (%s); converting without a cache", self.directory,
+                        exc)
+            return False
 
     def _open(self) -> bool:
         try:

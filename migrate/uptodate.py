@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from migrate import __version__
 from migrate.ir import Issue, Site
 
 RECORD_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 def inputs_digest(site_dir: Path, extra_files: Iterable[Path], settings: Any, *,
@@ -132,11 +135,14 @@ class RunRecords:
             "accounting": accounting,
             "exit_code": exit_code,
         }
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(out)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
-        os.replace(tmp, path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:  # the record only lets an unchanged rerun be skipped
+            log.warning("this export is not recorded in %s (%s): the next run will not be skipped", self.folder, exc)
 
     def forget(self, out: Path) -> None:
         try:

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+
 import pytest
 
 from migrate.errors import MigrateError, UnsafePathError
-from migrate.plan import MANIFEST_NAME, DocumentOutcome, Plan, diff_plan, safe_relative_path, write_plan
+from migrate.plan import (
+    MANIFEST_NAME,
+    DocumentOutcome,
+    Plan,
+    _folder_writer,
+    check_output_place,
+    diff_plan,
+    safe_relative_path,
+    write_plan,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
@@ -54,6 +70,75 @@ def test_write_plan_writes_exactly_the_plan(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+NESTED = {
+    "a/b.md": "1", "a/b/c": "2", "a/b-c/d": "3", "a/b/e/f": "4", "a/b/e/g": "5", "a/bz/h": "6", "z": "7",
+    "a/b/x": "8", "deep/" * 20 + "leaf": "9",
+}
+
+
+@pytest.mark.parametrize("descriptors", [True, False], ids=["folder-descriptors", "paths"])
+def test_write_plan_writes_every_file_of_a_nested_tree(tmp_path, monkeypatch, descriptors):
+    if not descriptors:  # the writer for systems without dir_fd, tested here on this one
+        monkeypatch.setattr(os, "supports_dir_fd", set())
+    plan = Plan(target="test")
+    for name, text in NESTED.items():
+        plan.add_text(name, text * 600)  # some inline, some spooled
+    plan.add_copy("copied/file.bin", Path(__file__))
+    write_plan(plan, tmp_path / "out")
+    written = {p.relative_to(tmp_path / "out").as_posix(): p.read_bytes()
+               for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert written == {**{name: (text * 600).encode() for name, text in NESTED.items()},
+                       "copied/file.bin": Path(__file__).read_bytes()}
+
+
+@pytest.mark.parametrize("descriptors", [True, False], ids=["folder-descriptors", "paths"])
+def test_a_symlink_in_the_staging_tree_cannot_redirect_a_write(tmp_path, descriptors):
+    staging, outside = tmp_path / "staging", tmp_path / "outside"
+    staging.mkdir()
+    outside.mkdir()
+    (staging / "a").symlink_to(outside)
+    with pytest.raises(UnsafePathError, match=r"'a(/planted\.md)?'"), _folder_writer(staging, descriptors=descriptors) as folders:
+        folders.create(PurePosixPath("a/planted.md"))
+    assert list(outside.iterdir()) == []
+
+
+def test_a_file_where_the_plan_needs_a_folder_is_a_clear_error(tmp_path):
+    plan = Plan(target="test")
+    plan.add_text("a", "file")
+    plan.add_text("a/b", "needs a to be a folder")
+    with pytest.raises(MigrateError, match="'a'"):
+        write_plan(plan, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_place_that_cannot_be_written_is_refused_before_any_work(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(MigrateError, match="a-file is not a folder"):
+        check_output_place(tmp_path / "a-file" / "out")
+    check_output_place(tmp_path / "new" / "out")  # a folder that can be made is fine
+    assert not (tmp_path / "new").exists()  # and the check made nothing
+
+
+def test_export_into_an_unwritable_place_fails_early_without_a_traceback(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    run = subprocess.run(
+        [sys.executable, "-m", "migrate", "export", str(ROOT / "samples" / "blog-classic"), "--to", "hugo",
+         "-o", str(tmp_path / "a-file" / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2
+    assert "a-file is not a folder" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_cache_folder_that_cannot_be_made_only_costs_the_cache(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    run = subprocess.run(
+        [sys.executable, "-m", "migrate", "export", str(ROOT / "samples" / "blog-classic"), "--to", "hugo",
+         "-o", str(tmp_path / "out"), "--cache", str(tmp_path / "a-file" / "cache")],
+        capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "converting without a cache" in run.stderr and "Traceback" not in run.stderr
+    assert (tmp_path / "out" / MANIFEST_NAME).is_file()
+
+
 def test_foreign_output_folder_is_refused_unless_forced(tmp_path):
     out = tmp_path / "precious"
     out.mkdir()
@@ -71,7 +156,7 @@ def test_failure_while_writing_leaves_output_as_it_was(tmp_path):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     plan = _plan(c="new")
     plan.add_copy("missing", tmp_path / "does-not-exist")
-    with pytest.raises(OSError):
+    with pytest.raises(MigrateError, match="does-not-exist"):
         write_plan(plan, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
