@@ -23,6 +23,7 @@ import tomli_w
 import yaml
 
 from exporters.base import Exporter, Option
+from exporters.front_matter_yaml import block_yaml
 from migrate.content import Converted, Targets
 from migrate.errors import UnsafePathError
 from migrate.ir import Document, StaticFile, jsonable
@@ -575,8 +576,8 @@ class HugoExporter(Exporter):
             text = tomli_w.dumps(_toml_safe(front))
             return f"+++\n{text}+++\n{body}"
         front = {k: v.isoformat() if isinstance(v, _dt.datetime) else v for k, v in front.items()}
-        text = yaml.dump(front, Dumper=_YAML_DUMPER, sort_keys=False, allow_unicode=True,
-                         default_flow_style=False, width=1000)
+        text = block_yaml(front) or yaml.dump(front, Dumper=_YAML_DUMPER, sort_keys=False, allow_unicode=True,
+                                              default_flow_style=False, width=1000)
         return f"---\n{text}---\n{body}"
 
     # -- whole site ------------------------------------------------------------------------------
