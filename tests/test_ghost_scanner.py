@@ -219,6 +219,8 @@ NASTY = [
     "<pre><noscript>a &amp; b</noscript></pre>",
     "<pre><title>a</title></pre>",
     "<iframe><p>x</p></iframe>",
+    "<pre><iframe><b>x</b></iframe></pre>",
+    '<h2 id="x"><title><b>x</b></title></h2>',
     "<!-- a --><p>x</p><!-- b -->",
     "<!-- a -- ><p>x</p> -->",
     "<!-- a --!><p>x</p> -->",
