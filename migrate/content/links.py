@@ -11,7 +11,8 @@ from typing import Any, Callable, Literal
 from urllib.parse import quote, unquote, urlsplit
 
 from migrate import ir
-from migrate.content import Targets
+from migrate.content import Targets, htmlscan
+from migrate.content.htmlscan import EMPTY, END, START
 
 # Where references live in HTML: (tag or "*", attribute).
 URL_ATTRIBUTES = {
@@ -442,33 +443,11 @@ def _rewrite_tags(text: str, tags: list[tuple[int, str, str]], mapper: KindMappe
     return "".join(out)
 
 
-# The fast scanner below finds the same start tags as ``_TagFinder`` on markup it models exactly:
-# well-formed start and end tags, comments, raw-text elements, character references and a ``<`` that
-# opens nothing. It keeps to what every ``html.parser`` we support (Python 3.10 on, before and after the
-# 2025 tokenizer fixes) reads alike; anything else (declarations, processing instructions, tolerated
-# malformed tags, unterminated constructs) sends the whole body to the parser.
-_WS = "[ \t\n\r\f]"
-_MARKUP = re.compile(
-    rf"""<(?:
-        (?P<start>[a-zA-Z][a-zA-Z0-9-]*)
-          (?:{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:{_WS}*={_WS}*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*
-          {_WS}*(?P<selfclose>/?)>
-      | /(?P<end>[a-zA-Z][a-zA-Z0-9-]*){_WS}*>
-      | (?P<comment>!--)
-      | (?P<other>[a-zA-Z/!?])
-    )""",
-    re.VERBOSE,
-)
-_COMMENT_CLOSE = re.compile(r"--\s*>")
-# Elements whose content some html.parser takes as raw text: script and style always; the rest only in
-# newer versions, so their content must hold no ``<`` for all versions to agree.
-_RAW_TEXT = ("script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title")
-_RAW_TEXT_END = {name: re.compile(rf"</\s*{name}", re.IGNORECASE) for name in _RAW_TEXT}
-_CHARREF_START = re.compile("&#")
-_CHARREF = re.compile("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")
 # Tags ``_rewrite_tag`` may change without a ``style`` attribute.
 _URL_TAGS = frozenset().union(*URL_ATTRIBUTES.values())
 _STYLE_HINT = re.compile("style", re.IGNORECASE)
+_CHARREF_START = re.compile("&#")
+_CHARREF = re.compile("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")
 
 
 def _may_style_url(raw: str) -> bool:
@@ -478,64 +457,32 @@ def _may_style_url(raw: str) -> bool:
 
 def _scan_tags(text: str) -> list[tuple[int, str, str]] | None:
     """(offset, raw start tag, lower-case tag) of every start tag outside ``pre``/``code`` that
-    ``_rewrite_tag`` could change, in order; None when the text needs the real parser."""
+    ``_rewrite_tag`` could change, in order; None when the text needs the real parser (``htmlscan`` finds
+    the same start tags as ``_TagFinder`` on the markup it models)."""
     # an ``&#`` that is no character reference makes html.parser stop finding tags
     for amp in _CHARREF_START.finditer(text):
         if not _CHARREF.match(text, amp.start()):
             return None
+    found = htmlscan.tokens(text)
+    if found is None:
+        return None
     any_style = _STYLE_HINT.search(text) is not None
     tags: list[tuple[int, str, str]] = []
     code_depth = 0
-    pos = 0
-    search = _MARKUP.search
-    while True:
-        m = search(text, pos)
-        if m is None:
-            return tags
-        start = m.group("start")
-        if start is not None:
-            raw = m.group(0)
-            tag = start.lower()
-            pos = m.end()
+    for kind, start, end, tag in found:
+        if kind == END:
+            if code_depth and tag in ("pre", "code"):
+                code_depth -= 1
+        elif kind == START or kind == EMPTY:
             if tag in ("pre", "code"):
-                if m.group("selfclose"):
+                if kind == EMPTY:
                     return None
                 code_depth += 1
                 continue
+            raw = text[start:end]
             if not code_depth and "=" in raw and (tag in _URL_TAGS or (any_style and _may_style_url(raw))):
-                tags.append((m.start(), raw, tag))
-            if tag in _RAW_TEXT_END or tag == "plaintext":
-                if tag == "plaintext" or m.group("selfclose"):
-                    return None
-                end = _RAW_TEXT_END[tag].search(text, pos)
-                # only a plain ``</name>`` closes it alike in every version
-                if end is None or text[end.start() : end.start() + len(tag) + 3].lower() != f"</{tag}>":
-                    return None
-                # raw text in one version is markup in another; script data may "escape" in a comment
-                content = text[pos : end.start()]
-                if "<" in content and (tag not in ("script", "style") or "<!--" in content):
-                    return None
-                pos = end.start() + len(tag) + 3
-            continue
-        end_tag = m.group("end")
-        if end_tag is not None:
-            pos = m.end()
-            if code_depth and end_tag.lower() in ("pre", "code"):
-                code_depth -= 1
-            continue
-        if m.group("comment") is not None:
-            close = _COMMENT_CLOSE.search(text, m.end())
-            # newer versions also end a comment at ``--!>``, or at once at ``<!-->`` and ``<!--->``
-            if (
-                close is None
-                or close.group() != "-->"
-                or text.startswith((">", "->"), m.end())
-                or "--!>" in text[m.end() : close.start()]
-            ):
-                return None
-            pos = close.end()
-            continue
-        return None
+                tags.append((start, raw, tag))
+    return tags
 
 
 def _rewrite_html_slow(text: str, mapper: KindMapper) -> str:
