@@ -268,6 +268,14 @@ class _Chunks:
         self.chunks: list[_Chunk] = []
         self.current: _Chunk | None = None
         self.block_children = 0
+        self.open_text: _Chunk | None = None
+        """Top-level text, which ends where the next markup starts (its unescaped length can be shorter)."""
+
+    def _reach(self, position: int) -> None:
+        """Markup starts at ``position``: top-level text before it ends there."""
+        if self.open_text is not None:
+            self.open_text.end = position
+            self.open_text = None
 
     def _open(self, tag: str, attrs: list[tuple[str, str | None]], start: int, end: int) -> None:
         if self.current is None:
@@ -302,6 +310,7 @@ class _Chunks:
 
     def start_tag(self, tag: str, attrs: list[tuple[str, str | None]], start: int, end: int) -> None:
         """``<tag ...>`` from ``start`` to ``end``."""
+        self._reach(start)
         self._open(tag, attrs, start, end)
         if tag not in _VOID:
             self.stack.append(tag)
@@ -310,12 +319,14 @@ class _Chunks:
 
     def empty_tag(self, tag: str, attrs: list[tuple[str, str | None]], start: int, end: int) -> None:
         """``<tag .../>`` from ``start`` to ``end``: opens nothing, whatever the tag."""
+        self._reach(start)
         self._open(tag, attrs, start, end)
         if not self.stack:
             self._close_top(end)
 
     def end_tag(self, tag: str, start: int) -> None:
         """``</tag>`` from ``start``."""
+        self._reach(start)
         end = self.source.find(">", start) + 1 or len(self.source)
         if tag not in self.stack:
             if self.current is not None:
@@ -337,15 +348,18 @@ class _Chunks:
 
     def data(self, data: str, start: int) -> None:
         """Text as html.parser reports it (character references resolved) that starts at ``start``."""
+        self._reach(start)
         if self.current is not None:
             if "pre" in self.stack:
                 self.current.text += data
             if self.current.tag in _HEADINGS:
                 self.current.heading_text += data
         elif data.strip():
-            self.chunks.append(_Chunk(start, start + len(data), True, text=data))
+            self.open_text = _Chunk(start, start + len(data), True, text=data)
+            self.chunks.append(self.open_text)
 
     def comment(self, start: int) -> None:
+        self._reach(start)
         if self.current is None:
             # Ghost drops comments, which are invisible anyway: no card needed for them alone.
             found = self.source.find("-->", start)
@@ -358,6 +372,7 @@ class _Chunks:
 
     def finish(self) -> list[_Chunk]:
         """The chunks, once the whole fragment is read; one still open at the end is kept verbatim."""
+        self._reach(len(self.source))
         if self.current is not None:
             self.current.end = len(self.source.rstrip())
             self.current.lossy = True

@@ -278,3 +278,12 @@ def test_fast_path_matches_html_parser_on_converted_sites(
     assert bodies
     for body in bodies:
         _assert_same(body)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "html.parser"])
+def test_top_level_text_with_character_references_stays_whole_in_its_card(fast: bool) -> None:
+    # The text ends where the next tag starts, not after as many characters as its unescaped form has.
+    body = "a &amp; b &amp; c &#8212; d<p>x</p>"
+    assert ghost.ghost_html(body, fast=fast) == (
+        f"{ghost.CARD_BEGIN}a &amp; b &amp; c &#8212; d{ghost.CARD_END}<p>x</p>"
+    )
