@@ -192,6 +192,9 @@ class Site:
     """``site.data``: the parsed ``_data`` folder."""
     issues: tuple[Issue, ...] = ()
     """Problems the reader found."""
+    time: _dt.datetime | None = None
+    """``site.time``: the configured ``time``, else the moment the site was read (what decided which posts are
+    in the future); one value for every document, as in one Jekyll build."""
 
     # -- lookups -------------------------------------------------------------------------------
     def document(self, source: str) -> Document | None:
@@ -228,6 +231,7 @@ class Site:
                 "static_files": tuple(StaticFile(**s) for s in data.get("static_files", ())),
                 "other_files": tuple(AccountedFile(**o) for o in data.get("other_files", ())),
                 "issues": tuple(Issue(**i) for i in data.get("issues", ())),
+                "time": _dt.datetime.fromisoformat(data["time"]) if data.get("time") else None,
             }
         )
 

@@ -792,7 +792,7 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
         }
         for s in site.served_static_files()
     ]
-    drop["time"] = now or _dt.datetime.now(_dt.timezone.utc)
+    drop["time"] = now or site.time or _dt.datetime.now(_dt.timezone.utc)
     # Jekyll leaves ``url`` and ``baseurl`` nil (falsy) when the config does not set them
     drop["url"] = site.url or site.config.get("url") or None
     drop["baseurl"] = site.baseurl or site.config.get("baseurl") or None

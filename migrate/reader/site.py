@@ -208,6 +208,7 @@ class SiteReader:
             other_files=tuple(sorted(other, key=lambda o: o.source)),
             config=json_safe(config),
             data=json_safe(data),
+            time=self.site_time,
             issues=tuple(self.issues),
         )
 

@@ -342,3 +342,16 @@ def test_without_excerpt_the_excerpt_is_not_converted() -> None:
     converted = ContentPipeline(site, identity_targets(site)).convert(doc, "html", with_excerpt=False)
     assert converted.excerpt is None
     assert "Second" in converted.body
+
+
+def test_site_time_is_the_configured_time_in_every_document(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from migrate.reader import read_site
+
+    (tmp_path / "_config.yml").write_text("time: 2001-02-03 04:05:06 +0000\n")
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text("---\n---\nBuilt {{ site.time | date: '%Y-%m-%d %H:%M' }}.\n")
+    site = read_site(tmp_path)
+    pipelines = [ContentPipeline(site, identity_targets(site)) for _ in range(2)]  # as two workers would
+    bodies = {p.convert(d, "html").body for p, d in zip(pipelines, site.documents)}
+    assert bodies == {"<p>Built 2001-02-03 04:05.</p>\n"}
+    assert site.time is not None and site.time.year == 2001
