@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,6 +13,7 @@ from migrate.content import to_markdown as tm
 from migrate.content.markdown import KramdownConverter
 from migrate.content.pipeline import ContentPipeline, identity_targets
 from migrate.reader import read_site
+from tests.conftest import all_sites, site_id
 
 ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = SimpleNamespace(kramdown=KramdownConverter())
@@ -82,15 +82,7 @@ def _bodies(site_dir: Path) -> list[str]:
     return bodies
 
 
-def _sites() -> list[Path]:
-    sites = [p for p in sorted((ROOT / "samples").iterdir()) if (p / "_config.yml").is_file()]
-    corpora = os.environ.get("JEKYLL_MIGRATE_CORPORA")
-    if corpora and Path(corpora).is_dir():
-        sites += [p for p in sorted(Path(corpora).iterdir()) if (p / "_config.yml").is_file()]
-    return sites
-
-
-@pytest.mark.parametrize("site_dir", _sites(), ids=lambda p: p.name)
+@pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
 def test_samples_and_corpora_give_the_same_typography(site_dir):
     for body in _bodies(site_dir):
         if tm._typography_changes_nothing(body):
