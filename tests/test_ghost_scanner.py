@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from exporters import ghost
 from migrate.cli import main
 from tests.conftest import all_sites, site_id
+from tests.support.markup import start_tags
 
 SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GOLDEN_CARDS = Path(__file__).parent / "golden" / "ghost" / "html-cards.txt"
@@ -42,21 +43,7 @@ VALUES = [
     "a&amp;b", "language-&lt;x&gt;", "fn:1", "&#8617;", "caf&eacute;", "&notin;x", "&#xZ;", "&#65", "x>y",
     "a'b", 'a"b', "", "\n", "section-1", "/x.png"
 ]
-WS = st.sampled_from([" ", "  ", "\n", "\t", "\r\n", "\f", "\x0b", "\xa0", ""])
-
-
-@st.composite
-def start_tag(draw: st.DrawFn) -> str:
-    out = "<" + draw(st.sampled_from(TAGS))
-    for _ in range(draw(st.integers(0, 3))):
-        out += draw(WS) + draw(st.sampled_from(ATTRS))
-        form = draw(st.sampled_from(["none", "dq", "sq", "bare"]))
-        if form == "none":
-            continue
-        value = draw(st.sampled_from(VALUES))
-        out += draw(st.sampled_from(["=", " = ", "==", "=\n"]))
-        out += {"dq": f'"{value}"', "sq": f"'{value}'", "bare": value}[form]
-    return out + draw(WS) + draw(st.sampled_from([">", "/>", " />", "", ">", ">"]))
+START_TAGS = start_tags(TAGS, ATTRS, VALUES)
 
 
 FRAGMENTS = [
@@ -68,7 +55,7 @@ FRAGMENTS = [
     "text", "\n", "\n\n", " ", "\r", "a>b", '"', "'", "\x00", "é", "\u2028", "\xa0"
 ]
 html_text = st.lists(
-    st.one_of(start_tag(), st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=16
+    st.one_of(START_TAGS, st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=16
 ).map("".join)
 
 

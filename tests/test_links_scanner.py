@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from migrate.cli import main
 from migrate.content import links
 from tests.conftest import all_sites, site_id
+from tests.support.markup import start_tags
 
 SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -52,22 +53,7 @@ VALUES = [
     "{{ site.url }}", "mailto:a@b", "a\nb", "\xa0/n", "`t`", "color: red", "x:url&#40;/e.png)", "URL(/U.png)",
     "\u0130/i.png"
 ]
-WS = st.sampled_from([" ", "  ", "\n", "\t", "\r\n", "\f", "\x0b", "\xa0", ""])
-
-
-@st.composite
-def start_tag(draw: st.DrawFn) -> str:
-    out = "<" + draw(st.sampled_from(TAGS))
-    for _ in range(draw(st.integers(0, 3))):
-        out += draw(WS) + draw(st.sampled_from(ATTRS))
-        form = draw(st.sampled_from(["none", "dq", "sq", "bare"]))
-        if form == "none":
-            continue
-        value = draw(st.sampled_from(VALUES))
-        eq = draw(st.sampled_from(["=", " = ", "==", "=\n"]))
-        out += eq + {"dq": f'"{value}"', "sq": f"'{value}'", "bare": value}[form]
-    out += draw(WS) + draw(st.sampled_from([">", "/>", " />", "", ">", ">"]))
-    return out
+START_TAGS = start_tags(TAGS, ATTRS, VALUES)
 
 
 FRAGMENTS = [
@@ -79,7 +65,7 @@ FRAGMENTS = [
     "\u2028"
 ]
 html_text = st.lists(
-    st.one_of(start_tag(), st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=14
+    st.one_of(START_TAGS, st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=14
 ).map("".join)
 
 
