@@ -226,7 +226,7 @@ def cmd_export(args: argparse.Namespace, exporter_cls: Any) -> int:
 
 def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitStack) -> int:
     from migrate.export import build_plan
-    from migrate.plan import check_output_place, diff_plan, write_plan
+    from migrate.plan import check_file_place, check_output_place, diff_plan, write_plan
     from migrate.workers import default_jobs
 
     report = Report(suppressed=frozenset(args.suppress or ()))
@@ -236,6 +236,8 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
     out = Path(args.output)
     if not (args.dry_run or args.check):
         check_output_place(out, force=args.force)  # before minutes of work, not after
+    if args.report:
+        check_file_place(args.report)
     cache_root = None if args.no_cache else (
         Path(args.cache) if args.cache else out.absolute().parent / ".jekyll-migrate-cache")
     records, inputs = _run_records(args, exporter_cls, options, out, cache_root)
@@ -358,7 +360,21 @@ def _finish_report(args: argparse.Namespace, report: Report, plan: Any) -> None:
         return
     from migrate.report_page import write_report
 
-    write_report(Path(args.report), report, plan)
+    try:
+        write_report(Path(args.report), report, plan)
+    except OSError as exc:
+        raise MigrateError(f"could not write the report {args.report}: {exc}") from exc
+
+
+def _check_redirects_place(args: argparse.Namespace) -> None:
+    """``-o`` names a file (one redirect file) or a folder (several): either way, one that can be written."""
+    from migrate.plan import check_file_place, check_output_place
+
+    out = Path(args.output)
+    if out.is_dir() or args.output.endswith("/"):
+        check_output_place(out, force=args.force)
+    else:
+        check_file_place(out)
 
 
 def cmd_redirects(args: argparse.Namespace, exporter_cls: Any) -> int:
@@ -367,6 +383,8 @@ def cmd_redirects(args: argparse.Namespace, exporter_cls: Any) -> int:
 
     report = Report()
     options = _exporter_options(exporter_cls, args)
+    if args.output:
+        _check_redirects_place(args)
     site = _read(args, report)
     plan = build_plan(site, exporter_cls, options, report)
     new_urls = {d.source: d.new_url for d in plan.documents if d.new_url}
@@ -380,8 +398,11 @@ def cmd_redirects(args: argparse.Namespace, exporter_cls: Any) -> int:
         out = Path(args.output)
         if len(files) == 1 and not out.is_dir() and not args.output.endswith("/"):
             ((_, content),) = files.items()
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(content)
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(content)
+            except OSError as exc:
+                raise MigrateError(f"could not write {out}: {exc}") from exc
         else:
             from migrate.plan import Plan, write_plan
 
@@ -574,6 +595,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_verify(args)
         parser.error(f"unknown command {args.command}")
     except MigrateError as exc:
+        print(f"jekyll-migrate: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except OSError as exc:  # a file or folder the system refused: its error names it
+        log.debug("system error", exc_info=True)
         print(f"jekyll-migrate: {exc}", file=sys.stderr)
         return EXIT_FATAL
     except KeyboardInterrupt:

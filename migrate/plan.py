@@ -402,9 +402,22 @@ def _check_output_place(out: Path, force: bool) -> None:
             f"output folder {out} is not empty and was not written by jekyll-migrate; "
             "use --force to replace it"
         )
-    existing = next(p for p in out.parents if p.exists())
+    _check_can_be_made(out)
+
+
+def check_file_place(path: str | os.PathLike[str]) -> None:
+    """Raise a :class:`MigrateError` now, before any work, if a file could not be written at ``path``."""
+    target = Path(path).absolute()
+    if target.is_dir():
+        raise MigrateError(f"cannot write {target}: it is a folder")
+    _check_can_be_made(target)
+
+
+def _check_can_be_made(target: Path) -> None:
+    """The nearest existing folder above ``target`` must be one this user can write in."""
+    existing = next(p for p in target.parents if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise MigrateError(f"cannot write {out}: {existing} is not a folder this user can write in")
+        raise MigrateError(f"cannot write {target}: {existing} is not a folder this user can write in")
 
 
 def _write_into_place(plan: Plan, out: Path, force: bool) -> None:
