@@ -145,3 +145,15 @@ def test_theme_gem_is_named(tmp_path):
     (tmp_path / "_config.yml").write_text("theme: minima\n", "utf-8")
     site = read_site(tmp_path, now=NOW)
     assert issues(site, "theme-gem") == [("_config.yml", None)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_named_pipe_among_the_posts_is_reported_and_never_read(tmp_path):
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-01-real.md").write_text("---\ntitle: Real\n---\nText.\n")
+    os.mkfifo(tmp_path / "_posts" / "2020-01-02-pipe.md")  # reading it would block forever
+    site = read_site(tmp_path, now=NOW)
+    assert [d.source for d in site.documents] == ["_posts/2020-01-01-real.md"]
+    assert [(i.code, i.source) for i in site.issues if i.code == "special-file"] == [
+        ("special-file", "_posts/2020-01-02-pipe.md")
+    ]

@@ -957,6 +957,9 @@ class SiteReader:
                 reason = self.accounted.get(rel) or self._reason(rel, known, config_names)
                 if reason == "error":
                     self.issues.append(Issue("unaccounted", "warning", "file not read", rel))
+                elif reason == "special-file":
+                    self.issues.append(Issue("special-file", "warning",
+                                             "not a regular file (a pipe, socket or device): not read", rel))
                 result.append(AccountedFile(source=rel, reason=reason))
         return result
 
@@ -967,6 +970,8 @@ class SiteReader:
             return "error"
         if stat.S_ISLNK(mode):
             return "symlink"
+        if not stat.S_ISREG(mode):
+            return "special-file"  # wherever it is: a pipe would block whoever reads it
         if rel in config_names:
             return "config"
         for prefix, reason in known.items():
@@ -980,8 +985,6 @@ class SiteReader:
         for part in parts:
             if part.startswith(SPECIAL_START) or part.endswith("~"):
                 return "hidden"
-        if not stat.S_ISREG(mode):
-            return "special-file"
         return "ignored"
 
 
