@@ -161,7 +161,8 @@ class AccountedFile:
     source: str
     reason: str
     """``excluded`` (config ``exclude``), ``hidden`` (dot or underscore name), ``layout``, ``include``,
-    ``data``, ``sass``, ``config``, ``unpublished-collection``, ``error``..."""
+    ``data``, ``sass``, ``config``, ``unpublished-collection``, ``special-file``, ``bad-name`` (not UTF-8:
+    ``source`` then shows the bytes as ``\\xNN``), ``error``..."""
 
 
 @dataclass(frozen=True)

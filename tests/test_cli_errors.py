@@ -3,6 +3,7 @@ when a place to write is unusable."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,18 @@ def test_a_system_error_anywhere_is_one_clear_line(tmp_path, monkeypatch, capsys
     assert cli.main(["inspect", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.strip() == f"jekyll-migrate: [Errno 13] Permission denied: '{tmp_path / 'locked'}'"
+
+
+@pytest.mark.parametrize("target", ["hugo", "wordpress", "ghost"])
+def test_file_names_that_are_not_utf8_are_warned_about_not_fatal(tmp_path, target):
+    from tests.test_reader_bad_input import _make_bad_names
+
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "samples" / "blog-classic", site)
+    _make_bad_names(site)
+    run = subprocess.run([sys.executable, "-m", "migrate", "export", str(site), "--to", target, "-o",
+                          str(tmp_path / "out"), "--no-cache"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "warning[file-name-not-utf8] _posts/2020-01-03-bad\\xffname.md" in run.stderr
+    assert (tmp_path / "out" / MANIFEST_NAME).is_file()

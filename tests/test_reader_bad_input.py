@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 from pathlib import Path
 
@@ -157,3 +158,29 @@ def test_a_named_pipe_among_the_posts_is_reported_and_never_read(tmp_path):
     assert [(i.code, i.source) for i in site.issues if i.code == "special-file"] == [
         ("special-file", "_posts/2020-01-02-pipe.md")
     ]
+
+
+def _make_bad_names(root: Path) -> None:
+    """A post and an image whose names are not UTF-8 (bytes a Linux file system accepts)."""
+    (root / "_posts").mkdir(exist_ok=True)
+    (root / "assets").mkdir(exist_ok=True)
+    try:
+        with open(os.fsencode(root / "_posts") + b"/2020-01-03-bad\xffname.md", "wb") as fh:
+            fh.write(b"---\ntitle: Bad name\n---\nHello.\n")
+        with open(os.fsencode(root / "assets") + b"/img\xfe.png", "wb") as fh:
+            fh.write(b"\x89PNG\r\n\x1a\n")
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+
+
+def test_names_that_are_not_utf8_are_reported_and_left_out(tmp_path):
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-01-fine.md").write_text("---\ntitle: Fine\n---\nText.\n")
+    _make_bad_names(tmp_path)
+    site = read_site(tmp_path, now=NOW)
+    assert [d.source for d in site.documents] == ["_posts/2020-01-01-fine.md"]
+    assert site.static_files == ()
+    assert sorted(i.source for i in site.issues if i.code == "file-name-not-utf8") == [
+        "_posts/2020-01-03-bad\\xffname.md", "assets/img\\xfe.png",
+    ]
+    json.dumps(site.to_dict(), ensure_ascii=False).encode("utf-8")  # the IR can be written out

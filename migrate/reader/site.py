@@ -259,9 +259,11 @@ class SiteReader:
         return path.relative_to(self.root).as_posix()
 
     def _scandir(self, folder: Path) -> list[os.DirEntry[str]]:
+        """A folder's entries by name, without those whose names are not UTF-8 (reported with the rest of
+        what is not read, see :meth:`_account_rest`)."""
         try:
             with os.scandir(folder) as it:
-                return sorted(it, key=lambda e: e.name)
+                return sorted((e for e in it if not _undecodable(e.name)), key=lambda e: e.name)
         except OSError as exc:
             self.issues.append(Issue("read-error", "error", f"cannot list folder: {exc.strerror}", self._rel(folder)))
             return []
@@ -947,11 +949,18 @@ class SiteReader:
             rel_dir = "" if rel_dir == "." else rel_dir
             names = list(filenames)
             for d in list(dirnames):
-                if os.path.islink(os.path.join(dirpath, d)):
-                    names.append(d)
+                if os.path.islink(os.path.join(dirpath, d)) or _undecodable(d):
+                    names.append(d)  # reported below, not entered
                     dirnames.remove(d)
             for name in names:
                 rel = f"{rel_dir}/{name}" if rel_dir else name
+                if _undecodable(name):
+                    shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
+                    self.issues.append(Issue("file-name-not-utf8", "warning",
+                                             "name is not UTF-8, which no URL, XML or JSON can hold: not read "
+                                             "(rename it)", shown))
+                    result.append(AccountedFile(source=shown, reason="bad-name"))
+                    continue
                 if rel in self.claimed:
                     continue
                 reason = self.accounted.get(rel) or self._reason(rel, known, config_names)
@@ -986,6 +995,15 @@ class SiteReader:
             if part.startswith(SPECIAL_START) or part.endswith("~"):
                 return "hidden"
         return "ignored"
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable(name: str) -> bool:
+    """Whether a name from the file system held bytes that are not UTF-8 (Python keeps them as lone
+    surrogates, which cannot be written out again as text)."""
+    return not name.isascii() and _NOT_UTF8.search(name) is not None
 
 
 # -- worker processes ----------------------------------------------------------------------------------
