@@ -37,14 +37,22 @@ _TEXT_MDY = re.compile(r"^\s*(?:[A-Za-z]+,?\s+)?(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+
 
 
 def local_zone(name: str | None) -> _dt.tzinfo:
-    """The zone Jekyll's ``localtime`` uses: the site ``timezone``, else ``$TZ``, else the machine's."""
-    for candidate in (name, os.environ.get("TZ", "").lstrip(":") or None):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError, OSError):
-                continue
-    return _machine_zone()
+    """The zone Jekyll's ``localtime`` uses: the site ``timezone``, else ``$TZ``, else the machine's.
+
+    Jekyll puts the site's ``timezone`` in ``$TZ``; a name the C library cannot find is then read as UTC
+    (measured with Debian's Jekyll), so an unknown site ``timezone`` means UTC here too."""
+    if name:
+        return named_zone(name) or UTC
+    from_env = os.environ.get("TZ", "").lstrip(":")
+    return (named_zone(from_env) if from_env else None) or _machine_zone()
+
+
+def named_zone(name: str) -> _dt.tzinfo | None:
+    """The IANA zone called ``name``; None when there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from migrate.errors import SiteError
 from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
 from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, load_config
 from migrate.reader.data import authors_from_data, read_data
-from migrate.reader.dates import jekyll_date, local_zone
+from migrate.reader.dates import jekyll_date, local_zone, named_zone
 from migrate.reader.rubyish import (
     DATE_PLACEHOLDERS,
     as_list,
@@ -136,6 +136,10 @@ class SiteReader:
         config = self.config
         tz_name = config.get("timezone") if isinstance(config.get("timezone"), str) else None
         self.zone = local_zone(tz_name)
+        if tz_name and named_zone(tz_name) is None:
+            self.issues.append(Issue("unknown-timezone", "warning",
+                                     f"timezone {tz_name!r} is no zone name: dates are read in UTC, as Jekyll does",
+                                     self.config_used[0] if self.config_used else None))
         now = self.now or _dt.datetime.now(_dt.timezone.utc)
         if now.tzinfo is None:
             now = now.replace(tzinfo=_dt.timezone.utc)

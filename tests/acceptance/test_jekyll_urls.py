@@ -201,3 +201,19 @@ def test_slugify_and_escape_equal_jekyll_utils():
             mismatches.append((text, "escape", expected, ours))
     print(f"\nSLUGIFY strings={len(PROBE_STRINGS)} modes={len(SLUG_MODES)} mismatches={len(mismatches)}")
     assert mismatches == []
+
+
+def test_an_unknown_site_timezone_reads_dates_as_jekyll_does(tmp_path, jekyll, monkeypatch):
+    """Jekyll puts the site's ``timezone`` in ``TZ``; a name the C library does not know means UTC, whatever
+    zone the machine is in. A post at 20:00 UTC lands on the next day in Tokyo."""
+    site_dir = tmp_path / "site"
+    (site_dir / "_posts").mkdir(parents=True)
+    (site_dir / "_config.yml").write_text("timezone: Mars/Olympus\n")
+    (site_dir / "_posts" / "2020-01-01-late.md").write_text(
+        "---\ntitle: Late\ndate: 2020-01-01 20:00:00 +0000\n---\nLate.\n")
+    build = jekyll(site_dir, tz="Asia/Tokyo")
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    site = read_site(site_dir, now=build.time)
+    _compare("unknown-timezone", build, site)
+    assert build.urls == {"/2020/01/01/late.html"}
+    assert [i.code for i in site.issues] == ["unknown-timezone"]
