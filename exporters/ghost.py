@@ -355,7 +355,7 @@ class _Chunks:
             if self.current.tag in _HEADINGS:
                 self.current.heading_text += data
         elif data.strip():
-            self.open_text = _Chunk(start, start + len(data), True, text=data)
+            self.open_text = _Chunk(start, start, True, text=data)  # its end comes with the next event
             self.chunks.append(self.open_text)
 
     def comment(self, start: int) -> None:
