@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh machine: Debian packages, the Python package with its
-# test extras, and the npm-based programs (Ghost, wordpress-export-to-markdown). Idempotent.
+# test extras (in .venv/), and the npm-based programs (Ghost, wordpress-export-to-markdown). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,4 +30,5 @@ if [ ! -d "$JM_NPM_PREFIX/node_modules/wordpress-export-to-markdown" ]; then
     netlify-redirect-parser@14.4.0 @vercel/routing-utils@6.6.0 wordpress-export-to-markdown@2.2.2 >/dev/null
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+# The package with its test extras, into the checkout's .venv/ (never the system Python: PEP 668).
+JM_EXTRAS=test source scripts/venv.sh

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs jekyll-migrate and migrates every sample site to Hugo, WordPress and Ghost under ./out/.
+# Installs jekyll-migrate into .venv/ and migrates every sample site to Hugo, WordPress and Ghost under ./out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q --disable-pip-version-check -e .
+source scripts/venv.sh
 for site in samples/*/; do
   name=$(basename "$site")
   [ -f "$site/_config.yml" ] || continue
@@ -12,4 +12,4 @@ for site in samples/*/; do
       --report "out/$name-$target.report.html" || echo "   (finished with problems: see the report)"
   done
 done
-echo "done: see out/"
+echo "done: see out/ (the tool is .venv/bin/jekyll-migrate; or run: source .venv/bin/activate)"
