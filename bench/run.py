@@ -1,7 +1,10 @@
-"""Benchmark: our three exporters against ``hugo import jekyll`` and ``cp -r``, side by side in one run.
+"""Benchmark: our three exporters against ``hugo import jekyll``, real Jekyll's own build and ``cp -r``, side by
+side in one run.
 
-``python bench/run.py --posts 10000 --runs 5``. Prints medians, ratios and peak memory, then the line
-``BENCH posts=N hugo_ratio=X wxr_ratio=Y ghost_ratio=Z rerun_ratio=R peak_mb=M``.
+``python bench/run.py --posts 10000 --runs 5``. Prints medians, ratios and peak memory, then the lines
+``BENCH posts=N hugo_ratio=X wxr_ratio=Y ghost_ratio=Z rerun_ratio=R peak_mb=M`` (against ``hugo import
+jekyll``, which renders nothing) and ``BENCH_JEKYLL posts=N hugo=X wordpress=Y ghost=Z`` (against ``jekyll build
+--safe`` of the same site, the one peer that renders the same Liquid and kramdown).
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="jm-bench-"))
     cli = [sys.executable, "-m", "migrate"]
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        raise SystemExit("bench: jekyll is not on PATH (Debian: apt-get install jekyll)")
     jobs_args = ["--jobs", str(args.jobs)] if args.jobs else []
     for posts in args.posts:
         site = work / f"site-{posts}"
@@ -73,6 +79,9 @@ def main() -> None:
         commands = {
             "hugo-import": lambda out: [str(hugo_binary()), "import", "jekyll", "--force", str(site), str(out)],
             "cp": lambda out: ["cp", "-r", str(site), str(out)],
+            # Real Jekyll rendering the same site (Liquid, kramdown, layouts), safe mode, no incremental cache.
+            "jekyll-build": lambda out: [jekyll, "build", "--safe", "--quiet", "--disable-disk-cache",
+                                         "-s", str(site), "-d", str(out)],
             "hugo": lambda out: [*cli, "export", str(site), "--to", "hugo", "-o", str(out), "--force",
                                  "--no-cache", *jobs_args],
             "wordpress": lambda out: [*cli, "export", str(site), "--to", "wordpress", "-o", str(out), "--force",
@@ -129,6 +138,9 @@ def main() -> None:
         print(f"  rerun with cache: first {first:.2f} s, unchanged {second:.2f} s, one post changed "
               f"{one_changed:.2f} s; --jobs 2 identical to --jobs 1: {identical}")
         ours_peak = max(peaks["hugo"], peaks["wordpress"], peaks["ghost"])
+        peer = med["jekyll-build"]
+        print(f"BENCH_JEKYLL posts={posts} jekyll_s={peer:.2f} hugo={med['hugo'] / peer:.2f} "
+              f"wordpress={med['wordpress'] / peer:.2f} ghost={med['ghost'] / peer:.2f}")
         print(f"BENCH posts={posts} hugo_ratio={med['hugo'] / base:.2f} wxr_ratio={med['wordpress'] / base:.2f} "
               f"ghost_ratio={med['ghost'] / base:.2f} rerun_ratio={second / first:.2f} peak_mb={ours_peak:.0f}")
 

@@ -30,6 +30,7 @@ from migrate.errors import OptionError
 from migrate.ir import Author, Collection, Document, Site, StaticFile
 from migrate.plan import Plan
 from migrate.report import Report
+from tests.support.budget import examples
 
 GOLDEN = Path(__file__).parent / "golden" / "ghost"
 BERLIN = dt.timezone(dt.timedelta(hours=2))
@@ -578,7 +579,7 @@ def test_ghost_heading_id(text: str, ghost_id: str) -> None:
     assert ghost_heading_id(text) == ghost_id
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.text(alphabet="ab.pngx\0", max_size=200),
     st.lists(st.text(alphabet="ab.pngx", min_size=1, max_size=8), max_size=12),
@@ -607,7 +608,7 @@ _ASSET_HTML = st.lists(st.sampled_from([
 ]), max_size=12).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(body=_ASSET_HTML)
 def test_the_cheap_check_never_skips_a_body_the_parser_would_change(body: str) -> None:
     import tempfile

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from exporters import ghost
 from migrate.cli import main
 from tests.conftest import all_sites, site_id
+from tests.support.budget import examples
 from tests.support.markup import start_tags
 
-SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GOLDEN_CARDS = Path(__file__).parent / "golden" / "ghost" / "html-cards.txt"
 
 

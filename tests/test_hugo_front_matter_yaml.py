@@ -15,8 +15,9 @@ from exporters.hugo import _YAML_DUMPER, HugoExporter
 from migrate.content import Converted
 from migrate.plan import Plan
 from migrate.reader import read_site
-from tests.conftest import all_sites, site_id
 from migrate.report import Report
+from tests.conftest import all_sites, site_id
+from tests.support.budget import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +62,7 @@ def test_each_other_scalar_and_empty_container(value):
     assert block_yaml({"k": value}) is not None or value == 1.5
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(front_matters)
 def test_written_text_equals_yaml_dump_or_is_left_to_it(mapping):
     written = block_yaml(mapping)
@@ -74,7 +75,7 @@ one_line = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co", "
                                   max_codepoint=0xFFFF) | st.just(" "), max_size=40)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.dictionaries(st.from_regex(r"[a-z][a-z_]{0,8}", fullmatch=True).filter(lambda k: yaml.safe_load(k) == k),
                        st.one_of(one_line, st.integers(), st.booleans(), st.lists(one_line, max_size=3)),
                        min_size=1, max_size=6))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from migrate import jsonstream
 from migrate.jsonstream import Encoded, LazyArray, iter_json, iter_json_bytes
+from tests.support.budget import examples
 
 _scalars = (
     st.none()
@@ -43,7 +44,7 @@ def _disguise(value: Any, rng: random.Random, indent: int, ascii_only: bool) -> 
     return value
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_values, st.integers(0, 3), st.booleans(), st.integers(0, 2**32))
 def test_same_text_as_json_dumps(value, indent, ascii_only, seed):
     expected = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
@@ -83,7 +84,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_values, st.integers(0, 3), st.booleans(), st.integers(0, 2**32), st.integers(0, 2))
 def test_long_containers_written_member_by_member_are_the_same_text(value, indent, ascii_only, seed, limit):
     """With a tiny limit every container takes the member-by-member path (and its mix with lazy parts)."""

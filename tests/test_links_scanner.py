@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from migrate.cli import main
 from migrate.content import links
 from tests.conftest import all_sites, site_id
+from tests.support.budget import examples
 from tests.support.markup import start_tags
 
-SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _both(text: str) -> tuple[tuple[str, list[tuple[str, str]]], tuple[str, list[tuple[str, str]]]]:

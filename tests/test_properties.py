@@ -23,8 +23,9 @@ from migrate.content.pipeline import ContentPipeline
 from migrate.export import build_plan
 from migrate.reader import read_site
 from migrate.report import Report
+from tests.support.budget import examples
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 LIQUID_BITS = ["{{ site.title }}", "{{ page.title | upcase }}", "{% if x %}a{% endif %}", "{% raw %}{{ r }}{% endraw %}",
                "{% for i in (1..3) %}{{ i }}{% endfor %}", "{% include nope.html %}", "{% post_url 2020-01-01-a %}",

@@ -12,6 +12,7 @@ from migrate.ir import Document, Site
 from migrate.redirects import build_redirect_map, render_redirects
 from migrate.redirects.core import encode_path, is_absolute, same_page
 from migrate.redirects.formats import ghost_pattern, regex_escape
+from tests.support.budget import examples
 
 SEGMENT = st.text(
     alphabet=st.sampled_from(list("abcxyz019-_.~()+$;'[]{}*! ") + ["é", "ж", "日"]), min_size=1, max_size=6
@@ -43,7 +44,7 @@ def sites(draw: st.DrawFn) -> tuple[Site, dict[str, str]]:
     return Site(source_dir="/nowhere", url="https://old.example", documents=tuple(docs)), new_urls
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sites())
 def test_map_invariants(case: tuple[Site, dict[str, str]]) -> None:
     site, new_urls = case
@@ -61,7 +62,7 @@ def test_map_invariants(case: tuple[Site, dict[str, str]]) -> None:
         assert render_redirects(m, fmt)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
 def test_regex_escape_matches_exactly_itself(text: str, other: str) -> None:
     pattern = re.compile(regex_escape(text))
@@ -71,7 +72,7 @@ def test_regex_escape_matches_exactly_itself(text: str, other: str) -> None:
     assert re.fullmatch(ghost_pattern(text), text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(urls())
 def test_apache_pattern_matches_the_decoded_path_only(url: str) -> None:
     from migrate.redirects import Redirect, RedirectMap

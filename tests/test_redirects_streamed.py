@@ -17,6 +17,7 @@ from migrate.redirects.formats import (
     _redirection_items,
     ghost_pattern,
 )
+from tests.support.budget import examples
 
 _TEXT = st.text(alphabet=st.sampled_from(list("ab/.-_%?#:'\" é日\u2028\x85") + ["\t"]), max_size=12)
 _RULES = st.lists(
@@ -37,7 +38,7 @@ def _ghost_yaml_whole(rules: list[Redirect]) -> bytes:
     return yaml.dump(maps, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000).encode()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_RULES, st.integers(1, 4))
 def test_ghost_yaml_in_chunks_is_the_whole_dump(rules, chunk):
     assert b"".join(_ghost_yaml(rules, chunk)) == _ghost_yaml_whole(rules)
@@ -48,7 +49,7 @@ def test_ghost_yaml_long_keys_and_many_rules():
     assert b"".join(_ghost_yaml(rules, 5)) == _ghost_yaml_whole(rules)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_RULES)
 def test_streamed_files_equal_rendered_files(rules):
     redirect_map = RedirectMap(rules=tuple(sorted(rules, key=lambda r: r.source)))
@@ -65,7 +66,7 @@ def test_wordpress_redirection_json_is_json_dumps_indent_2():
     assert json.loads(data)["groups"][0]["redirects"] == 3000
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(_RULES)
 def test_redirection_items_from_the_template_are_json_dumps_of_each_item(rules):
     expected = [json.dumps(_redirection_item(i, r), indent=2, ensure_ascii=False) for i, r in enumerate(rules, 1)]

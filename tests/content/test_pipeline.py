@@ -13,6 +13,7 @@ from migrate.content import Targets
 from migrate.content.liquid import Limits
 from migrate.content.pipeline import ContentPipeline, convert_documents, identity_targets
 from tests.content.cases import fixture_site
+from tests.support.budget import examples
 
 
 def page(body: str, source: str = "page.md", **fields: object) -> ir.Document:
@@ -265,7 +266,7 @@ def test_convert_documents_lists_source_url_and_body() -> None:
     assert [i.code for i in issues] == ["unknown-source"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("{}%|-*_`[]()<>!#:.'\"\n abc=~$^\\")), max_size=120))
 def test_convert_never_raises(body: str) -> None:
     for fmt in ("html", "markdown"):
@@ -309,7 +310,7 @@ _REST_PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     head_lines=st.lists(st.lists(_EXCERPT_PIECES, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=3),
     rest=st.lists(_REST_PIECES, min_size=1, max_size=3).map("\n\n".join),

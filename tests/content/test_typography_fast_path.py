@@ -14,6 +14,7 @@ from migrate.content.markdown import KramdownConverter
 from migrate.content.pipeline import ContentPipeline, identity_targets
 from migrate.reader import read_site
 from tests.conftest import all_sites, site_id
+from tests.support.budget import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = SimpleNamespace(kramdown=KramdownConverter())
@@ -40,7 +41,7 @@ LINES = [
 texts = st.lists(st.sampled_from(LINES), max_size=14).map("\n".join)
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(3000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_skipping_the_parse_never_changes_the_result(text):
     if tm._typography_changes_nothing(text):
