@@ -32,11 +32,11 @@ def fresh_checkout(into: Path) -> Path:
 
 
 def run_demo(checkout: Path) -> subprocess.CompletedProcess[str]:
-    # Only the system's own folders on PATH, and no variable of an active environment.
-    env = {"HOME": os.environ.get("HOME", "/root"), "PATH": SYSTEM_PATH, "LANG": "C.UTF-8"}
-    for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CONFIG_FILE", "PIP_FIND_LINKS"):
-        if name in os.environ:
-            env[name] = os.environ[name]
+    # The machine's environment (its certificates, its package index), but only the system's own folders on
+    # PATH and no trace of the environment the tests run in.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JEKYLL_MIGRATE_HYPOTHESIS")}
+    env["PATH"] = SYSTEM_PATH
     return subprocess.run(["bash", "scripts/demo.sh"], cwd=checkout, env=env, capture_output=True,
                           text=True, timeout=900)
 
