@@ -26,8 +26,11 @@ service caddy stop >/dev/null 2>&1 || true
 # Real consumers from npm: two hosts' redirect parsers and a WXR reader (found through JM_NPM_PREFIX).
 JM_NPM_PREFIX="${JM_NPM_PREFIX:-/opt/jm-npm}"
 if [ ! -d "$JM_NPM_PREFIX/node_modules/wordpress-export-to-markdown" ]; then
-  npm install --silent --no-audit --no-fund --prefix "$JM_NPM_PREFIX" \
-    netlify-redirect-parser@14.4.0 @vercel/routing-utils@6.6.0 wordpress-export-to-markdown@2.2.2 >/dev/null
+  npm_log=$(mktemp)
+  npm install --no-audit --no-fund --loglevel=error --prefix "$JM_NPM_PREFIX" \
+    netlify-redirect-parser@14.4.0 @vercel/routing-utils@6.6.0 wordpress-export-to-markdown@2.2.2 >"$npm_log" 2>&1 \
+    || { echo "install: npm install failed:" >&2; tail -20 "$npm_log" >&2; exit 1; }
+  rm -f "$npm_log"
 fi
 
 # The package with its test extras, into the checkout's .venv/ (never the system Python: PEP 668).
