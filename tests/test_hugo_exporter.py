@@ -460,7 +460,8 @@ def test_unpublished_redirect_page_is_not_written(tmp_path):
 
 @pytest.mark.parametrize("docs, wanted", [
     ([post("a", "/ru/pr-blog/a", output_path="ru/pr-blog/a.html")], True),  # a permalink without slash or extension
-    ([post("a", "/docs/v1.2", output_path="docs/v1.2.html")], True),  # a dot, yet Jekyll appended .html
+    ([post("a", "/notes/v2.0", output_path="notes/v2.0.html")], True),  # a dot, yet Jekyll appended .html
+    ([post("a", "/docs/v1.2", output_path="docs/v1.2")], False),  # a front-matter permalink's own extension
     ([page("old.md", "/new/", redirect_from=("/old-page",))], True),  # jekyll-redirect-from writes old-page.html
     ([post("a", "/news/2020/01/02/a/"), page("b.md", "/b.html")], False),
     ([page("feed.xml", "/feed.xml")], False),

@@ -310,7 +310,8 @@ def _written_as(source: str, url: str, output: str, **kw: Any) -> Document:
 
 EXTENSIONLESS = site(
     _written_as("a.md", "/ru/pr-blog/a", "ru/pr-blog/a.html"),
-    _written_as("v.md", "/docs/v1.2", "docs/v1.2.html"),  # Jekyll appends .html whatever the dot
+    _written_as("v.md", "/notes/v2.0", "notes/v2.0.html"),  # a pattern's URL: Jekyll appends .html whatever the dot
+    _written_as("x.md", "/docs/v1.2", "docs/v1.2"),  # a front-matter permalink's own extension (.2) replaces it
     _written_as("u.md", "/%D0%B0/b", "а/b.html"),
     _written_as("f.md", "/f.html", "f.html"),
     _written_as("d.md", "/d/", "d/index.html"),
@@ -321,12 +322,12 @@ EXTENSIONLESS = site(
 def test_extensionless_pages_kept_on_a_static_host_are_rewrites() -> None:
     """A page that keeps a URL Jekyll wrote as NAME.html is served from that file: a 200 rewrite for
     hosts that do not look up x.html, never a redirect, and its .html spelling needs no rule either."""
-    new = {"a.md": "/ru/pr-blog/a", "v.md": "/docs/v1.2", "u.md": "/%D0%B0/b", "f.md": "/f.html", "d.md": "/d/",
-           "moved.md": "/posts/moved/"}
+    new = {"a.md": "/ru/pr-blog/a", "v.md": "/notes/v2.0", "x.md": "/docs/v1.2", "u.md": "/%D0%B0/b", "f.md": "/f.html",
+           "d.md": "/d/", "moved.md": "/posts/moved/"}
     m = build_redirect_map(EXTENSIONLESS, new, base_path="/blog")
     assert [(r.source, r.target, r.status, r.origin) for r in m.rewrites] == [
         ("/blog/%D0%B0/b", "/blog/%D0%B0/b.html", 200, "u.md"),
-        ("/blog/docs/v1.2", "/blog/docs/v1.2.html", 200, "v.md"),
+        ("/blog/notes/v2.0", "/blog/notes/v2.0.html", 200, "v.md"),
         ("/blog/ru/pr-blog/a", "/blog/ru/pr-blog/a.html", 200, "a.md"),
     ]
     sources = {r.source for r in m.rules}
