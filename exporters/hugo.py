@@ -53,6 +53,21 @@ SERVER_EXTENSIONLESS = [
     {"from": "/**", "to": "/404.html", "status": 404},
 ]
 """``[[server.redirects]]`` of a site with extensionless URLs (read by ``hugo server`` only)."""
+EXTENSIONLESS_README = """
+### URLs without slash or extension
+
+Jekyll wrote a URL such as `/notes/x` (no trailing slash, no extension) as the file `notes/x.html`,
+and GitHub Pages answered `/notes/x` with it. The page keeps that file here, and no folder
+`notes/x/` sits beside it. What each way of serving the site needs to answer `/notes/x`:
+
+- `hugo server`: nothing; the `[server]` rule in `hugo.toml` serves `x.html` for `/x` to a browser
+  (`curl` must send `-H 'Sec-Fetch-Mode: navigate'` when the path has a dot, as a browser does).
+- GitHub Pages, Netlify, Cloudflare Pages, Render: nothing; they look up `x.html` themselves. Their
+  `_redirects` (`jekyll-migrate redirects --to hugo --format netlify SITE`) holds only redirects.
+- nginx, Apache, Caddy: the file from `jekyll-migrate redirects --to hugo --format nginx SITE` (or
+  `apache`, `caddy`): besides the redirects it serves each such `/x` from `x.html` (status 200).
+- Vercel: `vercel.json` from `--format vercel` (its `rewrites`), or `"cleanUrls": true`.
+"""
 
 
 def _base_url(value: str) -> str:
@@ -732,6 +747,7 @@ class HugoExporter(Exporter):
             layouts=("No layouts were written (`--no-layouts`)." if self.opts.get("no_layouts") else
                      "`layouts/` holds a small default layout set (base, home, single, list, taxonomy)."),
             authors=" Authors (`authors:` keys) are described in `data/authors.json`." if self.site.authors else "",
+            extensionless=EXTENSIONLESS_README if self._has_extensionless_urls() else "",
         )
 
 

@@ -471,9 +471,12 @@ def test_hugo_server_answers_extensionless_urls_with_their_html_file(tmp_path, d
     and Hugo's own 404 rule back, which any [[server.redirects]] replaces."""
     plan, _, _ = run(make_site(tmp_path, docs))
     config = tomllib.loads(plan.files["hugo.toml"].content.decode())
+    readme = plan.files["README.md"].content.decode()
+    assert ("### URLs without slash or extension" in readme) is wanted  # which host needs which file
     if not wanted:
         assert "server" not in config
         return
+    assert "--format nginx" in readme and "vercel" in readme and "Netlify" in readme
     assert config["server"]["redirects"] == [
         {"fromRe": "^(.*[^/])$", "to": "$1.html", "status": 200},
         {"from": "/**", "to": "/404.html", "status": 404},
