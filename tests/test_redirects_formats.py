@@ -259,3 +259,22 @@ def test_rewrites_on_hosts_without_html_lookup(rewrite_map: RedirectMap) -> None
     for fmt in ("html", "cloudflare", "csv", "ghost", "wordpress-redirection"):
         for content in render(rewrite_map, fmt).values():
             assert b"p.html" not in content, fmt  # a rewrite is no redirect and no stub
+
+
+def test_html_stubs_of_extensionless_urls_are_files_with_no_folder_beside() -> None:
+    """Moved extensionless pages: each old /x gets the stub x.html, where Jekyll wrote the page, and no
+    folder x/ appears beside it (GitHub Pages would answer /x with x.html first, other hosts with x/)."""
+    site = Site(
+        source_dir="/nowhere",
+        url="https://old.example",
+        documents=(
+            Document(kind="post", source="p.md", url="/ru/pr-blog/p", output_path="ru/pr-blog/p.html", title="p",
+                     slug="p", redirect_from=("/old-p",)),
+            Document(kind="page", source="a.md", url="/about", output_path="about.html", title="a", slug="a"),
+        ),
+    )
+    files = render(build_redirect_map(site, {"p.md": "/posts/p/", "a.md": "/about/"}), "html")
+    assert {"ru/pr-blog/p.html", "old-p.html", "about.html"} <= set(files)
+    folders = {"/".join(name.split("/")[:n]) for name in files for n in range(1, name.count("/") + 1)}
+    assert "ru/pr-blog" in folders
+    assert not folders & {"ru/pr-blog/p", "old-p", "about"}

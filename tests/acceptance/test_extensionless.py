@@ -200,6 +200,17 @@ def _shadowed(e: Exported, records: list[dict[str, Any]]) -> list[str]:
     return [r["url"] for r in records if (e.public / unquote(r["url"]).lstrip("/")).is_dir()]
 
 
+def _folders_beside_pages(e: Exported) -> list[str]:
+    """Page files ``x.html`` of the built site with a folder ``x/`` beside them (which shadows ``/x``, the
+    URL GitHub Pages answered with ``x.html``) where Jekyll's own output had no such folder."""
+    found = []
+    for page in e.public.rglob("*.html"):
+        rel = page.relative_to(e.public).as_posix()[: -len(".html")]
+        if page.name != "index.html" and page.with_suffix("").is_dir() and not (e.build.dest / rel).is_dir():
+            found.append(rel + "/")
+    return sorted(found)
+
+
 @pytest.mark.parametrize("site_dir", SITES, ids=site_id)
 def test_extensionless_urls_answer_on_hugo_server_and_nginx(
     site_dir: Path, tmp_path_factory: pytest.TempPathFactory
@@ -208,6 +219,7 @@ def test_extensionless_urls_answer_on_hugo_server_and_nginx(
     records = extensionless(e.build)
     shadowed = _shadowed(e, records)
     wrong = [f"folder at {url} in the built site" for url in shadowed]
+    wrong += [f"folder {folder} beside a page file in the built site" for folder in _folders_beside_pages(e)]
     served = nginx_ok = 0
     if records:
         on_hugo = _check_hugo_server(e, records)
