@@ -266,13 +266,6 @@ def render_apache(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
         "# Needs mod_rewrite and AllowOverride FileInfo (or All) for this folder.",
         "RewriteEngine On",
     ]
-    for path, file in _decoded_rewrites(redirect_map).items():
-        if _has_control(path + file):
-            out.append(f"# skipped (control character in path): {quote(path)}")
-            continue
-        # the page itself, from its file: an internal rewrite (no R flag), not run again (END)
-        pattern = _apache_quote("^" + regex_escape(path.lstrip("/")) + "$")
-        out.append(f"RewriteRule {pattern} {_apache_quote(_apache_substitution(file))} [END]")
     for path, entries in _decoded_groups(redirect_map.rules).items():
         if _has_control(path):
             out.append(f"# skipped (control character in path): {quote(path)}")
@@ -286,6 +279,14 @@ def render_apache(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
                 out.append(f"RewriteCond %{{QUERY_STRING}} {_apache_quote('=' + query)}")
             flags = f"[R={rule.status},L,NE,QSD]"
             out.append(f"RewriteRule {pattern} {_apache_quote(_apache_substitution(rule.target))} {flags}")
+    for path, file in _decoded_rewrites(redirect_map).items():
+        if _has_control(path + file):
+            out.append(f"# skipped (control character in path): {quote(path)}")
+            continue
+        # the page itself, from its file: an internal rewrite (no R flag), not run again (END); after the
+        # redirects, as a query rule on the same path must win
+        pattern = _apache_quote("^" + regex_escape(path.lstrip("/")) + "$")
+        out.append(f"RewriteRule {pattern} {_apache_quote(_apache_substitution(file))} [END]")
     return {".htaccess": ("\n".join(out) + "\n").encode("utf-8")}
 
 
