@@ -45,6 +45,29 @@ HTML_EXTENSIONS = frozenset({".html", ".htm", ""})
 _MAPPED_KEYS = frozenset({"title", "date", "last_modified_at", "slug", "categories", "category", "tags",
                           "author", "authors", "excerpt", "published"})
 _URL_SAFE = "/!$&'()*+,;=:@~-._"
+SERVER_EXTENSIONLESS = [
+    # hugo server answers /x with x.html, as GitHub Pages did, where no file or folder index is at /x
+    # (a 200 rewrite; Hugo's server matches the decoded path and puts the group into "to")
+    {"fromRe": "^(.*[^/])$", "to": "$1.html", "status": 200},
+    # Hugo's own default, which any [[server.redirects]] replaces
+    {"from": "/**", "to": "/404.html", "status": 404},
+]
+"""``[[server.redirects]]`` of a site with extensionless URLs (read by ``hugo server`` only)."""
+EXTENSIONLESS_README = """
+### URLs without slash or extension
+
+Jekyll wrote a URL such as `/notes/x` (no trailing slash, no extension) as the file `notes/x.html`,
+and GitHub Pages answered `/notes/x` with it. The page keeps that file here, and no folder
+`notes/x/` sits beside it. What each way of serving the site needs to answer `/notes/x`:
+
+- `hugo server`: nothing; the `[server]` rule in `hugo.toml` serves `x.html` for `/x` to a browser
+  (`curl` must send `-H 'Sec-Fetch-Mode: navigate'` when the path has a dot, as a browser does).
+- GitHub Pages, Netlify, Cloudflare Pages, Render: nothing; they look up `x.html` themselves. Their
+  `_redirects` (`jekyll-migrate redirects --to hugo --format netlify SITE`) holds only redirects.
+- nginx, Apache, Caddy: the file from `jekyll-migrate redirects --to hugo --format nginx SITE` (or
+  `apache`, `caddy`): besides the redirects it serves each such `/x` from `x.html` (status 200).
+- Vercel: `vercel.json` from `--format vercel` (its `rewrites`), or `"cleanUrls": true`.
+"""
 
 
 def _base_url(value: str) -> str:
@@ -365,8 +388,11 @@ class HugoExporter(Exporter):
             if len(assets) != 1 or len(sources) != 1:
                 continue
             owner = self.placements[next(iter(sources))]
-            if owner.bundle and owner.hugo_path is not None and name not in owner.resources \
-                    and name != "index.md" and not name.startswith("_index."):
+            # Hugo publishes a bundle's files in a folder named after the page: beside a page that is a
+            # file (/x.html, or /x as Jekyll wrote it) that folder x/ would shadow the extensionless /x
+            # (hosts that look for x/ before x.html, hugo server), so such a page's files stay static.
+            if owner.bundle and owner.hugo_path is not None and owner.hugo_path.endswith("/") \
+                    and name not in owner.resources and name != "index.md" and not name.startswith("_index."):
                 owner.resources[name] = assets[0]
 
     # -- aliases and collisions ----------------------------------------------------------------
@@ -645,6 +671,8 @@ class HugoExporter(Exporter):
         feed = self._feed_name()
         if feed:
             cfg["outputFormats"] = {"rss": {"baseName": feed}}
+        if self._has_extensionless_urls():
+            cfg["server"] = {"redirects": SERVER_EXTENSIONLESS}
         cfg["taxonomies"] = {"category": "categories", "tag": "tags"}
         cfg["frontmatter"] = {"lastmod": ["lastmod", "last_modified_at", ":default"]}
         cfg["markup"] = {
@@ -658,6 +686,18 @@ class HugoExporter(Exporter):
             }
         }
         return cfg
+
+    def _has_extensionless_urls(self) -> bool:
+        """Whether Jekyll wrote an old URL of this site as ``NAME.html`` for a URL without trailing slash or
+        extension (a permalink or ``redirect_from`` entry such as ``/x``), which only a host that looks up
+        ``x.html`` answers."""
+        for doc in self.site.documents:
+            if doc.output_path is not None and not doc.url.endswith("/") \
+                    and doc.output_path == unquote(doc.url).lstrip("/") + ".html":
+                return True
+            if any(_alias_path(entry) == "/" + unquote(entry).lstrip("/") + ".html" for entry in doc.redirect_from):
+                return True
+        return False
 
     def feed_url(self) -> str | None:
         return f"{self.base_path}/{self._feed_name() or 'index'}.xml"
@@ -707,6 +747,7 @@ class HugoExporter(Exporter):
             layouts=("No layouts were written (`--no-layouts`)." if self.opts.get("no_layouts") else
                      "`layouts/` holds a small default layout set (base, home, single, list, taxonomy)."),
             authors=" Authors (`authors:` keys) are described in `data/authors.json`." if self.site.authors else "",
+            extensionless=EXTENSIONLESS_README if self._has_extensionless_urls() else "",
         )
 
 

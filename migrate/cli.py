@@ -422,14 +422,15 @@ def cmd_redirects(args: argparse.Namespace, exporter_cls: Any) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from migrate.verify import load_rules, verify_map
+    from migrate.redirects import load_map
+    from migrate.verify import verify_map
 
-    rules = load_rules(Path(args.map))
+    rules = load_map(str(Path(args.map)))  # its rewrites too: pages that must answer in place
     bar = None
     if sys.stderr.isatty():
         from tqdm import tqdm
 
-        bar = tqdm(total=len(rules), desc="verifying", unit="url", leave=False)
+        bar = tqdm(total=len(rules) + len(rules.rewrites), desc="verifying", unit="url", leave=False)
     try:
         result = verify_map(
             rules, args.base_url, concurrency=args.concurrency, timeout=args.timeout, retries=args.retries,

@@ -41,6 +41,8 @@ class Check:
     """What the target answered; None when it was not requested (another host, or the redirect failed)."""
     problem: str | None = None
     attempts: int = 1
+    in_place: bool = False
+    """A rewrite of the map: the page answers at ``url`` itself (200, no redirect)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,7 @@ class Check:
             "target_status": self.target_status,
             "problem": self.problem,
             "attempts": self.attempts,
+            "in_place": self.in_place,
         }
 
 
@@ -93,10 +96,16 @@ class VerifyResult:
     def summary_line(self) -> str:
         return self.summary()
 
+    @property
+    def in_place(self) -> int:
+        """Checks of pages that must answer at their old URL itself (the map's rewrites)."""
+        return sum(1 for c in self.checks if c.in_place)
+
     def summary(self) -> str:
         return (
             f"{self.ok}/{self.total} old URLs redirect correctly"
             + (f" ({self.target_unchecked} to other hosts, target not requested)" if self.target_unchecked else "")
+            + (f" ({self.in_place} of them pages that must answer in place)" if self.in_place else "")
             + (f"; {len(self.failed)} failed" if self.failed else "")
         )
 
@@ -108,6 +117,7 @@ class VerifyResult:
             "ok": self.ok,
             "failed": len(self.failed),
             "target_unchecked": self.target_unchecked,
+            "in_place": self.in_place,
             "checks": [c.to_dict() for c in self.checks],
         }
 
@@ -233,6 +243,21 @@ class _Verifier:
         event.set()
         return result
 
+    def check_in_place(self, rule: Redirect) -> Check:
+        """A rewrite: the old URL answers 200 itself (served from ``rule.target``), no redirect."""
+        url = request_url(self.base_url, rule.source)
+        response, problem, attempts = self.get(url)
+        if response is None:
+            return Check(rule.source, url, url, False, problem=f"no answer: {problem}", attempts=attempts,
+                         in_place=True)
+        raw_location = response.headers.get("Location")
+        location = urljoin(url, raw_location) if raw_location else None
+        ok = response.status_code == 200
+        return Check(rule.source, url, url, ok, status=response.status_code, location=location,
+                     target_status=response.status_code, attempts=attempts, in_place=True,
+                     problem=None if ok else f"status {response.status_code}, expected 200 (the page itself, "
+                     f"from {rule.target}: the host needs the rewrite)")
+
     def check(self, rule: Redirect) -> Check:
         url = request_url(self.base_url, rule.source)
         expected = expected_location(self.base_url, rule.target)
@@ -279,7 +304,8 @@ def verify_map(
 ) -> VerifyResult:
     """Request every rule's source under ``base_url`` without following redirects and check the status,
     that Location names the rule's target (relative Locations made absolute), and that the target
-    answers 200. ``rate_limit`` caps requests per second; ``progress`` is called once per finished rule.
+    answers 200; a map's rewrites (pages a static host serves at their extensionless old URL) must
+    answer 200 themselves. ``rate_limit`` caps requests per second; ``progress`` is called once per finished rule.
     Targets on another host than ``base_url`` are only requested with ``check_external_targets``."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -287,6 +313,7 @@ def verify_map(
     if concurrency < 1:
         raise OptionError("--concurrency must be at least 1")
     rule_list = list(rules.rules if isinstance(rules, RedirectMap) else rules)
+    rewrites = list(rules.rewrites) if isinstance(rules, RedirectMap) else []
     verifier = _Verifier(
         base_url,
         timeout=timeout,
@@ -297,9 +324,9 @@ def verify_map(
         backoff=backoff,
     )
 
-    def run(rule: Redirect) -> Check:
+    def run(rule: Redirect, in_place: bool = False) -> Check:
         try:
-            result = verifier.check(rule)
+            result = verifier.check_in_place(rule) if in_place else verifier.check(rule)
         except Exception as exc:  # one odd answer must not stop the others
             log.debug("checking %s failed", rule.source, exc_info=True)
             result = Check(rule.source, request_url(base_url, rule.source), rule.target, False,
@@ -309,6 +336,6 @@ def verify_map(
         return result
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        checks = tuple(pool.map(run, rule_list))
+        checks = tuple(pool.map(run, rule_list + rewrites, [False] * len(rule_list) + [True] * len(rewrites)))
     return VerifyResult(base_url=base_url, checks=checks, expected_statuses=tuple(expected_statuses))
 

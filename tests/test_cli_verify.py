@@ -72,3 +72,23 @@ def test_verify_refuses_non_http_base(tmp_path: Path) -> None:
     map_file.write_text("source,target,status\n/a,/b,301\n")
     code, _, err = _cli("verify", str(map_file), "--base-url", "file:///etc")
     assert code == 2 and "http" in err
+
+
+def test_verify_checks_the_extensionless_pages_of_the_map(tmp_path: Path) -> None:
+    """unicode-journal keeps /ru/zametka-o-pereezde (written zametka-o-pereezde.html): the json map holds
+    it as a rewrite, and verify fails on a host that does not answer it in place."""
+    map_file = tmp_path / "map.json"
+    code, _, _ = _cli("redirects", str(SAMPLES_DIR / "unicode-journal"), "--to", "hugo", "--format", "json",
+                      "-o", str(map_file))
+    assert code == 0
+    data = json.loads(map_file.read_text())
+    assert [(r["source"], r["target"], r["status"]) for r in data["rewrites"]] == [
+        ("/ru/zametka-o-pereezde", "/ru/zametka-o-pereezde.html", 200)]
+    table = {unquote(r["source"]): r["target"] for r in data["redirects"]}
+    pages = {unquote(urlsplit(r["target"]).path) for r in data["redirects"]} - {"/ru/zametka-o-pereezde"}
+    with serving(table, pages) as base:  # the redirects' targets, but not the page's own old URL
+        code, out, err = _cli("verify", str(map_file), "--base-url", base)
+    assert code == 1 and "/ru/zametka-o-pereezde: status 404, expected 200" in err, out + err
+    with serving(table, pages | {"/ru/zametka-o-pereezde"}) as base:
+        code, out, _ = _cli("verify", str(map_file), "--base-url", base)
+    assert code == 0 and "pages that must answer in place" in out, out

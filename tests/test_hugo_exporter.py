@@ -238,12 +238,21 @@ def test_assets_referenced_by_one_post_move_into_its_bundle(tmp_path):
     assert targets.asset_url(b, shared) == "/assets/shared.png"
 
 
-def test_asset_url_of_html_page_is_absolute(tmp_path):
+@pytest.mark.parametrize("url, output", [
+    ("/2020/solo.html", "2020/solo.html"),
+    ("/ru/pr-blog/solo", "ru/pr-blog/solo.html"),  # an extensionless permalink: Jekyll writes NAME.html
+    ("/%D0%B0/solo", "а/solo.html"),
+])
+def test_assets_of_a_page_that_is_a_file_stay_static(tmp_path, url, output):
+    """Hugo publishes bundle files in a folder named after the page: beside x.html, that folder x/ would
+    shadow the extensionless URL /x (hugo server, hosts that look for x/ first). The files stay static."""
     own = StaticFile("img/Only Me.png", "/img/Only%20Me.png", 9)
-    doc = post("solo", "/2020/solo.html", output_path="2020/solo.html", body="<img src='/img/Only%20Me.png'>")
+    doc = post("solo", url, output_path=output, body="<img src='/img/Only%20Me.png'>")
     plan, _, targets = run(make_site(tmp_path, [doc], static=[own]))
-    assert "content/posts/solo/Only Me.png" in plan.files
-    assert targets.asset_url(doc, own) == "/2020/solo/Only%20Me.png"
+    assert "content/posts/solo/Only Me.png" not in plan.files
+    assert "static/img/Only Me.png" in plan.files
+    assert targets.asset_url(doc, own) == "/img/Only%20Me.png"
+    assert plan.manifest_extra["hugo"]["bundled_assets"] == 0
 
 
 def test_hugo_toml_config(tmp_path):
@@ -447,3 +456,28 @@ def test_unpublished_redirect_page_is_not_written(tmp_path):
     plan, _, _ = run(make_site(tmp_path, [hidden]))
     assert "static/gone/index.html" not in plan.files
     assert (outcome(plan, "gone.md").status, outcome(plan, "gone.md").new_url) == ("skipped", None)
+
+
+@pytest.mark.parametrize("docs, wanted", [
+    ([post("a", "/ru/pr-blog/a", output_path="ru/pr-blog/a.html")], True),  # a permalink without slash or extension
+    ([post("a", "/notes/v2.0", output_path="notes/v2.0.html")], True),  # a dot, yet Jekyll appended .html
+    ([post("a", "/docs/v1.2", output_path="docs/v1.2")], False),  # a front-matter permalink's own extension
+    ([page("old.md", "/new/", redirect_from=("/old-page",))], True),  # jekyll-redirect-from writes old-page.html
+    ([post("a", "/news/2020/01/02/a/"), page("b.md", "/b.html")], False),
+    ([page("feed.xml", "/feed.xml")], False),
+])
+def test_hugo_server_answers_extensionless_urls_with_their_html_file(tmp_path, docs, wanted):
+    """Sites with a URL Jekyll wrote as NAME.html get a hugo server rewrite /x -> /x.html (200) in hugo.toml,
+    and Hugo's own 404 rule back, which any [[server.redirects]] replaces."""
+    plan, _, _ = run(make_site(tmp_path, docs))
+    config = tomllib.loads(plan.files["hugo.toml"].content.decode())
+    readme = plan.files["README.md"].content.decode()
+    assert ("### URLs without slash or extension" in readme) is wanted  # which host needs which file
+    if not wanted:
+        assert "server" not in config
+        return
+    assert "--format nginx" in readme and "vercel" in readme and "Netlify" in readme
+    assert config["server"]["redirects"] == [
+        {"fromRe": "^(.*[^/])$", "to": "$1.html", "status": 200},
+        {"from": "/**", "to": "/404.html", "status": 404},
+    ]

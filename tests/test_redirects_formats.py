@@ -221,3 +221,62 @@ def test_regex_escape(text: str, escaped: str) -> None:
     assert regex_escape(text) == escaped
     assert re.fullmatch(regex_escape(text), text)
     assert ghost_pattern(text) == "^" + escaped + "$"
+
+
+@pytest.fixture(scope="module")
+def rewrite_map() -> RedirectMap:
+    site = Site(
+        source_dir="/nowhere",
+        url="https://old.example",
+        documents=(
+            Document(kind="post", source="p.md", url="/ru/pr-blog/p", output_path="ru/pr-blog/p.html", title="p",
+                     slug="p", redirect_from=("/ru/pr-blog/p?from=old",)),
+            Document(kind="post", source="u.md", url="/%D0%B0/b", output_path="а/b.html", title="u", slug="u"),
+        ),
+    )
+    return build_redirect_map(site, {"p.md": "/ru/pr-blog/p", "u.md": "/%D0%B0/b"})
+
+
+def test_rewrites_on_hosts_without_html_lookup(rewrite_map: RedirectMap) -> None:
+    """nginx, Apache, Caddy and Vercel answer /x with x.html only through a rule: an internal rewrite,
+    never a redirect; Netlify and Cloudflare Pages look x.html up themselves."""
+    assert len(rewrite_map.rewrites) == 2
+    nginx = _nginx_locations(render(rewrite_map, "nginx")["redirects.nginx.conf"].decode())
+    assert nginx["/ru/pr-blog/p"][-1] == 'try_files "/ru/pr-blog/p.html" =404;'
+    assert nginx["/ru/pr-blog/p"][0].startswith('if ($args = "from=old") { return 301')
+    assert nginx["/а/b"] == ['try_files "/а/b.html" =404;']
+    apache = render(rewrite_map, "apache")[".htaccess"].decode()
+    assert 'RewriteRule "^ru/pr-blog/p$" "/ru/pr-blog/p.html" [END]' in apache
+    assert 'RewriteRule "^а/b$" "/а/b.html" [END]' in apache
+    # the query rule on the same path comes first, or the rewrite would end the round before it
+    assert apache.index('%{QUERY_STRING} "=from=old"') < apache.index('"^ru/pr-blog/p$" "/ru/pr-blog/p.html"')
+    caddy = render(rewrite_map, "caddy")["redirects.caddy"].decode()
+    assert '@jm2 {\n    path "/а/b"\n}\nrewrite @jm2 "/а/b.html"\n' in caddy
+    assert '@jm3 {\n    path "/ru/pr-blog/p"\n}\nrewrite @jm3 "/ru/pr-blog/p.html"\n' in caddy
+    vercel = json.loads(render(rewrite_map, "vercel")["vercel.json"])
+    assert vercel["rewrites"] == [{"source": "/%D0%B0/b", "destination": "/%D0%B0/b.html"},
+                                  {"source": "/ru/pr-blog/p", "destination": "/ru/pr-blog/p.html"}]
+    netlify = render(rewrite_map, "netlify")["_redirects"].decode()
+    assert " 200" not in netlify and "look up x.html themselves" in netlify
+    for fmt in ("html", "cloudflare", "csv", "ghost", "wordpress-redirection"):
+        for content in render(rewrite_map, fmt).values():
+            assert b"p.html" not in content, fmt  # a rewrite is no redirect and no stub
+
+
+def test_html_stubs_of_extensionless_urls_are_files_with_no_folder_beside() -> None:
+    """Moved extensionless pages: each old /x gets the stub x.html, where Jekyll wrote the page, and no
+    folder x/ appears beside it (GitHub Pages would answer /x with x.html first, other hosts with x/)."""
+    site = Site(
+        source_dir="/nowhere",
+        url="https://old.example",
+        documents=(
+            Document(kind="post", source="p.md", url="/ru/pr-blog/p", output_path="ru/pr-blog/p.html", title="p",
+                     slug="p", redirect_from=("/old-p",)),
+            Document(kind="page", source="a.md", url="/about", output_path="about.html", title="a", slug="a"),
+        ),
+    )
+    files = render(build_redirect_map(site, {"p.md": "/posts/p/", "a.md": "/about/"}), "html")
+    assert {"ru/pr-blog/p.html", "old-p.html", "about.html"} <= set(files)
+    folders = {"/".join(name.split("/")[:n]) for name in files for n in range(1, name.count("/") + 1)}
+    assert "ru/pr-blog" in folders
+    assert not folders & {"ru/pr-blog/p", "old-p", "about"}

@@ -298,3 +298,46 @@ def test_application_hosts_need_the_index_html_spellings() -> None:
     assert static.rules == ()
     app = build_redirect_map(s, {"x.md": "/x/", "y.md": "/y"}, index_files=False)
     assert app.as_dict() == {"/x/index.html": "/x/", "/y.html": "/y"}
+
+
+# -- extensionless pages on a static host --------------------------------------------------------------
+
+
+def _written_as(source: str, url: str, output: str, **kw: Any) -> Document:
+    return Document(kind=kw.pop("kind", "post"), source=source, url=url, output_path=output, title=source,
+                    slug=source, **kw)
+
+
+EXTENSIONLESS = site(
+    _written_as("a.md", "/ru/pr-blog/a", "ru/pr-blog/a.html"),
+    _written_as("v.md", "/notes/v2.0", "notes/v2.0.html"),  # a pattern's URL: Jekyll appends .html whatever the dot
+    _written_as("x.md", "/docs/v1.2", "docs/v1.2"),  # a front-matter permalink's own extension (.2) replaces it
+    _written_as("u.md", "/%D0%B0/b", "а/b.html"),
+    _written_as("f.md", "/f.html", "f.html"),
+    _written_as("d.md", "/d/", "d/index.html"),
+    _written_as("moved.md", "/moved", "moved.html"),
+)
+
+
+def test_extensionless_pages_kept_on_a_static_host_are_rewrites() -> None:
+    """A page that keeps a URL Jekyll wrote as NAME.html is served from that file: a 200 rewrite for
+    hosts that do not look up x.html, never a redirect, and its .html spelling needs no rule either."""
+    new = {"a.md": "/ru/pr-blog/a", "v.md": "/notes/v2.0", "x.md": "/docs/v1.2", "u.md": "/%D0%B0/b", "f.md": "/f.html",
+           "d.md": "/d/", "moved.md": "/posts/moved/"}
+    m = build_redirect_map(EXTENSIONLESS, new, base_path="/blog")
+    assert [(r.source, r.target, r.status, r.origin) for r in m.rewrites] == [
+        ("/blog/%D0%B0/b", "/blog/%D0%B0/b.html", 200, "u.md"),
+        ("/blog/notes/v2.0", "/blog/notes/v2.0.html", 200, "v.md"),
+        ("/blog/ru/pr-blog/a", "/blog/ru/pr-blog/a.html", 200, "a.md"),
+    ]
+    sources = {r.source for r in m.rules}
+    assert not sources & {r.source for r in m.rewrites}
+    assert "/blog/ru/pr-blog/a.html" not in sources
+    assert m.as_dict()["/blog/moved"] == "/blog/posts/moved/"  # moved: a redirect, no rewrite
+    assert RedirectMap.from_dict(m.to_dict()) == m
+
+
+def test_applications_serve_extensionless_urls_themselves() -> None:
+    m = build_redirect_map(EXTENSIONLESS, {"a.md": "/ru/pr-blog/a"}, index_files=False)
+    assert m.rewrites == ()
+    assert m.as_dict()["/ru/pr-blog/a.html"] == "/ru/pr-blog/a"

@@ -188,3 +188,17 @@ def test_load_rules_refuses_other_files(tmp_path, content: str) -> None:
     path.write_text(content, "utf-8")
     with pytest.raises(MigrateError):
         load_rules(path)
+
+
+def test_rewrites_must_answer_in_place(base_url: str) -> None:
+    """A map's rewrites (extensionless pages a static host serves from x.html) are checked too: the old
+    URL itself must answer 200; a 404 or a redirect there is a failure naming the missing rewrite."""
+    m = RedirectMap((Redirect("/old/", "/new/"),), rewrites=(
+        Redirect("/elsewhere/", "/elsewhere/.html", 200), Redirect("/gone", "/gone.html", 200),
+        Redirect("/old/", "/old/.html", 200)))
+    result = verify_map(m, base_url, concurrency=2)
+    assert [(c.source, c.in_place, c.ok) for c in result.checks] == [
+        ("/old/", False, True), ("/elsewhere/", True, True), ("/gone", True, False), ("/old/", True, False)]
+    assert "the host needs the rewrite" in (result.checks[2].problem or "")
+    assert result.summary() == "2/4 old URLs redirect correctly (3 of them pages that must answer in place); 2 failed"
+    assert json.loads(json.dumps(result.to_dict()))["in_place"] == 3

@@ -67,6 +67,10 @@ class RedirectMap:
 
     rules: tuple[Redirect, ...] = ()
     issues: tuple[Issue, ...] = ()
+    rewrites: tuple[Redirect, ...] = ()
+    """Pages a static host must answer at ``source`` with its file at ``target`` (status 200, no redirect):
+    an extensionless URL ``/x`` Jekyll wrote as ``x.html``, for hosts that do not look up ``x.html``
+    themselves (nginx, Apache, Caddy, Vercel). Sorted by source; never a source of ``rules``."""
 
     def __iter__(self) -> Iterator[Redirect]:
         return iter(self.rules)
@@ -79,7 +83,7 @@ class RedirectMap:
         return {r.source: r.target for r in self.rules}
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "redirects": [
                 {"source": r.source, "target": r.target, "status": r.status, "origin": r.origin}
                 for r in self.rules
@@ -89,6 +93,12 @@ class RedirectMap:
                 for i in self.issues
             ],
         }
+        if self.rewrites:
+            data["rewrites"] = [
+                {"source": r.source, "target": r.target, "status": r.status, "origin": r.origin}
+                for r in self.rewrites
+            ]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RedirectMap:
@@ -100,7 +110,11 @@ class RedirectMap:
             Issue(code=i["code"], severity=i["severity"], message=i["message"], source=i.get("source"))
             for i in data.get("issues", ())
         )
-        return cls(rules, issues)
+        rewrites = tuple(
+            Redirect(str(r["source"]), str(r["target"]), int(r.get("status", 200)), r.get("origin"))
+            for r in data.get("rewrites", ())
+        )
+        return cls(rules, issues, rewrites)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -377,6 +391,7 @@ def build_redirect_map(
     feed_target = b.new(feed_url, new_site=True) if feed_url else None
     docs = _jekyll_write_order(d for d in site.documents if _built(d))
     live_keys: set[str] = set()
+    rewrites: dict[str, Redirect] = {}
     for seq, doc in enumerate(docs):
         rank = RANK_PAGE if doc.kind == "page" else RANK_DOCUMENT
         if doc.redirect_to:
@@ -385,6 +400,8 @@ def build_redirect_map(
             target = b.new(new_urls[doc.source], new_site=True)
             if not is_absolute(target):
                 live_keys.add(page_key(target, index_files=index_files))
+                if index_files and _written_as_html(doc, new_urls[doc.source]):
+                    rewrites[target] = Redirect(target, target + ".html", 200, doc.source)
         elif feed_target and doc.url in feed_paths:
             target = feed_target
         else:
@@ -407,7 +424,17 @@ def build_redirect_map(
         b.claim_served(old, b.new(new, new_site=True), RANK_EXTRA, None)
     rules = _resolve(b, live_keys, status, index_files)
     issues = tuple(sorted(b.issues, key=lambda i: (i.code, i.source or "", i.message)))
-    return RedirectMap(rules=rules, issues=issues)
+    return RedirectMap(rules=rules, issues=issues, rewrites=tuple(rewrites[k] for k in sorted(rewrites)))
+
+
+def _written_as_html(doc: Document, new_url: str) -> bool:
+    """Whether the page keeps a URL without trailing slash or extension that Jekyll wrote as ``NAME.html``
+    (Jekyll appends the output extension to such a permalink): a static export writes the same file, which
+    only hosts that look up ``x.html`` answer at ``/x``."""
+    path = new_url.split("#", 1)[0]
+    if "?" in path or path.endswith("/") or doc.output_path is None:
+        return False
+    return doc.output_path == unquote(path).lstrip("/") + ".html"
 
 
 def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -> tuple[Redirect, ...]:

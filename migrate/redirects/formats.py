@@ -105,6 +105,11 @@ def _decoded_groups(rules: Iterable[Redirect]) -> dict[str, list[tuple[str | Non
     return dict(sorted(groups.items()))
 
 
+def _decoded_rewrites(redirect_map: RedirectMap) -> dict[str, str]:
+    """The map's rewrites as decoded path -> decoded file path (what nginx, Apache and Caddy match)."""
+    return {unquote(r.source): unquote(r.target) for r in redirect_map.rewrites}
+
+
 def _has_control(text: str) -> bool:
     return any(ord(c) < 32 or ord(c) == 127 for c in text)
 
@@ -187,6 +192,10 @@ def render_netlify(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
                 continue
             params = " " + " ".join(f"{k}={v}" for k, _, v in pairs)
         lines.append(f"{path}{params} {rule.target} {rule.status}")
+    if redirect_map.rewrites:
+        # A 200 rewrite /x -> /x.html would be a loop on Cloudflare Pages, which redirects /x.html to /x.
+        lines.append(f"# {len(redirect_map.rewrites)} extensionless pages (/x from x.html) need no rule here: "
+                     "Netlify and Cloudflare Pages look up x.html themselves")
     return {"_redirects": ("\n".join(lines) + "\n").encode("utf-8")}
 
 
@@ -205,7 +214,10 @@ def render_nginx(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
     ``include``d inside a ``server { }`` block. nginx matches the decoded path, so the locations hold
     decoded UTF-8; query rules become ``if ($args = "...")`` inside the location."""
     out = [f"# {HEADER}", "# Include inside a server { } block:  include redirects.nginx.conf;"]
-    for path, entries in _decoded_groups(redirect_map.rules).items():
+    rewrites = _decoded_rewrites(redirect_map)
+    groups = _decoded_groups(redirect_map.rules)
+    for path in sorted(set(groups) | set(rewrites)):
+        entries = groups.get(path, [])
         if _has_control(path):
             out.append(f"# skipped (control character in path): {quote(path)}")
             continue
@@ -220,6 +232,13 @@ def render_nginx(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
             body.append(f"    if ($args = {_nginx_quote(query)}) {{ return {rule.status} {_nginx_target(rule.target)}; }}")
         if plain:
             body.append(f"    return {plain[0].status} {_nginx_target(plain[0].target)};")
+        elif path in rewrites:
+            # the page itself, from its file (nginx looks up no x.html for /x); try_files expands $variables
+            file = rewrites[path]
+            if "$" in file or _has_control(file):
+                body.append(f"    # skipped (not expressible): serve {quote(file)} here")
+            else:
+                body.append(f"    try_files {_nginx_quote(file)} =404;")
         out.append(f"location = {_nginx_quote(path)} {{")
         out.extend(body)
         out.append("}")
@@ -260,6 +279,14 @@ def render_apache(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
                 out.append(f"RewriteCond %{{QUERY_STRING}} {_apache_quote('=' + query)}")
             flags = f"[R={rule.status},L,NE,QSD]"
             out.append(f"RewriteRule {pattern} {_apache_quote(_apache_substitution(rule.target))} {flags}")
+    for path, file in _decoded_rewrites(redirect_map).items():
+        if _has_control(path + file):
+            out.append(f"# skipped (control character in path): {quote(path)}")
+            continue
+        # the page itself, from its file: an internal rewrite (no R flag), not run again (END); after the
+        # redirects, as a query rule on the same path must win
+        pattern = _apache_quote("^" + regex_escape(path.lstrip("/")) + "$")
+        out.append(f"RewriteRule {pattern} {_apache_quote(_apache_substitution(file))} [END]")
     return {".htaccess": ("\n".join(out) + "\n").encode("utf-8")}
 
 
@@ -297,6 +324,14 @@ def render_caddy(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
                 out.append(f"    expression {{http.request.uri.query}} == {json.dumps(query)}")
             out.append("}")
             out.append(f"redir {name} {_caddy_target(rule.target)} {rule.status}")
+    for path, file in _decoded_rewrites(redirect_map).items():
+        # the page itself, from its file (file_server looks up no x.html for /x)
+        matcher_path = path if "%" not in path and not _has_control(path) else encode_path(path)
+        n += 1
+        out.append(f"@jm{n} {{")
+        out.append(f"    path {_caddy_path(matcher_path)}")
+        out.append("}")
+        out.append(f"rewrite @jm{n} {_caddy_target(file)}")
     return {"redirects.caddy": ("\n".join(out) + "\n").encode("utf-8")}
 
 
@@ -345,7 +380,12 @@ def render_vercel(redirect_map: RedirectMap, **_: Any) -> dict[str, bytes]:
                 has.append({"type": "query", "key": unquote(key), "value": regex_escape(unquote(value))})
             entry["has"] = has
         redirects.append(entry)
-    return {"vercel.json": _json_bytes({"redirects": redirects})}
+    config: dict[str, Any] = {"redirects": redirects}
+    if redirect_map.rewrites:
+        # Vercel answers /x with x.html only under cleanUrls (which also redirects /x.html): rewrite instead
+        config["rewrites"] = [{"source": _path_to_regexp_escape(r.source), "destination": r.target}
+                              for r in redirect_map.rewrites]
+    return {"vercel.json": _json_bytes(config)}
 
 
 def _stub_file(source_path: str) -> str | None:
