@@ -193,6 +193,9 @@ class Site:
     """``site.data``: the parsed ``_data`` folder."""
     issues: tuple[Issue, ...] = ()
     """Problems the reader found."""
+    plugins: tuple[str, ...] = ()
+    """The plugins Jekyll loads for the site (gem names): the configuration's ``plugins`` (or ``gems``), then
+    the Gemfile's ``:jekyll_plugins`` group. A plugin's tags, filters and pages exist only when it is here."""
     time: _dt.datetime | None = None
     """``site.time``: the configured ``time``, else the moment the site was read (what decided which posts are
     in the future); one value for every document, as in one Jekyll build."""
@@ -232,6 +235,7 @@ class Site:
                 "static_files": tuple(StaticFile(**s) for s in data.get("static_files", ())),
                 "other_files": tuple(AccountedFile(**o) for o in data.get("other_files", ())),
                 "issues": tuple(Issue(**i) for i in data.get("issues", ())),
+                "plugins": tuple(data.get("plugins", ())),
                 "time": _dt.datetime.fromisoformat(data["time"]) if data.get("time") else None,
             }
         )

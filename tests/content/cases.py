@@ -135,6 +135,7 @@ def fixture_site(extra: list[ir.Document] = ()) -> ir.Site:  # type: ignore[assi
         documents=tuple(docs),
         config=config,
         data=data,
+        plugins=tuple(config.get("plugins") or ()),
     )
 
 
