@@ -132,6 +132,24 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)
     """Front-matter keys not mapped onto a field above; never dropped."""
 
+    @property
+    def is_markdown(self) -> bool:
+        """Whether Jekyll converts the body with kramdown (its extension is one of ``markdown_ext``). Any
+        other body (HTML, a script, a feed template, text) is written as it is after Liquid."""
+        return self.markup == "markdown"
+
+    @property
+    def is_html_page(self) -> bool:
+        """Whether Jekyll writes a web page for it (``output_ext`` is one of Jekyll's ``HTML_EXTENSIONS``,
+        its ``html?``). Otherwise the output is a file of that extension (a feed, script, stylesheet, text)
+        whose text is the body after Liquid (and kramdown for Markdown): targets serve it as a file at its
+        URL, never as a page of content."""
+        return self.output_ext.lower() in HTML_OUTPUT_EXTENSIONS
+
+
+HTML_OUTPUT_EXTENSIONS = (".html", ".htm", ".xhtml")
+"""Jekyll's ``HTML_EXTENSIONS``: the output extensions of a web page."""
+
 
 @dataclass(frozen=True, slots=True)
 class StaticFile:

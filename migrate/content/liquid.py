@@ -854,7 +854,10 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
     posts = sorted((d for d in built if d.kind == "post"), key=_sort_key_date, reverse=True)
     drop["posts"] = [drops[d.source] for d in posts]
     drop["pages"] = [drops[d.source] for d in built if d.kind == "page"]
-    drop["html_pages"] = [drops[d.source] for d in built if d.kind == "page" and d.output_ext == ".html"]
+    # Jekyll's html_pages: pages that are web pages or whose URL ends with a slash
+    drop["html_pages"] = [
+        drops[d.source] for d in built if d.kind == "page" and (d.is_html_page or d.url.endswith("/"))
+    ]
     drop["documents"] = [drops[d.source] for d in built if d.kind in ("post", "document")]
     collections = []
     for coll in site.collections:

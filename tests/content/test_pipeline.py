@@ -372,3 +372,16 @@ def test_include_cached_with_the_plugin_is_include() -> None:
     converted = convert('{% include_cached greet.html name="World" %}')
     assert converted.body.strip() == "<p>Hello World</p>"  # type: ignore[attr-defined]
     assert codes(converted) == []
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_a_page_that_is_not_a_web_page_is_its_text_after_liquid(fmt: str) -> None:
+    # Jekyll converts only markdown_ext files; a script or feed is written as it is after Liquid
+    body = '<?xml version="1.0"?>\n<x>\n    <b>"{{ 1 | plus: 1 }}"</b> *not emphasis*\n</x>\n'
+    feed = page(body, source="feed.xml", markup="xml", extension=".xml", output_ext=".xml")
+    text = page("# Not a heading {{ 'x' }}\n", source="notes.text", markup="text", extension=".text",
+                output_ext=".text")
+    site = fixture_site([feed, text])
+    pipeline = ContentPipeline(site, identity_targets(site))
+    assert pipeline.convert(feed, fmt).body == body.replace('{{ 1 | plus: 1 }}', "2")  # type: ignore[arg-type]
+    assert pipeline.convert(text, fmt).body == "# Not a heading x\n"  # type: ignore[arg-type]
