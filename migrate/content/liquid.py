@@ -490,6 +490,22 @@ class HighlightTag(Tag):
 _POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
 
 
+_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{6})?(?:[+-]\d{2}:\d{2})?$")
+"""A YAML timestamp as the reader's JSON-safe IR writes it (Python's ``isoformat``)."""
+
+
+def _site_zone(name: str | None) -> _dt.tzinfo | None:
+    """The site's ``timezone`` (Jekyll puts it in ``TZ``); None for the machine's own zone."""
+    if not name:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except (ValueError, OSError, KeyError, ImportError):
+        return _dt.timezone.utc  # Jekyll with a zone the C library does not know: UTC
+
+
 class SiteInfo:
     """What tags and filters need to know about the site and where its documents now live."""
 
@@ -506,6 +522,28 @@ class SiteInfo:
         self.render_html: Callable[[ir.Document, str], str] | None = None
         """Set by the pipeline: another document's rendered ``content`` or ``excerpt`` (as Jekyll exposes
         them in ``site.posts``)."""
+        self.zone = _site_zone(site.timezone)
+
+    def yaml_value(self, value: Any) -> Any:
+        """A front matter or data value as Ruby's YAML gave it to Liquid: the IR keeps YAML timestamps as
+        ISO strings; they are times again (one without a zone read as UTC, shown in the site's zone), so
+        they print and compare as Jekyll's do."""
+        if isinstance(value, str):
+            if _ISO_TIMESTAMP.match(value):
+                try:
+                    moment = _dt.datetime.fromisoformat(value)
+                except ValueError:
+                    return value
+                if moment.tzinfo is None:
+                    moment = moment.replace(tzinfo=_dt.timezone.utc)
+                    return moment.astimezone(self.zone) if self.zone is not None else moment.astimezone()
+                return moment
+            return value
+        if isinstance(value, dict):
+            return {k: self.yaml_value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.yaml_value(v) for v in value]
+        return value
 
     @staticmethod
     def current_source() -> str | None:
@@ -760,7 +798,7 @@ class DocumentDrop(Mapping[str, Any]):
 
     def _build(self) -> dict[str, Any]:
         doc = self._doc
-        fm = dict(doc.front_matter)
+        fm = self._info.yaml_value(dict(doc.front_matter))
         src = PurePosixPath(doc.source)
         url = self._info.document_urls.get(doc.source, doc.url)
         if doc.kind == "page":
@@ -889,7 +927,7 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
             tags.setdefault(t, []).append(drops[d.source])
     drop["categories"] = categories
     drop["tags"] = tags
-    drop["data"] = site.data
+    drop["data"] = info.yaml_value(site.data)
     drop["static_files"] = [
         {
             "path": "/" + s.source,
