@@ -24,20 +24,45 @@ _AND_OR = r"\b(?:\s?and\s?|\s?or\s?)\b"
 _EXPRESSIONS_AND_OPERATORS = re.compile(rf"(?:{_AND_OR}|(?:\s*(?!{_AND_OR})(?:{_QUOTED_FRAGMENT}|\S+)\s*)+)")
 
 
+_LITERAL = re.compile(
+    rf"\A(?:{_QUOTED_STRING}|nil|null|true|false|blank|empty|-?\d+|-?\d[\d.]+|\(\s*\S+\s*\.\.\s*\S+\s*\))\Z"
+)
+_VARIABLE_PARSER = re.compile(r"\[(?:[^\[\]]+|\[[^\[\]]*\])*\]|[\w-]+\??")
+
+
+def lax_expression(markup: str) -> str:
+    """An expression as Ruby's ``Expression.parse`` reads it: a literal, else a variable made of the names
+    and ``[...]`` lookups it finds (``page..title`` is ``page.title``)."""
+    markup = markup.strip()
+    if _LITERAL.match(markup):
+        return markup
+    lookups = _VARIABLE_PARSER.findall(markup)
+    if not lookups:
+        return markup
+    return lookups[0] + "".join(part if part.startswith("[") else "." + part for part in lookups[1:])
+
+
+def _lax_argument(markup: str) -> str:
+    m = re.match(r"(\w+\s*:\s*)(.*)", markup, re.S)
+    if m and not _LITERAL.match(markup.strip()):
+        return m.group(1) + lax_expression(m.group(2))
+    return lax_expression(markup)
+
+
 def lax_variable(markup: str) -> str | None:
     """An output statement's (or ``assign`` value's) markup as lax Liquid reads it: the first fragment, then
     each filter's name and arguments; the rest is skipped."""
     m = _MARKUP_WITH_QUOTED_FRAGMENT.search(markup)
     if m is None:
         return None
-    parts = [m.group(1)]
+    parts = [lax_expression(m.group(1))]
     filters = _FILTER_MARKUP.search(m.group(2))
     if filters is not None:
         for chunk in _FILTER_PARSER.findall(filters.group(1)):
             name = re.search(r"\w+", chunk)
             if name is None:
                 continue
-            args = _FILTER_ARGS.findall(chunk)
+            args = [_lax_argument(a) for a in _FILTER_ARGS.findall(chunk)]
             parts.append(f" | {name.group(0)}" + (": " + ", ".join(args) if args else ""))
     return "".join(parts)
 
