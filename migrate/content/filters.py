@@ -91,6 +91,8 @@ def to_s(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, (list, tuple, dict)):
         return _ruby_inspect(value)
+    if isinstance(value, range):
+        return f"{value.start}..{value.stop - 1}"
     return str(value)
 
 
@@ -154,17 +156,15 @@ def round_(value: Any, digits: Any = 0) -> Any:
     number = _to_number(value)
     places = _to_number(digits)
     places = int(places) if not isinstance(places, int) else places
-    if isinstance(number, int):
-        if places >= 0:
-            result: Any = number
-        else:
-            result = int(Decimal(number).quantize(Decimal(10) ** -places, rounding=_ROUND_HALF_AWAY))
+    if isinstance(number, int) and places >= 0:
+        result: Any = number
     else:
-        exponent = Decimal(1).scaleb(-places)
         try:
-            result = float(number.quantize(exponent, rounding=_ROUND_HALF_AWAY))
+            rounded = Decimal(number).quantize(Decimal(1).scaleb(-places), rounding=_ROUND_HALF_AWAY)
         except decimal.InvalidOperation:
-            result = float(number)
+            rounded = Decimal(number)
+        # Ruby rounds to an Integer for no or negative digits, to a BigDecimal (then a Float) for others
+        result = int(rounded) if places <= 0 or isinstance(number, int) else float(rounded)
     if digits == 0:
         result = int(result)
     return result
