@@ -340,3 +340,10 @@ def test_plugins_come_from_the_config_and_the_gemfiles_jekyll_plugins_group(tmp_
         "jekyll-feed", "jekyll-seo-tag", "jekyll-include-cache", "jekyll-sitemap", "jekyll-redirect-from"
     )
     assert Site.from_dict(json.loads(json.dumps(site.to_dict()))).plugins == site.plugins
+
+
+def test_a_theme_gem_brings_the_plugins_it_depends_on(tmp_path):
+    (tmp_path / "_config.yml").write_text("theme: minimal-mistakes-jekyll\n", encoding="utf-8")
+    assert "jekyll-include-cache" in read_site(tmp_path).plugins
+    (tmp_path / "_config.yml").write_text("remote_theme: mmistakes/minimal-mistakes\n", encoding="utf-8")
+    assert read_site(tmp_path).plugins == ()

@@ -275,9 +275,19 @@ _GEMFILE_GROUP = re.compile(r"^\s*group\b(?P<groups>[^\n]*?)\bdo\s*$(?P<body>.*?
 _GEM_LINE = re.compile(r"""^\s*gem\s*\(?\s*["']([^"']+)["'](?P<rest>[^\n]*)""", re.M)
 
 
+THEME_PLUGINS = {
+    "minimal-mistakes-jekyll": ("jekyll-include-cache",),
+    "just-the-docs": ("jekyll-seo-tag", "jekyll-include-cache"),
+}
+"""The plugins among the runtime dependencies of well-known theme gems (their gemspecs: minimal-mistakes-jekyll
+4.24, just-the-docs 0.5), which Jekyll requires for a site with ``theme:`` (``require_theme_deps``); a
+``remote_theme`` brings none."""
+
+
 def enabled_plugins(root: Path, config: dict[str, Any]) -> tuple[str, ...]:
     """The plugins Jekyll loads for the site: ``plugins`` (and the older ``gems``) in the configuration,
-    then the gems of the Gemfile's ``:jekyll_plugins`` group, which Jekyll requires through Bundler."""
+    then the gems of the Gemfile's ``:jekyll_plugins`` group, which Jekyll requires through Bundler, then
+    the plugins a known ``theme`` gem depends on."""
     names: list[str] = []
     for key in ("plugins", "gems"):
         value = config.get(key)
@@ -294,4 +304,7 @@ def enabled_plugins(root: Path, config: dict[str, Any]) -> tuple[str, ...]:
     for m in _GEM_LINE.finditer(gemfile):
         if re.search(r"\bgroups?\s*(?::|=>)\s*\[?[^\n]*:jekyll_plugins\b", m.group("rest")):
             names.append(m.group(1))
+    theme = config.get("theme")
+    if isinstance(theme, str):
+        names += THEME_PLUGINS.get(theme.strip(), ())
     return tuple(_uniq(names))
