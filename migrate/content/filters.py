@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import json
+import math
 import random
 import re
 import unicodedata
@@ -52,7 +53,7 @@ def _to_text(value: Any) -> str:
 
 def ruby_float(value: float) -> str:
     """Ruby's ``Float#to_s``: ``1.0``, ``0.031``, ``1.0e+20``, ``Infinity``."""
-    if value != value:
+    if math.isnan(value):
         return "NaN"
     if value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"
@@ -178,7 +179,7 @@ def _to_number(value: Any) -> Any:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or math.isinf(value):
             return Decimal(0)
         return Decimal(repr(value))
     if isinstance(value, Decimal):

@@ -127,7 +127,7 @@ class JekyllContext(RenderContext):
         super().raise_for_loop_limit(length)
         _check_deadline()
 
-    def filter(self, name: str, token: Token | None) -> Callable[..., object]:  # noqa: A003
+    def filter(self, name: str, token: Token | None) -> Callable[..., object]:
         """An unknown filter leaves the value as it is (lax Liquid, Jekyll's default), and is reported."""
         if name in self.env.filters:
             return super().filter(name, token)
