@@ -490,8 +490,8 @@ class HighlightTag(Tag):
 _POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
 
 
-_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{6})?(?:[+-]\d{2}:\d{2})?$")
-"""A YAML timestamp as the reader's JSON-safe IR writes it (Python's ``isoformat``)."""
+_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{6})?$")
+"""A zone-less YAML timestamp as the reader's JSON-safe IR writes it (Python's ``isoformat``)."""
 
 
 def _site_zone(name: str | None) -> _dt.tzinfo | None:
@@ -525,19 +525,18 @@ class SiteInfo:
         self.zone = _site_zone(site.timezone)
 
     def yaml_value(self, value: Any) -> Any:
-        """A front matter or data value as Ruby's YAML gave it to Liquid: the IR keeps YAML timestamps as
-        ISO strings; they are times again (one without a zone read as UTC, shown in the site's zone), so
-        they print and compare as Jekyll's do."""
+        """A front matter or data value as Ruby's YAML gave it to Liquid. The IR keeps YAML timestamps as
+        ISO strings; one without a zone (``2020-01-02T10:00:00``, what the reader writes for
+        ``2020-01-02 10:00:00``) is a time again, read as UTC and shown in the site's zone, so it prints and
+        compares as Jekyll's does. One with an offset stays text: the IR cannot tell it from a quoted string
+        such as ``'2008-11-07T13:07:54-08:00'``, which Jekyll prints as written."""
         if isinstance(value, str):
             if _ISO_TIMESTAMP.match(value):
                 try:
-                    moment = _dt.datetime.fromisoformat(value)
+                    moment = _dt.datetime.fromisoformat(value).replace(tzinfo=_dt.timezone.utc)
                 except ValueError:
                     return value
-                if moment.tzinfo is None:
-                    moment = moment.replace(tzinfo=_dt.timezone.utc)
-                    return moment.astimezone(self.zone) if self.zone is not None else moment.astimezone()
-                return moment
+                return moment.astimezone(self.zone) if self.zone is not None else moment.astimezone()
             return value
         if isinstance(value, dict):
             return {k: self.yaml_value(v) for k, v in value.items()}
