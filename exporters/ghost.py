@@ -691,6 +691,8 @@ class GhostExporter(Exporter):
         """("post"|"page", "") or (None, why it is skipped)."""
         if doc.redirect_to:
             return None, "redirect page (becomes a redirect)"
+        if doc.output_path is not None and not doc.is_html_page:
+            return None, f"not a web page ({doc.output_ext or 'no extension'} output)"
         if doc.kind in ("post", "draft"):
             return modes.get(doc.collection or "posts", "post"), ""
         if doc.kind == "document":
@@ -698,8 +700,6 @@ class GhostExporter(Exporter):
             if mode is None and doc.output_path is None:
                 return None, f"collection {doc.collection} has output: false"
             return (mode or "page"), ""
-        if doc.output_ext not in (".html", ".htm", ""):
-            return None, f"not an HTML page ({doc.output_ext})"
         path = unquote(doc.url)
         if path in ("/", "/index.html"):
             return None, "home page (Ghost makes its own)"
@@ -718,6 +718,12 @@ class GhostExporter(Exporter):
                 kind, why = None, f"collection {doc.collection} skipped (--collection)"
             if kind is None:
                 self.skipped[doc.source] = why
+                if why.startswith("not a web page"):
+                    self.report.emit(
+                        "generated-file-skipped", "warning",
+                        f"Jekyll generates {doc.output_path} from this file (Liquid, not a web page): Ghost "
+                        "imports no such file; publish the text Jekyll writes as a static file", source=doc.source,
+                    )
                 if "collection" in why:
                     skipped_collections[doc.collection or ""] = (
                         skipped_collections.get(doc.collection or "", 0) + 1

@@ -40,7 +40,6 @@ ASSET_EXTENSIONS = frozenset({
 })
 """Files that may move into the bundle of the one post that references them (pages, scripts and styles
 stay at their URL)."""
-HTML_EXTENSIONS = frozenset({".html", ".htm", ""})
 # Jekyll front-matter keys that become Hugo keys; every other key is kept under ``jekyll:``.
 _MAPPED_KEYS = frozenset({"title", "date", "last_modified_at", "slug", "categories", "category", "tags",
                           "author", "authors", "excerpt", "published"})
@@ -218,7 +217,8 @@ class HugoExporter(Exporter):
     def _place(self, doc: Document) -> _Placement:
         if doc.redirect_to:
             return _Placement(doc, "redirect")  # its target is resolved once every page is placed
-        if doc.output_path is not None and posixpath.splitext(doc.output_path)[1].lower() not in HTML_EXTENSIONS:
+        if doc.output_path is not None and not doc.is_html_page:
+            # a feed, script or text file: its text as Jekyll wrote it, at its URL, not a page of content
             return _Placement(doc, "snapshot", hugo_path="/" + doc.output_path, new_url=doc.url)
         placement = _Placement(doc, "page")
         bundle = doc.kind in ("post", "draft")

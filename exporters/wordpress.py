@@ -557,8 +557,13 @@ class WordPressExporter(Exporter):
             if doc.redirect_to:
                 self.skipped[doc.source] = "a redirect page (redirect_to): it becomes a redirect rule"
                 continue
-            if doc.output_path is not None and doc.output_ext not in (".html", ".htm"):
-                self.skipped[doc.source] = f"not an HTML page ({doc.output_ext} output)"
+            if doc.output_path is not None and not doc.is_html_page:
+                self.skipped[doc.source] = f"not a web page ({doc.output_ext or 'no extension'} output)"
+                self.report.emit(
+                    "generated-file-skipped", "warning",
+                    f"Jekyll generates {doc.output_path} from this file (Liquid, not a web page): WordPress "
+                    "imports no such file; publish the text Jekyll writes as a static file", source=doc.source,
+                )
                 continue
             mode = self._mode(doc)
             if mode == "skip":

@@ -259,7 +259,7 @@ def _other_documents_pattern(site: Site) -> re.Pattern[str]:
     includes = Path(site.source_dir) / "_includes"
     pattern = re.compile(reads)
     if includes.is_dir() and any(pattern.search(_text_of(f)) for f in includes.rglob("*") if f.is_file()):
-        return re.compile(reads + r"|\{%-?\s*include(?:_relative)?\b")
+        return re.compile(reads + r"|\{%-?\s*include(?:_relative|_cached)?\b")
     return re.compile(reads + r"|\{%-?\s*include_relative\b")
 
 

@@ -132,6 +132,24 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)
     """Front-matter keys not mapped onto a field above; never dropped."""
 
+    @property
+    def is_markdown(self) -> bool:
+        """Whether Jekyll converts the body with kramdown (its extension is one of ``markdown_ext``). Any
+        other body (HTML, a script, a feed template, text) is written as it is after Liquid."""
+        return self.markup == "markdown"
+
+    @property
+    def is_html_page(self) -> bool:
+        """Whether Jekyll writes a web page for it (``output_ext`` is one of Jekyll's ``HTML_EXTENSIONS``,
+        its ``html?``). Otherwise the output is a file of that extension (a feed, script, stylesheet, text)
+        whose text is the body after Liquid (and kramdown for Markdown): targets serve it as a file at its
+        URL, never as a page of content."""
+        return self.output_ext.lower() in HTML_OUTPUT_EXTENSIONS
+
+
+HTML_OUTPUT_EXTENSIONS = (".html", ".htm", ".xhtml")
+"""Jekyll's ``HTML_EXTENSIONS``: the output extensions of a web page."""
+
 
 @dataclass(frozen=True, slots=True)
 class StaticFile:
@@ -193,6 +211,9 @@ class Site:
     """``site.data``: the parsed ``_data`` folder."""
     issues: tuple[Issue, ...] = ()
     """Problems the reader found."""
+    plugins: tuple[str, ...] = ()
+    """The plugins Jekyll loads for the site (gem names): the configuration's ``plugins`` (or ``gems``), then
+    the Gemfile's ``:jekyll_plugins`` group. A plugin's tags, filters and pages exist only when it is here."""
     time: _dt.datetime | None = None
     """``site.time``: the configured ``time``, else the moment the site was read (what decided which posts are
     in the future); one value for every document, as in one Jekyll build."""
@@ -232,6 +253,7 @@ class Site:
                 "static_files": tuple(StaticFile(**s) for s in data.get("static_files", ())),
                 "other_files": tuple(AccountedFile(**o) for o in data.get("other_files", ())),
                 "issues": tuple(Issue(**i) for i in data.get("issues", ())),
+                "plugins": tuple(data.get("plugins", ())),
                 "time": _dt.datetime.fromisoformat(data["time"]) if data.get("time") else None,
             }
         )

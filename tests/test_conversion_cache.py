@@ -87,3 +87,14 @@ def test_workers_read_the_cache_and_give_the_same_output(site_dir, tmp_path, mon
     _, filled = _export(site_dir, tmp_path / "cache", monkeypatch, jobs=2)
     _, reused = _export(site_dir, tmp_path / "cache", monkeypatch, jobs=2)
     assert filled == serial and reused == serial
+
+
+def test_a_page_with_include_cached_of_an_include_that_lists_posts_reconverts(site_dir, tmp_path, monkeypatch):
+    (site_dir / "_config.yml").write_text("title: Cache test\ntimezone: UTC\nplugins: [jekyll-include-cache]\n")
+    (site_dir / "cached.md").write_text("---\ntitle: Cached\n---\n{% include_cached recent.html %}\n", "utf-8")
+    _export(site_dir, tmp_path / "cache", monkeypatch)
+    beta = site_dir / "_posts/2020-01-02-beta.md"
+    beta.write_text(beta.read_text("utf-8").replace("Beta body.", "Beta body, revised."), "utf-8")
+    again, out = _export(site_dir, tmp_path / "cache", monkeypatch)
+    assert "cached.md" in again
+    assert b"Beta body, revised." in next(v for k, v in out.items() if "cached" in k)

@@ -324,3 +324,26 @@ def test_parallel_read_survives_worker_failures(tmp_path, monkeypatch, failure):
 
         monkeypatch.setattr(os, "fork", no_fork)
     assert read_site(tmp_path, now=NOW, jobs=2).to_dict() == serial.to_dict()
+
+
+def test_plugins_come_from_the_config_and_the_gemfiles_jekyll_plugins_group(tmp_path):
+    (tmp_path / "_config.yml").write_text("plugins: [jekyll-feed]\ngems:\n  - jekyll-seo-tag\n", encoding="utf-8")
+    (tmp_path / "Gemfile").write_text(
+        'source "https://rubygems.org"\ngem "jekyll", "~> 4.3"\ngem "webrick"  # group :jekyll_plugins\n'
+        "group :jekyll_plugins do\n  gem 'jekyll-include-cache'\n  gem \"jekyll-sitemap\", \"~> 1.4\"\nend\n"
+        "group :test do\n  gem 'html-proofer'\nend\n"
+        'gem "jekyll-redirect-from", group: :jekyll_plugins\n',
+        encoding="utf-8",
+    )
+    site = read_site(tmp_path)
+    assert site.plugins == (
+        "jekyll-feed", "jekyll-seo-tag", "jekyll-include-cache", "jekyll-sitemap", "jekyll-redirect-from"
+    )
+    assert Site.from_dict(json.loads(json.dumps(site.to_dict()))).plugins == site.plugins
+
+
+def test_a_theme_gem_brings_the_plugins_it_depends_on(tmp_path):
+    (tmp_path / "_config.yml").write_text("theme: minimal-mistakes-jekyll\n", encoding="utf-8")
+    assert "jekyll-include-cache" in read_site(tmp_path).plugins
+    (tmp_path / "_config.yml").write_text("remote_theme: mmistakes/minimal-mistakes\n", encoding="utf-8")
+    assert read_site(tmp_path).plugins == ()

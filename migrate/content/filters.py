@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import json
+import math
 import random
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
@@ -40,13 +43,154 @@ def relative_url_of(url: str, base_path: str) -> str:
 
 
 def _to_text(value: Any) -> str:
-    if value is None or isinstance(value, Undefined):
+    if isinstance(value, Mapping) and "url" in value and not isinstance(value, dict):
+        return to_s(value["url"])
+    return to_s(value)
+
+
+# -- Ruby's string conversion ------------------------------------------------------------------------------
+
+
+def ruby_float(value: float) -> str:
+    """Ruby's ``Float#to_s``: ``1.0``, ``0.031``, ``1.0e+20``, ``Infinity``."""
+    if math.isnan(value):
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    text = repr(float(value))  # the shortest repr, with exponents where Ruby uses them (< 1e-4, >= 1e16)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        return f"{mantissa}e{exponent}"
+    return text
+
+
+def ruby_time(value: _dt.datetime) -> str:
+    """Ruby's ``Time#to_s``: ``2017-09-11 00:00:00 +0000``."""
+    return value.strftime("%Y-%m-%d %H:%M:%S ") + _offset(value, False)
+
+
+def to_s(value: Any) -> str:
+    """A value as Ruby's ``to_s`` turns it into text for Liquid's filters: ``nil`` is empty, ``true``,
+    ``1.0``, a time as ``2017-09-11 00:00:00 +0000``, arrays and hashes as Ruby inspects them."""
+    if isinstance(value, str):
+        return value
+    if value is None:
         return ""
+    if isinstance(value, Undefined):
+        return str(value)  # empty, and reported once by the environment's undefined type
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Mapping) and "url" in value and not isinstance(value, dict):
-        return str(value["url"])
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (float, Decimal)):
+        return ruby_float(float(value))
+    if isinstance(value, _dt.datetime):
+        return ruby_time(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, dict)):
+        return _ruby_inspect(value)
+    if isinstance(value, range):
+        return f"{value.start}..{value.stop - 1}"
     return str(value)
+
+
+def liquid_output(value: Any) -> str:
+    """What ``{{ value }}`` writes: an array joined without separator (nested arrays flattened, nil
+    empty), anything else as :func:`to_s`."""
+    if isinstance(value, (list, tuple)):
+        return "".join(_join_item(v) for v in value)
+    return to_s(value)
+
+
+def _join_item(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "".join(_join_item(v) for v in value)
+    return to_s(value)
+
+
+def join(value: Any, glue: Any = " ") -> str:
+    """Liquid's ``join``: Ruby's ``Array#join`` (elements through ``to_s``, nested arrays flattened)."""
+    if isinstance(value, Mapping) and not isinstance(value, dict):
+        value = [value]
+    items = _items(value) if not isinstance(value, str) else [value]
+    return to_s(glue).join(_join_item(v) for v in items)
+
+
+# Liquid's string filters turn their input and their text arguments into strings with ``to_s``
+STRING_FILTERS = (
+    "append prepend remove remove_first remove_last replace replace_first replace_last split capitalize "
+    "downcase upcase escape escape_once lstrip rstrip strip newline_to_br strip_html strip_newlines "
+    "truncate truncatewords url_encode url_decode base64_encode base64_decode base64_url_safe_encode "
+    "base64_url_safe_decode squish"
+).split()
+TEXT_ARGUMENT_FILTERS = frozenset(
+    "append prepend remove remove_first remove_last replace replace_first replace_last split".split()
+)
+
+
+def ruby_strings(func: Any, name: str) -> Any:
+    """``func`` with its input (and, for filters that take text, its arguments) converted by ``to_s``."""
+
+    def run(value: Any, *args: Any, **kwargs: Any) -> Any:
+        value = to_s(value)
+        if name in TEXT_ARGUMENT_FILTERS:
+            args = tuple(to_s(a) for a in args)
+        return func(value, *args, **kwargs)
+
+    for attr in ("with_context", "with_environment"):
+        if getattr(func, attr, False):
+            setattr(run, attr, True)
+    run.__name__ = getattr(func, "__name__", name)
+    return run
+
+
+_ROUND_HALF_AWAY = decimal.ROUND_HALF_UP
+
+
+def round_(value: Any, digits: Any = 0) -> Any:
+    """Liquid's ``round``: a float goes through ``BigDecimal(float.to_s)``, so it rounds its decimal
+    digits half away from zero (``2.5`` is 3, ``0.0305`` to 3 digits is 0.031); an integer result when the
+    digits are 0."""
+    number = _to_number(value)
+    places = _to_number(digits)
+    places = int(places) if not isinstance(places, int) else places
+    if isinstance(number, int) and places >= 0:
+        result: Any = number
+    else:
+        try:
+            rounded = Decimal(number).quantize(Decimal(1).scaleb(-places), rounding=_ROUND_HALF_AWAY)
+        except decimal.InvalidOperation:
+            rounded = Decimal(number)
+        # Ruby rounds to an Integer for no or negative digits, to a BigDecimal (then a Float) for others
+        result = int(rounded) if places <= 0 or isinstance(number, int) else float(rounded)
+    if digits == 0:
+        result = int(result)
+    return result
+
+
+def _to_number(value: Any) -> Any:
+    """Liquid's ``Utils.to_number``: a float as the decimal of its ``to_s``, a numeric string as a
+    number, anything else 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return Decimal(0)
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"-?\d+\.\d+", text):
+            return Decimal(text)
+        m = re.match(r"[+-]?\d+", text.replace("_", ""))
+        return int(m.group(0)) if m else 0
+    return 0
 
 
 # -- dates --------------------------------------------------------------------------------------------
@@ -233,7 +377,7 @@ def _ruby_inspect(value: Any) -> str:
         return "{" + ", ".join(f"{_ruby_inspect(k)}=>{_ruby_inspect(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_ruby_inspect(v) for v in value) + "]"
-    return str(value)
+    return to_s(value)
 
 
 def inspect(value: Any) -> str:
@@ -298,13 +442,7 @@ def _prop_path(item: Any, prop: str) -> Any:
 
 
 def _ruby_to_s(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, _dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S ") + _offset(value, False)
-    return str(value)
+    return to_s(value)
 
 
 def where(value: Any, prop: Any = None, target: Any = None) -> Any:
@@ -486,5 +624,10 @@ def register(env: JekyllEnvironment) -> None:
         "scssify": lambda v: _to_text(v),
         "sassify": lambda v: _to_text(v),
     }
+    for name in STRING_FILTERS:
+        if name in env.filters:
+            env.add_filter(name, ruby_strings(env.filters[name], name))
+    table["join"] = join
+    table["round"] = round_
     for name, func in table.items():
         env.add_filter(name, func)

@@ -14,24 +14,25 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
 
 from liquid import Environment, Mode
 from liquid.ast import BlockNode, Node
-from liquid.builtin.expressions import FilteredExpression, tokenize
+from liquid.builtin.expressions import BooleanExpression, FilteredExpression, parse_identifier, tokenize
 from liquid.builtin.output import Output, OutputNode
+from liquid.builtin.tags.echo_tag import EchoNode, EchoTag
 from liquid.context import RenderContext
 from liquid.exceptions import (
     ContextDepthError,
     LiquidError,
     LoopIterationLimitError,
     OutputStreamLimitError,
-    UnknownFilterError,
 )
 from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.template import BoundTemplate
-from liquid.token import TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
+from liquid.token import TOKEN_ASSIGN, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_OUTPUT, TOKEN_TAG, Token
 from liquid.undefined import Undefined
 
 from migrate import ir
 from migrate.content import filters as jfilters
+from migrate.content import laxliquid
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +127,28 @@ class JekyllContext(RenderContext):
         super().raise_for_loop_limit(length)
         _check_deadline()
 
+    def filter(self, name: str, token: Token | None) -> Callable[..., object]:
+        """An unknown filter leaves the value as it is (lax Liquid, Jekyll's default), and is reported."""
+        if name in self.env.filters:
+            return super().filter(name, token)
+        state = _STATE.get()
+        if state is not None:
+            _, line = state.where(token)
+            key = ("|" + name, line)
+            if key not in state.unknown_seen:
+                state.unknown_seen.add(key)
+                state.add(
+                    "liquid-unknown-filter",
+                    "warning",
+                    f"unknown Liquid filter {name!r} (a plugin?): the value is output unfiltered, as Jekyll does",
+                    token,
+                )
+        return _unfiltered
+
+
+def _unfiltered(value: object, *_args: object, **_kwargs: object) -> object:
+    return value
+
 
 class JekyllTemplate(BoundTemplate):
     context_class = JekyllContext
@@ -218,27 +241,28 @@ class UnknownTag(Tag):
         return VerbatimNode(token, _verbatim(token, last))
 
 
-# -- output statements with unknown filters kept verbatim --------------------------------------------------
+# -- output statements: values printed as Ruby prints them ------------------------------------------------
 
 
-class KeepingOutputNode(OutputNode):
+class RubyOutputNode(OutputNode):
+    """``{{ x }}`` writes what Ruby Liquid writes: ``nil`` empty, ``true``, ``1.0``, a time as
+    ``2017-09-11 00:00:00 +0000``, an array joined; never a Python repr."""
+
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        try:
-            return super().render_to_output(context, buffer)
-        except UnknownFilterError as err:
-            state = _STATE.get()
-            if state is not None:
-                state.add(
-                    "liquid-unknown-tag",
-                    "warning",
-                    f"{err.message} (a plugin?): output kept as written",
-                    self.token,
-                )
-            return buffer.write(self.token.value)
+        return buffer.write(jfilters.liquid_output(self.expression.evaluate(context)))
 
 
-class KeepingOutput(Output):
-    node_class = KeepingOutputNode
+class RubyOutput(Output):
+    node_class = RubyOutputNode
+
+
+class RubyEchoNode(EchoNode):
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        return buffer.write(jfilters.liquid_output(self.expression.evaluate(context)))
+
+
+class RubyEcho(EchoTag):
+    node_class = RubyEchoNode
 
 
 # -- include / include_relative ------------------------------------------------------------------------------
@@ -246,20 +270,28 @@ class KeepingOutput(Output):
 _INCLUDE_PARAM = re.compile(
     r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]"'-]+))"""
 )
-_INCLUDE_FILE = re.compile(r"^\s*(\{\{.+?\}\}|[^\s{}]+)\s*(.*)$", re.DOTALL)
+# Jekyll's VARIABLE_SYNTAX: a name with ``{{ }}`` in it (``dir/{{ x }}.html``), else the first word
+_INCLUDE_FILE = re.compile(r"^\s*([^\s{]*(?:\{\{.+?\}\}[^\s{}]*)+|[^\s{}]+)\s*(.*)$", re.DOTALL)
 
 
 class IncludeNode(Node):
-    __slots__ = ("file", "params", "relative", "raw")
+    __slots__ = ("file", "params", "relative", "raw", "plugin")
 
     def __init__(
-        self, token: Token, file: str, params: list[tuple[str, Any]], relative: bool, raw: str
+        self,
+        token: Token,
+        file: str,
+        params: list[tuple[str, Any]],
+        relative: bool,
+        raw: str,
+        plugin: str | None = None,
     ) -> None:
         super().__init__(token)
         self.file = file
         self.params = params
         self.relative = relative
         self.raw = raw
+        self.plugin = plugin
         self.blank = False
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
@@ -267,6 +299,19 @@ class IncludeNode(Node):
         env = context.env
         assert isinstance(env, JekyllEnvironment)
         state = _STATE.get()
+        if self.plugin is not None and self.plugin not in env.site_info.site.plugins and state is not None:
+            _, line = state.where(self.token)
+            key = (self.token.value, line)
+            if key not in state.unknown_seen:
+                state.unknown_seen.add(key)
+                state.add(
+                    "plugin-not-enabled",
+                    "warning",
+                    f"{{% {self.token.value} %}} is a tag of the {self.plugin} plugin, which the site does not "
+                    f"enable (Jekyll stops the build on it as an unknown tag): rendered as include; add "
+                    f"{self.plugin} to the configuration's plugins",
+                    self.token,
+                )
         name = _render_inline_liquid(context, self.file).strip()
         params: dict[str, Any] = {}
         for key, value in self.params:
@@ -274,7 +319,7 @@ class IncludeNode(Node):
         loaded = env.load_include(name, relative=self.relative, context=context)
         if loaded is None:
             if state is not None:
-                kind = "include_relative" if self.relative else "include"
+                kind = self.token.value
                 state.add("liquid-include-missing", "warning", f"{kind} file {name!r} not found", self.token)
             return 0
         template, rel = loaded
@@ -288,6 +333,8 @@ class IncludeTag(Tag):
     name = "include"
     block = False
     relative = False
+    plugin: str | None = None
+    """The plugin that brings the tag, when it is not Jekyll's own."""
 
     def parse(self, stream: TokenStream) -> Node:
         token, markup, last = _tag_markup(stream)
@@ -307,12 +354,21 @@ class IncludeTag(Tag):
                 params.append(
                     (key, FilteredExpression.parse(self.env, TokenStream(tokenize(pm.group(4), expr_token))))
                 )
-        return IncludeNode(token, file, params, self.relative, _verbatim(token, last))
+        return IncludeNode(token, file, params, self.relative, _verbatim(token, last), self.plugin)
 
 
 class IncludeRelativeTag(IncludeTag):
     name = "include_relative"
     relative = True
+
+
+class IncludeCachedTag(IncludeTag):
+    """jekyll-include-cache's ``include_cached``, rendered as Jekyll's ``include`` (its lookup, parameters and
+    output). The plugin reuses the first output for the same file and parameters for the rest of the build:
+    the same text for an include that depends only on its parameters and the site, which is what it is for."""
+
+    name = "include_cached"
+    plugin = "jekyll-include-cache"
 
 
 # -- link / post_url ---------------------------------------------------------------------------------------
@@ -434,6 +490,22 @@ class HighlightTag(Tag):
 _POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
 
 
+_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{6})?$")
+"""A zone-less YAML timestamp as the reader's JSON-safe IR writes it (Python's ``isoformat``)."""
+
+
+def _site_zone(name: str | None) -> _dt.tzinfo | None:
+    """The site's ``timezone`` (Jekyll puts it in ``TZ``); None for the machine's own zone."""
+    if not name:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except (ValueError, OSError, KeyError, ImportError):
+        return _dt.timezone.utc  # Jekyll with a zone the C library does not know: UTC
+
+
 class SiteInfo:
     """What tags and filters need to know about the site and where its documents now live."""
 
@@ -450,6 +522,27 @@ class SiteInfo:
         self.render_html: Callable[[ir.Document, str], str] | None = None
         """Set by the pipeline: another document's rendered ``content`` or ``excerpt`` (as Jekyll exposes
         them in ``site.posts``)."""
+        self.zone = _site_zone(site.timezone)
+
+    def yaml_value(self, value: Any) -> Any:
+        """A front matter or data value as Ruby's YAML gave it to Liquid. The IR keeps YAML timestamps as
+        ISO strings; one without a zone (``2020-01-02T10:00:00``, what the reader writes for
+        ``2020-01-02 10:00:00``) is a time again, read as UTC and shown in the site's zone, so it prints and
+        compares as Jekyll's does. One with an offset stays text: the IR cannot tell it from a quoted string
+        such as ``'2008-11-07T13:07:54-08:00'``, which Jekyll prints as written."""
+        if isinstance(value, str):
+            if _ISO_TIMESTAMP.match(value):
+                try:
+                    moment = _dt.datetime.fromisoformat(value).replace(tzinfo=_dt.timezone.utc)
+                except ValueError:
+                    return value
+                return moment.astimezone(self.zone) if self.zone is not None else moment.astimezone()
+            return value
+        if isinstance(value, dict):
+            return {k: self.yaml_value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.yaml_value(v) for v in value]
+        return value
 
     @staticmethod
     def current_source() -> str | None:
@@ -545,12 +638,22 @@ def rename_keyword_variables(source: str) -> str:
             return m.group(0)
         if m.group(2):
             tag = m.group(3)
-            if tag in ("comment", "highlight", "include", "include_relative", "link", "post_url"):
+            if tag in ("comment", "highlight", "include", "include_relative", "include_cached", "link", "post_url"):
                 return m.group(0)
             return m.group(2) + _rename_in_expression(m.group(4), tag in ("for", "tablerow")) + m.group(5)
         return m.group(6) + _rename_in_expression(m.group(7), False) + m.group(8)
 
     return _LIQUID_MARKUP.sub(fix, source)
+
+
+_LAX_READERS: dict[str, Callable[[str], str | None]] = {
+    "output": laxliquid.lax_variable,
+    "echo": laxliquid.lax_variable,
+    "assign": laxliquid.lax_assign,
+    "if": laxliquid.lax_condition,
+    "elsif": laxliquid.lax_condition,
+    "unless": laxliquid.lax_condition,
+}
 
 
 # -- environment -------------------------------------------------------------------------------------------
@@ -586,8 +689,9 @@ class JekyllEnvironment(Environment):
 
         self.parser = get_parser(self)
         self.add_tag(UnknownTag)
-        self.add_tag(KeepingOutput)
-        for tag in (IncludeTag, IncludeRelativeTag, LinkTag, PostUrlTag, HighlightTag):
+        self.add_tag(RubyOutput)
+        self.add_tag(RubyEcho)
+        for tag in (IncludeTag, IncludeRelativeTag, IncludeCachedTag, LinkTag, PostUrlTag, HighlightTag):
             self.add_tag(tag)
         jfilters.register(self)
 
@@ -602,6 +706,45 @@ class JekyllEnvironment(Environment):
         if state is None:
             raise exc
         state.add("liquid-error", "warning", f"Liquid: {exc.message}", exc.token)
+
+    def _parse(self, source: str) -> list[Node]:
+        assert self.parser is not None
+        tokens = list(self.tokenizer()(source))
+        for i in range(1, len(tokens)):
+            if tokens[i].kind == TOKEN_EXPRESSION:
+                tokens[i] = self._lax_expression(tokens[i - 1], tokens[i])
+        return self.parser.parse(TokenStream(iter(tokens)))
+
+    def _lax_expression(self, before: Token, token: Token) -> Token:
+        """``token`` as Jekyll reads it: strictly, else (``error_mode: warn``) as lax Liquid reads it."""
+        kind = "output" if before.kind == TOKEN_OUTPUT else before.value if before.kind == TOKEN_TAG else ""
+        if kind not in _LAX_READERS:
+            return token
+        try:
+            if kind in ("if", "elsif", "unless"):
+                BooleanExpression.parse(self, TokenStream(tokenize(token.value, token)))
+            elif kind == "assign":
+                stream = TokenStream(tokenize(token.value, token))
+                parse_identifier(self, stream, allow_trailing_question_mark=False)
+                stream.eat(TOKEN_ASSIGN)
+                FilteredExpression.parse(self, stream)
+            else:
+                FilteredExpression.parse(self, TokenStream(tokenize(token.value, token)))
+            return token
+        except LiquidError:
+            pass
+        lax = _LAX_READERS[kind](token.value)
+        if lax is None or lax == token.value:
+            return token
+        state = _STATE.get()
+        if state is not None:
+            state.add(
+                "liquid-lax-syntax",
+                "info",
+                f"Liquid syntax error in {token.value.strip()!r}: read as {lax!r}, as Jekyll's lax Liquid does",
+                token,
+            )
+        return token._replace(value=lax)
 
     def cached_template(self, text: str, origin: tuple[str, int] | None) -> BoundTemplate:
         key = (text, origin[0] if origin else None)
@@ -654,7 +797,7 @@ class DocumentDrop(Mapping[str, Any]):
 
     def _build(self) -> dict[str, Any]:
         doc = self._doc
-        fm = dict(doc.front_matter)
+        fm = self._info.yaml_value(dict(doc.front_matter))
         src = PurePosixPath(doc.source)
         url = self._info.document_urls.get(doc.source, doc.url)
         if doc.kind == "page":
@@ -748,7 +891,10 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
     posts = sorted((d for d in built if d.kind == "post"), key=_sort_key_date, reverse=True)
     drop["posts"] = [drops[d.source] for d in posts]
     drop["pages"] = [drops[d.source] for d in built if d.kind == "page"]
-    drop["html_pages"] = [drops[d.source] for d in built if d.kind == "page" and d.output_ext == ".html"]
+    # Jekyll's html_pages: pages that are web pages or whose URL ends with a slash
+    drop["html_pages"] = [
+        drops[d.source] for d in built if d.kind == "page" and (d.is_html_page or d.url.endswith("/"))
+    ]
     drop["documents"] = [drops[d.source] for d in built if d.kind in ("post", "document")]
     collections = []
     for coll in site.collections:
@@ -780,7 +926,7 @@ def build_site_drop(site: ir.Site, info: SiteInfo, *, now: _dt.datetime | None =
             tags.setdefault(t, []).append(drops[d.source])
     drop["categories"] = categories
     drop["tags"] = tags
-    drop["data"] = site.data
+    drop["data"] = info.yaml_value(site.data)
     drop["static_files"] = [
         {
             "path": "/" + s.source,

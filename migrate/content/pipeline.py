@@ -14,11 +14,6 @@ from migrate.content.markdown import KramdownConverter
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN_EXTENSIONS = frozenset(
-    {".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".mdtxt", ".mdtext", ".text"}
-)
-
-
 LARGE_BODY_CHARS = 4_000_000
 """Above this, Markdown is converted in parts split at blank lines outside code, bounding memory."""
 _REF_LINE = re.compile(r"^ {0,3}\[[^\]^][^\]]*\]:[ \t]*\S")
@@ -131,7 +126,7 @@ class ContentPipeline:
         return head
 
     def is_markdown(self, doc: ir.Document) -> bool:
-        return doc.markup == "markdown" or doc.extension.lower() in MARKDOWN_EXTENSIONS
+        return doc.is_markdown
 
     def render_liquid(
         self, doc: ir.Document, text: str | None = None, *, fmt: ContentFormat = "html"
@@ -169,6 +164,8 @@ class ContentPipeline:
         """The document's body (and excerpt, unless ``with_excerpt`` is false) in ``fmt``, links and assets
         resolved; never raises."""
         issues: list[ir.Issue] = []
+        if not document.is_html_page:
+            return self._convert_file(document)
         try:
             body, found, linked = self.render_liquid(
                 document, fmt=fmt if self.is_markdown(document) else "html"
@@ -208,6 +205,23 @@ class ContentPipeline:
                 )
             )
             return Converted(body=document.body, issues=tuple(issues))
+
+    def _convert_file(self, document: ir.Document) -> Converted:
+        """A document whose output is not a web page (a feed, script, stylesheet, text): its text exactly as
+        Jekyll writes it, after Liquid (and kramdown for Markdown), whatever the format asked for."""
+        try:
+            body, issues, linked = self.render_liquid(document)
+            out, found = self.to_html(document, body)
+            return Converted(
+                body=out, linked_documents=tuple(dict.fromkeys(linked)), issues=tuple(dict.fromkeys(issues + found))
+            )
+        except Exception as err:  # noqa: BLE001 - the contract: never raise for a document's content
+            logger.debug("conversion crash on %s", document.source, exc_info=True)
+            issue = ir.Issue(
+                "convert-error", "error", f"conversion failed ({type(err).__name__}: {err}); body kept as written",
+                document.source,
+            )
+            return Converted(body=document.body, issues=(issue,))
 
     def _excerpt(
         self, doc: ir.Document, fmt: ContentFormat, issues: list[ir.Issue], converted_body: str

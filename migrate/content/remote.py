@@ -98,8 +98,6 @@ def find_remote_assets(site: ir.Site, *, sources: Collection[str] | None = None)
     """Every remote asset the site's documents (or those of ``sources``) reference in bodies, excerpts and
     image front matter: URL -> the source of the first document naming it, documents taken in source
     order. Two spellings of one URL (``é`` and ``%C3%A9``) count once, under the first."""
-    from migrate.content.pipeline import MARKDOWN_EXTENSIONS
-
     own = site_hosts(site)
     found: dict[str, str] = {}
     seen: set[str] = set()
@@ -112,7 +110,9 @@ def find_remote_assets(site: ir.Site, *, sources: Collection[str] | None = None)
     for doc in sorted(site.documents, key=lambda d: d.source):
         if sources is not None and doc.source not in sources:
             continue
-        markdown = doc.markup == "markdown" or doc.extension.lower() in MARKDOWN_EXTENSIONS
+        if not doc.is_html_page:
+            continue  # a feed, script or text file is written as Jekyll wrote it: its references stay
+        markdown = doc.is_markdown
         for text in (doc.body, doc.excerpt or ""):
             for ref, kind in find_references(text, markdown=markdown):
                 add(remote_url(ref, kind, own), doc.source)

@@ -269,3 +269,42 @@ class FrontmatterDefaults:
 
 def compile_patterns(patterns: list[str]) -> list[tuple[str, re.Pattern[str]]]:
     return [(p.lstrip("/"), re.compile(fnmatch.translate(p.lstrip("/")), re.DOTALL)) for p in patterns]
+
+
+_GEMFILE_GROUP = re.compile(r"^\s*group\b(?P<groups>[^\n]*?)\bdo\s*$(?P<body>.*?)^\s*end\b", re.M | re.S)
+_GEM_LINE = re.compile(r"""^\s*gem\s*\(?\s*["']([^"']+)["'](?P<rest>[^\n]*)""", re.M)
+
+
+THEME_PLUGINS = {
+    "minimal-mistakes-jekyll": ("jekyll-include-cache",),
+    "just-the-docs": ("jekyll-seo-tag", "jekyll-include-cache"),
+}
+"""The plugins among the runtime dependencies of well-known theme gems (their gemspecs: minimal-mistakes-jekyll
+4.24, just-the-docs 0.5), which Jekyll requires for a site with ``theme:`` (``require_theme_deps``); a
+``remote_theme`` brings none."""
+
+
+def enabled_plugins(root: Path, config: dict[str, Any]) -> tuple[str, ...]:
+    """The plugins Jekyll loads for the site: ``plugins`` (and the older ``gems``) in the configuration,
+    then the gems of the Gemfile's ``:jekyll_plugins`` group, which Jekyll requires through Bundler, then
+    the plugins a known ``theme`` gem depends on."""
+    names: list[str] = []
+    for key in ("plugins", "gems"):
+        value = config.get(key)
+        items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+        names += [str(x).strip() for x in items if x is not None and str(x).strip()]
+    try:
+        gemfile = (root / "Gemfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        gemfile = ""
+    gemfile = re.sub(r"#[^\n]*", "", gemfile)
+    for group in _GEMFILE_GROUP.finditer(gemfile):
+        if re.search(r":jekyll_plugins\b|[\"']jekyll_plugins[\"']", group.group("groups")):
+            names += [m.group(1) for m in _GEM_LINE.finditer(group.group("body"))]
+    for m in _GEM_LINE.finditer(gemfile):
+        if re.search(r"\bgroups?\s*(?::|=>)\s*\[?[^\n]*:jekyll_plugins\b", m.group("rest")):
+            names.append(m.group(1))
+    theme = config.get("theme")
+    if isinstance(theme, str):
+        names += THEME_PLUGINS.get(theme.strip(), ())
+    return tuple(_uniq(names))

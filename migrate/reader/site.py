@@ -17,7 +17,7 @@ from typing import Any
 
 from migrate.errors import SiteError
 from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
-from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, load_config
+from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, enabled_plugins, load_config
 from migrate.reader.data import authors_from_data, read_data
 from migrate.reader.dates import jekyll_date, local_zone, named_zone
 from migrate.reader.rubyish import (
@@ -213,6 +213,7 @@ class SiteReader:
             config=json_safe(config),
             data=json_safe(data),
             time=self.site_time,
+            plugins=enabled_plugins(self.root, config),
             issues=tuple(self.issues),
         )
 

@@ -27,6 +27,7 @@ AVAILABLE_PLUGINS = {
     "jekyll-seo-tag",
     "jekyll-sitemap",
     "jekyll-paginate",
+    "jekyll-include-cache",
 }
 
 # A hook that tells us which documents Jekyll rendered and from which source: the raw body before
@@ -93,7 +94,8 @@ def _sanitise_config(text: str) -> str:
 KNOWN_TAGS = set(
     """assign capture endcapture case when else elsif endcase comment endcomment if endif unless endunless
 for endfor break continue cycle decrement increment include render raw endraw tablerow endtablerow echo liquid
-ifchanged endifchanged highlight endhighlight link post_url include_relative seo feed_meta sitemap""".split()
+ifchanged endifchanged highlight endhighlight link post_url include_relative include_cached seo feed_meta
+sitemap""".split()
 )
 
 

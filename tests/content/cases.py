@@ -92,7 +92,10 @@ def _post(source: str, title: str, slug: str, date: dt.datetime, url: str, body:
 
 def fixture_site(extra: list[ir.Document] = ()) -> ir.Site:  # type: ignore[assignment]
     config = yaml.safe_load((SITE / "_config.yml").read_text(encoding="utf-8"))
-    data = {"people": yaml.safe_load((SITE / "_data" / "people.yml").read_text(encoding="utf-8"))}
+    data = {
+        name: ir.jsonable(yaml.safe_load((SITE / "_data" / f"{name}.yml").read_text(encoding="utf-8")))
+        for name in ("people", "events")
+    }  # JSON-safe as the reader gives it: timestamps as ISO strings
     utc = dt.timezone.utc
     docs = [
         _post(
@@ -135,6 +138,7 @@ def fixture_site(extra: list[ir.Document] = ()) -> ir.Site:  # type: ignore[assi
         documents=tuple(docs),
         config=config,
         data=data,
+        plugins=tuple(config.get("plugins") or ()),
     )
 
 
