@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from migrate import __version__
+from migrate.fingerprint import tool_fingerprint
 from migrate.content import ContentFormat, Converted, Targets
 from migrate.ir import Document, Issue, Site, jsonable
 from migrate.report import Report
@@ -135,7 +135,7 @@ class ConversionCache:
         self.directory = directory
         self.path = directory / self.FILE_NAME
         site_inputs = {
-            "version": __version__,
+            "version": tool_fingerprint(),
             "config": site.config,
             "data": site.data,
             "includes": folder_digest(Path(site.source_dir) / "_includes"),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrate import __version__
+from migrate.fingerprint import tool_fingerprint
 from migrate.ir import Issue, Site
 
 RECORD_VERSION = 1
@@ -35,7 +35,7 @@ def inputs_digest(site_dir: Path, extra_files: Iterable[Path], settings: Any, *,
     tool's version and the local time zone Jekyll's dates fall back on. Folders in ``skip`` (the output and
     the cache, when they sit inside the site) are left out: the export itself changes them."""
     h = hashlib.blake2b(digest_size=32)
-    h.update(json.dumps({"version": __version__, "record": RECORD_VERSION, "settings": settings,
+    h.update(json.dumps({"version": tool_fingerprint(), "record": RECORD_VERSION, "settings": settings,
                          "tz": os.environ.get("TZ"), "localtime": _localtime()},
                         sort_keys=True, default=str).encode())
     h.update(folder_digest(site_dir, skip=skip).encode())
