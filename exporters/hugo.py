@@ -592,10 +592,12 @@ class HugoExporter(Exporter):
         for section in sorted(self.hidden_sections):
             front = {"title": section, "build": {"render": "never", "list": "always"}}
             self.plan.add_text(f"content/{section}/_index.md", self._render(front, ""))
+        folder = resources.files("exporters") / "hugo_layouts"
         if not self.opts.get("no_layouts"):
-            folder = resources.files("exporters") / "hugo_layouts"
             for name in LAYOUT_FILES:
                 self.plan.add_text(f"layouts/{name}", (folder / name).read_text("utf-8"))
+        # the content calls it (kramdown's {:toc}): written with or without the layouts
+        self.plan.add_text("layouts/_shortcodes/toc.html", (folder / "shortcode-toc.html").read_text("utf-8"))
         if self.site.authors:
             authors = {a.key: {k: v for k, v in (("name", a.name), ("email", a.email), ("url", a.url),
                                                  ("bio", a.bio)) if v} | jsonable(a.extra)
@@ -647,14 +649,19 @@ class HugoExporter(Exporter):
             cfg["outputFormats"] = {"rss": {"baseName": feed}}
         cfg["taxonomies"] = {"category": "categories", "tag": "tags"}
         cfg["frontmatter"] = {"lastmod": ["lastmod", "last_modified_at", ":default"]}
+        kramdown = self.site.config.get("kramdown")
+        backlink = kramdown.get("footnote_backlink") if isinstance(kramdown, dict) else None
+        # Each setting makes Goldmark render what kramdown rendered (the export README says why).
         cfg["markup"] = {
             "goldmark": {
                 "renderer": {"unsafe": True},
                 "renderHooks": {"image": {"useEmbedded": "fallback"}},
                 "parser": {"attribute": {"block": True, "title": True}},
-                # The Markdown already carries kramdown's curly quotes and dashes; Goldmark's typographer
-                # would place them differently.
-                "extensions": {"typographer": {"disable": True}},
+                "extensions": {
+                    "typographer": {"disable": True},
+                    "linkify": False,
+                    "footnote": {"backlinkHTML": backlink if isinstance(backlink, str) else "&#8617;"},
+                },
             }
         }
         return cfg
@@ -771,13 +778,11 @@ def _encode(path: str) -> str:
 
 
 def _escape_shortcodes(body: str) -> str:
-    """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text. A complete
-    ``{{< x >}}`` takes Hugo's own escape ``{{</* x */>}}``; a lone opener becomes an HTML entity."""
-    if "{{<" not in body and "{{%" not in body:
-        return body
-    body = re.sub(r"\{\{([<%])(?!/\*)([^\n]*?)\1?([>%])\}\}",
-                  lambda m: "{{" + m.group(1) + "/*" + m.group(2) + "*/" + m.group(3) + "}}", body)
-    return re.sub(r"\{\{([<%])(?!/\*)", lambda m: "{{&#" + str(ord(m.group(1))) + ";", body)
+    """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text (the content
+    pipeline's ``toc`` calls stay)."""
+    from migrate.content.to_markdown import escape_shortcodes
+
+    return escape_shortcodes(body)
 
 
 def _toml_safe(value: Any) -> Any:

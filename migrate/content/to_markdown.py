@@ -36,14 +36,15 @@ _BLOCK_TAG = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s/>]|$)")
 
 
 def goldmark_id(text: str) -> str:
-    """Goldmark's "github" heading id: lowercase, punctuation dropped, spaces to dashes."""
+    """Hugo's "github" heading id for Goldmark: the text trimmed, letters (lowercased), decimal digits and
+    ``_`` kept, each space and ``-`` a dash, everything else (marks such as U+FE0F included) dropped."""
     out = []
-    for ch in text.lower():
+    for ch in text.strip(" \t\n"):
         cat = unicodedata.category(ch)
-        if ch in "-_" or cat[0] in "LN" or cat[0] == "M":
-            out.append(ch)
-        elif ch.isspace():
+        if ch in "- ":
             out.append("-")
+        elif ch == "_" or cat[0] == "L" or cat == "Nd":
+            out.append(ch.lower()[0])  # Go lowers one rune to one rune: "İ" is "i", not "i" + U+0307
     return "".join(out)
 
 
@@ -151,16 +152,23 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
                     doc.source,
                 )
             )
-            return html_as_raw_block(text), issues
+            return escape_shortcodes(html_as_raw_block(text)), issues
         try:
-            return html_to_markdown(text), issues
+            return escape_shortcodes(html_to_markdown(text)), issues
         except Exception as err:  # noqa: BLE001 - a hostile body must not stop the run
             issues.append(ir.Issue("markdown-error", "warning", f"HTML body kept as HTML: {err}", doc.source))
-            return text, issues
+            return escape_shortcodes(text), issues
     kramdown_ids = _kramdown_heading_ids(pipeline, text)
-    out = _rewrite_kramdown(pipeline, doc, text, kramdown_ids, issues)
+    tocs: dict[int, str] = {}
+    out = _rewrite_kramdown(pipeline, doc, text, kramdown_ids, issues, tocs)
     if pipeline.kramdown.smart:
         out = markdown_typography(pipeline, out)
+    out = escape_shortcodes(out)
+    if tocs:
+        lines = out.split("\n")
+        for at, call in tocs.items():
+            lines[at] = call
+        out = "\n".join(lines)
     return out, issues
 
 
@@ -282,8 +290,15 @@ def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
 
 
 def _rewrite_kramdown(
-    pipeline: ContentPipeline, doc: ir.Document, text: str, kramdown_ids: list[str], issues: list[ir.Issue]
+    pipeline: ContentPipeline,
+    doc: ir.Document,
+    text: str,
+    kramdown_ids: list[str],
+    issues: list[ir.Issue],
+    tocs: dict[int, str],
 ) -> str:
+    """The Markdown for Goldmark; ``tocs`` gets the line numbers (of the result) where a ``toc`` shortcode
+    goes, with its call (added last, after typography and escaping)."""
     parse_block_html = bool(re.search(r"\{::options\b[^}]*parse_block_html=[\"']?true", text))
     refs = "\n".join(line for line in text.split("\n") if _REF_DEF.match(line))
     text = _EXT_OPTIONS.sub("", text)
@@ -299,6 +314,9 @@ def _rewrite_kramdown(
     i = 0
     dropped_abbr = False
     pending: str | None = None  # an IAL written above its block: Goldmark wants it below
+    toc_at: list[tuple[int, bool]] = []  # where {:toc} stood (line of out, ordered list)
+    no_toc: list[str] = []  # ids of the headings kramdown leaves out of its table of contents
+    last_heading_id: str | None = None
     pending_started = False
     while i < len(lines):
         line = lines[i]
@@ -368,14 +386,18 @@ def _rewrite_kramdown(
             prefix = line[: len(line) - len(line.lstrip(" >"))]
             attrs = parse_ial(ial.group(1))
             if attrs.get("data-kd-toc"):
-                # kramdown's generated table of contents: Hugo renders .TableOfContents in templates
-                if out and re.match(r"^\s*[*+-]\s|^\s*1\.\s", out[-1]):
+                # kramdown's generated table of contents, at this place: the toc shortcode the export writes
+                # (layouts/_shortcodes/toc.html) lists the page's headings as kramdown's did
+                ordered = bool(out and re.match(r"^\s*\d+[.)]\s", out[-1]))
+                if out and re.match(r"^\s*[*+-]\s|^\s*\d+[.)]\s", out[-1]):
                     out.pop()
+                toc_at.append((len(out), ordered))
+                out.append("")
                 issues.append(
                     ir.Issue(
                         "kramdown-toc",
                         "info",
-                        "{:toc} removed: use Hugo's .TableOfContents in the layout",
+                        "{:toc} became the toc shortcode (layouts/_shortcodes/toc.html)",
                         doc.source,
                     )
                 )
@@ -405,6 +427,8 @@ def _rewrite_kramdown(
                     if old_id:
                         merged["id"] = old_id.group(1)
                 out[-1] = f"{heading} {_goldmark_attrs(merged)}"
+                if "no_toc" in merged.get("class", "").split():
+                    no_toc.append(merged.get("id") or last_heading_id or "")
             elif not prefix and (not out or not out[-1].strip()):
                 pending, pending_started = _goldmark_attrs(attrs), False
             else:
@@ -421,8 +445,10 @@ def _rewrite_kramdown(
             explicit = _HEADER_ID.search(content)
             kid = kramdown_ids[heading_index] if heading_index < len(kramdown_ids) else None
             heading_index += 1
+            last_heading_id = kid
             if explicit:
                 content = content[: explicit.start()] + " {#" + explicit.group(1) + "}"
+                last_heading_id = explicit.group(1)
             elif kid is not None:
                 base = goldmark_id(_plain_heading_text(content))
                 n = used_ids.get(base, -1) + 1
@@ -451,6 +477,8 @@ def _rewrite_kramdown(
         i += 1
     if pending is not None and pending_started:
         out.append(pending)
+    for at, ordered in toc_at:
+        tocs[sum(part.count("\n") + 1 for part in out[:at])] = toc_shortcode(ordered=ordered, exclude=[i for i in no_toc if i])
     if dropped_abbr:
         issues.append(
             ir.Issue(
@@ -461,6 +489,33 @@ def _rewrite_kramdown(
             )
         )
     return "\n".join(out)
+
+
+def toc_shortcode(*, ordered: bool = False, exclude: list[str] = ()) -> str:  # type: ignore[assignment]
+    """The call of the export's ``toc`` shortcode that stands for kramdown's ``{:toc}``."""
+    args = ' list="ol"' if ordered else ""
+    if exclude:
+        args += ' exclude="' + " ".join(exclude).replace('"', "&quot;") + '"'
+    return "{{< toc" + args + " >}}"
+
+
+_OUR_SHORTCODE = re.compile(r'^\{\{< toc(?: list="ol")?(?: exclude="[^"\n]*")? >\}\}$')
+
+
+def escape_shortcodes(body: str) -> str:
+    """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text. A complete
+    ``{{< x >}}`` takes Hugo's own escape ``{{</* x */>}}``; a lone opener becomes an HTML entity. A line
+    that is exactly the ``toc`` call :func:`to_markdown` writes stays (text from the site that reads the same
+    was escaped by :func:`to_markdown` before it added its own)."""
+    if "{{<" not in body and "{{%" not in body:
+        return body
+    return "\n".join(line if _OUR_SHORTCODE.match(line) else _escape_line(line) for line in body.split("\n"))
+
+
+def _escape_line(text: str) -> str:
+    text = re.sub(r"\{\{([<%])(?!/\*)([^\n]*?)\1?([>%])\}\}",
+                  lambda m: "{{" + m.group(1) + "/*" + m.group(2) + "*/" + m.group(3) + "}}", text)
+    return re.sub(r"\{\{([<%])(?!/\*)", lambda m: "{{&#" + str(ord(m.group(1))) + ";", text)
 
 
 def _goldmark_attrs(attrs: dict[str, str]) -> str:
