@@ -147,6 +147,7 @@ class HugoExporter(Exporter):
         self._resolve_section_clashes()
         self._place_assets(docs)
         self.static_fallback: set[str] = set()
+        self.uses_toc = False  # a page calls the toc shortcode (kramdown's {:toc})
         self._plan_aliases()
         targets_urls = {
             src: p.new_url for src, p in self.placements.items() if p.new_url is not None
@@ -507,6 +508,8 @@ class HugoExporter(Exporter):
             return
         if rendered is None:
             rendered = self.render_document(document, converted)
+        if any(issue.code == "kramdown-toc" for issue in converted.issues):
+            self.uses_toc = True
         self.plan.add_text(p.content_path, rendered.text)
         folder = posixpath.dirname(p.content_path)
         for name, asset in sorted(p.resources.items()):
@@ -596,8 +599,8 @@ class HugoExporter(Exporter):
         if not self.opts.get("no_layouts"):
             for name in LAYOUT_FILES:
                 self.plan.add_text(f"layouts/{name}", (folder / name).read_text("utf-8"))
-        # the content calls it (kramdown's {:toc}): written with or without the layouts
-        self.plan.add_text("layouts/_shortcodes/toc.html", (folder / "shortcode-toc.html").read_text("utf-8"))
+        if self.uses_toc:  # the content calls it: written with or without the layouts
+            self.plan.add_text("layouts/_shortcodes/toc.html", (folder / "shortcode-toc.html").read_text("utf-8"))
         if self.site.authors:
             authors = {a.key: {k: v for k, v in (("name", a.name), ("email", a.email), ("url", a.url),
                                                  ("bio", a.bio)) if v} | jsonable(a.extra)

@@ -447,3 +447,17 @@ def test_unpublished_redirect_page_is_not_written(tmp_path):
     plan, _, _ = run(make_site(tmp_path, [hidden]))
     assert "static/gone/index.html" not in plan.files
     assert (outcome(plan, "gone.md").status, outcome(plan, "gone.md").new_url) == ("skipped", None)
+
+
+@pytest.mark.parametrize("no_layouts", [False, True])
+def test_kramdown_toc_is_the_toc_shortcode_written_with_or_without_layouts(tmp_path, no_layouts):
+    from migrate.export import build_plan
+
+    doc = post("a", "/news/2020/01/02/a/", body="* x\n{:toc}\n\n## One\n\n## Two\n{: .no_toc}\n")
+    plan = build_plan(make_site(tmp_path, [doc]), HugoExporter, {"no_layouts": no_layouts}, Report())
+    body = plan.files["content/posts/a/index.md"].content.decode()
+    assert '{{< toc exclude="two" >}}\n\n## One\n\n## Two {.no_toc}' in body
+    assert "layouts/_shortcodes/toc.html" in plan.files
+    plan = build_plan(make_site(tmp_path, [post("b", "/news/2020/01/02/b/", body="No table.\n")]),
+                      HugoExporter, {"no_layouts": no_layouts}, Report())
+    assert "layouts/_shortcodes/toc.html" not in plan.files

@@ -375,7 +375,11 @@ def jekyll_redirects(jekyll_docs: list[dict], old_base: str):
     return resolve
 
 
-@pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
+HUGO_SEEN_FIXTURES = sorted(p.parent for p in (Path(__file__).parent.parent / "fixtures" / "hugo_seen").glob("*/_config.yml"))
+"""Small sites, one per group of kramdown constructs Goldmark lacks, read like the samples (every page)."""
+
+
+@pytest.mark.parametrize("site_dir", all_sites() + HUGO_SEEN_FIXTURES, ids=site_id)
 def test_hugo_pages_read_as_jekyll_pages(site_dir: Path, tmp_path: Path) -> None:
     """Real Hugo's page for every document reads as real Jekyll's: same words in order, images (by file
     name), links and heading ids (tests/support/readerview.py says what a reader sees)."""
@@ -392,6 +396,8 @@ def test_hugo_pages_read_as_jekyll_pages(site_dir: Path, tmp_path: Path) -> None
     for jd in jekyll_docs:
         claims[jd["destination"]] = claims.get(jd["destination"], 0) + 1
     resolve = jekyll_redirects(jekyll_docs, old_base)
+    pipeline = ContentPipeline(site, identity_targets(site))
+    by_source = {d.source: d for d in site.documents}
     compared = identical = 0
     different: dict[str, str] = {}
     for jd in sorted(jekyll_docs, key=lambda d: d["source"]):
@@ -417,9 +423,16 @@ def test_hugo_pages_read_as_jekyll_pages(site_dir: Path, tmp_path: Path) -> None
             identical += 1
         else:
             different[jd["source"]] = view_difference(ours, theirs)
+            # whether the kramdown emulation (our HTML) reads as Jekyll's: if not, the Markdown was
+            # rewritten from a wrong reading and the fix belongs to migrate/content/markdown.py
+            doc = by_source.get(jd["source"])
+            if doc is not None and pipeline.is_markdown(doc):
+                html_view = reader_view(pipeline.convert(doc, "html").body, old_base or "/", resolve=resolve)
+                if not same_view(html_view, theirs):
+                    different[jd["source"]] += " [our kramdown HTML differs too]"
     print(f"HUGO_SEEN site={site_id(site_dir)} documents={compared} identical={identical}")
     for source, why in sorted(different.items()):
         print(f"  differs {source}: {KNOWN_DIFFERENCES.get(source, why)}")
     assert compared > 0
-    threshold = 1.0 if site_dir in sample_sites() else HUGO_CORPUS_THRESHOLD
+    threshold = HUGO_CORPUS_THRESHOLD if site_dir in corpus_sites() else 1.0
     assert identical / compared >= threshold, different
