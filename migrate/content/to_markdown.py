@@ -159,12 +159,12 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
                     doc.source,
                 )
             )
-            return escape_shortcodes(html_as_raw_block(text)), issues
+            return escape_shortcodes(html_as_raw_block(text), keep_toc=False), issues
         try:
-            return escape_shortcodes(html_to_markdown(text)), issues
+            return escape_shortcodes(html_to_markdown(text), keep_toc=False), issues
         except Exception as err:  # noqa: BLE001 - a hostile body must not stop the run
             issues.append(ir.Issue("markdown-error", "warning", f"HTML body kept as HTML: {err}", doc.source))
-            return escape_shortcodes(text), issues
+            return escape_shortcodes(text, keep_toc=False), issues
     if _kramdown_input(pipeline):
         text = _kramdown_headings(text)
     kramdown_ids = _kramdown_heading_ids(pipeline, text)
@@ -188,7 +188,7 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
         out = _drop_span_ials(out, doc, issues)
     if _MORE in out:
         out = _more_in_code_as_html(pipeline, out)
-    out = escape_shortcodes(out)
+    out = escape_shortcodes(out, keep_toc=False)
     if tocs:
         calls = {f"{mark}{n}": call for n, call in enumerate(tocs.values())}
         out = "\n".join(calls.get(line, line) for line in out.split("\n"))
@@ -781,14 +781,16 @@ def toc_shortcode(*, ordered: bool = False, exclude: list[str] = ()) -> str:  # 
 _OUR_SHORTCODE = re.compile(r'^\{\{< toc(?: list="ol")?(?: exclude="[^"\n]*")? >\}\}$')
 
 
-def escape_shortcodes(body: str) -> str:
+def escape_shortcodes(body: str, *, keep_toc: bool = True) -> str:
     """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text. A complete
-    ``{{< x >}}`` takes Hugo's own escape ``{{</* x */>}}``; a lone opener becomes an HTML entity. A line
-    that is exactly the ``toc`` call :func:`to_markdown` writes stays (text from the site that reads the same
-    was escaped by :func:`to_markdown` before it added its own)."""
+    ``{{< x >}}`` takes Hugo's own escape ``{{</* x */>}}``; a lone opener becomes an HTML entity. With
+    ``keep_toc``, a line that is exactly the ``toc`` call :func:`to_markdown` writes stays (text from the
+    site that reads the same was escaped by :func:`to_markdown` before it added its own)."""
     if "{{<" not in body and "{{%" not in body:
         return body
-    return "\n".join(line if _OUR_SHORTCODE.match(line) else _escape_line(line) for line in body.split("\n"))
+    return "\n".join(
+        line if keep_toc and _OUR_SHORTCODE.match(line) else _escape_line(line) for line in body.split("\n")
+    )
 
 
 def _escape_line(text: str) -> str:

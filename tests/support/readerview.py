@@ -76,7 +76,7 @@ class _View(HTMLParser):
             return path + (f"?{parts.query}" if parts.query else "") + (
                 f"#{unquote(parts.fragment)}" if parts.fragment else ""
             )
-        return href.strip()
+        return unquote(href.strip())  # Goldmark percent-encodes what kramdown writes as it is
 
 
 def reader_view(html_text: str, base_url: str = "/", *, resolve: Callable[[str], str] = str) -> list[str]:
