@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from typing import TYPE_CHECKING
-
-import html
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -16,20 +15,20 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from migrate import ir
 from migrate.content.liquid import highlight_html
-from migrate.content.typography import quotes, symbols
 from migrate.content.markdown import (
     _ABBR_DEF,
-    _REF_DEF,
-    SPAN_ELEMENTS,
     _FENCE,
     _HEADER_ID,
     _IAL_LINE,
     _LINK_WITH_SPACES,
+    _REF_DEF,
+    SPAN_ELEMENTS,
     _angle_link,
-    gfm_header_id,
     _lazy_list_lines,
+    gfm_header_id,
     parse_ial,
 )
+from migrate.content.typography import quotes, symbols
 
 if TYPE_CHECKING:
     from migrate.content.pipeline import ContentPipeline
@@ -191,7 +190,13 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
     out = escape_shortcodes(out, keep_toc=False)
     if tocs:
         calls = {f"{mark}{n}": call for n, call in enumerate(tocs.values())}
-        out = "\n".join(calls.get(line, line) for line in out.split("\n"))
+        lines = out.split("\n")
+        for n, line in enumerate(lines):
+            if line in calls:  # a block of its own: blank lines around it
+                before = "\n" if n and lines[n - 1].strip() else ""
+                after = "\n" if n + 1 < len(lines) and lines[n + 1].strip() else ""
+                lines[n] = before + calls[line] + after
+        out = "\n".join(lines)
     return out, issues
 
 

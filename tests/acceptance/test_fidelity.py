@@ -14,7 +14,7 @@ import pytest
 
 from migrate import ir
 from migrate.content.pipeline import ContentPipeline, identity_targets
-from tests.conftest import all_sites, corpus_sites, sample_sites, site_id
+from tests.conftest import all_sites, corpus_sites, site_id
 from tests.content.htmlnorm import first_difference, normalise_html
 
 pytestmark = pytest.mark.acceptance
@@ -199,6 +199,8 @@ def measure(site_dir: Path, work: Path) -> Fidelity:
 
 KNOWN_DIFFERENCES = {
     "pages/jekyllconf.md": "shows a talk picked at random from site.time ('%s%N' | modulo): differs per run",
+    "pages/news.html": "an unknown plugin tag written with '-%}': the oracle's stand-in tag prints it without the '-'",
+    "pages/releases.html": "an unknown plugin tag written with '-%}': the oracle's stand-in tag prints it without the '-'",
 }
 THRESHOLDS = {"jekyll-docs": 0.95, "brew-sh": 0.95, "shell-novice": 0.95, "seed-ru": 1.0}
 

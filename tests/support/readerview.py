@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from html.parser import HTMLParser
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 INLINE = frozenset(
