@@ -653,13 +653,20 @@ class HugoExporter(Exporter):
         cfg["taxonomies"] = {"category": "categories", "tag": "tags"}
         cfg["frontmatter"] = {"lastmod": ["lastmod", "last_modified_at", ":default"]}
         kramdown = self.site.config.get("kramdown")
-        backlink = kramdown.get("footnote_backlink") if isinstance(kramdown, dict) else None
+        kramdown = kramdown if isinstance(kramdown, dict) else {}
+        backlink = kramdown.get("footnote_backlink")
+        parser: dict[str, Any] = {"attribute": {"block": True, "title": True}}
+        if kramdown.get("auto_ids", True) is False:
+            parser["autoHeadingID"] = False  # kramdown gave headings no ids of their own
+        renderer: dict[str, Any] = {"unsafe": True}
+        if kramdown.get("hard_wrap") is True and str(kramdown.get("input", "GFM")).lower() == "gfm":
+            renderer["hardWraps"] = True  # GFM input with hard_wrap: each line break is a <br>
         # Each setting makes Goldmark render what kramdown rendered (the export README says why).
         cfg["markup"] = {
             "goldmark": {
-                "renderer": {"unsafe": True},
+                "renderer": renderer,
                 "renderHooks": {"image": {"useEmbedded": "fallback"}},
-                "parser": {"attribute": {"block": True, "title": True}},
+                "parser": parser,
                 "extensions": {
                     "typographer": {"disable": True},
                     "linkify": False,
