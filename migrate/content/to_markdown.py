@@ -286,7 +286,7 @@ def _typography_changes_nothing(text: str) -> bool:
 _HTML_BLOCK_FENCE = re.compile(r"^[ \t]*(`{3,})([\w+#.-]*)( \{linenos=table\})?\n(.*?)\n[ \t]*\1[ \t]*$", re.S | re.M)
 _MORE = "<!--more-->"
 _GOLDMARK: MarkdownIt | None = None
-_CODE_ELEMENT = re.compile(r"<code\b[^>]*>.*?</code>|<[^<>]*>", re.S)
+_CODE_ELEMENT = re.compile(r"<code\b[^>]*>[^<]*</code>|<[^<>]*>")
 _LEFT_MARKUP = re.compile(r"[*_\[\]|`]|~~|\{:|\$\$")
 _ATTR_LINE = re.compile(r"^[ \t>]*\{[.#][^{}]*\}[ \t]*$")
 _MD_PUNCT = re.compile(r"([\\*_\[\]`|~])")
@@ -328,7 +328,7 @@ closes after punctuation before a letter or opens after a letter before punctuat
 rules refuse both)."""
 _SUSPECT_BRACKET = re.compile(r"\][^(\[:]|\]$", re.M)
 """A bracket that is not an inline link: suspect when the page defines a reference CommonMark cannot read."""
-_ODD_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*[^\s<][^\s]*[ \t]+(?![\"'(])\S", re.M)
+_ODD_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*[^\s<][^\s]*[ \t]+(?![\"'(])\S", re.M)
 
 
 def _paragraphs_as_kramdown_read_them(pipeline: ContentPipeline, source: str, markdown: str) -> str:
@@ -416,7 +416,7 @@ def _kramdown_paragraphs(
 
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-_CODE_SPAN = re.compile(r"(`+)[^`].*?\1")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")  # single-backtick spans: enough for what is looked for, and linear
 
 
 def _named_footnotes_as_html(pipeline: ContentPipeline, source: str, markdown: str) -> str:
