@@ -376,7 +376,16 @@ def _kramdown_paragraphs(
     reads otherwise than kramdown."""
     md = _goldmark_like()
     env: dict = {}
-    tokens = md.parse("\n".join(lines[first:last]) + "\n" + refs, env)
+    chunk = "\n".join(lines[first:last]) + "\n" + refs
+    tokens = md.parse(chunk, env)
+    blocks = {t.type for t in tokens if t.level == 0 and t.nesting >= 0}
+    if "table_open" in blocks and blocks <= {"paragraph_open", "table_open", "inline"}:
+        # paragraphs and tables at the top: where a table starts and ends is read as a whole, and kramdown
+        # and GFM place it differently (a table cannot interrupt kramdown's paragraph)
+        kramdown_html = pipeline.kramdown.convert(chunk + "\n").strip()
+        if _reader_text(kramdown_html) != _reader_text(md.render(chunk)):
+            return [(first, last, ["", html_as_raw_block(kramdown_html, wrap=False).strip("\n"), ""])]
+        return []
     changes: list[tuple[int, int, list[str]]] = []
     for k, tok in enumerate(tokens):
         if tok.type != "paragraph_open" or not tok.map or tokens[k + 1].type != "inline":

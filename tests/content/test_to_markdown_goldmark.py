@@ -57,10 +57,20 @@ def test_span_ial_paragraph_becomes_kramdowns_html():
     )
 
 
-def test_span_ial_in_a_table_cell_is_dropped_and_reported():
-    out = convert("| a | b |\n|---|---|\n| *x*{: .y} | z |\n", "markdown")
-    assert "| *x* | z |" in out.body
+def test_table_with_a_span_ial_becomes_kramdowns_html():
+    out = convert("| a | b |\n|---|---|\n| *x*{: .y} | z |\n", "markdown").body
+    assert '<td><em class="y">x</em></td>' in out and "{:" not in out
+
+
+def test_span_ial_in_a_heading_is_dropped_and_reported():
+    out = convert("## A *b*{: .y} c\n", "markdown")
+    assert out.body.startswith("## A *b* c")
     assert "kramdown-span-ial" in codes(out)
+
+
+def test_table_that_reads_the_same_stays_markdown():
+    out = convert("| a | b |\n|---|---|\n| *x* | z |\n", "markdown").body
+    assert out.startswith("| a | b |\n|---|---|\n| *x* | z |")
 
 
 def test_maths_keeps_kramdowns_delimiters():
