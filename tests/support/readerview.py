@@ -8,8 +8,8 @@ how an entity is spelt, where whitespace falls, inline tags inside a word (``foo
 from __future__ import annotations
 
 import posixpath
-from html.parser import HTMLParser
 from collections.abc import Callable
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 INLINE = frozenset(
