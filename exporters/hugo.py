@@ -169,6 +169,7 @@ class HugoExporter(Exporter):
         self._resolve_section_clashes()
         self._place_assets(docs)
         self.static_fallback: set[str] = set()
+        self.uses_toc = False  # a page calls the toc shortcode (kramdown's {:toc})
         self._plan_aliases()
         targets_urls = {
             src: p.new_url for src, p in self.placements.items() if p.new_url is not None
@@ -533,6 +534,8 @@ class HugoExporter(Exporter):
             return
         if rendered is None:
             rendered = self.render_document(document, converted)
+        if any(issue.code == "kramdown-toc" for issue in converted.issues):
+            self.uses_toc = True
         self.plan.add_text(p.content_path, rendered.text)
         folder = posixpath.dirname(p.content_path)
         for name, asset in sorted(p.resources.items()):
@@ -618,10 +621,12 @@ class HugoExporter(Exporter):
         for section in sorted(self.hidden_sections):
             front = {"title": section, "build": {"render": "never", "list": "always"}}
             self.plan.add_text(f"content/{section}/_index.md", self._render(front, ""))
+        folder = resources.files("exporters") / "hugo_layouts"
         if not self.opts.get("no_layouts"):
-            folder = resources.files("exporters") / "hugo_layouts"
             for name in LAYOUT_FILES:
                 self.plan.add_text(f"layouts/{name}", (folder / name).read_text("utf-8"))
+        if self.uses_toc:  # the content calls it: written with or without the layouts
+            self.plan.add_text("layouts/_shortcodes/toc.html", (folder / "shortcode-toc.html").read_text("utf-8"))
         if self.site.authors:
             authors = {a.key: {k: v for k, v in (("name", a.name), ("email", a.email), ("url", a.url),
                                                  ("bio", a.bio)) if v} | jsonable(a.extra)
@@ -675,14 +680,26 @@ class HugoExporter(Exporter):
             cfg["server"] = {"redirects": SERVER_EXTENSIONLESS}
         cfg["taxonomies"] = {"category": "categories", "tag": "tags"}
         cfg["frontmatter"] = {"lastmod": ["lastmod", "last_modified_at", ":default"]}
+        kramdown = self.site.config.get("kramdown")
+        kramdown = kramdown if isinstance(kramdown, dict) else {}
+        backlink = kramdown.get("footnote_backlink")
+        parser: dict[str, Any] = {"attribute": {"block": True, "title": True}}
+        if kramdown.get("auto_ids", True) is False:
+            parser["autoHeadingID"] = False  # kramdown gave headings no ids of their own
+        renderer: dict[str, Any] = {"unsafe": True}
+        if kramdown.get("hard_wrap") is True and str(kramdown.get("input", "GFM")).lower() == "gfm":
+            renderer["hardWraps"] = True  # GFM input with hard_wrap: each line break is a <br>
+        # Each setting makes Goldmark render what kramdown rendered (the export README says why).
         cfg["markup"] = {
             "goldmark": {
-                "renderer": {"unsafe": True},
+                "renderer": renderer,
                 "renderHooks": {"image": {"useEmbedded": "fallback"}},
-                "parser": {"attribute": {"block": True, "title": True}},
-                # The Markdown already carries kramdown's curly quotes and dashes; Goldmark's typographer
-                # would place them differently.
-                "extensions": {"typographer": {"disable": True}},
+                "parser": parser,
+                "extensions": {
+                    "typographer": {"disable": True},
+                    "linkify": False,
+                    "footnote": {"backlinkHTML": backlink if isinstance(backlink, str) else "&#8617;"},
+                },
             }
         }
         return cfg
@@ -812,13 +829,11 @@ def _encode(path: str) -> str:
 
 
 def _escape_shortcodes(body: str) -> str:
-    """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text. A complete
-    ``{{< x >}}`` takes Hugo's own escape ``{{</* x */>}}``; a lone opener becomes an HTML entity."""
-    if "{{<" not in body and "{{%" not in body:
-        return body
-    body = re.sub(r"\{\{([<%])(?!/\*)([^\n]*?)\1?([>%])\}\}",
-                  lambda m: "{{" + m.group(1) + "/*" + m.group(2) + "*/" + m.group(3) + "}}", body)
-    return re.sub(r"\{\{([<%])(?!/\*)", lambda m: "{{&#" + str(ord(m.group(1))) + ";", body)
+    """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text (the content
+    pipeline's ``toc`` calls stay)."""
+    from migrate.content.to_markdown import escape_shortcodes
+
+    return escape_shortcodes(body)
 
 
 def _toml_safe(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -481,3 +482,33 @@ def test_hugo_server_answers_extensionless_urls_with_their_html_file(tmp_path, d
         {"fromRe": "^(.*[^/])$", "to": "$1.html", "status": 200},
         {"from": "/**", "to": "/404.html", "status": 404},
     ]
+
+
+@pytest.mark.parametrize("no_layouts", [False, True])
+def test_kramdown_toc_is_the_toc_shortcode_written_with_or_without_layouts(tmp_path, no_layouts):
+    from migrate.export import build_plan
+
+    doc = post("a", "/news/2020/01/02/a/", body="* x\n{:toc}\n\n## One\n\n## Two\n{: .no_toc}\n")
+    plan = build_plan(make_site(tmp_path, [doc]), HugoExporter, {"no_layouts": no_layouts}, Report())
+    body = plan.files["content/posts/a/index.md"].content.decode()
+    assert '{{< toc exclude="two" >}}\n\n## One\n\n## Two {.no_toc}' in body
+    assert "layouts/_shortcodes/toc.html" in plan.files
+    plan = build_plan(make_site(tmp_path, [post("b", "/news/2020/01/02/b/", body="No table.\n")]),
+                      HugoExporter, {"no_layouts": no_layouts}, Report())
+    assert "layouts/_shortcodes/toc.html" not in plan.files
+
+
+@pytest.mark.parametrize("kramdown, renderer, parser", [
+    ({}, {"unsafe": True}, {"attribute": {"block": True, "title": True}}),
+    ({"auto_ids": False}, {"unsafe": True}, {"attribute": {"block": True, "title": True}, "autoHeadingID": False}),
+    ({"hard_wrap": True}, {"unsafe": True, "hardWraps": True}, {"attribute": {"block": True, "title": True}}),
+    ({"hard_wrap": True, "input": "kramdown"}, {"unsafe": True}, {"attribute": {"block": True, "title": True}}),
+])
+def test_goldmark_settings_follow_the_sites_kramdown_options(tmp_path, kramdown, renderer, parser):
+    site = make_site(tmp_path, [post("a", "/news/2020/01/02/a/")])
+    site = replace(site, config={**site.config, "kramdown": kramdown})
+    plan, _, _ = run(site)
+    goldmark = tomllib.loads(plan.files["hugo.toml"].content.decode())["markup"]["goldmark"]
+    assert goldmark["renderer"] == renderer and goldmark["parser"] == parser
+    assert goldmark["extensions"]["linkify"] is False
+    assert goldmark["extensions"]["footnote"] == {"backlinkHTML": "&#8617;"}

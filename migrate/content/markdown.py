@@ -550,8 +550,9 @@ class KramdownConverter:
                 and self.auto_ids
                 and tokens[i - 1].attrGet("id") is None
             ):
+                # entities count as the characters they stand for (kramdown-parser-gfm's raw text)
                 raw_text = "".join(
-                    c.content for c in (tok.children or []) if c.type in ("text", "code_inline")
+                    c.content for c in (tok.children or []) if c.type in ("text", "code_inline", "text_special")
                 )
                 tok = tokens[i - 1]
                 base = self.auto_id_prefix + gfm_header_id(raw_text)

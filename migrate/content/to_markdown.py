@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
+from markdown_it import MarkdownIt
 from markdownify import MarkdownConverter
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from migrate import ir
-from migrate.content.typography import quotes, symbols
+from migrate.content.liquid import highlight_html
 from migrate.content.markdown import (
     _ABBR_DEF,
-    _REF_DEF,
-    SPAN_ELEMENTS,
     _FENCE,
     _HEADER_ID,
     _IAL_LINE,
     _LINK_WITH_SPACES,
+    _REF_DEF,
+    SPAN_ELEMENTS,
     _angle_link,
-    gfm_header_id,
     _lazy_list_lines,
+    gfm_header_id,
     parse_ial,
 )
+from migrate.content.typography import quotes, symbols
 
 if TYPE_CHECKING:
     from migrate.content.pipeline import ContentPipeline
@@ -36,14 +42,15 @@ _BLOCK_TAG = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s/>]|$)")
 
 
 def goldmark_id(text: str) -> str:
-    """Goldmark's "github" heading id: lowercase, punctuation dropped, spaces to dashes."""
+    """Hugo's "github" heading id for Goldmark: the text trimmed, letters (lowercased), decimal digits and
+    ``_`` kept, each space and ``-`` a dash, everything else (marks such as U+FE0F included) dropped."""
     out = []
-    for ch in text.lower():
+    for ch in text.strip(" \t\n"):
         cat = unicodedata.category(ch)
-        if ch in "-_" or cat[0] in "LN" or cat[0] == "M":
-            out.append(ch)
-        elif ch.isspace():
+        if ch in "- ":
             out.append("-")
+        elif ch == "_" or cat[0] == "L" or cat == "Nd":
+            out.append(ch.lower()[0])  # Go lowers one rune to one rune: "İ" is "i", not "i" + U+0307
     return "".join(out)
 
 
@@ -151,16 +158,45 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
                     doc.source,
                 )
             )
-            return html_as_raw_block(text), issues
+            return escape_shortcodes(html_as_raw_block(text), keep_toc=False), issues
         try:
-            return html_to_markdown(text), issues
+            return escape_shortcodes(html_to_markdown(text), keep_toc=False), issues
         except Exception as err:  # noqa: BLE001 - a hostile body must not stop the run
             issues.append(ir.Issue("markdown-error", "warning", f"HTML body kept as HTML: {err}", doc.source))
-            return text, issues
+            return escape_shortcodes(text, keep_toc=False), issues
+    if _kramdown_input(pipeline):
+        text = _kramdown_headings(text)
     kramdown_ids = _kramdown_heading_ids(pipeline, text)
-    out = _rewrite_kramdown(pipeline, doc, text, kramdown_ids, issues)
+    tocs: dict[int, str] = {}
+    out = _rewrite_kramdown(pipeline, doc, text, kramdown_ids, issues, tocs)
     if pipeline.kramdown.smart:
         out = markdown_typography(pipeline, out)
+    if tocs:
+        # a line of its own that no text has, so the paragraph check below may move lines
+        mark = "JekyllMigrateToc"
+        while mark in out:
+            mark += "X"
+        lines = out.split("\n")
+        for n, at in enumerate(tocs):
+            lines[at] = f"{mark}{n}"
+        out = "\n".join(lines)
+    if "[^" in out:
+        out = _named_footnotes_as_html(pipeline, text, out)
+    out = _paragraphs_as_kramdown_read_them(pipeline, text, out)
+    if "{:" in out:
+        out = _drop_span_ials(out, doc, issues)
+    if _MORE in out:
+        out = _more_in_code_as_html(pipeline, out)
+    out = escape_shortcodes(out, keep_toc=False)
+    if tocs:
+        calls = {f"{mark}{n}": call for n, call in enumerate(tocs.values())}
+        lines = out.split("\n")
+        for n, line in enumerate(lines):
+            if line in calls:  # a block of its own: blank lines around it
+                before = "\n" if n and lines[n - 1].strip() else ""
+                after = "\n" if n + 1 < len(lines) and lines[n + 1].strip() else ""
+                lines[n] = before + calls[line] + after
+        out = "\n".join(lines)
     return out, issues
 
 
@@ -247,6 +283,278 @@ def _typography_changes_nothing(text: str) -> bool:
     return not (code_has_marks and irregular)
 
 
+_HTML_BLOCK_FENCE = re.compile(r"^[ \t]*(`{3,})([\w+#.-]*)( \{linenos=table\})?\n(.*?)\n[ \t]*\1[ \t]*$", re.S | re.M)
+_MORE = "<!--more-->"
+_GOLDMARK: MarkdownIt | None = None
+_CODE_ELEMENT = re.compile(r"<code\b[^>]*>[^<]*</code>|<[^<>]*>")
+_LEFT_MARKUP = re.compile(r"[*_\[\]|`]|~~|\{:|\$\$")
+_ATTR_LINE = re.compile(r"^[ \t>]*\{[.#][^{}]*\}[ \t]*$")
+_MD_PUNCT = re.compile(r"([\\*_\[\]`|~])")
+_LINE_START = re.compile(r"(^|\n)([ \t]*)([#+\-=>:]|\d+[.)])")
+
+
+def _goldmark_like() -> MarkdownIt:
+    """CommonMark with the extensions Hugo's Goldmark has on (tables, strikethrough, footnotes, definition
+    lists), raw HTML allowed and no linkify: how Goldmark reads the Markdown, near enough to see where it
+    leaves kramdown's markup as text."""
+    global _GOLDMARK
+    if _GOLDMARK is None:
+        md = MarkdownIt("commonmark", {"html": True})
+        md.enable(["table", "strikethrough"])
+        md.use(footnote_plugin)
+        md.use(deflist_plugin)
+        _GOLDMARK = md
+    return _GOLDMARK
+
+
+def _reader_text(html_text: str) -> str:
+    """What a reader gets from an HTML fragment: its text, link targets and image names, spaces folded."""
+    text = re.sub(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>", lambda m: f" \x01{unquote(html.unescape(m.group(1)))} ",
+                  html_text)
+    text = re.sub(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"[^>]*>", lambda m: f" \x02{unquote(html.unescape(m.group(1)))} ",
+                  text)
+    text = text.replace("</a>", " \x03 ")
+    text = re.sub(r"</?(?:p|div|table|thead|tbody|tr|td|th|ul|ol|li|dl|dt|dd|blockquote|h[1-6]|br|hr)\b[^>]*>", " ",
+                  text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return " ".join(html.unescape(text).split())
+
+
+_SUSPECT = re.compile(
+    r"\{:|\$\$|\||[\])”\"’'».,:;!?][*_]+\w|\w[*_]+[\[(“\"‘'«]", re.M
+)
+"""Raw text where Goldmark and kramdown may part: a span IAL, maths, a table row, an emphasis mark that
+closes after punctuation before a letter or opens after a letter before punctuation (CommonMark's flanking
+rules refuse both)."""
+_SUSPECT_BRACKET = re.compile(r"\][^(\[:]|\]$", re.M)
+"""A bracket that is not an inline link: suspect when the page defines a reference CommonMark cannot read."""
+_ODD_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*[^\s<][^\s]*[ \t]+(?![\"'(])\S", re.M)
+
+
+def _paragraphs_as_kramdown_read_them(pipeline: ContentPipeline, source: str, markdown: str) -> str:
+    """Each paragraph where Goldmark would leave markup as text (``**`` it cannot close, a ``|`` table it
+    does not see, a reference it does not resolve) and kramdown reads it otherwise, written as the HTML
+    kramdown made of it: inline HTML in place of the text (block HTML for a top-level paragraph that
+    kramdown reads as a table or another block). Only blocks whose raw text looks suspect are parsed."""
+    if not _LEFT_MARKUP.search(markdown):
+        return markdown
+    lines = markdown.split("\n")
+    refs = ""
+    odd_refs = bool(_ODD_REF_DEF.search(source))
+    changes: list[tuple[int, int, list[str]]] = []
+    fence: str | None = None
+    chunk: list[int] = []
+    for n, line in enumerate([*lines, ""]):
+        bare = line.lstrip(" >")
+        if fence is not None:
+            if re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare.strip()):
+                fence = None
+            continue
+        f = _FENCE.match(bare)
+        if f or not line.strip():
+            if chunk:
+                text = "\n".join(lines[chunk[0] : chunk[-1] + 1])
+                plain = _CODE_ELEMENT.sub("", _CODE_SPAN.sub("", text))
+                if _SUSPECT.search(plain) or (odd_refs and _SUSPECT_BRACKET.search(plain)):
+                    if not refs:
+                        refs = "\n" + "\n".join(line for line in source.split("\n") if _REF_DEF.match(line))
+                    changes += _kramdown_paragraphs(pipeline, lines, chunk[0], chunk[-1] + 1, refs)
+                chunk = []
+            if f:
+                fence = f.group(1)
+            continue
+        chunk.append(n)
+    for begin, end, new in reversed(changes):
+        lines[begin:end] = new
+    return "\n".join(lines)
+
+
+def _kramdown_paragraphs(
+    pipeline: ContentPipeline, lines: list[str], first: int, last: int, refs: str
+) -> list[tuple[int, int, list[str]]]:
+    """The replacements (line range, new lines) for the paragraphs of ``lines[first:last]`` that Goldmark
+    reads otherwise than kramdown."""
+    md = _goldmark_like()
+    env: dict = {}
+    chunk = "\n".join(lines[first:last]) + "\n" + refs
+    tokens = md.parse(chunk, env)
+    blocks = {t.type for t in tokens if t.level == 0 and t.nesting >= 0}
+    if "table_open" in blocks and blocks <= {"paragraph_open", "table_open", "inline"}:
+        # paragraphs and tables at the top: where a table starts and ends is read as a whole, and kramdown
+        # and GFM place it differently (a table cannot interrupt kramdown's paragraph)
+        kramdown_html = pipeline.kramdown.convert(chunk + "\n").strip()
+        if _reader_text(kramdown_html) != _reader_text(md.render(chunk)):
+            return [(first, last, ["", html_as_raw_block(kramdown_html, wrap=False).strip("\n"), ""])]
+        return []
+    changes: list[tuple[int, int, list[str]]] = []
+    for k, tok in enumerate(tokens):
+        if tok.type != "paragraph_open" or not tok.map or tokens[k + 1].type != "inline":
+            continue
+        if tok.map[0] >= last - first:
+            break  # the reference definitions appended
+        inline = tokens[k + 1]
+        if "[^" in inline.content:
+            continue  # footnotes are numbered per document: not in a fragment
+        rendered = md.renderer.render(tokens[k : k + 3], md.options, env)
+        if not _LEFT_MARKUP.search(_reader_text(_CODE_ELEMENT.sub("", rendered))):
+            continue
+        start, end = tok.map[0] + first, min(tok.map[1], last - first) + first
+        while end > start + 1 and _ATTR_LINE.match(lines[end - 1]):
+            end -= 1  # Goldmark's attribute line stays below the paragraph
+        content = inline.content.split("\n")[: end - start]
+        kramdown_html = pipeline.kramdown.convert("\n".join(content) + "\n" + refs + "\n")
+        kramdown_html = re.sub(r'\n?<div class="footnotes".*', "", kramdown_html, flags=re.S).strip()
+        if _reader_text(kramdown_html) == _reader_text(md.render("\n".join(content) + "\n" + refs + "\n")):
+            continue
+        line = lines[start]
+        prefix = line[: line.find(content[0])] if content[0] and content[0] in line else ""
+        single = re.fullmatch(r"<p>(.*)</p>", kramdown_html, re.S) or re.fullmatch(
+            r"(?![ \t]*<(?!/?(?:a|abbr|b|br|code|del|em|i|img|kbd|span|strong|sub|sup)\b))(.*)", kramdown_html, re.S
+        )
+        if single and "<p>" not in single.group(1):
+            # inline HTML in the paragraph's place: Goldmark still reads the text between the tags, so its
+            # Markdown punctuation is escaped
+            parts = re.split(r"(<[^>]*>)", single.group(1))
+            body = "".join(part if n % 2 else _MD_PUNCT.sub(r"\\\1", part) for n, part in enumerate(parts))
+            body = _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), body)
+            changes.append((start, end, (prefix + body).split("\n")))
+        elif not prefix.strip() and tok.level == 0:
+            changes.append((start, end, ["", html_as_raw_block(kramdown_html, wrap=False).strip("\n"), ""]))
+    return changes
+
+
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")  # single-backtick spans: enough for what is looked for, and linear
+
+
+def _named_footnotes_as_html(pipeline: ContentPipeline, source: str, markdown: str) -> str:
+    """Footnotes as kramdown's HTML when kramdown's ids are not Goldmark's: kramdown names a footnote after
+    its label (``#fn:js-disabled``), Goldmark after its number (``#fn:1``), and pages link to those ids."""
+    full = pipeline.kramdown.convert(source)
+    notes = list(re.finditer(r'<div class="footnotes" role="doc-endnotes">.*?</ol>\s*</div>', full, re.S))
+    if not notes:
+        return markdown
+    ids = re.findall(r'<li id="fn:([^"]*)"', notes[-1].group(0))
+    if all(label == str(n) for n, label in enumerate(ids, 1)):
+        return markdown
+    refs = {m.group(1): m.group(0) for m in re.finditer(r'<sup id="fnref:([^"]*)"[^>]*>.*?</sup>', full, re.S)}
+    seen: dict[str, int] = {}
+
+    def ref(m: re.Match[str]) -> str:
+        label = m.group(1)
+        k = seen.get(label, 0)
+        seen[label] = k + 1
+        return refs.get(label if k == 0 else f"{label}:{k}", m.group(0))
+
+    out: list[str] = []
+    fence: str | None = None
+    in_def = False
+    for line in markdown.split("\n"):
+        bare = line.lstrip(" >")
+        if fence is not None:
+            out.append(line)
+            if re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare.strip()):
+                fence = None
+            continue
+        f = _FENCE.match(bare)
+        if f:
+            fence, in_def = f.group(1), False
+            out.append(line)
+            continue
+        if _FOOTNOTE_DEF.match(line):
+            in_def = True
+            continue
+        if in_def and (not line.strip() or line.startswith(("    ", "\t"))):
+            continue
+        in_def = False
+        parts = _CODE_SPAN.split(line) if "`" in line else [line]
+        if len(parts) == 1:
+            out.append(_FOOTNOTE_REF.sub(ref, line))
+        else:
+            spans = [m.group(0) for m in _CODE_SPAN.finditer(line)]
+            texts = _CODE_SPAN.sub("\x00", line).split("\x00")
+            out.append("".join(_FOOTNOTE_REF.sub(ref, t) + (spans[n] if n < len(spans) else "")
+                               for n, t in enumerate(texts)))
+    return "\n".join(out).rstrip("\n") + "\n\n" + html_as_raw_block(notes[-1].group(0), wrap=False)
+
+
+def _kramdown_input(pipeline: ContentPipeline) -> bool:
+    """Whether the site reads Markdown with kramdown's own parser (``kramdown: input: kramdown``), not
+    Jekyll's default GFM parser."""
+    conf = pipeline.site.config.get("kramdown")
+    return isinstance(conf, dict) and str(conf.get("input", "GFM")).lower() == "kramdown"
+
+
+_TIGHT_ATX = re.compile(r"^(#{1,6})(?=[^#\s])")
+_NOT_PARAGRAPH = re.compile(r"^[ \t]*(?:#|\{:|<|`{3,}|~{3,}|\$\$|([-*_])[ \t]*(?:\1[ \t]*){2,}$)")
+
+
+def _kramdown_headings(text: str) -> str:
+    """kramdown's parser (not GFM's) reads ``###Heading`` at the start of a block as a heading; CommonMark
+    wants a space after the hashes. A ``#`` line inside a paragraph stays text for kramdown: escaped."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        if fence is not None:
+            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
+                fence = None
+            out.append(line)
+            continue
+        f = _FENCE.match(line)
+        if f:
+            fence = f.group(1)
+        elif line.startswith("#"):
+            after_text = bool(out and out[-1].strip()) and not _NOT_PARAGRAPH.match(out[-1])
+            if after_text:
+                line = "\\" + line
+            elif _TIGHT_ATX.match(line):
+                line = _TIGHT_ATX.sub(r"\1 ", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _drop_span_ials(markdown: str, doc: ir.Document, issues: list[ir.Issue]) -> str:
+    """Span attribute lists left where no paragraph took them as HTML (a table cell, a heading): dropped,
+    as Goldmark has no attributes on a span."""
+    out: list[str] = []
+    fence: str | None = None
+    dropped = False
+    for line in markdown.split("\n"):
+        bare = line.lstrip(" >")
+        if fence is not None:
+            if re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare.strip()):
+                fence = None
+        elif _FENCE.match(bare):
+            fence = _FENCE.match(bare).group(1)  # type: ignore[union-attr]
+        elif "{:" in line:
+            new = _SPAN_IAL.sub("", line)
+            dropped = dropped or new != line
+            line = new
+        out.append(line)
+    if dropped:
+        issues.append(
+            ir.Issue("kramdown-span-ial", "info", "span attribute list dropped (Goldmark has none)", doc.source)
+        )
+    return "\n".join(out)
+
+
+def _more_in_code_as_html(pipeline: ContentPipeline, markdown: str) -> str:
+    """Code showing ``<!--more-->`` as kramdown's HTML: Hugo takes the first ``<!--more-->`` anywhere in the
+    Markdown, code included, as the summary divider and removes it from the page; escaped it stays."""
+    md = _goldmark_like()
+    lines = markdown.split("\n")
+    changes = []
+    for tok in md.parse(markdown):
+        if tok.type in ("fence", "code_block") and _MORE in tok.content and tok.map and tok.level == 0:
+            start, end = tok.map
+            rendered = pipeline.kramdown.convert("\n".join(lines[start:end]) + "\n")
+            changes.append((start, end, ["", html_as_raw_block(rendered, wrap=False).strip("\n"), ""]))
+    for start, end, new in reversed(changes):
+        lines[start:end] = new
+    return "\n".join(lines)
+
+
 _PLAIN_HEADING = re.compile(r"#{1,6}[ \t]+([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)")
 
 
@@ -282,8 +590,15 @@ def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
 
 
 def _rewrite_kramdown(
-    pipeline: ContentPipeline, doc: ir.Document, text: str, kramdown_ids: list[str], issues: list[ir.Issue]
+    pipeline: ContentPipeline,
+    doc: ir.Document,
+    text: str,
+    kramdown_ids: list[str],
+    issues: list[ir.Issue],
+    tocs: dict[int, str] | None = None,
 ) -> str:
+    """The Markdown for Goldmark; ``tocs`` gets the line numbers (of the result) where a ``toc`` shortcode
+    goes, with its call (added last, after typography and escaping)."""
     parse_block_html = bool(re.search(r"\{::options\b[^}]*parse_block_html=[\"']?true", text))
     refs = "\n".join(line for line in text.split("\n") if _REF_DEF.match(line))
     text = _EXT_OPTIONS.sub("", text)
@@ -299,6 +614,9 @@ def _rewrite_kramdown(
     i = 0
     dropped_abbr = False
     pending: str | None = None  # an IAL written above its block: Goldmark wants it below
+    toc_at: list[tuple[int, bool]] = []  # where {:toc} stood (line of out, ordered list)
+    no_toc: list[str] = []  # ids of the headings kramdown leaves out of its table of contents
+    last_heading_id: str | None = None
     pending_started = False
     while i < len(lines):
         line = lines[i]
@@ -359,7 +677,11 @@ def _rewrite_kramdown(
                 continue
             if j < len(lines) and j > i:
                 # kramdown keeps a balanced HTML element as one raw block; Goldmark would end it at a blank
-                # line and read indented lines as code
+                # line and read indented lines as code. A fence in it is a highlight tag's (written as a fence
+                # for Markdown): in raw HTML it is the HTML Jekyll's tag wrote
+                block = _HTML_BLOCK_FENCE.sub(
+                    lambda m: highlight_html(m.group(4), m.group(2), linenos=bool(m.group(3))), block
+                )
                 out.extend(["", html_as_raw_block(block, wrap=False).strip("\n"), ""])
                 i = j + 1
                 continue
@@ -368,14 +690,18 @@ def _rewrite_kramdown(
             prefix = line[: len(line) - len(line.lstrip(" >"))]
             attrs = parse_ial(ial.group(1))
             if attrs.get("data-kd-toc"):
-                # kramdown's generated table of contents: Hugo renders .TableOfContents in templates
-                if out and re.match(r"^\s*[*+-]\s|^\s*1\.\s", out[-1]):
+                # kramdown's generated table of contents, at this place: the toc shortcode the export writes
+                # (layouts/_shortcodes/toc.html) lists the page's headings as kramdown's did
+                ordered = bool(out and re.match(r"^\s*\d+[.)]\s", out[-1]))
+                if out and re.match(r"^\s*[*+-]\s|^\s*\d+[.)]\s", out[-1]):
                     out.pop()
+                toc_at.append((len(out), ordered))
+                out.append("")
                 issues.append(
                     ir.Issue(
                         "kramdown-toc",
                         "info",
-                        "{:toc} removed: use Hugo's .TableOfContents in the layout",
+                        "{:toc} became the toc shortcode (layouts/_shortcodes/toc.html)",
                         doc.source,
                     )
                 )
@@ -405,6 +731,8 @@ def _rewrite_kramdown(
                     if old_id:
                         merged["id"] = old_id.group(1)
                 out[-1] = f"{heading} {_goldmark_attrs(merged)}"
+                if "no_toc" in merged.get("class", "").split():
+                    no_toc.append(merged.get("id") or last_heading_id or "")
             elif not prefix and (not out or not out[-1].strip()):
                 pending, pending_started = _goldmark_attrs(attrs), False
             else:
@@ -421,8 +749,10 @@ def _rewrite_kramdown(
             explicit = _HEADER_ID.search(content)
             kid = kramdown_ids[heading_index] if heading_index < len(kramdown_ids) else None
             heading_index += 1
+            last_heading_id = kid
             if explicit:
                 content = content[: explicit.start()] + " {#" + explicit.group(1) + "}"
+                last_heading_id = explicit.group(1)
             elif kid is not None:
                 base = goldmark_id(_plain_heading_text(content))
                 n = used_ids.get(base, -1) + 1
@@ -433,24 +763,15 @@ def _rewrite_kramdown(
             out.append(f"{h.group(1)}{h.group(2)}{h.group(3)}{content}")
             i += 1
             continue
-        if "{:" in line:
-            new_line = _SPAN_IAL.sub("", line)
-            if new_line != line:
-                issues.append(
-                    ir.Issue(
-                        "kramdown-span-ial",
-                        "info",
-                        "span attribute list dropped (Goldmark has none)",
-                        doc.source,
-                    )
-                )
-            line = new_line
+        # a span IAL stays for now: its paragraph becomes kramdown's HTML (see to_markdown), which keeps it
         if "](" in line:
             line = _LINK_WITH_SPACES.sub(_angle_link, line)
         out.append(line)
         i += 1
     if pending is not None and pending_started:
         out.append(pending)
+    for at, ordered in toc_at if tocs is not None else ():
+        tocs[sum(part.count("\n") + 1 for part in out[:at])] = toc_shortcode(ordered=ordered, exclude=[i for i in no_toc if i])
     if dropped_abbr:
         issues.append(
             ir.Issue(
@@ -461,6 +782,35 @@ def _rewrite_kramdown(
             )
         )
     return "\n".join(out)
+
+
+def toc_shortcode(*, ordered: bool = False, exclude: list[str] = ()) -> str:  # type: ignore[assignment]
+    """The call of the export's ``toc`` shortcode that stands for kramdown's ``{:toc}``."""
+    args = ' list="ol"' if ordered else ""
+    if exclude:
+        args += ' exclude="' + " ".join(exclude).replace('"', "&quot;") + '"'
+    return "{{< toc" + args + " >}}"
+
+
+_OUR_SHORTCODE = re.compile(r'^\{\{< toc(?: list="ol")?(?: exclude="[^"\n]*")? >\}\}$')
+
+
+def escape_shortcodes(body: str, *, keep_toc: bool = True) -> str:
+    """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text. A complete
+    ``{{< x >}}`` takes Hugo's own escape ``{{</* x */>}}``; a lone opener becomes an HTML entity. With
+    ``keep_toc``, a line that is exactly the ``toc`` call :func:`to_markdown` writes stays (text from the
+    site that reads the same was escaped by :func:`to_markdown` before it added its own)."""
+    if "{{<" not in body and "{{%" not in body:
+        return body
+    return "\n".join(
+        line if keep_toc and _OUR_SHORTCODE.match(line) else _escape_line(line) for line in body.split("\n")
+    )
+
+
+def _escape_line(text: str) -> str:
+    text = re.sub(r"\{\{([<%])(?!/\*)([^\n]*?)\1?([>%])\}\}",
+                  lambda m: "{{" + m.group(1) + "/*" + m.group(2) + "*/" + m.group(3) + "}}", text)
+    return re.sub(r"\{\{([<%])(?!/\*)", lambda m: "{{&#" + str(ord(m.group(1))) + ";", text)
 
 
 def _goldmark_attrs(attrs: dict[str, str]) -> str:

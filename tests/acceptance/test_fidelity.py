@@ -201,6 +201,8 @@ def measure(site_dir: Path, work: Path) -> Fidelity:
 
 KNOWN_DIFFERENCES = {
     "pages/jekyllconf.md": "shows a talk picked at random from site.time ('%s%N' | modulo): differs per run",
+    "pages/news.html": "an unknown plugin tag written with '-%}': the oracle's stand-in tag prints it without the '-'",
+    "pages/releases.html": "an unknown plugin tag written with '-%}': the oracle's stand-in tag prints it without the '-'",
 }
 THRESHOLDS = {"jekyll-docs": 0.95, "brew-sh": 0.95, "shell-novice": 0.95, "seed-ru": 1.0}
 
@@ -226,6 +228,7 @@ def test_corpora_are_configured() -> None:
 _RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 _LIQUID_LEFT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _HTML_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S | re.I)
+_TOC_CALL = re.compile(r"^\{\{< toc\b[^\n]*>\}\}$", re.M)
 _MD_CODE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1?[ \t]*\2[ \t]*$|`+[^`\n]+`+", re.S | re.M)
 
 
@@ -269,6 +272,7 @@ def test_no_liquid_left(site_dir: Path) -> None:
             converted = pipeline.convert(doc, fmt)
             unknown = " ".join(i.message for i in converted.issues if i.code == "liquid-unknown-tag")
             text = html_lib.unescape(_HTML_CODE.sub("", code.sub("", converted.body)))
+            text = _TOC_CALL.sub("", text)  # kramdown's {:toc} as Hugo's toc shortcode: not Liquid
             for m in _LIQUID_LEFT.finditer(text):
                 snippet = " ".join(m.group(0).replace("\\|", "|").split())
                 if snippet in escaped:
@@ -293,28 +297,13 @@ def test_fixture_expectations_are_what_jekyll_writes(tmp_path: Path) -> None:
     assert not stale
 
 
-# -- Markdown for Markdown targets, read by real Hugo ------------------------------------------------
+# -- Hugo pages as readers see them -------------------------------------------------------------------------
 
-HUGO_CONFIG = """baseURL = "https://example.org/"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "home", "section", "404", "robotsTXT"]
-[markup.goldmark.renderer]
-unsafe = true
-[markup.goldmark.parser.attribute]
-block = true
-title = true
-[markup.goldmark.extensions.typographer]
-disable = true
-"""
-_TOC = re.compile(r'<(ul|ol) id="markdown-toc">.*?</\1>\n(?!\s*</li>)', re.S)
-_INLINE_TAG = re.compile(r"</?(?:a|em|strong|code|span|abbr|sup|kbd|del|s|b|i)\b[^>]*>")
-
-
-def visible_text(html_text: str) -> str:
-    import html as html_lib
-
-    text = _INLINE_TAG.sub("", html_text)
-    text = re.sub(r"<[^>]+>", " ", text)
-    return " ".join(html_lib.unescape(text).replace("\u00a0", " ").split())
+# The Hugo export's own layouts are replaced by ``{{ .Content }}`` (as Jekyll's are by ``{{ content }}``);
+# the shortcodes the exporter writes for the content stay.
+CONTENT_LAYOUTS = ("single.html", "list.html", "home.html", "taxonomy.html", "term.html", "section.html")
+HUGO_CORPUS_THRESHOLD = 0.98
+"""Every shared corpus; the samples must read the same on every page."""
 
 
 def hugo_binary() -> Path:
@@ -323,45 +312,133 @@ def hugo_binary() -> Path:
     return Path(hugo.cli.__file__).parent / "binaries" / "hugo"
 
 
-@pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
-def test_markdown_reads_the_same_in_hugo(site_dir: Path, tmp_path: Path) -> None:
-    """Hugo (Goldmark) renders our Markdown to the same visible text as kramdown renders the source."""
-    site = read_ir(site_dir)
-    pipeline = ContentPipeline(site, identity_targets(site))
-    (tmp_path / "content").mkdir()
-    (tmp_path / "layouts" / "_default").mkdir(parents=True)
-    for name in ("single.html", "list.html"):
-        (tmp_path / "layouts" / "_default" / name).write_text("{{ .Content }}", encoding="utf-8")
-    (tmp_path / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    expected: dict[int, tuple[str, str]] = {}
-    for n, doc in enumerate(site.documents):
-        if not doc.built_by_jekyll or doc.redirect_to or not (doc.output_path or "").endswith(".html"):
-            continue
-        body = pipeline.convert(doc, "markdown").body
-        front = json.dumps({"title": doc.title or "untitled", "url": f"/d{n}/"})
-        (tmp_path / "content" / f"d{n}.md").write_text(front + "\n" + body, encoding="utf-8")
-        # kramdown's {:toc} list is left to Hugo's .TableOfContents: not part of the body
-        expected[n] = (doc.source, visible_text(_TOC.sub("", pipeline.convert(doc, "html").body)))
+def export_to_hugo(site: ir.Site, out: Path) -> dict:
+    """The real exporter (URLs kept, its own hugo.toml and shortcodes), content layouts; the manifest."""
+    from exporters.hugo import HugoExporter
+    from migrate.export import build_plan
+    from migrate.plan import write_plan
+    from migrate.report import Report
+
+    opts, problems = HugoExporter.validate_options({"urls": "keep", "no_layouts": True})
+    assert problems == []
+    write_plan(build_plan(site, HugoExporter, opts, Report()), out)
+    for name in CONTENT_LAYOUTS:
+        (out / "layouts").mkdir(exist_ok=True)
+        # (Hugo writes no file for an empty page: the tags keep the pages whose body is in the layout)
+        (out / "layouts" / name).write_text("<html><body>{{ .Content }}</body></html>", encoding="utf-8")
     run = subprocess.run(
-        [str(hugo_binary()), "--logLevel", "error", "-s", str(tmp_path), "-d", str(tmp_path / "public")],
+        [str(hugo_binary()), "--logLevel", "error", "--noBuildLock", "-s", str(out), "-d", str(out / "public")],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    return json.loads((out / "migration.json").read_text("utf-8"))
+
+
+def hugo_file(public: Path, url: str, base_url: str) -> Path | None:
+    from urllib.parse import unquote, urlsplit
+
+    path = unquote(urlsplit(url).path)
+    base = urlsplit(base_url).path.rstrip("/")
+    if base and path.startswith(base + "/"):
+        path = path[len(base) :]
+    rel = path.lstrip("/")
+    candidates = [rel + "index.html"] if path.endswith("/") else [rel, rel + ".html", rel + "/index.html"]
+    return next((public / c for c in candidates if (public / c).is_file()), None)
+
+
+def jekyll_redirects(jekyll_docs: list[dict], old_base: str):
+    """The page a local link path lands on, through Jekyll's redirect pages (``redirect_to`` documents and
+    ``redirect_from`` entries), which the export may link past."""
+    from urllib.parse import unquote, urlsplit
+
+    base = urlsplit(old_base).path.rstrip("/")
+
+    def local(url: str) -> str:
+        path = unquote(urlsplit(str(url)).path) if not urlsplit(str(url)).netloc or old_base in str(url) else url
+        return path[len(base) :] if base and path.startswith(base + "/") else path
+
+    hops: dict[str, str] = {}
+    for jd in jekyll_docs:
+        target = jd["data"].get("redirect_to")
+        if isinstance(target, list):
+            target = target[0] if target else None
+        if target:
+            hops[local(jd["url"])] = local(target)
+        sources = jd["data"].get("redirect_from") or []
+        for old in [sources] if isinstance(sources, str) else sources:
+            hops.setdefault(local("/" + str(old).lstrip("/")), local(jd["url"]))
+
+    def resolve(path: str) -> str:
+        for _ in range(10):
+            nxt = hops.get(path) or (hops.get(path + "/") if not path.endswith("/") else None)
+            if nxt is None:
+                break
+            path = nxt
+        return path
+
+    return resolve
+
+
+HUGO_SEEN_FIXTURES = sorted(p.parent for p in (Path(__file__).parent.parent / "fixtures" / "hugo_seen").glob("*/_config.yml"))
+"""Small sites, one per group of kramdown constructs Goldmark lacks, read like the samples (every page)."""
+
+
+@pytest.mark.parametrize("site_dir", all_sites() + HUGO_SEEN_FIXTURES, ids=site_id)
+def test_hugo_pages_read_as_jekyll_pages(site_dir: Path, tmp_path: Path) -> None:
+    """Real Hugo's page for every document reads as real Jekyll's: same words in order, images (by file
+    name), links and heading ids (tests/support/readerview.py says what a reader sees)."""
+    from tests.support.readerview import first_difference as view_difference
+    from tests.support.readerview import reader_view, same_view
+
+    copy, dest, jekyll_docs = build_with_content_layouts(site_dir, tmp_path / "jekyll")
+    site = read_ir(copy)
+    manifest = export_to_hugo(site, tmp_path / "hugo")
+    base_url = manifest["hugo"]["base_url"]
+    old_base = site.url + site.baseurl
+    new_url = {d["source"]: d["new_url"] for d in manifest["documents"] if d.get("new_url")}
+    claims: dict[str, int] = {}
+    for jd in jekyll_docs:
+        claims[jd["destination"]] = claims.get(jd["destination"], 0) + 1
+    resolve = jekyll_redirects(jekyll_docs, old_base)
+    pipeline = ContentPipeline(site, identity_targets(site))
+    by_source = {d.source: d for d in site.documents}
+    compared = identical = 0
     different: dict[str, str] = {}
-    for n, (source, ours) in expected.items():
-        out = tmp_path / "public" / f"d{n}" / "index.html"
-        hugo_text = visible_text(out.read_text(encoding="utf-8")) if out.is_file() else ""
-        if hugo_text != ours:
-            k = next(
-                (i for i, (a, b) in enumerate(zip(hugo_text, ours)) if a != b), min(len(hugo_text), len(ours))
-            )
-            different[source] = (
-                f"hugo {hugo_text[max(0, k - 40) : k + 40]!r} / kramdown {ours[max(0, k - 40) : k + 40]!r}"
-            )
-    same = len(expected) - len(different)
-    print(f"MARKDOWN site={site_id(site_dir)} documents={len(expected)} same-text={same}")
+    for jd in sorted(jekyll_docs, key=lambda d: d["source"]):
+        out = dest / jd["destination"]
+        if claims[jd["destination"]] > 1 or not jd["destination"].endswith((".html", ".htm", "/")):
+            continue
+        if jd["data"].get("redirect_to") or not (copy / jd["source"]).is_file() or not out.is_file():
+            continue
+        if jd["ext"] not in (".md", ".markdown", ".html", ".htm", ".mkd", ".mkdn", ".mdown"):
+            continue
+        theirs_text = out.read_text(encoding="utf-8", errors="replace")
+        if 'http-equiv="refresh"' in theirs_text:
+            continue  # jekyll-redirect-from wrote a redirect page over this document
+        compared += 1
+        url = new_url.get(jd["source"])
+        page = hugo_file(tmp_path / "hugo" / "public", url, base_url) if url else None
+        if page is None:
+            different[jd["source"]] = f"no Hugo page (new URL {url!r})"
+            continue
+        ours = reader_view(page.read_text(encoding="utf-8", errors="replace"), base_url, resolve=resolve)
+        theirs = reader_view(theirs_text, old_base or "/", resolve=resolve)
+        if same_view(ours, theirs):
+            identical += 1
+        else:
+            different[jd["source"]] = view_difference(ours, theirs)
+            # whether the kramdown emulation (our HTML) reads as Jekyll's: if not, the Markdown was
+            # rewritten from a wrong reading and the fix belongs to migrate/content/markdown.py
+            doc = by_source.get(jd["source"])
+            if doc is not None and pipeline.is_markdown(doc):
+                html_view = reader_view(pipeline.convert(doc, "html").body, old_base or "/", resolve=resolve)
+                if not same_view(html_view, theirs):
+                    different[jd["source"]] += " [our kramdown HTML differs too]"
+    print(f"HUGO_SEEN site={site_id(site_dir)} documents={compared} identical={identical}")
     for source, why in sorted(different.items()):
-        print(f"  differs {source}: {why}")
-    assert expected and same / len(expected) >= 0.9, different
+        print(f"  differs {source}: {KNOWN_DIFFERENCES.get(source, why)}")
+    assert compared > 0
+    threshold = HUGO_CORPUS_THRESHOLD if site_dir in corpus_sites() else 1.0
+    assert identical / compared >= threshold, different
