@@ -324,3 +324,20 @@ def test_parallel_read_survives_worker_failures(tmp_path, monkeypatch, failure):
 
         monkeypatch.setattr(os, "fork", no_fork)
     assert read_site(tmp_path, now=NOW, jobs=2).to_dict() == serial.to_dict()
+
+
+def test_dates_read_as_ruby_time_parse_reads_them():
+    """URLs as Debian's Jekyll wrote them (tests/acceptance/test_jekyll_urls.py builds the same fixture):
+    ``11-9-2017`` is 11 September; a zone abbreviation counts when Time.zone_offset knows it or the site's
+    zone is called so (CEST, CET in Europe/Berlin), and is otherwise ignored (EET: a local time)."""
+    site = read("dates-ruby")
+    assert urls(site) == {
+        "_posts/2017-01-01-a.md": "/2017/09/11/a.html",
+        "_posts/2021-01-01-b.md": "/2021/09/03/b.html",
+        "_posts/2021-01-01-c.md": "/2021/09/04/c.html",
+        "_posts/2021-01-01-d.md": "/2021/01/03/d.html",
+        "_posts/2021-01-01-e.md": "/2021/01/02/e.html",
+        "_posts/2018-01-01-f.md": "/2018/03/03/f.html",
+        "_posts/2019-01-01-g.md": "/2019/12/25/g.html",
+    }
+    assert [i for i in site.issues if i.severity != "info"] == []

@@ -19,7 +19,7 @@ from migrate.errors import SiteError
 from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
 from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, load_config
 from migrate.reader.data import authors_from_data, read_data
-from migrate.reader.dates import jekyll_date, local_zone, named_zone
+from migrate.reader.dates import UnrepresentableDate, jekyll_date, local_zone, named_zone
 from migrate.reader.rubyish import (
     DATE_PLACEHOLDERS,
     as_list,
@@ -547,7 +547,13 @@ class SiteReader:
         data.update(deep_merge(data, other))
         if "date" in other and other["date"] is not None:
             try:
-                data["date"] = jekyll_date(data["date"], self.zone)
+                data["date"] = jekyll_date(data["date"], self.zone, now=self.site_time)
+            except UnrepresentableDate:
+                issues.append(
+                    Issue("invalid-date", "error", f"date {ruby_str(other['date'])!r} in the {what} is outside the "
+                          "years 1 to 9999, which the migration cannot represent", source)
+                )
+                data.pop("date", None)
             except (ValueError, OverflowError):
                 issues.append(
                     Issue("invalid-date", "error", f"invalid date {ruby_str(other['date'])!r} in the {what}; Jekyll stops the build on it", source)
@@ -613,7 +619,7 @@ class SiteReader:
             current = data.get("date")
             if not current or int(current.timestamp()) == int(self.site_time.timestamp()):
                 try:
-                    data["date"] = jekyll_date(date_text, self.zone)
+                    data["date"] = jekyll_date(date_text, self.zone, now=self.site_time)
                 except (ValueError, OverflowError):
                     issues.append(
                         Issue("invalid-date", "error", f"impossible date {date_text!r} in the file name; Jekyll stops the build on it", entry.source)
@@ -859,7 +865,7 @@ class SiteReader:
         last_mod = None
         if data.get("last_modified_at") is not None:
             try:
-                last_mod = jekyll_date(data["last_modified_at"], self.zone)
+                last_mod = jekyll_date(data["last_modified_at"], self.zone, now=self.site_time)
             except (ValueError, OverflowError):
                 self.issues.append(Issue("invalid-date", "warning", "invalid last_modified_at", entry.source))
         front = json_safe(entry.front_matter if entry.kind != "page" else data)
