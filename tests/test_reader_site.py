@@ -341,3 +341,23 @@ def test_dates_read_as_ruby_time_parse_reads_them():
         "_posts/2019-01-01-g.md": "/2019/12/25/g.html",
     }
     assert [i for i in site.issues if i.severity != "info"] == []
+
+
+def test_which_files_in_posts_and_collections_are_documents():
+    """Jekyll's rule (as Debian's Jekyll builds fixture post-files): in _posts a file whose name matches the
+    date pattern is a post, with or without front matter, unless its extension is exactly .yml or .yaml
+    (read as data, no content: skipped); in a collection a file with front matter is a document (a YAML
+    one is written empty), any other file a static file."""
+    site = read("post-files")
+    assert urls(site) == {
+        "_posts/2008-02-06-upper.YML": "/2008/02/06/upper.YML",
+        "_posts/2008-02-07-real.md": "/2008/02/07/real.html",
+        "_posts/2008-02-08-bare.md": "/2008/02/08/bare.html",
+        "_things/t.md": "/things/t.html",
+        "_things/y.yml": "/things/y.yml",
+    }
+    assert site.document("_things/y.yml").body == ""
+    assert [s.url for s in site.static_files] == ["/things/z.yml"]
+    skipped = {o.source for o in site.other_files if o.reason == "not-a-post"}
+    assert skipped == {"_posts/2008-02-03-wrong-extension.yml", "_posts/2008-02-04-front-matter.yml",
+                       "_posts/2008-02-05-other.yaml"}

@@ -51,6 +51,8 @@ YAML_HEADER = re.compile(rb"\A---\s*\r?\n")
 DATE_FILENAME = re.compile(r"^(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)$")
 DATELESS_FILENAME = re.compile(r"^(?:.+/)*(.*)(\.[^.]+)$")
 HTML_EXTS = (".html", ".xhtml", ".htm")
+YAML_EXTS = (".yml", ".yaml")
+"""``Document#yaml_file?`` (case-sensitive): such a document is data only, its content nil."""
 SPECIAL_START = (".", "_", "#", "~")
 MAPPED_KEYS = frozenset(
     {
@@ -369,6 +371,13 @@ class SiteReader:
                     Issue("not-a-post", "info", f"Jekyll ignores this file: its name does not match {magic}'s pattern", source)
                 )
                 continue
+            if rb_extname(entry) in YAML_EXTS:
+                # Jekyll reads it as a data file with no content, and skips a post without content
+                self.accounted[source] = "not-a-post"
+                self.issues.append(
+                    Issue("not-a-post", "info", f"Jekyll ignores this file: a YAML file in {magic} is no post", source)
+                )
+                continue
             self._read_document(source, "posts", "draft" if draft else "post")
 
     def _collection_dir(self, label: str) -> str:
@@ -580,6 +589,8 @@ class SiteReader:
         if defaults:
             self._merge(data, defaults, source, "front matter defaults", issues)
         text = self._read_text(source, issues)
+        if rb_extname(source) in YAML_EXTS:
+            text.body = ""  # Jekyll takes the file as data and writes the document empty
         entry = _Entry(kind, source, rel_coll, label, data, text)
         entry.front_matter = deep_merge(defaults, text.data or {})
         if text.data:
