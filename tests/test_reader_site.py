@@ -361,3 +361,46 @@ def test_which_files_in_posts_and_collections_are_documents():
     skipped = {o.source for o in site.other_files if o.reason == "not-a-post"}
     assert skipped == {"_posts/2008-02-03-wrong-extension.yml", "_posts/2008-02-04-front-matter.yml",
                        "_posts/2008-02-05-other.yaml"}
+
+
+def test_redirect_fields_need_the_plugin():
+    """Without jekyll-redirect-from, Jekyll serves core.md's text at /core.html and writes no old URLs
+    (fixture redirects-off, compared with Debian's Jekyll); the fields stay as plain front matter."""
+    site = read("redirects-off")
+    core, about = site.document("core.md"), site.document("about.md")
+    assert core.redirect_to is None and about.redirect_from == ()
+    assert core.extra["redirect_to"] == "https://example.com/core/"
+    assert [i.code for i in site.issues] == ["redirect-plugin-off"]
+
+
+def test_redirect_plugin_from_the_gemfile_group():
+    """Jekyll requires the Gemfile's :jekyll_plugins group through Bundler (as ``bundle exec jekyll build``
+    in fixture redirects-gemfile writes /old-about/ and /older-about.html)."""
+    site = read("redirects-gemfile")
+    assert site.document("core.md").redirect_to == "https://example.com/core/"
+    assert site.document("about.md").redirect_from == ("/old-about/", "/older-about")
+    assert "redirect_to" not in site.document("core.md").extra
+
+
+@pytest.mark.parametrize(
+    "gemfile,expected",
+    [
+        ('group :jekyll_plugins do\n  gem "jekyll-feed"\nend\ngem "other"\n', ["jekyll-feed"]),
+        ('gem "a", group: :jekyll_plugins\ngem "b", :group => [:test, :jekyll_plugins]\ngem "c"\n', ["a", "b"]),
+        ('group :jekyll_plugins do\n  platforms :ruby do\n    gem "x"\n  end\n  if true\n    gem "y"\n  end\n'
+         '  gem "z"\nend\ngem "after"\n', ["x", "y", "z"]),
+        ('group :test do\n  gem "t"\nend\n# gem "jekyll-redirect-from", group: :jekyll_plugins\n', []),
+    ],
+)
+def test_gemfile_plugin_group(gemfile, expected):
+    from migrate.reader.config import gemfile_plugins
+
+    assert gemfile_plugins(gemfile) == expected
+
+
+def test_safe_mode_loads_only_whitelisted_plugins(tmp_path):
+    from migrate.reader.config import enabled_plugins
+
+    config = {"safe": True, "whitelist": ["jekyll-feed"], "plugins": ["jekyll-feed", "jekyll-redirect-from"]}
+    assert enabled_plugins(tmp_path, config) == ("jekyll-feed",)
+    assert enabled_plugins(tmp_path, {**config, "safe": False}) == ("jekyll-feed", "jekyll-redirect-from")

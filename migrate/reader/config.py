@@ -269,3 +269,60 @@ class FrontmatterDefaults:
 
 def compile_patterns(patterns: list[str]) -> list[tuple[str, re.Pattern[str]]]:
     return [(p.lstrip("/"), re.compile(fnmatch.translate(p.lstrip("/")), re.DOTALL)) for p in patterns]
+
+
+# -- plugins -------------------------------------------------------------------------------------------
+
+_GEM = re.compile(r"""^\s*gem\s*\(?\s*(['"])([^'"]+)\1(.*)$""")
+_GROUP = re.compile(r"""^\s*group\s*\(?(.*?)\)?\s+do\b""")
+_BLOCK_OPEN = re.compile(r"""\bdo\b(\s*\|[^|]*\|)?\s*(#.*)?$""")
+_BLOCK_END = re.compile(r"""^\s*end\b""")
+_KEYWORD_OPEN = re.compile(r"""^\s*(?:if|unless|case|begin|while|until|def)\b""")
+_PLUGIN_GROUP = re.compile(r"""(?::|['"])jekyll_plugins\b""")
+
+
+def gemfile_plugins(text: str) -> list[str]:
+    """The gems a Gemfile puts in the ``:jekyll_plugins`` group, which Jekyll requires through Bundler
+    (``group :jekyll_plugins do ... end`` or ``gem "x", group: :jekyll_plugins``)."""
+    found: list[str] = []
+    stack: list[bool] = []  # one entry per open block: whether it is a jekyll_plugins group
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0] if not raw.lstrip().startswith("gem") else raw
+        group = _GROUP.match(line)
+        if group:
+            stack.append(bool(_PLUGIN_GROUP.search(group.group(1))))
+            continue
+        gem = _GEM.match(line)
+        if gem:
+            options = gem.group(3).split("#", 1)[0]
+            in_group = any(stack) or bool(re.search(r"group[s]?\s*(?::|=>)\s*\[?[^\]]*" + _PLUGIN_GROUP.pattern, options))
+            if in_group:
+                found.append(gem.group(2))
+            continue
+        if _BLOCK_END.match(line):
+            if stack:
+                stack.pop()
+            continue
+        if _BLOCK_OPEN.search(line) or _KEYWORD_OPEN.match(line):
+            stack.append(False)  # another block (platforms, source, if...): keeps the groups around it
+    return found
+
+
+def enabled_plugins(root: Path, config: dict[str, Any]) -> tuple[str, ...]:
+    """The plugin gems Jekyll loads: ``plugins`` (and Jekyll 3's ``gems``) of the configuration, and the
+    Gemfile's ``:jekyll_plugins`` group (in the folder Jekyll runs in, where ``_config.yml`` is); in safe
+    mode only those the ``whitelist`` names."""
+    names: list[str] = []
+    for key in ("plugins", "gems"):
+        value = config.get(key)
+        if isinstance(value, list):
+            names += [str(p) for p in value if isinstance(p, str)]
+    try:
+        names += gemfile_plugins((root / "Gemfile").read_text("utf-8", "replace"))
+    except OSError:
+        pass
+    if config.get("safe") is True:
+        whitelist = config.get("whitelist")
+        allowed = {str(w) for w in whitelist} if isinstance(whitelist, list) else {str(whitelist)}
+        names = [n for n in names if n in allowed]
+    return tuple(dict.fromkeys(names))

@@ -17,7 +17,7 @@ from typing import Any
 
 from migrate.errors import SiteError
 from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
-from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, load_config
+from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, enabled_plugins, load_config
 from migrate.reader.data import authors_from_data, read_data
 from migrate.reader.dates import UnrepresentableDate, jekyll_date, local_zone, named_zone
 from migrate.reader.rubyish import (
@@ -61,6 +61,8 @@ MAPPED_KEYS = frozenset(
         "redirect_to", "last_modified_at", "render_with_liquid",
     }
 )
+REDIRECT_KEYS = frozenset({"redirect_from", "redirect_to"})
+"""Front matter of jekyll-redirect-from: plain data when the site does not load the plugin."""
 MAX_FILE_BYTES = 64 * 1024 * 1024
 PARALLEL_MIN_DOCUMENTS = 1000
 """Below this many documents and pages they are read in-process: starting a worker would cost more."""
@@ -166,6 +168,8 @@ class SiteReader:
         self.statics: list[StaticFile] = []
         self.claimed: set[str] = set()
         self.accounted: dict[str, str] = {}
+        self.plugins = enabled_plugins(root, config)
+        self.redirect_plugin = "jekyll-redirect-from" in self.plugins
 
         for key in ("theme", "remote_theme"):
             if isinstance(config.get(key), str) and config[key]:
@@ -187,6 +191,7 @@ class SiteReader:
         self._limit_posts()
         self._assign_urls()
         documents = tuple(self._document(e) for e in self._entries_once())
+        self._note_unused_redirects(documents)
         self._check_collisions(documents)
         data = self._read_data()
         other = self._account_rest()
@@ -845,6 +850,8 @@ class SiteReader:
         return entry.data
 
     def _redirects(self, entry: _Entry) -> tuple[str, ...]:
+        if not self.redirect_plugin:
+            return ()
         raw = self._liquid_data(entry).get("redirect_from")
         items = [x for x in raw if x is not None] if isinstance(raw, list) else ([] if raw is None else [raw])
         urls = []
@@ -869,7 +876,7 @@ class SiteReader:
             m = DATE_FILENAME.match(stem)
             stem = m.group(2) if m else stem.rsplit(".", 1)[0]
             title = " ".join(w.capitalize() for w in stem.split("-"))
-        redirect_to = data.get("redirect_to")
+        redirect_to = data.get("redirect_to") if self.redirect_plugin else None
         if isinstance(redirect_to, list):
             redirect_to = next((x for x in redirect_to if x is not None), None)
         excerpt_sep = data.get("excerpt_separator", self.config.get("excerpt_separator"))
@@ -915,8 +922,20 @@ class SiteReader:
             permalink=ruby_str(data["permalink"]) if data.get("permalink") else None,
             front_matter=front,
             # the same values as front_matter, not copies of them
-            extra={k: v for k, v in front.items() if k not in MAPPED_KEYS and k != "draft"},
+            extra={k: v for k, v in front.items()
+                   if (k not in MAPPED_KEYS or k in REDIRECT_KEYS and not self.redirect_plugin) and k != "draft"},
         )
+
+    def _note_unused_redirects(self, documents: tuple[Document, ...]) -> None:
+        if self.redirect_plugin:
+            return
+        users = [d.source for d in documents if any(d.front_matter.get(k) is not None for k in REDIRECT_KEYS)]
+        if users:
+            self.issues.append(Issue(
+                "redirect-plugin-off", "info",
+                f"{len(users)} documents set redirect_from or redirect_to, but the site does not load "
+                "jekyll-redirect-from (plugins: in the configuration, or the Gemfile's :jekyll_plugins group): "
+                "Jekyll writes no redirects for them, and neither does the migration", users[0]))
 
     def _check_collisions(self, documents: tuple[Document, ...]) -> None:
         claims: dict[str, list[tuple[str, str]]] = {}

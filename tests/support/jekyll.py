@@ -71,6 +71,22 @@ def installed_plugins() -> frozenset[str]:
     return frozenset(proc.stdout.split())
 
 
+_GEMFILE_GROUP = (
+    "puts Bundler::Dsl.evaluate(ARGV[0], nil, {}).dependencies"
+    ".select { |d| d.groups.include?(:jekyll_plugins) }.map(&:name)"
+)
+
+
+def _gemfile_plugins(site: Path) -> list[str]:
+    """The Gemfile's ``:jekyll_plugins`` group as Bundler itself reads it: Jekyll requires those gems
+    through Bundler when it runs beside the Gemfile (the harness runs elsewhere, so the overlay loads them)."""
+    if not (site / "Gemfile").is_file():
+        return []
+    proc = subprocess.run(["ruby", "-rbundler", "-e", _GEMFILE_GROUP, "Gemfile"], capture_output=True, text=True,
+                          timeout=120, cwd=site, check=False)
+    return proc.stdout.split() if proc.returncode == 0 else []
+
+
 def _config_files(site: Path) -> list[Path]:
     for name in _CONFIG_NAMES:
         if (site / name).is_file():
@@ -152,6 +168,7 @@ def jekyll_build(
             # an overlay cannot unset a key (nil never overrides): comment the theme out in the copy
             cfg.write_text(re.sub(r"^theme:", "# theme:", cfg.read_text("utf-8"), flags=re.MULTILINE), "utf-8")
             themes_stripped.append(f"theme:{theme}")
+    wanted += _gemfile_plugins(copy)
     available = installed_plugins()
     keep = [p for p in dict.fromkeys(wanted) if p in available]
     stripped = tuple(p for p in dict.fromkeys(wanted) if p not in available) + tuple(themes_stripped)
