@@ -161,6 +161,8 @@ def test_every_file_is_accounted_for():
         site = read(name)
         seen = [d.source for d in site.documents] + [s.source for s in site.static_files]
         seen += [o.source for o in site.other_files]
+        if name == "symlinks":
+            continue  # files seen twice through links: test_links_inside_the_site_are_followed_... lists them all
         on_disk = sorted(p.relative_to(FIXTURES / name).as_posix() for p in (FIXTURES / name).rglob("*") if p.is_file())
         assert sorted(seen) == on_disk, name
 
@@ -404,3 +406,32 @@ def test_safe_mode_loads_only_whitelisted_plugins(tmp_path):
     config = {"safe": True, "whitelist": ["jekyll-feed"], "plugins": ["jekyll-feed", "jekyll-redirect-from"]}
     assert enabled_plugins(tmp_path, config) == ("jekyll-feed",)
     assert enabled_plugins(tmp_path, {**config, "safe": False}) == ("jekyll-feed", "jekyll-redirect-from")
+
+
+def test_links_inside_the_site_are_followed_where_jekyll_follows_them():
+    """As Debian's Jekyll builds fixture symlinks (with or without --safe): a linked file is a page, post,
+    document or static file like any other, a linked folder is walked for pages and static files, but a
+    linked folder inside _posts or a collection is not entered (Ruby's glob does not follow it)."""
+    site = read("symlinks")
+    assert sorted(d.url for d in site.documents) == [
+        "/", "/2020/01/01/linked.html", "/css/page.html", "/linked-other/2020-02-02-dated.html",
+        "/linked-other/p.html", "/other/2020-02-02-dated.html", "/other/p.html",
+        "/symlink-test/symlinked-dir/page.html", "/symlink-test/symlinked-file", "/things/linked.html",
+        "/things/sub/t.html",
+    ]
+    assert sorted(s.url for s in site.static_files) == [
+        "/css/screen.css", "/symlink-test/symlinked-dir/screen.css", "/things/s.css"]
+    assert sorted((i.source, i.severity) for i in site.issues if i.code == "symlink") == [
+        ("_posts/linkdir", "info"), ("_things/linkdir", "info")]
+    assert sorted(o.source for o in site.other_files) == ["_config.yml", "_posts/linkdir", "_things/linkdir"]
+
+
+def test_a_folder_url_of_a_file_that_is_no_html():
+    """Jekyll writes a .txt page with ``permalink: /contacts/humans/`` to contacts/humans/index.txt (fixture
+    folder-urls, compared with Debian's Jekyll); a server answers the file at its own URL only."""
+    site = read("folder-urls")
+    humans, feed, about = (site.document(s) for s in ("contacts/humans.txt", "feed.xml", "about.md"))
+    assert (humans.url, humans.output_path, humans.served_url) == (
+        "/contacts/humans/", "contacts/humans/index.txt", "/contacts/humans/index.txt")
+    assert (feed.output_path, feed.served_url) == ("feed/index.xml", "/feed/index.xml")
+    assert (about.output_path, about.served_url) == ("about/index.html", "/about/")

@@ -168,6 +168,9 @@ class SiteReader:
         self.statics: list[StaticFile] = []
         self.claimed: set[str] = set()
         self.accounted: dict[str, str] = {}
+        self.real_root = os.path.realpath(root)
+        self.followed_dirs: set[str] = set()
+        """Site-relative paths of the linked folders the walk went into."""
         self.plugins = enabled_plugins(root, config)
         self.redirect_plugin = "jekyll-redirect-from" in self.plugins
 
@@ -279,29 +282,54 @@ class SiteReader:
             self.issues.append(Issue("read-error", "error", f"cannot list folder: {exc.strerror}", self._rel(folder)))
             return []
 
-    def _symlink(self, path: Path) -> None:
+    def _symlink(self, path: Path, why: str = "it points outside the site", severity: str = "warning") -> None:
         rel = self._rel(path)
         self.accounted[rel] = "symlink"
-        self.issues.append(
-            Issue("symlink", "warning", "symbolic link not followed (it could point outside the site)", rel)
-        )
+        self.issues.append(Issue("symlink", severity, f"symbolic link not followed: {why}", rel))  # type: ignore[arg-type]
 
-    def _read_directories(self, rel_dir: str) -> None:
+    def _link_target(self, path: Path, ancestors: frozenset[str] = frozenset()) -> str | None:
+        """The real path of a symbolic link Jekyll follows and so do we: one that resolves inside the site
+        (Jekyll in safe mode refuses the others; we refuse them always). None, with a warning, otherwise:
+        outside the site, dangling, or a folder holding the link itself (Jekyll would loop)."""
+        try:
+            target = os.path.realpath(path, strict=True)
+        except (OSError, RuntimeError):
+            self._symlink(path, "its target does not exist (or the links loop)")
+            return None
+        if not (target == self.real_root or target.startswith(self.real_root + os.sep)):
+            self._symlink(path)
+            return None
+        if os.path.isdir(target):
+            parent = os.path.realpath(path.parent)
+            if target in ancestors or parent == target or parent.startswith(target + os.sep):
+                self._symlink(path, "a folder that holds the link itself (Jekyll would go round in circles)")
+                return None
+        return target
+
+    def _read_directories(self, rel_dir: str, ancestors: frozenset[str] = frozenset()) -> None:
         base = self.root / rel_dir if rel_dir else self.root
-        dirs: list[str] = []
+        dirs: list[tuple[str, frozenset[str]]] = []
         pages: list[str] = []
         statics: list[str] = []
+        if not ancestors:
+            ancestors = frozenset({os.path.realpath(base)})
         for entry in self._scandir(base):
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            is_dir = entry.is_dir(follow_symlinks=False)
+            linked = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=False) or linked and os.path.isdir(entry.path)
             if not self._keep(entry.name, rel, is_dir):
                 continue
-            if entry.is_symlink():
-                self._symlink(Path(entry.path))
-                continue
+            if linked:
+                target = self._link_target(Path(entry.path), ancestors)
+                if target is None:
+                    continue
+                if is_dir:
+                    self.followed_dirs.add(rel)
+                    dirs.append((rel, ancestors | {target}))
+                    continue
             if is_dir:
-                dirs.append(rel)
-            elif entry.is_file(follow_symlinks=False):
+                dirs.append((rel, ancestors | {os.path.realpath(entry.path)}))
+            elif entry.is_file():
                 if self._has_yaml_header(Path(entry.path)):
                     pages.append(rel)
                 else:
@@ -310,10 +338,10 @@ class SiteReader:
         if not self.collections_dir or rel_dir.startswith(self.collections_dir):
             self._read_posts(rel_dir, "_posts")
             self._read_posts(rel_dir, "_drafts")
-        for rel in dirs:
+        for rel, below in dirs:
             if rel == self.destination:
                 continue
-            self._read_directories(rel)
+            self._read_directories(rel, below)
         for rel in pages:
             self._read_page(rel)
         for rel in statics:
@@ -342,7 +370,8 @@ class SiteReader:
             return False
 
     def _walk_files(self, base: Path, *, dotmatch: bool) -> list[str]:
-        """``Dir["**/*"]`` below ``base`` as relative paths (files only, symlinks reported)."""
+        """``Dir["**/*"]`` below ``base`` as relative paths: files, and links to files inside the site (a
+        linked folder is not entered, as Ruby's glob does not; others are reported)."""
         found: list[str] = []
         stack = [""]
         while stack:
@@ -352,7 +381,10 @@ class SiteReader:
                     continue
                 rel = f"{sub}/{entry.name}" if sub else entry.name
                 if entry.is_symlink():
-                    self._symlink(Path(entry.path))
+                    if os.path.isdir(entry.path):
+                        self._symlink(Path(entry.path), "Jekyll does not look into a linked folder here", "info")
+                    elif self._link_target(Path(entry.path)) is not None:
+                        found.append(rel)
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append(rel)
                 elif entry.is_file(follow_symlinks=False):
@@ -362,7 +394,7 @@ class SiteReader:
     def _read_posts(self, rel_dir: str, magic: str) -> None:
         folder_rel = f"{rel_dir}/{magic}" if rel_dir else magic
         folder = self.root / folder_rel
-        if not folder.is_dir() or folder.is_symlink():
+        if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return
         draft = magic == "_drafts"
         matcher = DATELESS_FILENAME if draft else DATE_FILENAME
@@ -397,7 +429,7 @@ class SiteReader:
     def _read_collection(self, label: str) -> None:
         rel_dir = self._collection_dir(label)
         folder = self.root / rel_dir
-        if not folder.is_dir() or folder.is_symlink():
+        if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return
         for entry in self._walk_files(folder, dotmatch=True):
             if not self._keep(entry, f"_{label}/{entry}", False):
@@ -413,7 +445,9 @@ class SiteReader:
         for pattern in self.config["include"]:
             rel = pattern.strip("/")
             path = self.root / rel
-            if not rel or ".." in rel.split("/") or path.is_symlink() or not path.is_file():
+            if not rel or ".." in rel.split("/") or not path.is_file():
+                continue
+            if path.is_symlink() and self._link_target(path) is None:
                 continue
             if rel in self.claimed:
                 continue
@@ -962,7 +996,7 @@ class SiteReader:
     def _read_data(self) -> dict[str, Any]:
         rel = str(self.config.get("data_dir") or "_data").strip("/")
         folder = self.root / rel
-        if not folder.is_dir() or folder.is_symlink():
+        if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return {}
         entries = self._walk_files(folder, dotmatch=False)
         for entry in entries:
@@ -984,11 +1018,13 @@ class SiteReader:
             ".git": "vcs",
         }
         config_names = set(self.config_used) | {"_config.yml", "_config.yaml", "_config.toml"}
-        for dirpath, dirnames, filenames in os.walk(self.root):
+        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=True):
             rel_dir = Path(dirpath).relative_to(self.root).as_posix()
             rel_dir = "" if rel_dir == "." else rel_dir
             names = list(filenames)
             for d in list(dirnames):
+                if (f"{rel_dir}/{d}" if rel_dir else d) in self.followed_dirs:
+                    continue  # entered by the walk as Jekyll enters it (the links there are free of loops)
                 if os.path.islink(os.path.join(dirpath, d)) or _undecodable(d):
                     names.append(d)  # reported below, not entered
                     dirnames.remove(d)
