@@ -435,3 +435,40 @@ def test_a_folder_url_of_a_file_that_is_no_html():
         "/contacts/humans/", "contacts/humans/index.txt", "/contacts/humans/index.txt")
     assert (feed.output_path, feed.served_url) == ("feed/index.xml", "/feed/index.xml")
     assert (about.output_path, about.served_url) == ("about/index.html", "/about/")
+
+
+def test_source_in_the_configuration_is_where_the_site_is_read_from():
+    """``source: src`` (fixture source-dir, compared with Debian's Jekyll run beside its _config.yml): the
+    site is src/, its paths are relative to src/, src/_config.yml is not read, files beside src/ are no
+    part of the site."""
+    site = read("source-dir")
+    assert Path(site.source_dir) == FIXTURES / "source-dir" / "src"
+    assert urls(site) == {"_posts/2020-01-01-p.md": "/blog/p/", "docs/d.md": "/docs/d/", "index.md": "/"}
+    assert [s.url for s in site.static_files] == ["/style.css"]
+    assert site.title == "A site in src"
+    assert "outside.md" not in {o.source for o in site.other_files}
+    assert [i.code for i in site.issues] == ["config-source"]
+
+
+def test_source_that_is_no_folder_is_an_error(tmp_path):
+    (tmp_path / "_config.yml").write_text("source: missing\n", "utf-8")
+    (tmp_path / "index.md").write_text("---\n---\nx\n", "utf-8")
+    site = read_site(tmp_path, now=NOW)
+    assert [(i.code, i.severity) for i in site.issues] == [("config-error", "error")]
+    assert "source 'missing'" in site.issues[0].message
+
+
+def test_config_keys_jekyll_honours_and_the_migration_does_not_are_named(tmp_path):
+    (tmp_path / "_config.yml").write_text(
+        "encoding: iso-8859-1\nmarkdown: CommonMark\nhighlighter: pygments\nlsi: true\n"
+        "kramdown:\n  input: Kramdown\n  hard_wrap: true\n  auto_ids: false\n  toc_levels: 1..6\n"
+        "  syntax_highlighter_opts:\n    default_lang: text\n    block:\n      line_numbers: true\n"
+        "liquid:\n  strict_variables: true\n  error_mode: warn\n"
+        "port: 4001\nincremental: true\nkeep_files: [x]\n", "utf-8")
+    site = read_site(tmp_path, now=NOW)
+    named = {i.message.split(":", 1)[0]: i for i in site.issues if i.code == "config-unsupported"}
+    assert sorted(named) == ["encoding", "highlighter", "kramdown", "liquid", "lsi", "markdown"]
+    assert "hard_wrap, input, syntax_highlighter_opts.block" in named["kramdown"].message
+    assert "auto_ids" not in named["kramdown"].message and "toc_levels" not in named["kramdown"].message
+    assert "strict_variables" in named["liquid"].message and "error_mode" not in named["liquid"].message
+    assert all(i.source == "_config.yml" for i in named.values())

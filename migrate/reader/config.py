@@ -326,3 +326,75 @@ def enabled_plugins(root: Path, config: dict[str, Any]) -> tuple[str, ...]:
         allowed = {str(w) for w in whitelist} if isinstance(whitelist, list) else {str(whitelist)}
         names = [n for n in names if n in allowed]
     return tuple(dict.fromkeys(names))
+
+
+# -- what the migration does with each configuration key ---------------------------------------------
+
+KRAMDOWN_HONOURED = frozenset({"auto_ids", "auto_id_prefix", "footnote_backlink", "syntax_highlighter_opts"})
+"""kramdown options the content pipeline applies (see ``migrate.content.pipeline``)."""
+KRAMDOWN_DEFAULTS: dict[str, Any] = {
+    "toc_levels": [1, 2, 3, 4, 5, 6], "entity_output": "as_char", "smart_quotes": "lsquo,rsquo,ldquo,rdquo",
+    "input": "GFM", "hard_wrap": False, "footnote_nr": 1, "syntax_highlighter": "rouge", "math_engine": "mathjax",
+    "gfm_quirks": "paragraph_end", "template": "",
+}
+"""Jekyll's (and GitHub Pages') values of the other options: the pipeline behaves as they say."""
+KRAMDOWN_NO_OUTPUT = frozenset({"show_warnings", "guess_lang", "syntax_highlighter_opts"})
+LIQUID_DEFAULTS = {"error_mode": "warn", "strict_filters": False, "strict_variables": False}
+
+
+def _same(value: Any, default: Any) -> bool:
+    if isinstance(default, list) and isinstance(value, str):  # toc_levels: "1..6"
+        m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*", value)
+        return bool(m) and list(range(int(m.group(1)), int(m.group(2)) + 1)) == default
+    if isinstance(default, str) and isinstance(value, str):
+        return value.strip().lower() == default.lower()
+    return bool(value == default)
+
+
+def audit_config(config: dict[str, Any], where: str | None) -> list[Issue]:
+    """A warning naming each key Jekyll honours that changes what the site is, when set to a value the
+    migration does not carry out. Keys for ``jekyll serve``, the build's cache and its output folder change
+    nothing migrated; ``source``, paths, collections, filters, permalinks, dates, defaults, ``plugins``,
+    ``safe``/``whitelist`` and ``excerpt_separator`` are honoured by the reader."""
+    found: list[Issue] = []
+
+    def unsupported(key: str, what: str, severity: str = "warning") -> None:
+        found.append(Issue("config-unsupported", severity, f"{key}: {what}", where))  # type: ignore[arg-type]
+
+    encoding = config.get("encoding")
+    if isinstance(encoding, str) and re.sub(r"^bom\|", "", encoding.strip().lower()).replace("_", "-") not in (
+            "utf-8", "utf8"):
+        unsupported("encoding", f"{encoding!r} is not supported: files are read as UTF-8")
+    markdown = config.get("markdown")
+    if isinstance(markdown, str) and markdown.strip().lower() != "kramdown":
+        unsupported("markdown", f"{markdown!r} is not supported: Markdown is converted as kramdown converts it")
+    highlighter = config.get("highlighter")
+    if highlighter not in (None, "rouge", "none", False) and not (isinstance(highlighter, str) and highlighter.lower() == "rouge"):
+        unsupported("highlighter", f"{highlighter!r} is not supported: code blocks are marked up as Rouge does")
+    if config.get("lsi"):
+        unsupported("lsi", "related posts by content (classifier-reborn) are not supported: site.related_posts "
+                    "are the most recent posts, as without lsi", "info")
+    if config.get("page_excerpts"):
+        unsupported("page_excerpts", "excerpts of pages are not supported")
+    if config.get("relative_permalinks"):
+        unsupported("relative_permalinks", "Jekyll 4 stops the build on this option", "error")
+    kramdown = config.get("kramdown")
+    if isinstance(kramdown, dict):
+        odd = sorted(
+            str(k) for k, v in kramdown.items()
+            if k not in KRAMDOWN_HONOURED and k not in KRAMDOWN_NO_OUTPUT
+            and not (k in KRAMDOWN_DEFAULTS and _same(v, KRAMDOWN_DEFAULTS[k]))
+        )
+        opts = kramdown.get("syntax_highlighter_opts")
+        if isinstance(opts, dict):
+            odd += [f"syntax_highlighter_opts.{k}" for k in sorted(map(str, opts)) if k not in ("default_lang", "guess_lang")]
+        if odd:
+            unsupported("kramdown", "options not supported (the conversion behaves as Jekyll's defaults): "
+                        + ", ".join(odd))
+    liquid = config.get("liquid")
+    if isinstance(liquid, dict):
+        odd = sorted(str(k) for k, v in liquid.items() if k in LIQUID_DEFAULTS and not _same(v, LIQUID_DEFAULTS[k]))
+        if odd:
+            unsupported("liquid", "strict modes are not applied (Jekyll stops the build where they fail; the "
+                        "migration reports the same places and goes on): " + ", ".join(odd), "info")
+    return found

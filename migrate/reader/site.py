@@ -17,7 +17,14 @@ from typing import Any
 
 from migrate.errors import SiteError
 from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
-from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, enabled_plugins, load_config
+from migrate.reader.config import (
+    FrontmatterDefaults,
+    audit_config,
+    compile_patterns,
+    deep_merge,
+    enabled_plugins,
+    load_config,
+)
 from migrate.reader.data import authors_from_data, read_data
 from migrate.reader.dates import UnrepresentableDate, jekyll_date, local_zone, named_zone
 from migrate.reader.rubyish import (
@@ -138,6 +145,10 @@ class SiteReader:
             raise SiteError(f"{root} is not a folder")
         self.config, self.config_used = load_config(root, self.config_files, self.issues)
         config = self.config
+        config_name = self.config_used[0] if self.config_used else None
+        self.issues.extend(audit_config(config, config_name))
+        self.plugins = enabled_plugins(root, config)  # the Gemfile sits where Jekyll runs, beside _config.yml
+        root = self.root = self._source(root, config, config_name)
         tz_name = config.get("timezone") if isinstance(config.get("timezone"), str) else None
         self.zone = local_zone(tz_name)
         if tz_name and named_zone(tz_name) is None:
@@ -162,7 +173,7 @@ class SiteReader:
         self.defaults = FrontmatterDefaults(root, self.collections_dir, config.get("defaults") or [], self.issues)
         self.exclude = compile_patterns([p for p in config["exclude"] if p not in config["include"]])
         self.include = compile_patterns(config["include"])
-        self.destination = str(config.get("destination") or "_site").strip("/")
+        self.destination = self._destination(config)
         self.collection_meta: dict[str, dict[str, Any]] = config["collections"]
         self.entries: list[_Entry] = []
         self.statics: list[StaticFile] = []
@@ -171,7 +182,6 @@ class SiteReader:
         self.real_root = os.path.realpath(root)
         self.followed_dirs: set[str] = set()
         """Site-relative paths of the linked folders the walk went into."""
-        self.plugins = enabled_plugins(root, config)
         self.redirect_plugin = "jekyll-redirect-from" in self.plugins
 
         for key in ("theme", "remote_theme"):
@@ -225,6 +235,28 @@ class SiteReader:
             time=self.site_time,
             issues=tuple(self.issues),
         )
+
+    def _source(self, folder: Path, config: dict[str, Any], where: str | None) -> Path:
+        """Jekyll's ``source``: the folder the site is read from, relative to the folder Jekyll runs in (where
+        it found ``_config.yml``); every other path of the site is relative to it."""
+        self.run_dir = folder
+        value = config.get("source")
+        if value is None or not isinstance(value, (str, int, float)) or str(value).strip() in ("", "."):
+            return folder
+        source = Path(os.path.normpath(folder / str(value)))
+        if not source.is_dir():
+            self.issues.append(Issue("config-error", "error", f"source {value!r}: no such folder; the site is read "
+                                     "from the folder given", where))
+            return folder
+        self.issues.append(Issue("config-source", "info", f"the site is read from {value!r} (source: in the "
+                                 "configuration), as Jekyll reads it", where))
+        return source
+
+    def _destination(self, config: dict[str, Any]) -> str:
+        """The output folder as a path inside the source (Jekyll skips it there), relative to where Jekyll runs."""
+        dest = os.path.normpath(os.path.join(self.run_dir, str(config.get("destination") or "_site")))
+        rel = os.path.relpath(dest, self.root)
+        return "" if rel == "." or rel.startswith("..") else Path(rel).as_posix()
 
     def _entries_once(self) -> Iterator[_Entry]:
         """The entries, each let go once the caller has used it: a large site's front matter then exists
