@@ -163,7 +163,8 @@ def test_every_file_is_accounted_for():
         seen += [o.source for o in site.other_files]
         if name == "symlinks":
             continue  # files seen twice through links: test_links_inside_the_site_are_followed_... lists them all
-        on_disk = sorted(p.relative_to(FIXTURES / name).as_posix() for p in (FIXTURES / name).rglob("*") if p.is_file())
+        root = Path(site.source_dir)  # the site's files: those below source (source-dir reads src/)
+        on_disk = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
         assert sorted(seen) == on_disk, name
 
 
