@@ -390,8 +390,8 @@ def test_redirect_plugin_from_the_gemfile_group():
     [
         ('group :jekyll_plugins do\n  gem "jekyll-feed"\nend\ngem "other"\n', ["jekyll-feed"]),
         ('gem "a", group: :jekyll_plugins\ngem "b", :group => [:test, :jekyll_plugins]\ngem "c"\n', ["a", "b"]),
-        ('group :jekyll_plugins do\n  platforms :ruby do\n    gem "x"\n  end\n  if true\n    gem "y"\n  end\n'
-         '  gem "z"\nend\ngem "after"\n', ["x", "y", "z"]),
+        (('group :jekyll_plugins do\n  platforms :ruby do\n    gem "x"\n  end\n  if true\n    gem "y"\n  end\n'
+          '  gem "z"\nend\ngem "after"\n'), ["x", "y", "z"]),
         ('group :test do\n  gem "t"\nend\n# gem "jekyll-redirect-from", group: :jekyll_plugins\n', []),
     ],
 )
