@@ -81,3 +81,10 @@ def test_a_number_is_read_as_its_ruby_string():
 )
 def test_dates_ruby_reads(text, zone, expected):
     assert parse_time(text, ZoneInfo(zone), _dt.datetime(2024, 1, 1, tzinfo=UTC)).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["2020-01-02", "2020-1-2", "0999-12-31", "2021-02-29", "2020-13-40", "9999-99-99"])
+def test_the_plain_date_shortcut_gives_what_the_rules_give(text):
+    from migrate.reader.dates import _date_parse, date_parse
+
+    assert date_parse(text) == _date_parse(text)

@@ -406,8 +406,18 @@ def _iso2(t: _Text, f: _Fields) -> bool:
     return False
 
 
+_PLAIN_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+
+
 def date_parse(text: str) -> dict[str, object]:
     """``Date._parse(text, true)``: the fields a free-form date gives (without Ruby's ``offset``)."""
+    plain = _PLAIN_DATE.fullmatch(text)
+    if plain:  # a file name's date: what the rules below give, without running them
+        return {"year": int(plain.group(1)), "mon": int(plain.group(2)), "mday": int(plain.group(3))}
+    return _date_parse(text)
+
+
+def _date_parse(text: str) -> dict[str, object]:
     if len(text) > _LIMIT:
         raise ValueError(f"string length ({len(text)}) exceeds the limit {_LIMIT}")
     t = _Text(_R_BLANKS.sub(" ", text))
