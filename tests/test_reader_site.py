@@ -461,7 +461,7 @@ def test_source_that_is_no_folder_is_an_error(tmp_path):
 
 def test_config_keys_jekyll_honours_and_the_migration_does_not_are_named(tmp_path):
     (tmp_path / "_config.yml").write_text(
-        "encoding: iso-8859-1\nmarkdown: CommonMark\nhighlighter: pygments\nlsi: true\n"
+        "encoding: UTF-16LE\nmarkdown: CommonMark\nhighlighter: pygments\nlsi: true\n"
         "kramdown:\n  input: Kramdown\n  hard_wrap: true\n  auto_ids: false\n  toc_levels: 1..6\n"
         "  syntax_highlighter_opts:\n    default_lang: text\n    block:\n      line_numbers: true\n"
         "liquid:\n  strict_variables: true\n  error_mode: warn\n"
@@ -473,3 +473,14 @@ def test_config_keys_jekyll_honours_and_the_migration_does_not_are_named(tmp_pat
     assert "auto_ids" not in named["kramdown"].message and "toc_levels" not in named["kramdown"].message
     assert "strict_variables" in named["liquid"].message and "error_mode" not in named["liquid"].message
     assert all(i.source == "_config.yml" for i in named.values())
+
+
+def test_files_are_read_in_the_configured_encoding():
+    """``encoding: ISO-8859-1`` (fixture encoding-latin1, which Debian's Jekyll builds): pages and posts are
+    read in it, not as broken UTF-8 (the post was not built, and both titles were mangled)."""
+    site = read("encoding-latin1")
+    assert {d.source: (d.url, d.title) for d in site.documents} == {
+        "cafe.md": ("/cafe.html", "Café"), "_posts/2020-01-01-deja.md": ("/2020/01/01/deja.html", "Déjà vu")}
+    assert all(d.built_by_jekyll for d in site.documents)
+    assert site.document("cafe.md").body == "Crème brûlée.\n"
+    assert site.issues == ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import copy
 import fnmatch
 import glob
@@ -351,6 +352,24 @@ def _same(value: Any, default: Any) -> bool:
     return bool(value == default)
 
 
+def python_codec(value: Any) -> str | None:
+    """The Python codec for Jekyll's ``encoding`` (Ruby's name, ``bom|`` allowed): None when Python has
+    none, or when it is not ASCII-compatible (front matter is found by its ``---`` bytes)."""
+    if not isinstance(value, str) or not value.strip():
+        return "utf-8"
+    name = re.sub(r"^bom\|", "", value.strip(), flags=re.IGNORECASE)
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    try:
+        if "---\n".encode(codec) != b"---\n":
+            return None
+    except (UnicodeError, LookupError):
+        return None
+    return codec
+
+
 def audit_config(config: dict[str, Any], where: str | None) -> list[Issue]:
     """A warning naming each key Jekyll honours that changes what the site is, when set to a value the
     migration does not carry out. Keys for ``jekyll serve``, the build's cache and its output folder change
@@ -362,8 +381,7 @@ def audit_config(config: dict[str, Any], where: str | None) -> list[Issue]:
         found.append(Issue("config-unsupported", severity, f"{key}: {what}", where))  # type: ignore[arg-type]
 
     encoding = config.get("encoding")
-    if isinstance(encoding, str) and re.sub(r"^bom\|", "", encoding.strip().lower()).replace("_", "-") not in (
-            "utf-8", "utf8"):
+    if python_codec(encoding) is None:
         unsupported("encoding", f"{encoding!r} is not supported: files are read as UTF-8")
     markdown = config.get("markdown")
     if isinstance(markdown, str) and markdown.strip().lower() != "kramdown":

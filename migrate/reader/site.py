@@ -24,6 +24,7 @@ from migrate.reader.config import (
     deep_merge,
     enabled_plugins,
     load_config,
+    python_codec,
 )
 from migrate.reader.data import authors_from_data, read_data
 from migrate.reader.dates import UnrepresentableDate, jekyll_date, local_zone, named_zone
@@ -183,6 +184,8 @@ class SiteReader:
         self.followed_dirs: set[str] = set()
         """Site-relative paths of the linked folders the walk went into."""
         self.redirect_plugin = "jekyll-redirect-from" in self.plugins
+        self.codec = python_codec(config.get("encoding")) or "utf-8"
+        """How Jekyll reads pages and documents (``encoding``; Jekyll skips a UTF-8 byte order mark)."""
 
         for key in ("theme", "remote_theme"):
             if isinstance(config.get(key), str) and config[key]:
@@ -572,18 +575,20 @@ class SiteReader:
         except OSError as exc:
             issues.append(Issue("read-error", "error", f"cannot read file: {exc.strerror}", source))
             return _Text("", None, False, 1, ok=False)
-        if raw.startswith(b"\xef\xbb\xbf"):
+        utf8 = self.codec == "utf-8"
+        if utf8 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
             issues.append(Issue("bom", "info", "starts with a UTF-8 byte order mark (removed)", source))
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode(self.codec)
         except UnicodeDecodeError as exc:
             ok = False
             line = raw[: exc.start].count(b"\n") + 1
+            shown = "UTF-8" if utf8 else self.codec
             issues.append(
-                Issue("encoding", "error", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); read with replacements", source, line)
+                Issue("encoding", "error", f"not valid {shown} (byte 0x{raw[exc.start]:02x}); read with replacements", source, line)
             )
-            text = raw.decode("utf-8", "replace")
+            text = raw.decode(self.codec, "replace")
         if "\r" in text:
             if "\r\n" in text:
                 issues.append(Issue("crlf", "info", "CRLF line endings (normalised to LF)", source))
