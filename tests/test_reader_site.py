@@ -484,3 +484,17 @@ def test_files_are_read_in_the_configured_encoding():
     assert all(d.built_by_jekyll for d in site.documents)
     assert site.document("cafe.md").body == "Crème brûlée.\n"
     assert site.issues == ()
+
+
+def test_a_linked_folder_in_data_is_read(tmp_path):
+    """Jekyll's data reader enters a linked folder inside the site (with and without --safe, as Debian's
+    Jekyll renders ``site.data.more.x.a`` from _data/more -> ../shared); one out of the site is refused."""
+    (tmp_path / "_config.yml").write_text("exclude: [shared]\n", "utf-8")
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "x.yml").write_text("a: from the linked folder\n", "utf-8")
+    os.symlink("../shared", tmp_path / "_data" / "more")
+    os.symlink("../..", tmp_path / "_data" / "up")
+    site = read_site(tmp_path, now=NOW)
+    assert site.data == {"more": {"x": {"a": "from the linked folder"}}}
+    assert [(i.code, i.source) for i in site.issues] == [("symlink", "_data/up")]

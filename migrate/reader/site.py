@@ -404,24 +404,30 @@ class SiteReader:
         except OSError:
             return False
 
-    def _walk_files(self, base: Path, *, dotmatch: bool) -> list[str]:
+    def _walk_files(self, base: Path, *, dotmatch: bool, enter_links: bool = False) -> list[str]:
         """``Dir["**/*"]`` below ``base`` as relative paths: files, and links to files inside the site (a
-        linked folder is not entered, as Ruby's glob does not; others are reported)."""
+        linked folder is not entered, as Ruby's glob does not, unless ``enter_links``: the data reader
+        walks folder by folder and enters one inside the site; others are reported)."""
         found: list[str] = []
-        stack = [""]
+        stack = [("", frozenset({os.path.realpath(base)}))]
         while stack:
-            sub = stack.pop()
+            sub, above = stack.pop()
             for entry in self._scandir(base / sub if sub else base):
                 if not dotmatch and entry.name.startswith("."):
                     continue
                 rel = f"{sub}/{entry.name}" if sub else entry.name
                 if entry.is_symlink():
-                    if os.path.isdir(entry.path):
+                    if os.path.isdir(entry.path) and not enter_links:
                         self._symlink(Path(entry.path), "Jekyll does not look into a linked folder here", "info")
-                    elif self._link_target(Path(entry.path)) is not None:
+                        continue
+                    target = self._link_target(Path(entry.path), above)
+                    if target is not None and os.path.isdir(target):
+                        self.followed_dirs.add(self._rel(Path(entry.path)))
+                        stack.append((rel, above | {target}))
+                    elif target is not None:
                         found.append(rel)
                 elif entry.is_dir(follow_symlinks=False):
-                    stack.append(rel)
+                    stack.append((rel, above | {os.path.realpath(entry.path)}))
                 elif entry.is_file(follow_symlinks=False):
                     found.append(rel)
         return sorted(found)
@@ -1035,7 +1041,7 @@ class SiteReader:
         folder = self.root / rel
         if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return {}
-        entries = self._walk_files(folder, dotmatch=False)
+        entries = self._walk_files(folder, dotmatch=False, enter_links=True)
         for entry in entries:
             self.accounted.setdefault(f"{rel}/{entry}", "data")
         return read_data(folder, rel, entries, self.issues)
