@@ -220,7 +220,7 @@ class HugoExporter(Exporter):
             return _Placement(doc, "redirect")  # its target is resolved once every page is placed
         if doc.output_path is not None and not doc.is_html_page:
             # a feed, script or text file: its text as Jekyll wrote it, at its URL, not a page of content
-            return _Placement(doc, "snapshot", hugo_path="/" + doc.output_path, new_url=doc.url)
+            return _Placement(doc, "snapshot", hugo_path="/" + doc.output_path, new_url=doc.served_url)
         placement = _Placement(doc, "page")
         bundle = doc.kind in ("post", "draft")
         old_path = _site_path(doc.output_path) if doc.output_path is not None else None
@@ -440,6 +440,18 @@ class HugoExporter(Exporter):
                     continue
                 self.redirect_pages[out] = (src, p.new_url or "/")
                 self.plan.redirects.append((_encode(path), p.new_url or "/"))
+        for src, p in sorted(self.placements.items()):
+            # a folder URL whose file is no index.html (Document.served_url): the folder answers with a
+            # redirect page to the file, where Jekyll's site answered nothing
+            if p.mode != "snapshot" or p.new_url == p.doc.url or not _live(p.doc):
+                continue
+            path = unquote(p.doc.url)
+            out = _output_file(path)
+            if out in occupied or out in self.redirect_pages:
+                self._collision(src, path, occupied.get(out) or self.redirect_pages[out][0])
+                continue
+            self.redirect_pages[out] = (src, p.new_url or "/")
+            self.plan.redirects.append((_encode(path), p.new_url or "/"))
 
     def _settle_aliases(self, occupied: dict[str, str]) -> None:
         """Keep each page's aliases that replace nothing; when pages share one, the one Jekyll showed wins."""

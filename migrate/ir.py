@@ -146,9 +146,28 @@ class Document:
         URL, never as a page of content."""
         return self.output_ext.lower() in HTML_OUTPUT_EXTENSIONS
 
+    @property
+    def served_url(self) -> str:
+        """The URL a web server answers with this document's file: ``url``, except for a folder URL whose
+        file is no ``index.html`` (``humans.txt`` with ``permalink: /contacts/humans/`` is written to
+        ``contacts/humans/index.txt``, which neither nginx, Apache, GitHub Pages nor ``jekyll serve`` take
+        as the folder's index): then the URL of the file itself (``/contacts/humans/index.txt``)."""
+        if not self.url.endswith("/") or self.output_path is None:
+            return self.url
+        name = self.output_path.rsplit("/", 1)[-1]
+        if name in ("index.html", "index.htm"):
+            return self.url
+        return self.url + _quote_segment(name)
+
 
 HTML_OUTPUT_EXTENSIONS = (".html", ".htm", ".xhtml")
 """Jekyll's ``HTML_EXTENSIONS``: the output extensions of a web page."""
+
+
+def _quote_segment(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="!$&'()*+,;=:@-._~")
 
 
 @dataclass(frozen=True, slots=True)

@@ -418,6 +418,21 @@ def test_generated_text_files_are_written_as_static_files(tmp_path):
     assert [i.code for i in report.issues] == ["sass-not-compiled"]
 
 
+def test_a_folder_url_whose_file_is_no_index_html_answers_with_a_redirect_to_the_file(tmp_path):
+    """Jekyll writes humans.txt with ``permalink: /contacts/humans/`` to contacts/humans/index.txt (as the
+    reader fixture folder-urls shows with Debian's Jekyll), which no server takes as the folder's index:
+    the export keeps the file there and the folder URL answers with a redirect page to it."""
+    humans = page("contacts/humans.txt", "/contacts/humans/", output_path="contacts/humans/index.txt",
+                  markup="txt", extension=".txt", output_ext=".txt", body="Humans: us\n")
+    assert humans.served_url == "/contacts/humans/index.txt"
+    plan, report, _ = run(make_site(tmp_path, [humans]))
+    assert plan.files["static/contacts/humans/index.txt"].content == b"Humans: us\n"
+    redirect = plan.files["static/contacts/humans/index.html"].content.decode()
+    assert "url=https://example.org/contacts/humans/index.txt" in redirect
+    assert outcome(plan, "contacts/humans.txt").new_url == "/contacts/humans/index.txt"
+    assert list(report.issues) == []
+
+
 def test_redirect_to_keeps_query_and_fragment_of_a_moved_target(tmp_path):
     target = page("new.md", "/new.html", output_path="new.html")
     redirect = page("old.md", "/old/", redirect_to="/new.html?from=old#top")

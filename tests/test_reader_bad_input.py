@@ -121,6 +121,24 @@ def test_not_a_folder(tmp_path):
         read_site(tmp_path / "missing")
 
 
+def test_links_that_leave_the_site_dangle_or_loop_are_not_followed(tmp_path):
+    """Jekyll in safe mode refuses links out of the site (and outside safe mode reads them: we never do);
+    a dangling link stops Jekyll, a link to a folder above it makes Jekyll recurse until the path breaks."""
+    (tmp_path / "_config.yml").write_text("title: x\n", "utf-8")
+    (tmp_path / "sub").mkdir()
+    os.symlink("..", tmp_path / "sub" / "up")
+    os.symlink(".", tmp_path / "here")
+    os.symlink("missing.md", tmp_path / "dangling.md")
+    os.symlink(f"../{tmp_path.name}-elsewhere", tmp_path / "sideways")  # a sibling whose name extends the site's
+    (tmp_path.parent / f"{tmp_path.name}-elsewhere").mkdir()
+    (tmp_path.parent / f"{tmp_path.name}-elsewhere" / "x.md").write_text("---\n---\n", "utf-8")
+    site = read_site(tmp_path, now=NOW)
+    assert site.documents == ()
+    assert sorted(s for s, _ in issues(site, "symlink")) == ["dangling.md", "here", "sideways", "sub/up"]
+    assert {o.source: o.reason for o in site.other_files} == {
+        "_config.yml": "config", "dangling.md": "symlink", "here": "symlink", "sideways": "symlink", "sub/up": "symlink"}
+
+
 def test_symlinks_are_not_followed(tmp_path):
     (tmp_path / "_config.yml").write_text("title: x\n", "utf-8")
     outside = tmp_path.parent / f"{tmp_path.name}-outside.md"

@@ -57,7 +57,34 @@ def test_aware_timestamp_moves_into_site_zone():
     assert jekyll_date(aware, UTC).date() == _dt.date(2020, 1, 11)
 
 
-@pytest.mark.parametrize("value", [12345, True, ["2020-01-01"], None])
+@pytest.mark.parametrize("value", [3.5, 2017, True, ["2020-01-01"], None])
 def test_non_dates_raise(value):
     with pytest.raises(ValueError):
         jekyll_date(value, UTC)
+
+
+def test_a_number_is_read_as_its_ruby_string():
+    # Jekyll parses ``date.to_s``: "12345" is year 12 (2012), day 345 for Ruby's Date._parse
+    assert jekyll_date(12345, UTC).isoformat() == "2012-12-10T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "text,zone,expected",
+    [
+        ("11-9-2017", "UTC", "2017-09-11T00:00:00+00:00"),  # day-month-year: a long last number is the year
+        # CEST is no abbreviation of Time.zone_offset: a local time, unless the local zone is called CEST
+        ("Fri Sep  3 11:21:31 CEST 2021", "UTC", "2021-09-03T11:21:31+00:00"),
+        ("Fri Sep  3 11:21:31 CEST 2021", "Europe/Berlin", "2021-09-03T11:21:31+02:00"),
+        ("Fri Sep  3 11:21:31 CET 2021", "Europe/Berlin", "2021-09-03T12:21:31+02:00"),
+        ("2021-10-31 02:30:00", "Europe/Berlin", "2021-10-31T02:30:00+01:00"),  # twice on the clock: the second
+    ],
+)
+def test_dates_ruby_reads(text, zone, expected):
+    assert parse_time(text, ZoneInfo(zone), _dt.datetime(2024, 1, 1, tzinfo=UTC)).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["2020-01-02", "2020-1-2", "0999-12-31", "2021-02-29", "2020-13-40", "9999-99-99"])
+def test_the_plain_date_shortcut_gives_what_the_rules_give(text):
+    from migrate.reader.dates import _date_parse, date_parse
+
+    assert date_parse(text) == _date_parse(text)

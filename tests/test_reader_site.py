@@ -161,7 +161,10 @@ def test_every_file_is_accounted_for():
         site = read(name)
         seen = [d.source for d in site.documents] + [s.source for s in site.static_files]
         seen += [o.source for o in site.other_files]
-        on_disk = sorted(p.relative_to(FIXTURES / name).as_posix() for p in (FIXTURES / name).rglob("*") if p.is_file())
+        if name == "symlinks":
+            continue  # files seen twice through links: test_links_inside_the_site_are_followed_... lists them all
+        root = Path(site.source_dir)  # the site's files: those below source (source-dir reads src/)
+        on_disk = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
         assert sorted(seen) == on_disk, name
 
 
@@ -347,3 +350,174 @@ def test_a_theme_gem_brings_the_plugins_it_depends_on(tmp_path):
     assert "jekyll-include-cache" in read_site(tmp_path).plugins
     (tmp_path / "_config.yml").write_text("remote_theme: mmistakes/minimal-mistakes\n", encoding="utf-8")
     assert read_site(tmp_path).plugins == ()
+
+
+def test_dates_read_as_ruby_time_parse_reads_them():
+    """URLs as Debian's Jekyll wrote them (tests/acceptance/test_jekyll_urls.py builds the same fixture):
+    ``11-9-2017`` is 11 September; a zone abbreviation counts when Time.zone_offset knows it or the site's
+    zone is called so (CEST, CET in Europe/Berlin), and is otherwise ignored (EET: a local time)."""
+    site = read("dates-ruby")
+    assert urls(site) == {
+        "_posts/2017-01-01-a.md": "/2017/09/11/a.html",
+        "_posts/2021-01-01-b.md": "/2021/09/03/b.html",
+        "_posts/2021-01-01-c.md": "/2021/09/04/c.html",
+        "_posts/2021-01-01-d.md": "/2021/01/03/d.html",
+        "_posts/2021-01-01-e.md": "/2021/01/02/e.html",
+        "_posts/2018-01-01-f.md": "/2018/03/03/f.html",
+        "_posts/2019-01-01-g.md": "/2019/12/25/g.html",
+    }
+    assert [i for i in site.issues if i.severity != "info"] == []
+
+
+def test_which_files_in_posts_and_collections_are_documents():
+    """Jekyll's rule (as Debian's Jekyll builds fixture post-files): in _posts a file whose name matches the
+    date pattern is a post, with or without front matter, unless its extension is exactly .yml or .yaml
+    (read as data, no content: skipped); in a collection a file with front matter is a document (a YAML
+    one is written empty), any other file a static file."""
+    site = read("post-files")
+    assert urls(site) == {
+        "_posts/2008-02-06-upper.YML": "/2008/02/06/upper.YML",
+        "_posts/2008-02-07-real.md": "/2008/02/07/real.html",
+        "_posts/2008-02-08-bare.md": "/2008/02/08/bare.html",
+        "_things/t.md": "/things/t.html",
+        "_things/y.yml": "/things/y.yml",
+    }
+    assert site.document("_things/y.yml").body == ""
+    assert [s.url for s in site.static_files] == ["/things/z.yml"]
+    skipped = {o.source for o in site.other_files if o.reason == "not-a-post"}
+    assert skipped == {"_posts/2008-02-03-wrong-extension.yml", "_posts/2008-02-04-front-matter.yml",
+                       "_posts/2008-02-05-other.yaml"}
+
+
+def test_redirect_fields_need_the_plugin():
+    """Without jekyll-redirect-from, Jekyll serves core.md's text at /core.html and writes no old URLs
+    (fixture redirects-off, compared with Debian's Jekyll); the fields stay as plain front matter."""
+    site = read("redirects-off")
+    core, about = site.document("core.md"), site.document("about.md")
+    assert core.redirect_to is None and about.redirect_from == ()
+    assert core.extra["redirect_to"] == "https://example.com/core/"
+    assert [i.code for i in site.issues] == ["redirect-plugin-off"]
+
+
+def test_redirect_plugin_from_the_gemfile_group():
+    """Jekyll requires the Gemfile's :jekyll_plugins group through Bundler (as ``bundle exec jekyll build``
+    in fixture redirects-gemfile writes /old-about/ and /older-about.html)."""
+    site = read("redirects-gemfile")
+    assert site.document("core.md").redirect_to == "https://example.com/core/"
+    assert site.document("about.md").redirect_from == ("/old-about/", "/older-about")
+    assert "redirect_to" not in site.document("core.md").extra
+
+
+@pytest.mark.parametrize(
+    "gemfile,expected",
+    [
+        ('group :jekyll_plugins do\n  gem "jekyll-feed"\nend\ngem "other"\n', ["jekyll-feed"]),
+        ('gem "a", group: :jekyll_plugins\ngem "b", :group => [:test, :jekyll_plugins]\ngem "c"\n', ["a", "b"]),
+        (('group :jekyll_plugins do\n  platforms :ruby do\n    gem "x"\n  end\n  if true\n    gem "y"\n  end\n'
+          '  gem "z"\nend\ngem "after"\n'), ["x", "y", "z"]),
+        ('group :test do\n  gem "t"\nend\n# gem "jekyll-redirect-from", group: :jekyll_plugins\n', []),
+    ],
+)
+def test_gemfile_plugin_group(gemfile, expected):
+    from migrate.reader.config import gemfile_plugins
+
+    assert gemfile_plugins(gemfile) == expected
+
+
+def test_safe_mode_loads_only_whitelisted_plugins(tmp_path):
+    from migrate.reader.config import enabled_plugins
+
+    config = {"safe": True, "whitelist": ["jekyll-feed"], "plugins": ["jekyll-feed", "jekyll-redirect-from"]}
+    assert enabled_plugins(tmp_path, config) == ("jekyll-feed",)
+    assert enabled_plugins(tmp_path, {**config, "safe": False}) == ("jekyll-feed", "jekyll-redirect-from")
+
+
+def test_links_inside_the_site_are_followed_where_jekyll_follows_them():
+    """As Debian's Jekyll builds fixture symlinks (with or without --safe): a linked file is a page, post,
+    document or static file like any other, a linked folder is walked for pages and static files, but a
+    linked folder inside _posts or a collection is not entered (Ruby's glob does not follow it)."""
+    site = read("symlinks")
+    assert sorted(d.url for d in site.documents) == [
+        "/", "/2020/01/01/linked.html", "/css/page.html", "/linked-other/2020-02-02-dated.html",
+        "/linked-other/p.html", "/other/2020-02-02-dated.html", "/other/p.html",
+        "/symlink-test/symlinked-dir/page.html", "/symlink-test/symlinked-file", "/things/linked.html",
+        "/things/sub/t.html",
+    ]
+    assert sorted(s.url for s in site.static_files) == [
+        "/css/screen.css", "/symlink-test/symlinked-dir/screen.css", "/things/s.css"]
+    assert sorted((i.source, i.severity) for i in site.issues if i.code == "symlink") == [
+        ("_posts/linkdir", "info"), ("_things/linkdir", "info")]
+    assert sorted(o.source for o in site.other_files) == ["_config.yml", "_posts/linkdir", "_things/linkdir"]
+
+
+def test_a_folder_url_of_a_file_that_is_no_html():
+    """Jekyll writes a .txt page with ``permalink: /contacts/humans/`` to contacts/humans/index.txt (fixture
+    folder-urls, compared with Debian's Jekyll); a server answers the file at its own URL only."""
+    site = read("folder-urls")
+    humans, feed, about = (site.document(s) for s in ("contacts/humans.txt", "feed.xml", "about.md"))
+    assert (humans.url, humans.output_path, humans.served_url) == (
+        "/contacts/humans/", "contacts/humans/index.txt", "/contacts/humans/index.txt")
+    assert (feed.output_path, feed.served_url) == ("feed/index.xml", "/feed/index.xml")
+    assert (about.output_path, about.served_url) == ("about/index.html", "/about/")
+
+
+def test_source_in_the_configuration_is_where_the_site_is_read_from():
+    """``source: src`` (fixture source-dir, compared with Debian's Jekyll run beside its _config.yml): the
+    site is src/, its paths are relative to src/, src/_config.yml is not read, files beside src/ are no
+    part of the site."""
+    site = read("source-dir")
+    assert Path(site.source_dir) == FIXTURES / "source-dir" / "src"
+    assert urls(site) == {"_posts/2020-01-01-p.md": "/blog/p/", "docs/d.md": "/docs/d/", "index.md": "/"}
+    assert [s.url for s in site.static_files] == ["/style.css"]
+    assert site.title == "A site in src"
+    assert "outside.md" not in {o.source for o in site.other_files}
+    assert [i.code for i in site.issues] == ["config-source"]
+
+
+def test_source_that_is_no_folder_is_an_error(tmp_path):
+    (tmp_path / "_config.yml").write_text("source: missing\n", "utf-8")
+    (tmp_path / "index.md").write_text("---\n---\nx\n", "utf-8")
+    site = read_site(tmp_path, now=NOW)
+    assert [(i.code, i.severity) for i in site.issues] == [("config-error", "error")]
+    assert "source 'missing'" in site.issues[0].message
+
+
+def test_config_keys_jekyll_honours_and_the_migration_does_not_are_named(tmp_path):
+    (tmp_path / "_config.yml").write_text(
+        "encoding: UTF-16LE\nmarkdown: CommonMark\nhighlighter: pygments\nlsi: true\n"
+        "kramdown:\n  input: Kramdown\n  hard_wrap: true\n  auto_ids: false\n  toc_levels: 1..6\n"
+        "  syntax_highlighter_opts:\n    default_lang: text\n    block:\n      line_numbers: true\n"
+        "liquid:\n  strict_variables: true\n  error_mode: warn\n"
+        "port: 4001\nincremental: true\nkeep_files: [x]\n", "utf-8")
+    site = read_site(tmp_path, now=NOW)
+    named = {i.message.split(":", 1)[0]: i for i in site.issues if i.code == "config-unsupported"}
+    assert sorted(named) == ["encoding", "highlighter", "kramdown", "liquid", "lsi", "markdown"]
+    assert "hard_wrap, input, syntax_highlighter_opts.block" in named["kramdown"].message
+    assert "auto_ids" not in named["kramdown"].message and "toc_levels" not in named["kramdown"].message
+    assert "strict_variables" in named["liquid"].message and "error_mode" not in named["liquid"].message
+    assert all(i.source == "_config.yml" for i in named.values())
+
+
+def test_files_are_read_in_the_configured_encoding():
+    """``encoding: ISO-8859-1`` (fixture encoding-latin1, which Debian's Jekyll builds): pages and posts are
+    read in it, not as broken UTF-8 (the post was not built, and both titles were mangled)."""
+    site = read("encoding-latin1")
+    assert {d.source: (d.url, d.title) for d in site.documents} == {
+        "cafe.md": ("/cafe.html", "Café"), "_posts/2020-01-01-deja.md": ("/2020/01/01/deja.html", "Déjà vu")}
+    assert all(d.built_by_jekyll for d in site.documents)
+    assert site.document("cafe.md").body == "Crème brûlée.\n"
+    assert site.issues == ()
+
+
+def test_a_linked_folder_in_data_is_read(tmp_path):
+    """Jekyll's data reader enters a linked folder inside the site (with and without --safe, as Debian's
+    Jekyll renders ``site.data.more.x.a`` from _data/more -> ../shared); one out of the site is refused."""
+    (tmp_path / "_config.yml").write_text("exclude: [shared]\n", "utf-8")
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "x.yml").write_text("a: from the linked folder\n", "utf-8")
+    os.symlink("../shared", tmp_path / "_data" / "more")
+    os.symlink("../..", tmp_path / "_data" / "up")
+    site = read_site(tmp_path, now=NOW)
+    assert site.data == {"more": {"x": {"a": "from the linked folder"}}}
+    assert [(i.code, i.source) for i in site.issues] == [("symlink", "_data/up")]

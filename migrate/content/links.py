@@ -114,9 +114,10 @@ class LinkResolver:
         self.served_statics = {s.source for s in served}
         self.remote = {remote_key(s.origin_url): s.source for s in site.static_files if s.origin_url}
         self.doc_urls: dict[str, str] = {}
-        for doc in site.documents:
-            if doc.output_path is None and not doc.built_by_jekyll:
-                continue
+        linked = [d for d in site.documents if d.output_path is not None or d.built_by_jekyll]
+        for doc in linked:  # a URL as written first: another document's variant never takes it
+            self.doc_urls.setdefault(_decode(doc.url), doc.source)
+        for doc in linked:
             for variant in _url_variants(doc.url):
                 self.doc_urls.setdefault(variant, doc.source)
         for doc in site.documents:
@@ -126,6 +127,11 @@ class LinkResolver:
         self.static_urls: dict[str, str] = {}
         for static in served:
             self.static_urls.setdefault(_decode(static.url), static.source)
+        for static in served:  # a folder's index.html answers the folder's URL, with or without its slash
+            decoded = _decode(static.url)
+            if decoded.endswith("/index.html"):
+                for variant in _url_variants(decoded):
+                    self.static_urls.setdefault(variant, static.source)
         # Liquid (``link``, ``post_url``, ``page.url``) already writes new URLs; they must pass untouched.
         self.new_urls: set[str] = set()
         for new in targets.document_urls.values():
@@ -294,10 +300,13 @@ def _url_variants(url: str) -> list[str]:
     """An old URL as links may spell it: decoded, with or without ``index.html`` or ``.html``."""
     decoded = _decode(url)
     variants = [decoded]
-    if decoded.endswith("/index.html"):
-        variants.append(decoded[: -len("index.html")])
+    folder = decoded[: -len("index.html")] if decoded.endswith("/index.html") else decoded
+    if folder != decoded:
+        variants.append(folder)
     elif decoded.endswith("/"):
         variants.append(decoded + "index.html")
+    if folder.endswith("/") and folder != "/":
+        variants.append(folder[:-1])  # servers answer a folder's URL without its slash with a redirect to it
     if decoded.endswith(".html"):
         variants.append(decoded[:-5])
     elif not decoded.endswith("/") and not posixpath.splitext(decoded)[1]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import copy
 import fnmatch
 import glob
@@ -271,8 +272,41 @@ def compile_patterns(patterns: list[str]) -> list[tuple[str, re.Pattern[str]]]:
     return [(p.lstrip("/"), re.compile(fnmatch.translate(p.lstrip("/")), re.DOTALL)) for p in patterns]
 
 
-_GEMFILE_GROUP = re.compile(r"^\s*group\b(?P<groups>[^\n]*?)\bdo\s*$(?P<body>.*?)^\s*end\b", re.M | re.S)
-_GEM_LINE = re.compile(r"""^\s*gem\s*\(?\s*["']([^"']+)["'](?P<rest>[^\n]*)""", re.M)
+# -- plugins -------------------------------------------------------------------------------------------
+
+_GEM = re.compile(r"""^\s*gem\s*\(?\s*(['"])([^'"]+)\1(.*)$""")
+_GROUP = re.compile(r"""^\s*group\s*\(?(.*?)\)?\s+do\b""")
+_BLOCK_OPEN = re.compile(r"""\bdo\b(\s*\|[^|]*\|)?\s*(#.*)?$""")
+_BLOCK_END = re.compile(r"""^\s*end\b""")
+_KEYWORD_OPEN = re.compile(r"""^\s*(?:if|unless|case|begin|while|until|def)\b""")
+_PLUGIN_GROUP = re.compile(r"""(?::|['"])jekyll_plugins\b""")
+
+
+def gemfile_plugins(text: str) -> list[str]:
+    """The gems a Gemfile puts in the ``:jekyll_plugins`` group, which Jekyll requires through Bundler
+    (``group :jekyll_plugins do ... end`` or ``gem "x", group: :jekyll_plugins``)."""
+    found: list[str] = []
+    stack: list[bool] = []  # one entry per open block: whether it is a jekyll_plugins group
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0] if not raw.lstrip().startswith("gem") else raw
+        group = _GROUP.match(line)
+        if group:
+            stack.append(bool(_PLUGIN_GROUP.search(group.group(1))))
+            continue
+        gem = _GEM.match(line)
+        if gem:
+            options = gem.group(3).split("#", 1)[0]
+            in_group = any(stack) or bool(re.search(r"group[s]?\s*(?::|=>)\s*\[?[^\]]*" + _PLUGIN_GROUP.pattern, options))
+            if in_group:
+                found.append(gem.group(2))
+            continue
+        if _BLOCK_END.match(line):
+            if stack:
+                stack.pop()
+            continue
+        if _BLOCK_OPEN.search(line) or _KEYWORD_OPEN.match(line):
+            stack.append(False)  # another block (platforms, source, if...): keeps the groups around it
+    return found
 
 
 THEME_PLUGINS = {
@@ -285,26 +319,112 @@ THEME_PLUGINS = {
 
 
 def enabled_plugins(root: Path, config: dict[str, Any]) -> tuple[str, ...]:
-    """The plugins Jekyll loads for the site: ``plugins`` (and the older ``gems``) in the configuration,
-    then the gems of the Gemfile's ``:jekyll_plugins`` group, which Jekyll requires through Bundler, then
-    the plugins a known ``theme`` gem depends on."""
+    """The plugin gems Jekyll loads: ``plugins`` (and Jekyll 3's ``gems``) of the configuration, and the
+    Gemfile's ``:jekyll_plugins`` group (in the folder Jekyll runs in, where ``_config.yml`` is), then the
+    plugins a known ``theme`` gem depends on; in safe mode only those the ``whitelist`` names."""
     names: list[str] = []
     for key in ("plugins", "gems"):
         value = config.get(key)
         items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-        names += [str(x).strip() for x in items if x is not None and str(x).strip()]
+        names += [p.strip() for p in items if isinstance(p, str) and p.strip()]
     try:
-        gemfile = (root / "Gemfile").read_text(encoding="utf-8", errors="replace")
+        names += gemfile_plugins((root / "Gemfile").read_text("utf-8", "replace"))
     except OSError:
-        gemfile = ""
-    gemfile = re.sub(r"#[^\n]*", "", gemfile)
-    for group in _GEMFILE_GROUP.finditer(gemfile):
-        if re.search(r":jekyll_plugins\b|[\"']jekyll_plugins[\"']", group.group("groups")):
-            names += [m.group(1) for m in _GEM_LINE.finditer(group.group("body"))]
-    for m in _GEM_LINE.finditer(gemfile):
-        if re.search(r"\bgroups?\s*(?::|=>)\s*\[?[^\n]*:jekyll_plugins\b", m.group("rest")):
-            names.append(m.group(1))
+        pass
     theme = config.get("theme")
     if isinstance(theme, str):
         names += THEME_PLUGINS.get(theme.strip(), ())
-    return tuple(_uniq(names))
+    if config.get("safe") is True:
+        whitelist = config.get("whitelist")
+        allowed = {str(w) for w in whitelist} if isinstance(whitelist, list) else {str(whitelist)}
+        names = [n for n in names if n in allowed]
+    return tuple(dict.fromkeys(names))
+
+
+# -- what the migration does with each configuration key ---------------------------------------------
+
+KRAMDOWN_HONOURED = frozenset({"auto_ids", "auto_id_prefix", "footnote_backlink", "syntax_highlighter_opts"})
+"""kramdown options the content pipeline applies (see ``migrate.content.pipeline``)."""
+KRAMDOWN_DEFAULTS: dict[str, Any] = {
+    "toc_levels": [1, 2, 3, 4, 5, 6], "entity_output": "as_char", "smart_quotes": "lsquo,rsquo,ldquo,rdquo",
+    "input": "GFM", "hard_wrap": False, "footnote_nr": 1, "syntax_highlighter": "rouge", "math_engine": "mathjax",
+    "gfm_quirks": "paragraph_end", "template": "",
+}
+"""Jekyll's (and GitHub Pages') values of the other options: the pipeline behaves as they say."""
+KRAMDOWN_NO_OUTPUT = frozenset({"show_warnings", "guess_lang", "syntax_highlighter_opts"})
+LIQUID_DEFAULTS = {"error_mode": "warn", "strict_filters": False, "strict_variables": False}
+
+
+def _same(value: Any, default: Any) -> bool:
+    if isinstance(default, list) and isinstance(value, str):  # toc_levels: "1..6"
+        m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*", value)
+        return bool(m) and list(range(int(m.group(1)), int(m.group(2)) + 1)) == default
+    if isinstance(default, str) and isinstance(value, str):
+        return value.strip().lower() == default.lower()
+    return bool(value == default)
+
+
+def python_codec(value: Any) -> str | None:
+    """The Python codec for Jekyll's ``encoding`` (Ruby's name, ``bom|`` allowed): None when Python has
+    none, or when it is not ASCII-compatible (front matter is found by its ``---`` bytes)."""
+    if not isinstance(value, str) or not value.strip():
+        return "utf-8"
+    name = re.sub(r"^bom\|", "", value.strip(), flags=re.IGNORECASE)
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    try:
+        if "---\n".encode(codec) != b"---\n":
+            return None
+    except (UnicodeError, LookupError):
+        return None
+    return codec
+
+
+def audit_config(config: dict[str, Any], where: str | None) -> list[Issue]:
+    """A warning naming each key Jekyll honours that changes what the site is, when set to a value the
+    migration does not carry out. Keys for ``jekyll serve``, the build's cache and its output folder change
+    nothing migrated; ``source``, paths, collections, filters, permalinks, dates, defaults, ``plugins``,
+    ``safe``/``whitelist`` and ``excerpt_separator`` are honoured by the reader."""
+    found: list[Issue] = []
+
+    def unsupported(key: str, what: str, severity: str = "warning") -> None:
+        found.append(Issue("config-unsupported", severity, f"{key}: {what}", where))  # type: ignore[arg-type]
+
+    encoding = config.get("encoding")
+    if python_codec(encoding) is None:
+        unsupported("encoding", f"{encoding!r} is not supported: files are read as UTF-8")
+    markdown = config.get("markdown")
+    if isinstance(markdown, str) and markdown.strip().lower() != "kramdown":
+        unsupported("markdown", f"{markdown!r} is not supported: Markdown is converted as kramdown converts it")
+    highlighter = config.get("highlighter")
+    if highlighter not in (None, "rouge", "none", False) and not (isinstance(highlighter, str) and highlighter.lower() == "rouge"):
+        unsupported("highlighter", f"{highlighter!r} is not supported: code blocks are marked up as Rouge does")
+    if config.get("lsi"):
+        unsupported("lsi", "related posts by content (classifier-reborn) are not supported: site.related_posts "
+                    "are the most recent posts, as without lsi", "info")
+    if config.get("page_excerpts"):
+        unsupported("page_excerpts", "excerpts of pages are not supported")
+    if config.get("relative_permalinks"):
+        unsupported("relative_permalinks", "Jekyll 4 stops the build on this option", "error")
+    kramdown = config.get("kramdown")
+    if isinstance(kramdown, dict):
+        odd = sorted(
+            str(k) for k, v in kramdown.items()
+            if k not in KRAMDOWN_HONOURED and k not in KRAMDOWN_NO_OUTPUT
+            and not (k in KRAMDOWN_DEFAULTS and _same(v, KRAMDOWN_DEFAULTS[k]))
+        )
+        opts = kramdown.get("syntax_highlighter_opts")
+        if isinstance(opts, dict):
+            odd += [f"syntax_highlighter_opts.{k}" for k in sorted(map(str, opts)) if k not in ("default_lang", "guess_lang")]
+        if odd:
+            unsupported("kramdown", "options not supported (the conversion behaves as Jekyll's defaults): "
+                        + ", ".join(odd))
+    liquid = config.get("liquid")
+    if isinstance(liquid, dict):
+        odd = sorted(str(k) for k, v in liquid.items() if k in LIQUID_DEFAULTS and not _same(v, LIQUID_DEFAULTS[k]))
+        if odd:
+            unsupported("liquid", "strict modes are not applied (Jekyll stops the build where they fail; the "
+                        "migration reports the same places and goes on): " + ", ".join(odd), "info")
+    return found

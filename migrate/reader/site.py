@@ -17,9 +17,17 @@ from typing import Any
 
 from migrate.errors import SiteError
 from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
-from migrate.reader.config import FrontmatterDefaults, compile_patterns, deep_merge, enabled_plugins, load_config
+from migrate.reader.config import (
+    FrontmatterDefaults,
+    audit_config,
+    compile_patterns,
+    deep_merge,
+    enabled_plugins,
+    load_config,
+    python_codec,
+)
 from migrate.reader.data import authors_from_data, read_data
-from migrate.reader.dates import jekyll_date, local_zone, named_zone
+from migrate.reader.dates import UnrepresentableDate, jekyll_date, local_zone, named_zone
 from migrate.reader.rubyish import (
     DATE_PLACEHOLDERS,
     as_list,
@@ -51,6 +59,8 @@ YAML_HEADER = re.compile(rb"\A---\s*\r?\n")
 DATE_FILENAME = re.compile(r"^(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)$")
 DATELESS_FILENAME = re.compile(r"^(?:.+/)*(.*)(\.[^.]+)$")
 HTML_EXTS = (".html", ".xhtml", ".htm")
+YAML_EXTS = (".yml", ".yaml")
+"""``Document#yaml_file?`` (case-sensitive): such a document is data only, its content nil."""
 SPECIAL_START = (".", "_", "#", "~")
 MAPPED_KEYS = frozenset(
     {
@@ -59,6 +69,8 @@ MAPPED_KEYS = frozenset(
         "redirect_to", "last_modified_at", "render_with_liquid",
     }
 )
+REDIRECT_KEYS = frozenset({"redirect_from", "redirect_to"})
+"""Front matter of jekyll-redirect-from: plain data when the site does not load the plugin."""
 MAX_FILE_BYTES = 64 * 1024 * 1024
 PARALLEL_MIN_DOCUMENTS = 1000
 """Below this many documents and pages they are read in-process: starting a worker would cost more."""
@@ -134,6 +146,10 @@ class SiteReader:
             raise SiteError(f"{root} is not a folder")
         self.config, self.config_used = load_config(root, self.config_files, self.issues)
         config = self.config
+        config_name = self.config_used[0] if self.config_used else None
+        self.issues.extend(audit_config(config, config_name))
+        self.plugins = enabled_plugins(root, config)  # the Gemfile sits where Jekyll runs, beside _config.yml
+        root = self.root = self._source(root, config, config_name)
         tz_name = config.get("timezone") if isinstance(config.get("timezone"), str) else None
         self.zone = local_zone(tz_name)
         if tz_name and named_zone(tz_name) is None:
@@ -158,12 +174,18 @@ class SiteReader:
         self.defaults = FrontmatterDefaults(root, self.collections_dir, config.get("defaults") or [], self.issues)
         self.exclude = compile_patterns([p for p in config["exclude"] if p not in config["include"]])
         self.include = compile_patterns(config["include"])
-        self.destination = str(config.get("destination") or "_site").strip("/")
+        self.destination = self._destination(config)
         self.collection_meta: dict[str, dict[str, Any]] = config["collections"]
         self.entries: list[_Entry] = []
         self.statics: list[StaticFile] = []
         self.claimed: set[str] = set()
         self.accounted: dict[str, str] = {}
+        self.real_root = os.path.realpath(root)
+        self.followed_dirs: set[str] = set()
+        """Site-relative paths of the linked folders the walk went into."""
+        self.redirect_plugin = "jekyll-redirect-from" in self.plugins
+        self.codec = python_codec(config.get("encoding")) or "utf-8"
+        """How Jekyll reads pages and documents (``encoding``; Jekyll skips a UTF-8 byte order mark)."""
 
         for key in ("theme", "remote_theme"):
             if isinstance(config.get(key), str) and config[key]:
@@ -185,6 +207,7 @@ class SiteReader:
         self._limit_posts()
         self._assign_urls()
         documents = tuple(self._document(e) for e in self._entries_once())
+        self._note_unused_redirects(documents)
         self._check_collisions(documents)
         data = self._read_data()
         other = self._account_rest()
@@ -213,9 +236,31 @@ class SiteReader:
             config=json_safe(config),
             data=json_safe(data),
             time=self.site_time,
-            plugins=enabled_plugins(self.root, config),
+            plugins=self.plugins,
             issues=tuple(self.issues),
         )
+
+    def _source(self, folder: Path, config: dict[str, Any], where: str | None) -> Path:
+        """Jekyll's ``source``: the folder the site is read from, relative to the folder Jekyll runs in (where
+        it found ``_config.yml``); every other path of the site is relative to it."""
+        self.run_dir = folder
+        value = config.get("source")
+        if value is None or not isinstance(value, (str, int, float)) or str(value).strip() in ("", "."):
+            return folder
+        source = Path(os.path.normpath(folder / str(value)))
+        if not source.is_dir():
+            self.issues.append(Issue("config-error", "error", f"source {value!r}: no such folder; the site is read "
+                                     "from the folder given", where))
+            return folder
+        self.issues.append(Issue("config-source", "info", f"the site is read from {value!r} (source: in the "
+                                 "configuration), as Jekyll reads it", where))
+        return source
+
+    def _destination(self, config: dict[str, Any]) -> str:
+        """The output folder as a path inside the source (Jekyll skips it there), relative to where Jekyll runs."""
+        dest = os.path.normpath(os.path.join(self.run_dir, str(config.get("destination") or "_site")))
+        rel = os.path.relpath(dest, self.root)
+        return "" if rel == "." or rel.startswith("..") else Path(rel).as_posix()
 
     def _entries_once(self) -> Iterator[_Entry]:
         """The entries, each let go once the caller has used it: a large site's front matter then exists
@@ -273,29 +318,54 @@ class SiteReader:
             self.issues.append(Issue("read-error", "error", f"cannot list folder: {exc.strerror}", self._rel(folder)))
             return []
 
-    def _symlink(self, path: Path) -> None:
+    def _symlink(self, path: Path, why: str = "it points outside the site", severity: str = "warning") -> None:
         rel = self._rel(path)
         self.accounted[rel] = "symlink"
-        self.issues.append(
-            Issue("symlink", "warning", "symbolic link not followed (it could point outside the site)", rel)
-        )
+        self.issues.append(Issue("symlink", severity, f"symbolic link not followed: {why}", rel))  # type: ignore[arg-type]
 
-    def _read_directories(self, rel_dir: str) -> None:
+    def _link_target(self, path: Path, ancestors: frozenset[str] = frozenset()) -> str | None:
+        """The real path of a symbolic link Jekyll follows and so do we: one that resolves inside the site
+        (Jekyll in safe mode refuses the others; we refuse them always). None, with a warning, otherwise:
+        outside the site, dangling, or a folder holding the link itself (Jekyll would loop)."""
+        try:
+            target = os.path.realpath(path, strict=True)
+        except (OSError, RuntimeError):
+            self._symlink(path, "its target does not exist (or the links loop)")
+            return None
+        if not (target == self.real_root or target.startswith(self.real_root + os.sep)):
+            self._symlink(path)
+            return None
+        if os.path.isdir(target):
+            parent = os.path.realpath(path.parent)
+            if target in ancestors or parent == target or parent.startswith(target + os.sep):
+                self._symlink(path, "a folder that holds the link itself (Jekyll would go round in circles)")
+                return None
+        return target
+
+    def _read_directories(self, rel_dir: str, ancestors: frozenset[str] = frozenset()) -> None:
         base = self.root / rel_dir if rel_dir else self.root
-        dirs: list[str] = []
+        dirs: list[tuple[str, frozenset[str]]] = []
         pages: list[str] = []
         statics: list[str] = []
+        if not ancestors:
+            ancestors = frozenset({os.path.realpath(base)})
         for entry in self._scandir(base):
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            is_dir = entry.is_dir(follow_symlinks=False)
+            linked = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=False) or linked and os.path.isdir(entry.path)
             if not self._keep(entry.name, rel, is_dir):
                 continue
-            if entry.is_symlink():
-                self._symlink(Path(entry.path))
-                continue
+            if linked:
+                target = self._link_target(Path(entry.path), ancestors)
+                if target is None:
+                    continue
+                if is_dir:
+                    self.followed_dirs.add(rel)
+                    dirs.append((rel, ancestors | {target}))
+                    continue
             if is_dir:
-                dirs.append(rel)
-            elif entry.is_file(follow_symlinks=False):
+                dirs.append((rel, ancestors | {os.path.realpath(entry.path)}))
+            elif entry.is_file():
                 if self._has_yaml_header(Path(entry.path)):
                     pages.append(rel)
                 else:
@@ -304,10 +374,10 @@ class SiteReader:
         if not self.collections_dir or rel_dir.startswith(self.collections_dir):
             self._read_posts(rel_dir, "_posts")
             self._read_posts(rel_dir, "_drafts")
-        for rel in dirs:
+        for rel, below in dirs:
             if rel == self.destination:
                 continue
-            self._read_directories(rel)
+            self._read_directories(rel, below)
         for rel in pages:
             self._read_page(rel)
         for rel in statics:
@@ -335,20 +405,30 @@ class SiteReader:
         except OSError:
             return False
 
-    def _walk_files(self, base: Path, *, dotmatch: bool) -> list[str]:
-        """``Dir["**/*"]`` below ``base`` as relative paths (files only, symlinks reported)."""
+    def _walk_files(self, base: Path, *, dotmatch: bool, enter_links: bool = False) -> list[str]:
+        """``Dir["**/*"]`` below ``base`` as relative paths: files, and links to files inside the site (a
+        linked folder is not entered, as Ruby's glob does not, unless ``enter_links``: the data reader
+        walks folder by folder and enters one inside the site; others are reported)."""
         found: list[str] = []
-        stack = [""]
+        stack = [("", frozenset({os.path.realpath(base)}))]
         while stack:
-            sub = stack.pop()
+            sub, above = stack.pop()
             for entry in self._scandir(base / sub if sub else base):
                 if not dotmatch and entry.name.startswith("."):
                     continue
                 rel = f"{sub}/{entry.name}" if sub else entry.name
                 if entry.is_symlink():
-                    self._symlink(Path(entry.path))
+                    if os.path.isdir(entry.path) and not enter_links:
+                        self._symlink(Path(entry.path), "Jekyll does not look into a linked folder here", "info")
+                        continue
+                    target = self._link_target(Path(entry.path), above)
+                    if target is not None and os.path.isdir(target):
+                        self.followed_dirs.add(self._rel(Path(entry.path)))
+                        stack.append((rel, above | {target}))
+                    elif target is not None:
+                        found.append(rel)
                 elif entry.is_dir(follow_symlinks=False):
-                    stack.append(rel)
+                    stack.append((rel, above | {os.path.realpath(entry.path)}))
                 elif entry.is_file(follow_symlinks=False):
                     found.append(rel)
         return sorted(found)
@@ -356,7 +436,7 @@ class SiteReader:
     def _read_posts(self, rel_dir: str, magic: str) -> None:
         folder_rel = f"{rel_dir}/{magic}" if rel_dir else magic
         folder = self.root / folder_rel
-        if not folder.is_dir() or folder.is_symlink():
+        if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return
         draft = magic == "_drafts"
         matcher = DATELESS_FILENAME if draft else DATE_FILENAME
@@ -368,6 +448,13 @@ class SiteReader:
                 self.accounted[source] = "not-a-post"
                 self.issues.append(
                     Issue("not-a-post", "info", f"Jekyll ignores this file: its name does not match {magic}'s pattern", source)
+                )
+                continue
+            if rb_extname(entry) in YAML_EXTS:
+                # Jekyll reads it as a data file with no content, and skips a post without content
+                self.accounted[source] = "not-a-post"
+                self.issues.append(
+                    Issue("not-a-post", "info", f"Jekyll ignores this file: a YAML file in {magic} is no post", source)
                 )
                 continue
             self._read_document(source, "posts", "draft" if draft else "post")
@@ -384,7 +471,7 @@ class SiteReader:
     def _read_collection(self, label: str) -> None:
         rel_dir = self._collection_dir(label)
         folder = self.root / rel_dir
-        if not folder.is_dir() or folder.is_symlink():
+        if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return
         for entry in self._walk_files(folder, dotmatch=True):
             if not self._keep(entry, f"_{label}/{entry}", False):
@@ -400,7 +487,9 @@ class SiteReader:
         for pattern in self.config["include"]:
             rel = pattern.strip("/")
             path = self.root / rel
-            if not rel or ".." in rel.split("/") or path.is_symlink() or not path.is_file():
+            if not rel or ".." in rel.split("/") or not path.is_file():
+                continue
+            if path.is_symlink() and self._link_target(path) is None:
                 continue
             if rel in self.claimed:
                 continue
@@ -493,18 +582,20 @@ class SiteReader:
         except OSError as exc:
             issues.append(Issue("read-error", "error", f"cannot read file: {exc.strerror}", source))
             return _Text("", None, False, 1, ok=False)
-        if raw.startswith(b"\xef\xbb\xbf"):
+        utf8 = self.codec == "utf-8"
+        if utf8 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
             issues.append(Issue("bom", "info", "starts with a UTF-8 byte order mark (removed)", source))
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode(self.codec)
         except UnicodeDecodeError as exc:
             ok = False
             line = raw[: exc.start].count(b"\n") + 1
+            shown = "UTF-8" if utf8 else self.codec
             issues.append(
-                Issue("encoding", "error", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); read with replacements", source, line)
+                Issue("encoding", "error", f"not valid {shown} (byte 0x{raw[exc.start]:02x}); read with replacements", source, line)
             )
-            text = raw.decode("utf-8", "replace")
+            text = raw.decode(self.codec, "replace")
         if "\r" in text:
             if "\r\n" in text:
                 issues.append(Issue("crlf", "info", "CRLF line endings (normalised to LF)", source))
@@ -548,7 +639,13 @@ class SiteReader:
         data.update(deep_merge(data, other))
         if "date" in other and other["date"] is not None:
             try:
-                data["date"] = jekyll_date(data["date"], self.zone)
+                data["date"] = jekyll_date(data["date"], self.zone, now=self.site_time)
+            except UnrepresentableDate:
+                issues.append(
+                    Issue("invalid-date", "error", f"date {ruby_str(other['date'])!r} in the {what} is outside the "
+                          "years 1 to 9999, which the migration cannot represent", source)
+                )
+                data.pop("date", None)
             except (ValueError, OverflowError):
                 issues.append(
                     Issue("invalid-date", "error", f"invalid date {ruby_str(other['date'])!r} in the {what}; Jekyll stops the build on it", source)
@@ -575,6 +672,8 @@ class SiteReader:
         if defaults:
             self._merge(data, defaults, source, "front matter defaults", issues)
         text = self._read_text(source, issues)
+        if rb_extname(source) in YAML_EXTS:
+            text.body = ""  # Jekyll takes the file as data and writes the document empty
         entry = _Entry(kind, source, rel_coll, label, data, text)
         entry.front_matter = deep_merge(defaults, text.data or {})
         if text.data:
@@ -614,7 +713,7 @@ class SiteReader:
             current = data.get("date")
             if not current or int(current.timestamp()) == int(self.site_time.timestamp()):
                 try:
-                    data["date"] = jekyll_date(date_text, self.zone)
+                    data["date"] = jekyll_date(date_text, self.zone, now=self.site_time)
                 except (ValueError, OverflowError):
                     issues.append(
                         Issue("invalid-date", "error", f"impossible date {date_text!r} in the file name; Jekyll stops the build on it", entry.source)
@@ -829,6 +928,8 @@ class SiteReader:
         return entry.data
 
     def _redirects(self, entry: _Entry) -> tuple[str, ...]:
+        if not self.redirect_plugin:
+            return ()
         raw = self._liquid_data(entry).get("redirect_from")
         items = [x for x in raw if x is not None] if isinstance(raw, list) else ([] if raw is None else [raw])
         urls = []
@@ -853,14 +954,14 @@ class SiteReader:
             m = DATE_FILENAME.match(stem)
             stem = m.group(2) if m else stem.rsplit(".", 1)[0]
             title = " ".join(w.capitalize() for w in stem.split("-"))
-        redirect_to = data.get("redirect_to")
+        redirect_to = data.get("redirect_to") if self.redirect_plugin else None
         if isinstance(redirect_to, list):
             redirect_to = next((x for x in redirect_to if x is not None), None)
         excerpt_sep = data.get("excerpt_separator", self.config.get("excerpt_separator"))
         last_mod = None
         if data.get("last_modified_at") is not None:
             try:
-                last_mod = jekyll_date(data["last_modified_at"], self.zone)
+                last_mod = jekyll_date(data["last_modified_at"], self.zone, now=self.site_time)
             except (ValueError, OverflowError):
                 self.issues.append(Issue("invalid-date", "warning", "invalid last_modified_at", entry.source))
         front = json_safe(entry.front_matter if entry.kind != "page" else data)
@@ -899,8 +1000,20 @@ class SiteReader:
             permalink=ruby_str(data["permalink"]) if data.get("permalink") else None,
             front_matter=front,
             # the same values as front_matter, not copies of them
-            extra={k: v for k, v in front.items() if k not in MAPPED_KEYS and k != "draft"},
+            extra={k: v for k, v in front.items()
+                   if (k not in MAPPED_KEYS or k in REDIRECT_KEYS and not self.redirect_plugin) and k != "draft"},
         )
+
+    def _note_unused_redirects(self, documents: tuple[Document, ...]) -> None:
+        if self.redirect_plugin:
+            return
+        users = [d.source for d in documents if any(d.front_matter.get(k) is not None for k in REDIRECT_KEYS)]
+        if users:
+            self.issues.append(Issue(
+                "redirect-plugin-off", "info",
+                f"{len(users)} documents set redirect_from or redirect_to, but the site does not load "
+                "jekyll-redirect-from (plugins: in the configuration, or the Gemfile's :jekyll_plugins group): "
+                "Jekyll writes no redirects for them, and neither does the migration", users[0]))
 
     def _check_collisions(self, documents: tuple[Document, ...]) -> None:
         claims: dict[str, list[tuple[str, str]]] = {}
@@ -927,9 +1040,9 @@ class SiteReader:
     def _read_data(self) -> dict[str, Any]:
         rel = str(self.config.get("data_dir") or "_data").strip("/")
         folder = self.root / rel
-        if not folder.is_dir() or folder.is_symlink():
+        if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return {}
-        entries = self._walk_files(folder, dotmatch=False)
+        entries = self._walk_files(folder, dotmatch=False, enter_links=True)
         for entry in entries:
             self.accounted.setdefault(f"{rel}/{entry}", "data")
         return read_data(folder, rel, entries, self.issues)
@@ -949,11 +1062,13 @@ class SiteReader:
             ".git": "vcs",
         }
         config_names = set(self.config_used) | {"_config.yml", "_config.yaml", "_config.toml"}
-        for dirpath, dirnames, filenames in os.walk(self.root):
+        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=True):
             rel_dir = Path(dirpath).relative_to(self.root).as_posix()
             rel_dir = "" if rel_dir == "." else rel_dir
             names = list(filenames)
             for d in list(dirnames):
+                if (f"{rel_dir}/{d}" if rel_dir else d) in self.followed_dirs:
+                    continue  # entered by the walk as Jekyll enters it (the links there are free of loops)
                 if os.path.islink(os.path.join(dirpath, d)) or _undecodable(d):
                     names.append(d)  # reported below, not entered
                     dirnames.remove(d)

@@ -18,7 +18,7 @@ from exporters.hugo import HugoExporter
 from migrate.export import build_plan
 from migrate.plan import write_plan
 from migrate.report import Report
-from tests.conftest import all_sites, sample_sites, site_id
+from tests.conftest import REPO, all_sites, sample_sites, site_id
 from tests.support.tz import local_timezone
 
 pytestmark = pytest.mark.acceptance
@@ -254,8 +254,12 @@ VARIANTS = {
 }
 
 
+# a .txt page at a folder URL (contacts/humans/index.txt), which no server takes as the folder's index
+FOLDER_URLS = REPO / "tests" / "fixtures" / "reader" / "folder-urls"
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
-@pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
+@pytest.mark.parametrize("site_dir", all_sites() + [FOLDER_URLS], ids=site_id)
 def test_every_jekyll_url_answers_on_hugo(site_dir, variant, tmp_path, jekyll):
     build = jekyll(site_dir)
     out = tmp_path / "hugo"

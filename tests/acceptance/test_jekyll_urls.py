@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -217,3 +219,37 @@ def test_an_unknown_site_timezone_reads_dates_as_jekyll_does(tmp_path, jekyll, m
     _compare("unknown-timezone", build, site)
     assert build.urls == {"/2020/01/01/late.html"}
     assert [i.code for i in site.issues] == ["unknown-timezone"]
+
+
+def _written(dest: Path) -> set[str]:
+    return {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("safe", [True, False], ids=["safe", "unsafe"])
+def test_symbolic_links_as_jekyll_follows_them(tmp_path, safe, monkeypatch):
+    """Fixture symlinks plus links out of the site, built by Debian's Jekyll with and without ``--safe``
+    (the dumping plugin cannot run in safe mode: the files written are compared). Inside the site both
+    modes follow the same links as the reader; outside it safe mode refuses them as the reader does, and
+    the unsafe build also copies what they point to, which the reader never reads."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "symlinks", site, symlinks=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not the site's\n", "utf-8")
+    os.symlink(outside, site / "outside-dir")
+    os.symlink(outside / "secret.txt", site / "outside.txt")
+    dest = tmp_path / "out"
+    cmd = ["jekyll", "build", "--source", str(site), "--destination", str(dest), "--disable-disk-cache"]
+    proc = subprocess.run(cmd + (["--safe"] if safe else []), capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path, env={**os.environ, "TZ": "UTC", "LANG": "C.UTF-8"}, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    monkeypatch.setenv("TZ", "UTC")
+    ours = read_site(site)
+    expected = {d.output_path for d in ours.documents if d.built_by_jekyll} | {
+        s.url.lstrip("/") for s in ours.static_files}
+    written = _written(dest)
+    print(f"\nSYMLINKS safe={safe} jekyll_files={len(written)} ours={len(expected)}")
+    refused = {i.source for i in ours.issues if i.code == "symlink" and i.severity == "warning"}
+    assert refused == {"outside-dir", "outside.txt"}
+    assert written - expected == (set() if safe else {"outside-dir/secret.txt", "outside.txt"})
+    assert expected - written == set()

@@ -71,6 +71,22 @@ def installed_plugins() -> frozenset[str]:
     return frozenset(proc.stdout.split())
 
 
+_GEMFILE_GROUP = (
+    "puts Bundler::Dsl.evaluate(ARGV[0], nil, {}).dependencies"
+    ".select { |d| d.groups.include?(:jekyll_plugins) }.map(&:name)"
+)
+
+
+def _gemfile_plugins(site: Path) -> list[str]:
+    """The Gemfile's ``:jekyll_plugins`` group as Bundler itself reads it: Jekyll requires those gems
+    through Bundler when it runs beside the Gemfile (the harness runs elsewhere, so the overlay loads them)."""
+    if not (site / "Gemfile").is_file():
+        return []
+    proc = subprocess.run(["ruby", "-rbundler", "-e", _GEMFILE_GROUP, "Gemfile"], capture_output=True, text=True,
+                          timeout=120, cwd=site, check=False)
+    return proc.stdout.split() if proc.returncode == 0 else []
+
+
 def _config_files(site: Path) -> list[Path]:
     for name in _CONFIG_NAMES:
         if (site / name).is_file():
@@ -140,10 +156,14 @@ def jekyll_build(
     configs = [copy / name for name in config_files] if config_files else _config_files(copy)
     wanted: list[str] = []
     themes_stripped: list[str] = []
+    source = copy
     for cfg in configs:
         if cfg.suffix != ".toml":
             cfg.write_text(quote_colon_values(cfg.read_text("utf-8-sig")), "utf-8")
         loaded = _load_config(cfg)
+        if isinstance(loaded.get("source"), str):
+            # Jekyll reads source: relative to the folder it runs in; --source would override it
+            source = copy / loaded["source"]
         for key in ("plugins", "gems"):
             if isinstance(loaded.get(key), list):
                 wanted += [str(p) for p in loaded[key]]
@@ -152,11 +172,12 @@ def jekyll_build(
             # an overlay cannot unset a key (nil never overrides): comment the theme out in the copy
             cfg.write_text(re.sub(r"^theme:", "# theme:", cfg.read_text("utf-8"), flags=re.MULTILINE), "utf-8")
             themes_stripped.append(f"theme:{theme}")
+    wanted += _gemfile_plugins(copy)
     available = installed_plugins()
     keep = [p for p in dict.fromkeys(wanted) if p in available]
     stripped = tuple(p for p in dict.fromkeys(wanted) if p not in available) + tuple(themes_stripped)
     plugin_dirs = [str(PLUGIN_DIR)]
-    own_plugins = copy / "_plugins"
+    own_plugins = source / "_plugins"
     if own_plugins.is_dir():
         plugin_dirs.insert(0, str(own_plugins))
     overlay: dict[str, Any] = {"plugins": keep, "gems": keep, "plugins_dir": plugin_dirs, "disable_disk_cache": True}
@@ -166,7 +187,7 @@ def jekyll_build(
     overlay_path.write_text(json.dumps(overlay), "utf-8")
     out_json = work / "oracle.json"
     cmd = [
-        "jekyll", "build", "--source", str(copy), "--destination", str(dest),
+        "jekyll", "build", "--source", str(source), "--destination", str(dest),
         "--config", ",".join([str(c) for c in configs] + [str(overlay_path)]), "--disable-disk-cache", "--trace",
     ]
     if drafts:
