@@ -106,17 +106,29 @@ def test_killed_run_leaves_output_as_before(sig, site, tmp_path):
     for i in range(30000):
         (bulk / f"f{i:05d}.txt").write_bytes(b"x" * 2048)
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-m", "migrate", "export", str(site), "--to", "hugo", "-o", str(out),
-                             "--no-cache", "--jobs", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
-        assert proc.poll() is None, "the run finished before it started writing"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    time.sleep(0.2)  # well inside the writing phase
-    assert proc.poll() is None, "the run finished before it could be interrupted"
+    for _attempt in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "migrate", "export", str(site), "--to", "hugo", "-o",
+                                 str(out), "--no-cache", "--jobs", "1"],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while not any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
+            assert proc.poll() is None, "the run finished before it started writing"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        # Frozen the moment its staging folder shows, so a busy machine cannot let it finish unseen; the
+        # staging folder still there proves it is inside the writing phase (the swap renames it away).
+        proc.send_signal(signal.SIGSTOP)
+        if any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
+            break
+        proc.send_signal(signal.SIGCONT)  # it got past the swap before it stopped: let it end, try again
+        proc.communicate(timeout=120)
+        before = _snapshot(out)
+    else:
+        pytest.fail("three runs all finished writing before they could be stopped")
     proc.send_signal(sig)
-    proc.wait(timeout=60)
+    if sig != signal.SIGKILL:
+        proc.send_signal(signal.SIGCONT)  # a stopped process handles SIGINT once it runs again
+    proc.communicate(timeout=60)
     assert _snapshot(out) == before
     if sig == signal.SIGINT:  # an orderly interruption also removes its staging folder
         assert proc.returncode != 0
