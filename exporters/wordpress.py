@@ -798,31 +798,34 @@ class WordPressExporter(Exporter):
         )
 
     def _make_unique(self, items: list[_Item]) -> None:
-        """Keep (title, post_date) unique: the importer silently skips a repeat. Seconds move, the day not."""
+        """Keep (title, post_date) unique: the importer silently skips a repeat. Seconds move, the day not.
+        The importer's post_exists() compares titles in the database's collation, which ignores case and
+        accents (MySQL's utf8mb4_unicode_ci; the SQLite integration ignores case): "Memulakan projek" and
+        "Memulakan Projek" on one date are one post to it."""
         mine = {id(i) for i in items}
-        seen: set[tuple[str, str]] = {(i.title, i.date) for i in self.items.values() if id(i) not in mine}
+        seen = {(_title_key(i.title), i.date) for i in self.items.values() if id(i) not in mine}
         for item in items:
-            key = (item.title, item.date)
+            key = (_title_key(item.title), item.date)
             if key in seen:
                 for delta in _second_offsets():
                     moved = item.local + dt.timedelta(seconds=delta)
                     if (
                         moved.date() == item.local.date()
-                        and (item.title, mysql_date(moved)) not in seen
+                        and (key[0], mysql_date(moved)) not in seen
                     ):
                         item.local += dt.timedelta(seconds=delta)
                         item.gmt += dt.timedelta(seconds=delta)
                         break
                 else:
                     n = 2
-                    while (f"{item.title} ({n})", item.date) in seen:
+                    while (_title_key(f"{item.title} ({n})"), item.date) in seen:
                         n += 1
                     item.title = f"{item.title} ({n})"
                 if item.post_type == "post" and "%second%" in self.structure:
                     item.url = structure_url(
                         self.structure, slug=item.slug, local=item.local, post_id=item.post_id
                     )
-            seen.add((item.title, item.date))
+            seen.add((_title_key(item.title), item.date))
 
     # -- pass two ----------------------------------------------------------------------------------
 
@@ -1302,6 +1305,12 @@ class _Authors:
 
 
 # -- module helpers ----------------------------------------------------------------------------------
+
+
+def _title_key(title: str) -> str:
+    """A title as a case- and accent-insensitive collation compares it (trailing spaces do not count)."""
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).rstrip()
 
 
 def _same_url(new: str, old: str) -> bool:
