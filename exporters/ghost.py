@@ -108,6 +108,14 @@ def ghost_slug(text: str, *, limit: int = SLUG_MAX) -> str:
     return slug
 
 
+def ghost_url_slug(url: str) -> str | None:
+    """The slug whose Ghost URL (``/SLUG/``, which also answers ``/SLUG``) is this URL, or None."""
+    match = re.fullmatch(r"/([a-z0-9]+(?:-[a-z0-9]+)*)/?", url)
+    if match is None or len(match.group(1)) > SLUG_MAX or match.group(1) in RESERVED_SLUGS:
+        return None
+    return match.group(1)
+
+
 class SlugAllocator:
     """Hands out unique slugs in call order: a taken one gets ``-2``, ``-3``... as Ghost would."""
 
@@ -712,6 +720,7 @@ class GhostExporter(Exporter):
         slugs = SlugAllocator(RESERVED_SLUGS)
         skipped_collections: dict[str, int] = {}
         docs = sorted(self.site.documents, key=lambda d: (d.kind not in ("post", "draft"), d.source))
+        placed: list[tuple[Document, str]] = []
         for doc in docs:
             kind, why = self._type_of(doc, modes)
             if kind == "skip":
@@ -729,7 +738,16 @@ class GhostExporter(Exporter):
                         skipped_collections.get(doc.collection or "", 0) + 1
                     )
                 continue
-            slug = slugs.take(self._wanted_slug(doc, kind), fallback=kind)
+            placed.append((doc, kind))
+        # Ghost serves a post or page at /SLUG/. An old URL of that shape belongs to the document Jekyll
+        # showed there: that document takes the slug first, and no other document may take it (nor a
+        # numbered slug that is another document's old URL, its redirect_from ones included).
+        claims = self._old_url_slugs()
+        own = {doc.source: slug for doc, _ in placed
+               if (slug := ghost_url_slug(doc.url)) is not None and claims.get(slug) == doc.source}
+        slugs.used.update(claims)
+        for doc, kind in placed:
+            slug = own.get(doc.source) or slugs.take(self._wanted_slug(doc, kind), fallback=kind)
             self.entries[doc.source] = _Entry(doc, kind, slug, f"/{slug}/")
         for name, count in sorted(skipped_collections.items()):
             self.report.emit(
@@ -748,6 +766,19 @@ class GhostExporter(Exporter):
             document_urls=self._document_urls(),
             asset_url=AssetUrls({s: "/" + p for s, p in self.asset_paths.items()}),
         )
+
+    def _old_url_slugs(self) -> dict[str, str]:
+        """Slug -> the document whose old URL is ``/SLUG/`` (else ``/SLUG``, which Ghost redirects to it):
+        its own URL before any ``redirect_from`` (Jekyll writes a document after the redirect pages)."""
+        built = [d for d in sorted(self.site.documents, key=lambda d: d.source)
+                 if d.built_by_jekyll and d.output_path is not None]
+        claims: dict[str, str] = {}
+        owned = [(d.url, d.source, 0) for d in built] + [(u, d.source, 1) for d in built for u in d.redirect_from]
+        for url, source, _ in sorted(owned, key=lambda o: (o[2], not o[0].endswith("/"))):
+            slug = ghost_url_slug(url)
+            if slug is not None:
+                claims.setdefault(slug, source)
+        return claims
 
     def _wanted_slug(self, doc: Document, kind: str) -> str:
         if doc.kind in ("post", "draft") and doc.slug:

@@ -127,7 +127,7 @@ class HugoAssetLocator:
     def __call__(self, document: Document, asset: StaticFile) -> str:
         placed = self.bundled.get(asset.source)
         if placed is None:
-            return asset.url
+            return _encode(unquote(asset.url))  # a valid URL also for ``/a b/x #1 %.png`` as Jekyll gives it
         owner, published, folder_like = placed
         if owner == document.source and folder_like:
             return published.rsplit("/", 1)[1]
@@ -234,9 +234,16 @@ class HugoExporter(Exporter):
             if not placement.content_path.endswith("/_index.md"):
                 placement.slug = posixpath.splitext(placement.content_path.rsplit("/", 1)[1])[0]
         predicted = self._hugo_default_path(placement)
+        keep = (self.keep and doc.kind != "draft") or placement.content_path == "content/_index.md"
+        if keep and old_path is not None and not _hugo_can_publish(old_path):
+            keep = False
+            self.report.emit("hugo-url-moved", "warning",
+                             f"Hugo cannot publish a page at {old_path} (a '%' that starts no escape, or a control "
+                             f"character, stops its build): the page moves to {predicted} and the old URL "
+                             "redirects there", source=doc.source)
         if doc.output_path is None:
             placement.hugo_path = None
-        elif (self.keep and doc.kind != "draft") or placement.content_path == "content/_index.md":
+        elif keep:
             placement.hugo_path = old_path
             if predicted != old_path:
                 placement.url_field = old_path
@@ -245,7 +252,7 @@ class HugoExporter(Exporter):
             if old_path != predicted and old_path is not None and doc.kind != "draft":
                 placement.aliases.append(old_path)
         if placement.hugo_path is not None:
-            if self.keep and doc.kind != "draft":
+            if keep and self.keep:
                 placement.new_url = doc.url
             else:
                 placement.new_url = _encode(placement.hugo_path)
@@ -393,7 +400,8 @@ class HugoExporter(Exporter):
             # file (/x.html, or /x as Jekyll wrote it) that folder x/ would shadow the extensionless /x
             # (hosts that look for x/ before x.html, hugo server), so such a page's files stay static.
             if owner.bundle and owner.hugo_path is not None and owner.hugo_path.endswith("/") \
-                    and name not in owner.resources and name != "index.md" and not name.startswith("_index."):
+                    and name not in owner.resources and name != "index.md" and not name.startswith("_index.") \
+                    and _bundle_name(name):
                 owner.resources[name] = assets[0]
 
     # -- aliases and collisions ----------------------------------------------------------------
@@ -589,9 +597,12 @@ class HugoExporter(Exporter):
         if isinstance(description, str):
             fm["description"] = description
         if p.url_field is not None:
-            fm["url"] = p.url_field
+            fm["url"] = _url_value(p.url_field)
         if p.aliases:
             fm["aliases"] = list(p.aliases)
+        if p.content_path.endswith("/_index.md") and p.hugo_path and not p.hugo_path.endswith("/"):
+            # a section's RSS output is written to its url: as well when that names a file (docs.html)
+            fm["outputs"] = ["html"]
         if p.hugo_path is None:
             fm["build"] = {"render": "never", "list": "never"}
         jekyll = {k: v for k, v in {**doc.front_matter, **extra}.items()
@@ -830,6 +841,32 @@ def _alias_path(url: str) -> str:
     return path + ".html"
 
 
+_NO_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})|[\x00-\x1f\x7f]")
+
+
+def _hugo_can_publish(path: str) -> bool:
+    """Whether a front-matter ``url:`` can give this decoded path. Hugo writes the value as it is, but parses
+    it as a URL first: a ``%`` that starts no escape or a control character makes it panic. ``aliases`` and
+    static files have no such limit."""
+    return _NO_ESCAPE.search(path) is None
+
+
+def _bundle_name(name: str) -> bool:
+    """Whether a file keeps working as a page resource under this name. Hugo does not escape a resource's
+    name in its permalink: ``#`` and ``?`` cut the URL its image hook writes, and a ``%`` (or a control
+    character) makes the build fail. Such a file stays a static file at its old URL."""
+    return _NOT_A_RESOURCE.search(name) is None
+
+
+_NOT_A_RESOURCE = re.compile(r"[%#?\x00-\x1f\x7f]")
+
+
+def _url_value(path: str) -> str:
+    """A decoded path as a front-matter ``url:``. Hugo expands ``:name`` tokens there (``:year``) and reads
+    ``\\:`` as a literal colon, removing that one backslash: every colon is written that way."""
+    return path.replace(":", "\\:")
+
+
 def _output_file(path: str) -> str:
     """The file (relative to public/) a decoded site path is written as."""
     rel = path.lstrip("/")
@@ -837,7 +874,8 @@ def _output_file(path: str) -> str:
 
 
 def _encode(path: str) -> str:
-    return quote(path, safe=_URL_SAFE + "%")
+    """A decoded site path percent-encoded as Jekyll encodes URLs (a literal ``%`` too)."""
+    return quote(path, safe=_URL_SAFE)
 
 
 def _escape_shortcodes(body: str) -> str:

@@ -9,7 +9,7 @@ import logging
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,8 @@ _SPACES = re.compile(r"\s+")
 _DASHES = re.compile(r"-+")
 _RESERVED_PAGE_SLUG = re.compile(r"^(?:page)?\d+$|^(?:feed|rdf|rss|rss2|atom|embed)$")
 _RESERVED_FLAT_SLUG = re.compile(r"^(?:feed|rdf|rss|rss2|atom|embed)$")
+_CATEGORY_BASES = ("category", "categories", "topic", "topics", "category-archive")
+_TAG_BASES = ("tag", "tags", "keyword", "keywords", "tag-archive")
 
 
 # -- small pure helpers ------------------------------------------------------------------------------
@@ -515,9 +517,15 @@ class WordPressExporter(Exporter):
 
         posts, pages = self._classify()
         self.structure = self.opts.get("wp_permalinks") or self._best_structure(posts, pages)
-        self._place_pages(pages)
-        self._place_posts(posts)
+        # With a /%postname%/ structure posts and top-level pages share one URL space (WordPress shows the
+        # page): there, a slug whose URL is a post's own old URL is kept for that post.
+        flat = re.fullmatch(r"/%postname%/?", self.structure) is not None
+        post_owned = self._post_slugs(posts)[1] if flat else {}
+        self._place_pages(pages, reserved=set(post_owned))
+        top_pages = {i.slug for i in self.items.values() if i.parent == 0} if flat else set()
+        self._place_posts(posts, taken=top_pages - set(post_owned))
         self._make_unique(list(self.items.values()))
+        self.category_base, self.tag_base = self._term_bases()
         for label, mode in sorted(self.modes.items()):
             if label not in {c.label for c in site.collections}:
                 self.report.emit(
@@ -639,16 +647,33 @@ class WordPressExporter(Exporter):
                 best, best_score = candidate, score
         return best
 
-    def _place_posts(self, posts: list[Document]) -> None:
-        used: set[str] = set()
+    def _post_slugs(self, posts: list[Document]) -> tuple[dict[str, str], dict[str, str]]:
+        """Each post's wanted slug, and slug -> the post whose old URL that slug's URL is (it keeps it)."""
         digits_conflict = bool(re.search(r"(^|/)%postname%/", self.structure))
-        next_id = len(self.items) + 1
-        for doc in sorted(posts, key=lambda d: (self._dates(d)[1], d.source)):
-            local, gmt = self._dates(doc)
-            base = wp_slug(doc.slug) or wp_slug(doc.title) or f"post-{next_id}"
+        wanted: dict[str, str] = {}
+        owners: dict[str, str] = {}
+        for post_id, doc in enumerate(self._post_order(posts), start=len(self.items) + 1):
+            base = wp_slug(doc.slug) or wp_slug(doc.title) or f"post-{post_id}"
             if (digits_conflict and base.isdigit()) or _RESERVED_FLAT_SLUG.match(base):
                 base += "-2"
-            slug = _unique(base, used)
+            wanted[doc.source] = base
+            url = structure_url(self.structure, slug=base, local=self._dates(doc)[0], post_id=post_id)
+            if doc.built_by_jekyll and _same_url(url, doc.url):
+                owners.setdefault(base, doc.source)
+        return wanted, owners
+
+    def _post_order(self, posts: list[Document]) -> list[Document]:
+        return sorted(posts, key=lambda d: (self._dates(d)[1], d.source))
+
+    def _place_posts(self, posts: list[Document], *, taken: Collection[str] = ()) -> None:
+        wanted, owners = self._post_slugs(posts)
+        # a post whose old URL its slug gives keeps that slug; the others never take it (nor ``taken``)
+        used: set[str] = set(owners) | set(taken)
+        next_id = len(self.items) + 1
+        for doc in self._post_order(posts):
+            local, gmt = self._dates(doc)
+            base = wanted[doc.source]
+            slug = base if owners.get(base) == doc.source else _unique(base, used)
             item = _Item(
                 post_id=next_id,
                 post_type="post",
@@ -667,16 +692,19 @@ class WordPressExporter(Exporter):
             self.items[doc.source] = item
             next_id += 1
 
-    def _place_pages(self, pages: list[Document]) -> None:
-        """Pages and collection documents as WordPress pages, each under the page of its parent folder."""
+    def _place_pages(self, pages: list[Document], *, reserved: Collection[str] = ()) -> None:
+        """Pages and collection documents as WordPress pages, each under the page of its parent folder (a
+        collection's documents under its URL folder under a page named after the collection)."""
         wanted: dict[tuple[str, ...], Document] = {}
         needed_parents: dict[tuple[str, ...], str] = {}
         for doc in pages:
             segments = _page_segments(doc)
             if doc.kind == "document" and doc.collection:
-                if not segments or segments[0] != doc.collection:
-                    segments = (doc.collection, *segments)
-                needed_parents.setdefault((doc.collection,), doc.collection)
+                # only an empty path moves under the collection: one elsewhere keeps its own URL
+                if not segments:
+                    segments = (doc.collection,)
+                if len(segments) > 1 and segments[0] == doc.collection:
+                    needed_parents.setdefault((doc.collection,), doc.collection)
             if segments in wanted:
                 segments = (
                     (*segments[:-1], segments[-1] + "-" + Path(doc.source).stem)
@@ -687,33 +715,46 @@ class WordPressExporter(Exporter):
         for path in needed_parents:
             if path not in wanted:
                 wanted[path] = None  # type: ignore[assignment]
-        by_path: dict[tuple[str, ...], _Item] = {}
-        used_slugs: set[str] = set()
-        next_id = 1
-        for path in sorted(wanted, key=lambda p: (len(p), p)):
+        order = sorted(wanted, key=lambda p: (len(p), p))
+        parents = {path: next((path[:i] for i in range(len(path) - 1, 0, -1) if path[:i] in wanted), ())
+                   for path in order}
+        bases: dict[tuple[str, ...], str] = {}
+        natural: dict[tuple[str, ...], str] = {}  # the URL each page gets when every page has its wanted slug
+        owners: dict[str, tuple[str, ...]] = {}
+        for post_id, path in enumerate(order, start=1):
             doc = wanted[path]
-            parent_path = next((path[:i] for i in range(len(path) - 1, 0, -1) if path[:i] in by_path), ())
+            raw_slug = (path[-1] if path else "home")
+            base = wp_slug(raw_slug) or (wp_slug(doc.title) if doc else "") or f"page-{post_id}"
+            if _RESERVED_PAGE_SLUG.match(base):
+                base += "-2"
+            bases[path] = base
+            natural[path] = self._page_url(natural.get(parents[path]), base)
+            if doc is not None and doc.built_by_jekyll and _same_url(natural[path], doc.url):
+                owners.setdefault(base, path)
+        by_path: dict[tuple[str, ...], _Item] = {}
+        # WordPress needs unique slugs among siblings only; unique across all pages keeps tools that
+        # file pages by slug (Pelican, wordpress-export-to-markdown) from overwriting one with another.
+        # A page whose old URL its wanted slug gives keeps that slug; no other page takes it.
+        used_slugs: set[str] = set(owners) | set(reserved)
+        next_id = 1
+        for path in order:
+            doc = wanted[path]
+            parent_path = parents[path]
             parent = by_path.get(parent_path) if parent_path else None
             parent_id = parent.post_id if parent else 0
             if doc is None:
-                title, raw_slug, status = (
-                    path[-1].replace("-", " ").replace("_", " ").title(),
-                    path[-1],
-                    "publish",
-                )
+                title, status = path[-1].replace("-", " ").replace("_", " ").title(), "publish"
                 local, gmt = self._dates_for_synthetic()
             else:
                 title, status = title_of(doc), self._status(doc)
-                raw_slug = path[-1] if path else "home"
                 local, gmt = self._dates(doc)
-            base = wp_slug(raw_slug) or (wp_slug(doc.title) if doc else "") or f"page-{next_id}"
-            if _RESERVED_PAGE_SLUG.match(base):
-                base += "-2"
-            # WordPress needs unique slugs among siblings only; unique across all pages keeps tools that
-            # file pages by slug (Pelican, wordpress-export-to-markdown) from overwriting one with another.
-            slug = _unique(base, used_slugs)
-            parts = ([*parent.url.strip("/").split("/")] if parent and parent.url != "/" else []) + [slug]
-            url = "/" + "/".join(parts) + ("/" if self.structure.endswith("/") else "")
+            base = bases[path]
+            reserved_here = reserved if parent is None else set()  # another document's URL, top level only
+            if owners.get(base) == path and base not in reserved_here:
+                slug = base
+            else:
+                slug = _unique(base, used_slugs)
+            url = self._page_url(parent.url if parent else None, slug)
             item = _Item(
                 post_id=next_id,
                 post_type="page",
@@ -734,6 +775,27 @@ class WordPressExporter(Exporter):
             self.items[doc.source if doc else "collection:" + "/".join(path)] = item
             next_id += 1
 
+    def _page_url(self, parent_url: str | None, slug: str) -> str:
+        parts = ([*parent_url.strip("/").split("/")] if parent_url and parent_url != "/" else []) + [slug]
+        return "/" + "/".join(parts) + ("/" if self.structure.endswith("/") else "")
+
+    def _term_bases(self) -> tuple[str, str]:
+        """WordPress's category and tag bases. Its archives answer every URL under /BASE/ before any page
+        does: a base some document's new URL lives under would hide that document, so another is chosen."""
+        paths = [item.url.strip("/") for item in self.items.values()]
+        folders = {path.split("/")[0] for path in paths if "/" in path}
+        category = next(b for b in _CATEGORY_BASES if b not in folders)
+        tag = next(b for b in _TAG_BASES if b not in folders and b != category)
+        for kind, base, default in (("category", category, "category"), ("tag", tag, "tag")):
+            if base != default:
+                self.report.emit(
+                    "wp-term-base",
+                    "info",
+                    f"{kind} archives use the base {base!r}: pages live under /{default}/, where WordPress's "
+                    f"{kind} archives would hide them (README.txt says where to set it)",
+                )
+        return category, tag
+
     def _dates_for_synthetic(self) -> tuple[dt.datetime, dt.datetime]:
         when = self._fallback_date()
         return when.replace(tzinfo=None, microsecond=0), when.astimezone(dt.timezone.utc).replace(
@@ -741,31 +803,34 @@ class WordPressExporter(Exporter):
         )
 
     def _make_unique(self, items: list[_Item]) -> None:
-        """Keep (title, post_date) unique: the importer silently skips a repeat. Seconds move, the day not."""
+        """Keep (title, post_date) unique: the importer silently skips a repeat. Seconds move, the day not.
+        The importer's post_exists() compares titles in the database's collation, which ignores case and
+        accents (MySQL's utf8mb4_unicode_ci; the SQLite integration ignores case): "Memulakan projek" and
+        "Memulakan Projek" on one date are one post to it."""
         mine = {id(i) for i in items}
-        seen: set[tuple[str, str]] = {(i.title, i.date) for i in self.items.values() if id(i) not in mine}
+        seen = {(_title_key(i.title), i.date) for i in self.items.values() if id(i) not in mine}
         for item in items:
-            key = (item.title, item.date)
+            key = (_title_key(item.title), item.date)
             if key in seen:
                 for delta in _second_offsets():
                     moved = item.local + dt.timedelta(seconds=delta)
                     if (
                         moved.date() == item.local.date()
-                        and (item.title, mysql_date(moved)) not in seen
+                        and (key[0], mysql_date(moved)) not in seen
                     ):
                         item.local += dt.timedelta(seconds=delta)
                         item.gmt += dt.timedelta(seconds=delta)
                         break
                 else:
                     n = 2
-                    while (f"{item.title} ({n})", item.date) in seen:
+                    while (_title_key(f"{item.title} ({n})"), item.date) in seen:
                         n += 1
                     item.title = f"{item.title} ({n})"
                 if item.post_type == "post" and "%second%" in self.structure:
                     item.url = structure_url(
                         self.structure, slug=item.slug, local=item.local, post_id=item.post_id
                     )
-            seen.add((item.title, item.date))
+            seen.add((_title_key(item.title), item.date))
 
     # -- pass two ----------------------------------------------------------------------------------
 
@@ -823,6 +888,8 @@ class WordPressExporter(Exporter):
                 "wxr_files": files,
             }
         )
+        if (self.category_base, self.tag_base) != ("category", "tag"):
+            self.plan.manifest_extra.update({"category_base": self.category_base, "tag_base": self.tag_base})
         self._write_readme(files, exported, attachments)
 
     def _featured_asset(self, doc: Document, assets: tuple[str, ...]) -> str | None:
@@ -1126,6 +1193,15 @@ class WordPressExporter(Exporter):
             f"       {self.structure}",
             *(
                 [
+                    "   and under Optional enter the Category base and the Tag base (pages of the old",
+                    "   site live under /category/ or /tag/, which the defaults would hide):",
+                    f"       {self.category_base}   and   {self.tag_base}",
+                ]
+                if (self.category_base, self.tag_base) != ("category", "tag")
+                else []
+            ),
+            *(
+                [
                     f"3. Make the folder media/ reachable at {self.asset_base}/ (it already is if the old site",
                     "   still serves it there): the importer downloads every attachment from that address, and",
                     "   files WordPress does not import (SVG, fonts...) stay linked there.",
@@ -1234,6 +1310,18 @@ class _Authors:
 
 
 # -- module helpers ----------------------------------------------------------------------------------
+
+
+def _title_key(title: str) -> str:
+    """A title as a case- and accent-insensitive collation compares it (trailing spaces do not count)."""
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).rstrip()
+
+
+def _same_url(new: str, old: str) -> bool:
+    """Whether WordPress answers the old URL with the document at ``new`` (it adds or drops the trailing
+    slash by itself)."""
+    return unquote(new).rstrip("/") == unquote(old.split("?", 1)[0]).rstrip("/")
 
 
 def _unique(base: str, used: set[str]) -> str:

@@ -254,6 +254,28 @@ def test_documents_get_unique_slugs_and_new_urls(tmp_path: Path) -> None:
     )
 
 
+def test_a_documents_own_old_url_keeps_showing_it(tmp_path: Path) -> None:
+    """An old URL of Ghost's /SLUG/ shape gives that slug to its own document first (before posts and
+    before documents sorted earlier); a numbered slug skips every other document's old URL, redirect_from
+    entries included."""
+    docs = [
+        page("_articles/ar/guide.md", "/ar/guide/", kind="document", collection="articles"),
+        page("_articles/guide.md", "/guide/", kind="document", collection="articles"),
+        page("_articles/guide-2.md", "/guide-2/", kind="document", collection="articles"),
+        post("about"),
+        page("about.md", "/about/"),
+        post("news"),
+        page("old.md", "/old.html", redirect_from=("/news/",)),
+        page("tag.md", "/tag/"),
+    ]
+    urls = Run(make_site(tmp_path, docs)).targets.document_urls
+    assert urls["_articles/guide.md"] == "/guide/" and urls["_articles/guide-2.md"] == "/guide-2/"
+    assert urls["_articles/ar/guide.md"] == "/guide-3/"
+    assert urls["about.md"] == "/about/" and urls["_posts/2020-01-02-about.md"] == "/about-2/"
+    assert urls["_posts/2020-01-02-news.md"] == "/news-2/" and urls["old.md"] == "/old/"
+    assert urls["tag.md"] == "/tag-page/"  # Ghost's own route: the page cannot keep it
+
+
 def test_long_title_is_cut_with_a_warning(tmp_path: Path) -> None:
     run = Run(make_site(tmp_path, [post("long", title="word " * 80)]))
     title = run.post("long")["title"]

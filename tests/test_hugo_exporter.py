@@ -527,3 +527,24 @@ def test_goldmark_settings_follow_the_sites_kramdown_options(tmp_path, kramdown,
     assert goldmark["renderer"] == renderer and goldmark["parser"] == parser
     assert goldmark["extensions"]["linkify"] is False
     assert goldmark["extensions"]["footnote"] == {"backlinkHTML": "&#8617;"}
+
+
+def test_url_characters_hugo_cannot_parse(tmp_path):
+    """Hugo writes ``url:`` as it is but parses it first: a colon is written ``\\:`` (``:name`` is a token
+    there), and a path with a "%" that starts no escape moves to Hugo's own path with the old one as alias."""
+    site = make_site(tmp_path, [
+        page("index.md", "/", output_path="index.html"),
+        page("a:b.md", "/a:b.html", output_path="a:b.html"),
+        page("p%20c/100%.md", "/p%2520c/100%25.html", output_path="p%20c/100%.html"),
+        page("docs/index.md", "/docs.html", output_path="docs.html"),
+        page("docs/a.md", "/docs/a.html", output_path="docs/a.html"),
+    ])
+    plan, report, targets = run(site)
+    assert front(plan, "content/ab.md")["url"] == "/a\\:b.html"
+    moved = front(plan, "content/p20c/100.md")
+    assert "url" not in moved and moved["aliases"] == ["/p%20c/100%.html"]
+    assert targets.document_urls["p%20c/100%.md"] == "/p20c/100/"
+    assert ("/p%2520c/100%25.html", "/p20c/100/") in plan.redirects
+    assert [i.source for i in report.issues if i.code == "hugo-url-moved"] == ["p%20c/100%.md"]
+    # a section page whose URL is a file: Hugo's RSS output of the section would be written over it
+    assert front(plan, "content/docs/_index.md")["outputs"] == ["html"]

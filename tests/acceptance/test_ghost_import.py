@@ -344,7 +344,13 @@ def old_urls(doc: Document) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-@pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ghost"
+FIXTURE_SITES = sorted(p.parent for p in FIXTURES.glob("*/_config.yml"))
+"""Tiny sites for one Ghost rule each (``own-urls``: every document whose old URL has Ghost's ``/slug/`` shape
+keeps it, before any other document may take that slug)."""
+
+
+@pytest.mark.parametrize("site_dir", all_sites() + FIXTURE_SITES, ids=site_id)
 def test_ghost_imports_the_whole_site(
     ghost: GhostServer, site_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
 import os
 import re
@@ -354,3 +357,90 @@ def test_edge_case_urls_answer_on_hugo(policy, tmp_path):
     assert "{{&lt; figure &gt;}}" in shortcodes and "<code>{{% note %}}" in shortcodes
     late = refresh_target(public / "news/2020/01/02/late/index.html")
     assert late == (None if policy == "keep" else "https://example.org/posts/late/")
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hugo"
+
+
+def built_fixture(name: str, tmp_path: Path, jekyll, **options) -> tuple[object, dict, Report, Path]:
+    """A fixture site built by real Jekyll, exported with our test layouts and built by real Hugo."""
+    site_dir = FIXTURES / name
+    build = jekyll(site_dir)
+    out = tmp_path / "hugo"
+    manifest, report, _ = export(site_dir, out, now=build.time, tz=build.timezone, no_layouts=True, **options)
+    (out / "layouts").mkdir(exist_ok=True)
+    for layout, text in TEST_LAYOUTS.items():
+        (out / "layouts" / layout).write_text(text, "utf-8")
+    return build, manifest, report, hugo_build(out)
+
+
+def image_sources(public: Path) -> list[tuple[str, str]]:
+    """(page, src) of every image of the built pages that are not redirects."""
+    found = []
+    for page in sorted(public.rglob("*.html")):
+        text = page.read_text("utf-8")
+        if REFRESH.search(text[:2000]):
+            continue
+        found += [(page.relative_to(public).as_posix(), html.unescape(src))
+                  for src in re.findall(r'<img src="([^"]*)"', text)]
+    return found
+
+
+@pytest.mark.parametrize("policy", ["keep", "hugo"])
+def test_every_url_character_survives_hugo(policy, tmp_path, jekyll):
+    """Pages, folders and assets named with ``%``, ``#``, ``?``, spaces, ``+``, ``:`` and non-ASCII letters:
+    Hugo builds the export, every URL Jekyll gave a page answers (the page, or a redirect to where it is),
+    every image resolves, and assets Hugo cannot bundle under their name stay at their old URL."""
+    build, manifest, report, public = built_fixture("url-characters", tmp_path, jekyll, urls=policy)
+    base_url = manifest["hugo"]["base_url"]
+    assert check_urls(f"url-characters/{policy}", public, manifest, build.urls, base_url) == len(build.urls) == 12
+    for doc in manifest["documents"]:
+        # Jekyll's own spelling of a URL is its path as Jekyll wrote the file (a "?" in it is no query)
+        new = unquote(doc["new_url"]) if doc["new_url"] == doc["old_url"] else local_path(doc["new_url"], base_url)
+        assert site_file(public, new) is not None, doc
+    if policy == "keep":
+        moved = sorted(d["source"] for d in manifest["documents"] if d["new_url"] != d["old_url"])
+        # only a "%" that starts no escape keeps Hugo from publishing a page at its URL: the page moves
+        assert moved == ["+/%# +.md", "_posts/2020-01-03-deal.md", "p%20c/100%.md"]
+        assert sorted(i.source for i in report.issues if i.code == "hugo-url-moved") == moved
+        assert refresh_target(public / "a:b.html") is None  # a colon is kept (Hugo reads "\:" as one)
+    for name in ("+/%#.css", "a b/img #1 %.png", "img/pic #1 %.png", "img/ü #2+.png", "img/q?3.png"):
+        assert (public / name).read_bytes() == (build.dest / name).read_bytes(), name
+    images = image_sources(public)
+    assert len(images) == 5 and all(
+        site_file(public, local_path(urljoin(base_url + page, src), base_url)) is not None for page, src in images
+    ), images
+    assert not any("#" in src or "?" in src for _, src in images), images
+    assert (public / "posts/deal/ça va+1.png").is_file()  # the one asset only that post names is its bundle's
+
+
+def hugo_list(site: Path) -> dict[str, tuple[str, str]]:
+    """``hugo list all``: content file -> (permalink, kind) as Hugo decides them without rendering."""
+    run = subprocess.run([str(hugo_binary()), "list", "all", "--noBuildLock", "-s", str(site)],
+                         capture_output=True, text=True, timeout=300, check=True)
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    return {row["path"]: (row["permalink"], row["kind"]) for row in rows}
+
+
+@pytest.mark.parametrize("policy", ["keep", "hugo"])
+def test_a_folder_landing_page_is_a_page_at_its_url(policy, tmp_path, jekyll):
+    """``docs/index.md`` with ``permalink: /docs`` beside ``docs/a.md`` (also ``.html``, ``.htm`` and nested):
+    Hugo makes the landing page the folder's section page, and a section also has an RSS output that
+    lands on the same file when the URL is a file. Every URL must answer with its own page's HTML."""
+    build, manifest, _, public = built_fixture("section-pages", tmp_path, jekyll, urls=policy)
+    base_url = manifest["hugo"]["base_url"]
+    assert check_urls(f"section-pages/{policy}", public, manifest, build.urls, base_url) == len(build.urls) == 7
+    for record in build.records:
+        source = (FIXTURES / "section-pages" / record["relative_path"]).read_text("utf-8")
+        text = source.split("---\n", 2)[2].strip()
+        page = site_file(public, unquote(record["url"])).read_text("utf-8")
+        moved = REFRESH.search(page)  # an alias of any extension (deep.htm) is a redirect page
+        if moved:
+            page = site_file(public, local_path(moved.group(1), base_url)).read_text("utf-8")
+        assert page.startswith("<html><body>") and f"<p>{text}</p>" in page, (record["url"], page[:200])
+    listed = hugo_list(public.parent)
+    sections = sorted(path for path, (_, kind) in listed.items() if kind == "section")
+    assert sections == ["content/docs/_index.md", "content/guide/_index.md", "content/guide/deep/_index.md"]
+    for path, (permalink, _) in listed.items():
+        file = site_file(public, local_path(permalink, base_url))
+        assert file is not None and file.read_text("utf-8").startswith("<html><body>"), (path, permalink)

@@ -72,6 +72,8 @@ require __DIR__ . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 if (!is_blog_installed()) { wp_install('Import check', 'admin', 'admin@example.org', true, '', 'password'); }
 update_option('permalink_structure', {structure});
+update_option('category_base', {category_base});
+update_option('tag_base', {tag_base});
 update_option('timezone_string', {timezone});
 update_option('gmt_offset', '');
 update_option('uploads_use_yearmonth_folders', 1);
@@ -173,7 +175,10 @@ def install_wordpress(builds: Path, importer: Path, work: Path, home: str, base:
             )
         }
         for member in zips.values():
-            tar.extract(member, work / "builds", filter="data")
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: refuse members that would leave ``work``
+                tar.extract(member, work / "builds", filter="data")
+            else:
+                tar.extract(member, work / "builds")
     with zipfile.ZipFile(work / "builds/package/src/wordpress/wp-6.5.zip") as z:
         z.extractall(wp)
     plugin = wp / "wp-content/plugins/sqlite-database-integration"
@@ -197,6 +202,16 @@ def install_wordpress(builds: Path, importer: Path, work: Path, home: str, base:
     (docroot / "router.php").write_text(ROUTER.replace("{base}", base), "utf-8")
     shutil.copytree(importer, wp / "wp-content/plugins/wordpress-importer")
     return wp
+
+
+def shown_id(url: str) -> int | None:
+    """The id of the post or page WordPress shows at ``url`` (from its ``<body>`` classes), None for an
+    archive or anything else."""
+    with urllib.request.urlopen(url, timeout=60) as response:
+        page = response.read().decode("utf-8", errors="replace")
+    body = re.search(r'<body[^>]*class="([^"]*)"', page)
+    found = re.search(r"\b(?:postid|page-id)-(\d+)\b", body.group(1)) if body else None
+    return int(found.group(1)) if found else None
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -265,8 +280,12 @@ def main(argv: list[str] | None = None) -> int:
     docroot = args.work / "docroot"
     if (out / "media").is_dir():
         shutil.copytree(out / "media", docroot / "media")
-    install = INSTALL.replace("{structure}", json.dumps(manifest["permalink_structure"])).replace(
-        "{timezone}", json.dumps(site.timezone or "UTC")
+    install = (
+        INSTALL.replace("{structure}", json.dumps(manifest["permalink_structure"]))
+        .replace("{timezone}", json.dumps(site.timezone or "UTC"))
+        # "" is WordPress's default base (category, tag); the README names another when pages need it
+        .replace("{category_base}", json.dumps(manifest.get("category_base", "")))
+        .replace("{tag_base}", json.dumps(manifest.get("tag_base", "")))
     )
     print(php(wp, install, host, port).strip())
     server = subprocess.Popen(
@@ -365,7 +384,15 @@ def check(
         status, final = fetch(home + base + doc["old_url"])
         want = home + by_source[doc["source"]]["new_url"]
         is_home = doc["old_url"].split("index.html")[0].rstrip("/") == ""  # WordPress's own front page
-        if status == 200 and (is_home or same_path(final, want) or doc["old_url"] in collided):
+        ok = status == 200 and (is_home or same_path(final, want) or doc["old_url"] in collided)
+        if ok and not is_home and doc["old_url"] not in collided:
+            # the very document, not another one (or an archive) WordPress shows at the same path
+            shown = shown_id(final)
+            if shown != post["id"]:
+                what = f"post {shown}" if shown else "no post (an archive?)"
+                problems.append(f"old URL {doc['old_url']} shows {what}, not {doc['source']} ({post['id']})")
+                continue
+        if ok:
             answered += 1
         else:
             problems.append(f"old URL {doc['old_url']} -> {status} {final} (want {want})")
