@@ -7,23 +7,32 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Sequence, cast
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_it.common.utils import unescapeAll
+from markdown_it.helpers import parseLinkDestination
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from migrate.content.typography import quotes, symbols
+from migrate.content.typography import typographic
 
 logger = logging.getLogger(__name__)
 
 _IAL_LINE = re.compile(r"^[ \t]*\{:(?!:)\s*([^}]*)\}[ \t]*$")
 _IAL_SPAN = re.compile(r"^\{:(?!:)\s*([^}]*)\}")
-_HEADER_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
+# XML's NameStartChar and NameChar, as kramdown's header id (REXML::XMLTokens)
+_NAME_START = (
+    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_CHAR = _NAME_START + "\\-.0-9\u00b7\u0300-\u036f\u203f\u2040"
+_HEADER_ID = re.compile(rf"[\t ]+\{{#([{_NAME_START}][{_NAME_CHAR}]*)\}}\s*$")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S")
 _ABBR_DEF = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*)$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -83,11 +92,20 @@ def gfm_header_id(text: str) -> str:
     return result.replace(" ", "-").replace("\t", "-")
 
 
+def kramdown_header_id(text: str) -> str:
+    """kramdown's own id rule (its HTML converter's, used for headers the GFM parser does not reach, those
+    inside HTML elements): drop leading non-letters, keep ASCII letters, digits, spaces and dashes."""
+    result = re.sub(r"^[^a-zA-Z]+", "", text, flags=re.M)
+    result = re.sub(r"[^a-zA-Z0-9 -]", "", result).replace(" ", "-").lower()
+    return result or "section"
+
+
 @dataclass
 class _DocState:
     raw_blocks: list[str] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
     id_counter: dict[str, int] = field(default_factory=dict)
+    used_ids: dict[str, int] = field(default_factory=dict)
 
 
 class KramdownConverter:
@@ -113,9 +131,14 @@ class KramdownConverter:
         md.normalizeLink = _as_given  # type: ignore[method-assign,assignment]
         md.normalizeLinkText = _as_given  # type: ignore[method-assign,assignment]
         md.validateLink = _any_link  # type: ignore[method-assign,assignment]
+        # kramdown's link targets may hold spaces: a per-instance copy of the helpers with its rule
+        md.helpers = SimpleNamespace(**{k: getattr(md.helpers, k) for k in md.helpers.__all__})  # type: ignore[assignment]
+        md.helpers.parseLinkDestination = _kramdown_link_destination
         md.use(footnote_plugin)
         md.use(deflist_plugin)
         md.inline.ruler.before("escape", "kd_math", _inline_math)
+        md.inline.ruler.at("emphasis", _kramdown_emphasis)
+        md.inline.ruler.before("emphasis", "kd_span_ial", _span_ial_text)
         md.block.ruler.at(
             "html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]}
         )
@@ -146,6 +169,7 @@ class KramdownConverter:
             + ">\n"
         )
         r["html_block"] = lambda tokens, idx, *a: self.markdown_in_html(tokens[idx].content)
+        r["html_inline"] = _render_html_inline
         self.md = md
         self._state = _DocState()
         self.parse_block_html = False
@@ -164,7 +188,9 @@ class KramdownConverter:
             self._refs_env: dict[str, Any] = {}
             if refs:
                 self.md.parse(self._refs_text, self._refs_env)
-        self._state = _DocState(id_counter=outer.id_counter if self._depth > 1 else {})
+        self._state = (
+            _DocState(id_counter=outer.id_counter, used_ids=outer.used_ids) if self._depth > 1 else _DocState()
+        )
         if self._depth > 1:
             self._state.abbreviations.update(getattr(self, "_abbr_all", {}))
         try:
@@ -202,9 +228,17 @@ class KramdownConverter:
                 out.append(line)
                 i += 1
                 continue
-            if not (self.parse_block_html or "{::" in line or "*[" in line or "$$" in line or "markdown=" in line):
+            if line[:4].lstrip(" ").startswith("<") and _OPEN_TAG_UNFINISHED.match(line):
+                line = lines[i] = _join_start_tag(lines, i)
+            if not (
+                self.parse_block_html
+                or "{::" in line
+                or "*[" in line
+                or "$$" in line
+                or _HAS_MD_ATTR.search(line)
+            ):
                 # none of the kramdown extensions below can start on this line
-                out.append(_LINK_WITH_SPACES.sub(_angle_link, line) if "](" in line else line)
+                out.append(line)
                 i += 1
                 continue
             stripped = line.strip()
@@ -216,7 +250,7 @@ class KramdownConverter:
                 i += 1
                 continue
             if self.parse_block_html and re.match(
-                r"^<(?:" + "|".join(sorted(BLOCK_MODEL)) + r")\b(?![^>]*markdown=)", line, re.I
+                r"^<(?:" + "|".join(sorted(BLOCK_MODEL)) + r")\b(?![^>]*\bmarkdown\s*=)", line, re.I
             ):
                 line = re.sub(r"^(<[A-Za-z][\w-]*)", r'\1 markdown="1"', line)
                 lines[i] = line
@@ -292,7 +326,7 @@ class KramdownConverter:
                     i = j + 1
                     continue
             hm = re.match(
-                r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown=(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$", line
+                r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown\s*=\s*(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$", line
             )
             if hm:
                 tag = hm.group(1)
@@ -325,15 +359,18 @@ class KramdownConverter:
                     out.extend(["", self._placeholder(html_text), ""])
                     i = i + 1 + found
                     continue
-            if "](" in line:
-                line = _LINK_WITH_SPACES.sub(_angle_link, line)
+                # never closed: kramdown ends the element with the document (and warns)
+                whole = "\n".join(lines[i:]).rstrip("\n") + "\n"
+                out.extend(["", self._placeholder(self.markdown_in_html(whole)), ""])
+                i = len(lines)
+                continue
             out.append(line)
             i += 1
         return "\n".join(out)
 
     def markdown_in_html(self, text: str) -> str:
         """Elements carrying ``markdown="1"`` get their content converted (span or block, per element)."""
-        if "markdown=" not in text:
+        if not _HAS_MD_ATTR.search(text):
             return text
         out: list[str] = []
         pos = 0
@@ -361,10 +398,10 @@ class KramdownConverter:
                 if depth == 0:
                     close = c
                     break
-            if close is None:
-                break
-            inner = text[m.end() : close.start()]
-            attrs = re.sub(r"\s+", " ", (m.group(2) + m.group(4))).rstrip()
+            # an element never closed ends with the text (kramdown closes it at the end of the document)
+            close_start, close_end = (close.start(), close.end()) if close else (len(text), len(text))
+            inner = text[m.end() : close_start]
+            attrs = _reserialise_attrs(m.group(2) + m.group(4))
             mode = m.group(3).strip("\"'")
             if mode == "span" or (mode != "block" and tag in SPAN_MODEL):
                 converted = self.md.renderInline(inner.strip(), dict(self._refs_env))
@@ -375,7 +412,7 @@ class KramdownConverter:
                     converted = single.group(1)  # kramdown: a lone paragraph in an HTML element stays bare
             out.append(text[pos : m.start()])
             out.append(f"<{m.group(1)}{attrs}>{converted}</{m.group(1)}>")
-            pos = close.end()
+            pos = close_end
         out.append(text[pos:])
         return "".join(out)
 
@@ -527,7 +564,6 @@ class KramdownConverter:
                     tok.attrSet("id", m.group(1))
                     self._strip_trailing(inline, m.group(0))
             if tok.type == "inline" and tok.children is not None:
-                _strong_outside_em(tok.children)
                 self._span_ials(tok.children)
                 if self.smart:
                     self._typography(tok.children)
@@ -551,9 +587,17 @@ class KramdownConverter:
                 and tokens[i - 1].attrGet("id") is None
             ):
                 raw_text = "".join(
-                    c.content for c in (tok.children or []) if c.type in ("text", "code_inline")
+                    c.content for c in (tok.children or []) if c.type in ("text", "text_special", "code_inline")
                 )
                 tok = tokens[i - 1]
+                if self._depth > 1:
+                    # inside an HTML element kramdown-parser-gfm leaves the id to kramdown's converter,
+                    # which has its own rule and its own counter
+                    base = kramdown_header_id(raw_text)
+                    count = self._state.used_ids.get(base, -1) + 1
+                    self._state.used_ids[base] = count
+                    tok.attrSet("id", self.auto_id_prefix + (base if count == 0 else f"{base}-{count}"))
+                    continue
                 base = self.auto_id_prefix + gfm_header_id(raw_text)
                 count = self._state.id_counter.get(base, -1) + 1
                 self._state.id_counter[base] = count
@@ -628,19 +672,10 @@ class KramdownConverter:
             if kind != "text" or in_code:
                 prev = None
                 continue
-            after = ""
-            if idx + 1 < len(children):
-                nxt = children[idx + 1]
-                if nxt.type in ("text", "text_special"):
-                    after = nxt.content[:1]
-                elif nxt.type.endswith("break"):
-                    after = "\n"
-                elif nxt.type == "code_inline":
-                    after = "`"
-                elif nxt.nesting != 0:
-                    after = nxt.markup[:1] or "<"
-            child.content = quotes(symbols(child.content), before=prev, after=after)
-            prev = child.content[-1:] or prev
+            after = _source_after(children, idx + 1)
+            source = child.content
+            child.content = typographic(source, before=prev, after=after)
+            prev = None if _ENDS_WITH_SYMBOL.search(source) else (child.content[-1:] or prev)
 
     def _abbreviations(self, children: list[Token]) -> list[Token]:
         abbrs = self._state.abbreviations
@@ -703,6 +738,7 @@ class KramdownConverter:
         src = attrs.pop("src", "")
         title = attrs.pop("title", None)
         alt = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", tok.content)  # kramdown keeps the label as written
+        alt = _ENTITY.sub(lambda m: html.unescape(m.group(0)), alt)  # but not its entities
         extra = "".join(f' {k}="{html.escape(str(v))}"' for k, v in attrs.items() if k != "alt")
         title_attr = f' title="{html.escape(str(title))}"' if title else ""
         return f'<img src="{html.escape(str(src))}" alt="{html.escape(alt)}"{title_attr}{extra} />'
@@ -769,6 +805,166 @@ class KramdownConverter:
         out = re.sub(r'style="text-align:(left|right|center)"', r'style="text-align: \1"', out)
         out = _toc(out)
         return out
+
+
+_ENDS_WITH_SYMBOL = re.compile(r"(?:--|\.\.\.|<<|>>)$")
+
+
+_EM_STACK = "_kd_em_stack"
+_EM_CACHE = "_kd_em_cache"
+
+
+def _kramdown_emphasis(state: StateInline, silent: bool) -> bool:
+    """kramdown's emphasis: ``*``/``_`` (em) and ``**``/``__`` (strong) close at the first matching
+    delimiter that follows a non-space (not ``**`` for em, not ``_`` + letter or digit for ``_``); inside
+    an em another em is text, inside a strong another strong; an unclosed strong is tried as an em one
+    character later. No flanking rules: ``**x。**y`` is strong."""
+    src = state.src
+    pos = state.pos
+    marker = src[pos]
+    if marker not in "*_":
+        return False
+    result = marker * 2 if src.startswith(marker * 2, pos) else marker
+    element = "strong" if len(result) == 2 else "em"
+    stack: list[str] = getattr(state, _EM_STACK, None) or []
+    after = src[pos + len(result) : pos + len(result) + 1]
+    if (
+        (marker == "_" and re.search(r"[^\W\d_]-?[^\W\d_]*\Z", src[:pos]))
+        or after.isspace()
+        or element in stack
+    ):
+        return _literal(state, result, silent)
+    start = pos + len(result)
+    close = _emphasis_close(state, start, result, element, stack)
+    delim = result
+    if close is None and element == "strong" and (not stack or stack[-1] != "em"):
+        start = pos + 1
+        delim = marker
+        element = "em"
+        close = _emphasis_close(state, start, delim, element, stack)
+    if close is None:
+        return _literal(state, result, silent)
+    if not silent:
+        tag = element
+        token = state.push(f"{tag}_open", tag, 1)
+        token.markup = delim
+        old_max = state.posMax
+        state.pos, state.posMax = start, close
+        setattr(state, _EM_STACK, [*stack, element])
+        state.md.inline.tokenize(state)
+        setattr(state, _EM_STACK, stack)
+        state.posMax = old_max
+        token = state.push(f"{tag}_close", tag, -1)
+        token.markup = delim
+    state.pos = close + len(delim)
+    return True
+
+
+_SPAN_IAL_AT = re.compile(r"\{:(?!:)[^}\n]*\}")
+
+
+def _span_ial_text(state: StateInline, silent: bool) -> bool:
+    """A span IAL is one piece of text for kramdown: no emphasis inside ``{:target="_blank"}``."""
+    if not state.src.startswith("{:", state.pos):
+        return False
+    m = _SPAN_IAL_AT.match(state.src, state.pos, state.posMax)
+    if not m:
+        return False
+    if not silent:
+        state.pending += m.group(0)
+    state.pos = m.end()
+    return True
+
+
+def _literal(state: StateInline, text: str, silent: bool) -> bool:
+    if not silent:
+        # a token of its own: kramdown's smart quotes see the text after it as a new run
+        token = state.push("text_special", "", 0)
+        token.content = token.markup = text
+        token.info = "kd_delimiter"
+    state.pos += len(text)
+    return True
+
+
+def _emphasis_close(state: StateInline, start: int, delim: str, element: str, stack: list[str]) -> int | None:
+    """Where the emphasis opened before ``start`` closes: the first position kramdown accepts, skipping
+    over code spans, links and other spans as its span parser does."""
+    key = (start, delim, element, tuple(stack), state.posMax)
+    cache: dict[Any, int | None] | None = getattr(state, _EM_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(state, _EM_CACHE, cache)
+    if key in cache:
+        return cache[key]
+    src = state.src
+    saved_pos = state.pos
+    setattr(state, _EM_STACK, [*stack, element])
+    rules = state.md.inline.ruler.getRules("")
+    found: int | None = None
+    state.pos = start
+    while state.pos < state.posMax:
+        q = state.pos
+        if (
+            src.startswith(delim, q)
+            and q > start
+            and not src[q - 1].isspace()
+            and not (element == "em" and re.match(re.escape(delim * 2) + f"(?!{re.escape(delim)})", src[q:]))
+            and not (delim[0] == "_" and src[q + len(delim) : q + len(delim) + 1].isalnum())
+        ):
+            found = q
+            break
+        ok = False
+        if state.level < state.md.options["maxNesting"]:
+            for rule in rules:
+                state.level += 1
+                ok = rule(state, True)
+                state.level -= 1
+                if ok:
+                    break
+        if not ok:
+            state.pos = q + 1
+    setattr(state, _EM_STACK, stack)
+    state.pos = saved_pos
+    cache[key] = found
+    return found
+
+
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+_MD_ATTR_INLINE = re.compile(r"""\s+markdown\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+)""")
+
+
+def _render_html_inline(tokens: Sequence[Token], idx: int, *args: Any) -> str:
+    """An inline tag as written, less its ``markdown`` attribute (kramdown's HTML parser consumes it)."""
+    content = tokens[idx].content
+    if content.startswith("<") and _HAS_MD_ATTR.search(content):
+        return _MD_ATTR_INLINE.sub("", content)
+    return content
+
+
+def _source_after(children: list[Token], start: int, size: int = 3) -> str:
+    """The source text (its first few characters) of the inline tokens from ``start`` on."""
+    text = ""
+    for tok in children[start:]:
+        if len(text) >= size:
+            break
+        kind = tok.type
+        if kind == "text":
+            text += tok.content
+        elif kind.endswith("break"):
+            text += "\n"
+        elif kind == "code_inline":
+            text += tok.markup + tok.content
+        elif kind in ("text_special", "html_inline"):
+            text += tok.markup or tok.content
+        elif kind == "link_open":
+            text += "["
+        elif kind == "link_close":
+            text += "]"
+        elif kind == "image":
+            text += "!["
+        else:
+            text += tok.markup or "<"
+    return text[:size]
 
 
 def _inline_math(state: StateInline, silent: bool) -> bool:
@@ -940,8 +1136,26 @@ def _list_paragraphs(state: Any) -> None:
                 transparent_seen = True
 
 
+_OPEN_TAG_UNFINISHED = re.compile(r"^ {0,3}<[A-Za-z][\w:-]*(?:\s+[^<>]*)?$")
+
+
+def _join_start_tag(lines: list[str], i: int) -> str:
+    """A start tag spread over lines (``<div\n  class="x"\n>``) as one line, as kramdown reads it: the
+    lines up to the ``>`` are taken out of ``lines``."""
+    j = i + 1
+    while j < len(lines) and j - i < 50 and lines[j].strip() and "<" not in lines[j] and ">" not in lines[j]:
+        j += 1
+    if j >= len(lines) or not lines[j].strip() or "<" in lines[j].split(">", 1)[0] or ">" not in lines[j]:
+        return lines[i]
+    joined = " ".join([lines[i].rstrip(), *(x.strip() for x in lines[i + 1 : j])])
+    joined += ("" if lines[j].lstrip().startswith(">") else " ") + lines[j].lstrip()
+    del lines[i + 1 : j + 1]
+    return joined
+
+
+_HAS_MD_ATTR = re.compile(r"\bmarkdown\s*=")
 _MD_ATTR_TAG = re.compile(
-    r"""<([A-Za-z][\w-]*)\b([^>]*?)\s+markdown=("1"|'1'|1|"block"|"span"|'block'|'span')([^>]*)>"""
+    r"""<([A-Za-z][\w-]*)\b([^>]*?)\s+markdown\s*=\s*("1"|'1'|1|"block"|"span"|'block'|'span')([^>]*)>"""
 )
 BLOCK_MODEL = frozenset(
     """address applet article aside blockquote body dd details div dl fieldset figure
@@ -953,37 +1167,26 @@ legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt
 )
 
 
+_HTML_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+
+
+def _reserialise_attrs(text: str) -> str:
+    """An element's attributes as kramdown writes them back: `` name="value"`` each."""
+    out = []
+    for m in _HTML_ATTR.finditer(text):
+        value = next((v for v in m.group(2, 3, 4) if v is not None), None)
+        if value is None:
+            out.append(f" {m.group(1)}")
+        else:
+            out.append(f' {m.group(1)}="{value}"')
+    return "".join(out)
+
+
 def _dedent(text: str) -> str:
     lines = text.split("\n")
     indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
     cut = min(indents) if indents else 0
     return "\n".join(line[cut:] for line in lines)
-
-
-def _strong_outside_em(children: list[Token]) -> None:
-    """kramdown writes ``***x***`` as ``<strong><em>``, markdown-it as ``<em><strong>``."""
-    for i in range(len(children) - 1):
-        a = children[i]
-        k = i + 1
-        while k < len(children) and children[k].type == "text" and not children[k].content:
-            k += 1
-        if k >= len(children):
-            break
-        b = children[k]
-        if a.type == "em_open" and b.type == "strong_open":
-            depth = 0
-            for j in range(k, len(children) - 1):
-                depth += children[j].nesting
-                if depth == 0:
-                    n = j + 1
-                    while n < len(children) - 1 and children[n].type == "text" and not children[n].content:
-                        n += 1
-                    if children[j].type == "strong_close" and children[n].type == "em_close":
-                        for x, y in ((a, b), (children[j], children[n])):
-                            x.type, y.type = y.type, x.type
-                            x.tag, y.tag = y.tag, x.tag
-                            x.markup, y.markup = y.markup, x.markup
-                    break
 
 
 _LIST_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d+\.))([ \t]+)(?=\S)")
@@ -1064,6 +1267,45 @@ def _blank_in_context(above: str, line: str) -> bool:
 
 
 _LINK_WITH_SPACES = re.compile(r"\]\(([^()<>\s][^()<>\n]*?\s[^()<>\n]*?)\)")
+
+
+def _kramdown_link_destination(string: str, pos: int, maximum: int) -> Any:
+    """An inline link's target as kramdown reads it: up to the ``)`` that balances the opening one, or to
+    white space followed by a quote (a title); spaces inside are part of it. Reference definitions and
+    ``<...>`` targets keep CommonMark's rule."""
+    if string[pos : pos + 1] == "<" or not string[:pos].rstrip(" \t\n").endswith("("):
+        return parseLinkDestination(string, pos, maximum)
+    result = parseLinkDestination(string, pos, pos)  # a failed result to fill in
+    level = 0
+    end = pos
+    while end < maximum:
+        c = string[end]
+        if c == "(":
+            level += 1
+        elif c == ")":
+            if level == 0:
+                break
+            level -= 1
+        elif c in " \t\n" and string[end + 1 : end + 2] in ("'", '"'):
+            break
+        end += 1
+    else:
+        return result
+    target = string[pos:end].rstrip(" \t\n")
+    if not target:
+        return result
+    result.str = unescapeAll(target)
+    result.pos = pos + len(target)
+    result.ok = True
+    return result
+
+
+def angle_links(line: str) -> str:
+    """``[a](b c)`` as ``[a](<b c>)`` (CommonMark needs the brackets for spaces), outside code spans."""
+    if "](" not in line:
+        return line
+    parts = re.split(r"(`+[^`]*?`+)", line)
+    return "".join(p if n % 2 else _LINK_WITH_SPACES.sub(_angle_link, p) for n, p in enumerate(parts))
 
 
 def _angle_link(m: re.Match[str]) -> str:

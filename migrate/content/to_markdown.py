@@ -17,8 +17,8 @@ from migrate.content.markdown import (
     _FENCE,
     _HEADER_ID,
     _IAL_LINE,
-    _LINK_WITH_SPACES,
-    _angle_link,
+    _HAS_MD_ATTR,
+    angle_links,
     gfm_header_id,
     _lazy_list_lines,
     parse_ial,
@@ -350,7 +350,7 @@ def _rewrite_kramdown(
                     break
                 j += 1
             block = "\n".join(lines[i : j + 1])
-            if j < len(lines) and (parse_block_html or "markdown=" in block):
+            if j < len(lines) and (parse_block_html or _HAS_MD_ATTR.search(block)):
                 # Goldmark cannot parse Markdown inside HTML: hand it kramdown's HTML for the element
                 source = ('{::options parse_block_html="true" /}\n' if parse_block_html else "") + block
                 rendered = pipeline.kramdown.convert(source + ("\n\n" + refs if refs else ""))
@@ -445,8 +445,7 @@ def _rewrite_kramdown(
                     )
                 )
             line = new_line
-        if "](" in line:
-            line = _LINK_WITH_SPACES.sub(_angle_link, line)
+        line = angle_links(line)
         out.append(line)
         i += 1
     if pending is not None and pending_started:
