@@ -12,6 +12,8 @@ from typing import Any, Sequence, cast
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block.fence import fence as _cm_fence
+from markdown_it.rules_inline.autolink import autolink as _cm_autolink
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.common.utils import unescapeAll
@@ -46,27 +48,36 @@ def _any_link(url: str) -> bool:
     return True
 
 
+_ALD_NAME = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
+_ALD_ID = r"#[A-Za-z][A-Za-z0-9_:-]*"
+_ALD_CLASS = r"\.[^\s.#]+"
+_ALD_ANY = re.compile(
+    rf"""(?:\A|\s)(?:({_ALD_NAME})=("|')((?:\\\}}|\\\2|[^}}\x02])*?)\2|({_ALD_NAME})|((?:{_ALD_ID}|{_ALD_CLASS})+))"""
+    r"(?=\s|\Z)"
+)
+_ALD_ID_OR_CLASS = re.compile(rf"#([A-Za-z][A-Za-z0-9_:-]*)|\.([^\s.#]+)")
+
+
 def parse_ial(text: str) -> dict[str, str]:
-    """``.a #b k="v"`` -> attributes (classes joined)."""
+    """``.a #b k="v"`` -> attributes (classes joined), by kramdown's attribute-list rule: each part
+    stands between spaces, values are quoted, anything else is ignored."""
     attrs: dict[str, str] = {}
     classes: list[str] = []
-    for m in re.finditer(
-        r"""\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|([\w-]+)""", text
-    ):
-        if m.group(7):
-            if m.group(7) == "toc":
+    for m in _ALD_ANY.finditer(text):
+        if m.group(4):
+            if m.group(4) == "toc":
                 attrs["data-kd-toc"] = "1"
-            elif m.group(7) == "auto_ids":
+            elif m.group(4) == "auto_ids":
                 attrs["data-kd-auto-ids"] = "1"
-        elif m.group(1):
-            classes.append(m.group(1))
-        elif m.group(2):
-            attrs["id"] = m.group(2)
-        elif m.group(3):
-            value = (
-                m.group(4) if m.group(4) is not None else m.group(5) if m.group(5) is not None else m.group(6)
-            )
-            attrs[m.group(3)] = value or ""
+        elif m.group(5):
+            for part in _ALD_ID_OR_CLASS.finditer(m.group(5)):
+                if part.group(2):
+                    classes.append(part.group(2))
+                else:
+                    attrs["id"] = part.group(1)
+        else:
+            sep = m.group(2)
+            attrs[m.group(1)] = re.sub(r"\\(\}|" + re.escape(sep) + ")", r"\1", m.group(3))
     if classes:
         attrs["class"] = " ".join(classes)
     return attrs
@@ -126,7 +137,8 @@ class KramdownConverter:
         self.auto_id_prefix = auto_id_prefix
         self.footnote_backlink = footnote_backlink
         md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True, "typographer": False})
-        md.enable(["table", "strikethrough"])
+        md.enable(["strikethrough"])
+
         # kramdown writes link targets as given: no percent-encoding, no scheme filter
         md.normalizeLink = _as_given  # type: ignore[method-assign,assignment]
         md.normalizeLinkText = _as_given  # type: ignore[method-assign,assignment]
@@ -139,11 +151,16 @@ class KramdownConverter:
         md.inline.ruler.before("escape", "kd_math", _inline_math)
         md.inline.ruler.at("emphasis", _kramdown_emphasis)
         md.inline.ruler.before("emphasis", "kd_span_ial", _span_ial_text)
+        md.inline.ruler.at("autolink", _kramdown_autolink)
+        md.inline.ruler.after("autolink", "kd_raw_span_html", _raw_span_html)
         md.block.ruler.at(
             "html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]}
         )
+        md.block.ruler.after("html_block", "kd_table", _kramdown_table)
+        md.block.ruler.at("fence", _kramdown_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]})
         md.core.ruler.after("block", "kd_block_ial", self._block_ial_rule)
         md.core.ruler.after("kd_block_ial", "kd_lists", _list_paragraphs)
+        md.core.ruler.after("kd_lists", "kd_task_lists", _task_lists)
         md.core.ruler.before("text_join", "kd_inline", self._inline_rule)
         r: dict[str, Any] = cast(RendererHTML, md.renderer).rules  # type: ignore[assignment]
         r["fence"] = self._render_fence
@@ -657,10 +674,9 @@ class KramdownConverter:
         for idx, child in enumerate(children):
             kind = child.type
             if kind == "html_inline":
-                if re.match(r"<(code|kbd|pre|script|math)\b", child.content, re.I):
-                    in_code += 1
-                elif re.match(r"</(code|kbd|pre|script|math)>", child.content, re.I):
-                    in_code = max(0, in_code - 1)
+                opens = len(re.findall(r"<(?:code|kbd|pre|script|math)\b", child.content, re.I))
+                closes = len(re.findall(r"</(?:code|kbd|pre|script|math)>", child.content, re.I))
+                in_code = max(0, in_code + opens - closes)
                 prev = None
                 continue
             if kind == "text_special":
@@ -738,10 +754,9 @@ class KramdownConverter:
         src = attrs.pop("src", "")
         title = attrs.pop("title", None)
         alt = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", tok.content)  # kramdown keeps the label as written
-        alt = _ENTITY.sub(lambda m: html.unescape(m.group(0)), alt)  # but not its entities
         extra = "".join(f' {k}="{html.escape(str(v))}"' for k, v in attrs.items() if k != "alt")
         title_attr = f' title="{html.escape(str(title))}"' if title else ""
-        return f'<img src="{html.escape(str(src))}" alt="{html.escape(alt)}"{title_attr}{extra} />'
+        return f'<img src="{html.escape(str(src))}" alt="{_escape_attribute(alt)}"{title_attr}{extra} />'
 
     def _render_code_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         tok = tokens[idx]
@@ -876,6 +891,72 @@ def _span_ial_text(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_AUTOLINK = re.compile(r"<(?:(?:mailto|https?|ftps?):.+?|[\w.-]+?@[\w.-]+?)>")
+
+
+def _kramdown_autolink(state: StateInline, silent: bool) -> bool:
+    """kramdown's autolinks: only mailto, http(s) and ftp(s) URLs and e-mail addresses (``<macro:code>``
+    is an HTML tag for it)."""
+    if not _AUTOLINK.match(state.src, state.pos, state.posMax):
+        return False
+    return bool(_cm_autolink(state, silent))
+
+
+_UNAME = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
+_SPAN_TAG = re.compile(
+    rf"""<({_UNAME})((?:\s+{_UNAME}(?:\s*=\s*(?:[\w-]+|"[^"]*"|'[^']*'))?)*)\s*(/)?>""", re.S
+)
+_ANY_TAG = re.compile(rf"""<(/?)({_UNAME})(?:\s+[^<>]*?)?\s*(/?)>""", re.S)
+
+
+def _raw_span_html(state: StateInline, silent: bool) -> bool:
+    """An inline element whose content kramdown does not parse (its content model is raw: ``code``,
+    ``kbd``, ``samp``, ``var``, ``script``, ... and every element it does not know, ``<notextile>``,
+    ``<macro:code>``): kept as written up to its end tag, or closed at the end of the paragraph."""
+    if state.src[state.pos] != "<":
+        return False
+    m = _SPAN_TAG.match(state.src, state.pos, state.posMax)
+    if not m:
+        return False
+    name = m.group(1)
+    low = name.lower()
+    known = low in _KNOWN_ELEMENTS
+    if known:
+        name = low
+    md_attr = re.search(r"""\bmarkdown\s*=\s*["']?(\w+)""", m.group(2))
+    raw = md_attr.group(1) == "0" if md_attr else False
+    if name in _KRAMDOWN_BODYLESS or m.group(3) or name in BLOCK_MODEL:
+        return False
+    if (name in SPAN_MODEL and not raw) or (md_attr and md_attr.group(1) == "span"):
+        return False
+    stop = re.compile(rf"</{re.escape(name)}\s*>", re.I if known else 0)
+    close = stop.search(state.src, m.end(), state.posMax)
+    end = close.end() if close else state.posMax
+    if not silent:
+        text = state.src[state.pos : end]
+        if md_attr:
+            text = text[: m.start(2) - state.pos] + _MD_ATTR_INLINE.sub("", m.group(2)) + text[m.end(2) - state.pos :]
+        if not close:
+            text += "".join(f"</{n}>" for n in reversed(_unclosed([name], state.src[m.end() : end])))
+        token = state.push("html_inline", "", 0)
+        token.content = text
+    state.pos = end
+    return True
+
+
+def _unclosed(stack: list[str], text: str) -> list[str]:
+    """The elements still open at the end of ``text`` (kramdown closes each at the paragraph's end)."""
+    stack = list(stack)
+    for t in _ANY_TAG.finditer(text):
+        name = t.group(2)
+        if t.group(1):
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        elif not t.group(3) and name.lower() not in _KRAMDOWN_BODYLESS:
+            stack.append(name)
+    return stack
+
+
 def _literal(state: StateInline, text: str, silent: bool) -> bool:
     if not silent:
         # a token of its own: kramdown's smart quotes see the text after it as a new run
@@ -929,7 +1010,12 @@ def _emphasis_close(state: StateInline, start: int, delim: str, element: str, st
     return found
 
 
-_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+def _escape_attribute(text: str) -> str:
+    """kramdown's attribute escaping: a named entity as written stays one."""
+    text = re.sub(r"&(?!\w+;)", "&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 _MD_ATTR_INLINE = re.compile(r"""\s+markdown\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+)""")
 
 
@@ -1031,7 +1117,159 @@ SPAN_ELEMENTS = frozenset(
 option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup textarea tt u var""".split()
 )
 _VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_KRAMDOWN_BODYLESS = _VOID_ELEMENTS | {"command", "keygen"}
 _TAG_START = re.compile(r"^<(/?)([A-Za-z][\w-]*)(?=[\s/>]|$)")
+
+
+_TABLE_PIPE = re.compile(r"^(?:\||.*?[^\\\n]\|)")
+_TABLE_SEP = re.compile(r"^[+|: \t-]*?-[+|: \t-]*?[ \t]*$")
+_TABLE_FSEP = re.compile(r"^[+|: \t=]*?=[+|: \t=]*?[ \t]*$")
+_TABLE_ALIGN = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")
+_BLOCK_BOUNDARY = re.compile(r"^(?:[ \t]*$| {0,3}#| {0,3}\^[ \t]*$| {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$)")
+
+
+def _table_cells(row: str) -> list[str]:
+    """A row's cells as kramdown splits them: at pipes not escaped and not inside a code span."""
+    cells: list[str] = []
+    current = ""
+    pos = 0
+    while pos < len(row):
+        c = row[pos]
+        if c == "`":
+            run = re.match(r"`+", row[pos:]).group(0)  # type: ignore[union-attr]
+            close = re.compile(rf"(?<!`){run}(?!`)").search(row, pos + len(run))
+            if close:
+                current += row[pos : close.end()]
+                pos = close.end()
+                continue
+            current += run
+            pos += len(run)
+            continue
+        if c == "\\" and row[pos + 1 : pos + 2] == "|":
+            current += "|"
+            pos += 2
+            continue
+        if c == "|":
+            cells.append(current)
+            current = ""
+        else:
+            current += c
+        pos += 1
+    cells.append(current)
+    return cells
+
+
+def _outside_code(row: str) -> str:
+    """A table line less its code spans and HTML tags."""
+    row = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", row)
+    return re.sub(r"<[^<>]*>", "", row)
+
+
+def _kramdown_table(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """kramdown's tables: every line holding a pipe, a separator line (``|---|:-:|``) after the first
+    rows makes them the header, later separators start a new body, ``|===|`` a footer; no header is
+    needed; a pipe inside a code span or escaped does not split a cell; the line after must end the
+    block. A table with no body row is not one."""
+    if state.is_code_block(start_line):
+        return False
+
+    def text(line: int) -> str:
+        return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]  # type: ignore[no-any-return]
+
+    first = text(start_line)
+    if re.match(r"#{1,6}(?:[ \t]|$)", first) or (
+        start_line + 1 < end_line and re.match(r"^ {0,3}(?:-+|=+)[ \t]*$", text(start_line + 1))
+    ):
+        return False  # a header comes first for kramdown
+    if not _TABLE_PIPE.match(first) and not _TABLE_PIPE.match(" " * state.tShift[start_line] + first):
+        return False
+    leading_pipe = first.startswith("|")
+    sections: list[tuple[str, list[list[str]]]] = []
+    rows: list[list[str]] = []
+    alignment: list[str] = []
+    has_footer = False
+    line = start_line
+
+    def close_section(kind: str, force: bool) -> None:
+        nonlocal rows
+        if not has_footer or kind != "tbody" or force:
+            sections.append((kind, rows))
+            rows = []
+
+    while line < end_line:
+        if state.sCount[line] < state.blkIndent:
+            break
+        row = text(line)
+        if not _TABLE_PIPE.match(row):
+            break
+        if not _TABLE_PIPE.match(_outside_code(row)):
+            return False  # kramdown wants a pipe outside code spans and HTML tags on every line
+        if _TABLE_SEP.match(row):
+            if not rows:
+                pass
+            elif not alignment and not has_footer and not any(k == "thead" for k, _ in sections):
+                close_section("thead", False)
+                alignment = [
+                    "default" if not a and not b else "left" if not b else "right" if not a else "center"
+                    for a, b in _TABLE_ALIGN.findall(row)
+                ]
+            else:
+                close_section("tbody", False)
+        elif _TABLE_FSEP.match(row):
+            if rows:
+                close_section("tbody", True)
+            has_footer = True
+        else:
+            cells = _table_cells(row.rstrip(" \t"))
+            if leading_pipe and cells and not cells[0].strip():
+                cells.pop(0)
+            if cells and not cells[-1].strip():
+                cells.pop()
+            rows.append([c.strip() for c in cells])
+        line += 1
+    if line < end_line and not _BLOCK_BOUNDARY.match(text(line)) and state.sCount[line] >= state.blkIndent:
+        return False
+    if rows:
+        close_section("tfoot" if has_footer else "tbody", False)
+    if not any(kind == "tbody" for kind, _ in sections):
+        return False
+    if silent:
+        return True
+    columns = max((len(r) for _, rs in sections for r in rs), default=0)
+    alignment = (alignment + ["default"] * columns)[:columns]
+    state.line = line
+    token = state.push("table_open", "table", 1)
+    token.map = [start_line, line]
+    for kind, rs in sections:
+        state.push(f"{kind}_open", kind, 1)
+        cell_tag = "th" if kind == "thead" else "td"
+        for r in rs:
+            state.push("tr_open", "tr", 1)
+            for n in range(columns):
+                token = state.push(f"{cell_tag}_open", cell_tag, 1)
+                if alignment[n] != "default":
+                    token.attrSet("style", f"text-align: {alignment[n]}")
+                token = state.push("inline", "", 0)
+                token.content = r[n] if n < len(r) else ""
+                token.map = [start_line, line]
+                token.children = []
+                state.push(f"{cell_tag}_close", cell_tag, -1)
+            state.push("tr_close", "tr", -1)
+        state.push(f"{kind}_close", kind, -1)
+    state.push("table_close", "table", -1)
+    return True
+
+
+def _kramdown_fence(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """A fenced code block whose fence is indented keeps its lines as written: kramdown strips only the
+    indentation of the block holding it (a list item's), never the fence's own 1-3 spaces."""
+    if not _cm_fence(state, start_line, end_line, silent):
+        return False
+    if not silent and state.sCount[start_line] > state.blkIndent:
+        token = state.tokens[-1]
+        lines = token.content.count("\n")
+        token.content = state.getLines(start_line + 1, start_line + 1 + lines, state.blkIndent, True)
+    return True
 
 
 def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
@@ -1079,6 +1317,41 @@ def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: boo
     token.map = [start_line, next_line]
     token.content = state.getLines(start_line, next_line, state.blkIndent, True)
     return True
+
+
+_BOX_UNCHECKED = '<input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />'
+_BOX_CHECKED = (
+    '<input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />'
+)
+
+
+def _task_lists(state: Any) -> None:
+    """kramdown-parser-gfm's task lists: an item whose first paragraph starts ``[ ]`` or ``[x]`` and a
+    space gets a disabled checkbox; from the first such item on, every item has the class
+    ``task-list-item``, and the list the class ``task-list``."""
+    tokens: list[Token] = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type not in ("bullet_list_open", "ordered_list_open"):
+            continue
+        is_task = False
+        depth = 0
+        for j in range(i, len(tokens)):
+            t = tokens[j]
+            depth += t.nesting
+            if depth == 0:
+                break
+            if t.type == "list_item_open" and t.level == tok.level + 1:
+                first = tokens[j + 1] if j + 1 < len(tokens) else None
+                if first is not None and first.type == "paragraph_open":
+                    inline = tokens[j + 2]
+                    new = re.sub(r"^\s*\[ \]\s+", _BOX_UNCHECKED, inline.content, count=1)
+                    new = re.sub(r"^\s*\[[xX]\]\s+", _BOX_CHECKED, new, count=1)
+                    is_task = is_task or new != inline.content
+                    inline.content = new
+                    if is_task:
+                        t.attrSet("class", "task-list-item")
+        if is_task:
+            tok.attrSet("class", "task-list")
 
 
 def _list_paragraphs(state: Any) -> None:
@@ -1161,6 +1434,14 @@ BLOCK_MODEL = frozenset(
     """address applet article aside blockquote body dd details div dl fieldset figure
 figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td""".split()
 )
+_KNOWN_ELEMENTS = frozenset(
+    """a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb
+rbc rp rt rtc ruby samp select small span strong sub sup tt u var address article aside applet body
+blockquote caption col colgroup dd div dl dt fieldset figcaption footer form h1 h2 h3 h4 h5 h6 header
+hgroup hr html head iframe legend menu li main map nav ol optgroup p pre section summary table tbody td th
+thead tfoot tr ul area base command embed keygen link meta param source track wbr details figure noscript
+object script style math textarea""".split()
+)
 SPAN_MODEL = frozenset(
     """a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label
 legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt""".split()
@@ -1198,6 +1479,10 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
     ...); CommonMark only with paragraph text. Indent such lines so markdown-it keeps them in the item."""
     out: list[str] = []
     content_col: int | None = None
+    list_col: int | None = None  # the content column of the outermost list's latest item
+    list_kind = list_marker = ""
+    nested_markers: dict[int, str] = {}  # the first bullet of each nested list, by its indentation
+    item_fence: str | None = None  # the fence of a code block inside a list item
     last_blank = True
     fence: str | None = None
     for line in lines:
@@ -1212,6 +1497,15 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             continue
         expanded = re.sub(r"^\t+", lambda t: "    " * len(t.group(0)), line) if line[0] == "\t" else line
         indent = len(expanded) - len(expanded.lstrip(" "))
+        if content_col is not None:
+            opening = _FENCE.match(expanded.lstrip(" "))
+            if item_fence is not None:
+                if re.match(rf"^{re.escape(item_fence[0])}{{{len(item_fence)},}}[ \t]*$", expanded.lstrip(" ")):
+                    item_fence = None
+            elif opening and not _LIST_ITEM.match(expanded):
+                item_fence = opening.group(1)
+        else:
+            item_fence = None
         m = _LIST_ITEM.match(expanded)
         if m and content_col is None and not last_blank and out and not _HR.match(line):
             # kramdown lets any list interrupt a paragraph, CommonMark only one starting at 1 (kramdown
@@ -1221,6 +1515,29 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
                 width = len(num.group(1)) + len(num.group(2))
                 line = expanded = " " * (width - 1) + "1" + expanded[num.end() - 1 :]
         if m and not _HR.match(line) and (content_col is not None or last_blank or indent == 0):
+            kind = "ol" if m.group(1).strip()[0].isdigit() else "ul"
+            if item_fence is not None:
+                pass  # a line of a code block in the item
+            elif content_col is not None and list_col is not None and indent < list_col:
+                # kramdown: a sibling item is one of the same list type indented less than the item's
+                # content (any bullet character); any other list line right after the item is a lazy
+                # line of it, which starts a list nested in the item
+                if kind != list_kind or indent > min(list_col - 1, 3):
+                    if not last_blank:
+                        out.append(" " * list_col + _as_first_number(line))
+                        continue
+                elif kind == "ul" and m.group(1).strip() != list_marker:
+                    line = expanded = expanded[:indent] + list_marker + expanded[indent + 1 :]
+            elif content_col is not None and kind == "ul":
+                # a nested list: its items share the first one's bullet for kramdown too
+                first = nested_markers.setdefault(indent, m.group(1).strip())
+                if first[0] in "*+-" and first != m.group(1).strip():
+                    line = expanded = expanded[:indent] + first + expanded[indent + 1 :]
+            if list_col is None or indent < list_col:
+                nested_markers = {}
+                if list_col is None or kind != list_kind or indent > min(list_col - 1, 3):
+                    list_kind, list_marker = kind, m.group(1).strip()  # a new list
+                list_col = m.end() if len(m.group(2)) <= 4 else len(m.group(1)) + 1
             content_col = m.end() if len(m.group(2)) <= 4 else len(m.group(1)) + 1
             last_blank = False
             out.append(line)
@@ -1233,7 +1550,7 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             if not last_blank and not line.lstrip().startswith(("{:", "<")) and not _HR.match(line):
                 out.append(" " * content_col + line)
                 continue
-            content_col = None
+            content_col = list_col = None
         if last_blank and _IAL_LINE.match(line):
             out.extend([line, ""])  # an IAL above a block: kept as its own paragraph, applied to the next
             continue
@@ -1243,6 +1560,15 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             fence = f.group(1)
         out.append(line)
     return out
+
+
+def _as_first_number(line: str) -> str:
+    """An ordered list item renumbered 1 (CommonMark lets only such a list interrupt a paragraph)."""
+    num = re.match(r"^( *)(\d+)\.", line)
+    if num and num.group(2) != "1":
+        width = len(num.group(1)) + len(num.group(2))
+        return " " * (width - 1) + "1" + line[num.end() - 1 :]
+    return line
 
 
 def _quote_depth(line: str) -> tuple[int, str]:
@@ -1298,6 +1624,15 @@ def _kramdown_link_destination(string: str, pos: int, maximum: int) -> Any:
     result.pos = pos + len(target)
     result.ok = True
     return result
+
+
+def indented_code_lines(converter: KramdownConverter, lines: list[str]) -> set[int]:
+    """The numbers of the lines (of already preprocessed Markdown) inside indented code blocks."""
+    if not any("](" in line and line[:1] in (" ", "\t") for line in lines):
+        return set()
+    tokens: list[Token] = []
+    converter.md.block.parse("\n".join(lines), converter.md, {}, tokens)
+    return {n for t in tokens if t.type == "code_block" and t.map for n in range(*t.map)}
 
 
 def angle_links(line: str) -> str:

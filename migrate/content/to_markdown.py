@@ -19,6 +19,7 @@ from migrate.content.markdown import (
     _IAL_LINE,
     _HAS_MD_ATTR,
     angle_links,
+    indented_code_lines,
     gfm_header_id,
     _lazy_list_lines,
     parse_ial,
@@ -292,6 +293,7 @@ def _rewrite_kramdown(
     )
     text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), text)
     lines = _lazy_list_lines(text.split("\n"))
+    code_lines = indented_code_lines(pipeline.kramdown, lines)  # nothing inside code is rewritten
     out: list[str] = []
     fence: str | None = None
     heading_index = 0
@@ -445,7 +447,8 @@ def _rewrite_kramdown(
                     )
                 )
             line = new_line
-        line = angle_links(line)
+        if i not in code_lines:
+            line = angle_links(line)
         out.append(line)
         i += 1
     if pending is not None and pending_started:
