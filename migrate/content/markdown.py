@@ -157,10 +157,12 @@ class KramdownConverter:
             "html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]}
         )
         md.block.ruler.after("html_block", "kd_table", _kramdown_table)
+        md.block.ruler.at("code", _kramdown_code_block)
         md.block.ruler.at("fence", _kramdown_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]})
         md.core.ruler.after("block", "kd_block_ial", self._block_ial_rule)
         md.core.ruler.after("kd_block_ial", "kd_lists", _list_paragraphs)
         md.core.ruler.after("kd_lists", "kd_task_lists", _task_lists)
+        md.core.ruler.before("text_join", "kd_span_html", _balance_span_html)
         md.core.ruler.before("text_join", "kd_inline", self._inline_rule)
         r: dict[str, Any] = cast(RendererHTML, md.renderer).rules  # type: ignore[assignment]
         r["fence"] = self._render_fence
@@ -827,6 +829,108 @@ _ENDS_WITH_SYMBOL = re.compile(r"(?:--|\.\.\.|<<|>>)$")
 
 _EM_STACK = "_kd_em_stack"
 _EM_CACHE = "_kd_em_cache"
+_EM_SPANS = "_kd_em_spans"
+
+
+def _flanking(text: str, start: int, end: int) -> tuple[bool, bool, str, str]:
+    """CommonMark's left- and right-flanking of the delimiter run ``text[start:end]`` (widened to the
+    whole run), and the characters around it."""
+    while start > 0 and text[start - 1] == text[start]:
+        start -= 1
+    while end < len(text) and text[end] == text[end - 1]:
+        end += 1
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+
+    def punct(c: str) -> bool:
+        return unicodedata.category(c)[0] in "PS"
+
+    left = not after.isspace() and (not punct(after) or before.isspace() or punct(before))
+    right = not before.isspace() and (not punct(before) or after.isspace() or punct(after))
+    return left, right, before, after
+
+
+def _can_open_close(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether CommonMark lets the delimiter run at ``text[start:end]`` open, and close, emphasis."""
+    left, right, before, after = _flanking(text, start, end)
+    if text[start] == "_":
+        return (
+            left and (not right or unicodedata.category(before)[0] in "PS"),
+            right and (not left or unicodedata.category(after)[0] in "PS"),
+        )
+    return left, right
+
+
+def goldmark_emphasis(converter: KramdownConverter, text: str) -> str:
+    """Markdown text whose emphasis CommonMark reads as kramdown does: an emphasis kramdown makes but
+    CommonMark would not (``**x。**y``: a closing run after punctuation and before a letter) is written
+    with HTML tags, and a delimiter kramdown takes as text is escaped where CommonMark could pair it."""
+    if "*" not in text and "_" not in text:
+        return text
+    md = converter.md
+    state = StateInline(text, md, {}, [])
+    spans: list[tuple[int, int, str, str]] = []
+    setattr(state, _EM_SPANS, spans)
+    md.inline.tokenize(state)
+    edits: list[tuple[int, int, str]] = []
+    urls = [m.span() for m in re.finditer(r"(?:https?://|www\.)\S+", text)]
+    for open_at, close_at, delim, element in spans:
+        if close_at < 0:  # a literal delimiter
+            if any(a <= open_at < b for a, b in urls):
+                continue  # a bare URL stays as written (Goldmark links it whole)
+            if any(_can_open_close(text, open_at, open_at + len(delim))):
+                edits.append((open_at, open_at + len(delim), "".join("\\" + c for c in delim)))
+            continue
+        if not (
+            _can_open_close(text, open_at, open_at + len(delim))[0]
+            and _can_open_close(text, close_at, close_at + len(delim))[1]
+        ):
+            edits.append((open_at, open_at + len(delim), f"<{element}>"))
+            edits.append((close_at, close_at + len(delim), f"</{element}>"))
+    for begin, end, tag in sorted(edits, reverse=True):
+        text = text[:begin] + tag + text[end:]
+    return text
+
+
+def goldmark_emphasis_blocks(converter: KramdownConverter, text: str) -> str:
+    """:func:`goldmark_emphasis` on each paragraph and heading of a Markdown text (an emphasis may span
+    the lines of a paragraph); code, HTML and tables are left alone."""
+    if "*" not in text and "_" not in text:
+        return text
+    tokens: list[Token] = []
+    converter.md.block.parse(text, converter.md, {}, tokens)
+    lines = text.split("\n")
+    for i, tok in enumerate(tokens):
+        if tok.type != "inline" or not tok.map or tokens[i - 1].type not in ("paragraph_open", "heading_open"):
+            continue
+        first, last = tok.map
+        chunk = lines[first:last]
+        if not any("*" in x or "_" in x for x in chunk) or any(x.lstrip().startswith(">") for x in chunk):
+            continue
+        new = goldmark_emphasis(converter, "\n".join(chunk)).split("\n")
+        if len(new) == len(chunk):
+            lines[first:last] = new
+    return "\n".join(lines)
+    md = converter.md
+    state = StateInline(line, md, {}, [])
+    spans: list[tuple[int, int, str, str]] = []
+    setattr(state, _EM_SPANS, spans)
+    md.inline.tokenize(state)
+    edits: list[tuple[int, int, str]] = []
+    for open_at, close_at, delim, element in spans:
+        o_left, o_right, o_before, _ = _flanking(line, open_at, open_at + len(delim))
+        c_left, c_right, _, c_after = _flanking(line, close_at, close_at + len(delim))
+        if delim[0] == "_":
+            opens = o_left and (not o_right or unicodedata.category(o_before)[0] in "PS")
+            closes = c_right and (not c_left or unicodedata.category(c_after)[0] in "PS")
+        else:
+            opens, closes = o_left, c_right
+        if not (opens and closes):
+            edits.append((open_at, open_at + len(delim), f"<{element}>"))
+            edits.append((close_at, close_at + len(delim), f"</{element}>"))
+    for begin, end, tag in sorted(edits, reverse=True):
+        line = line[:begin] + tag + line[end:]
+    return line
 
 
 def _kramdown_emphasis(state: StateInline, silent: bool) -> bool:
@@ -860,6 +964,9 @@ def _kramdown_emphasis(state: StateInline, silent: bool) -> bool:
     if close is None:
         return _literal(state, result, silent)
     if not silent:
+        spans = getattr(state, _EM_SPANS, None)
+        if spans is not None:
+            spans.append((start - len(delim), close, delim, element))
         tag = element
         token = state.push(f"{tag}_open", tag, 1)
         token.markup = delim
@@ -958,6 +1065,8 @@ def _unclosed(stack: list[str], text: str) -> list[str]:
 
 
 def _literal(state: StateInline, text: str, silent: bool) -> bool:
+    if not silent and getattr(state, _EM_SPANS, None) is not None and text[0] in "*_":
+        getattr(state, _EM_SPANS).append((state.pos, -1, text, ""))
     if not silent:
         # a token of its own: kramdown's smart quotes see the text after it as a new run
         token = state.push("text_special", "", 0)
@@ -1118,6 +1227,9 @@ option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup text
 )
 _VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _KRAMDOWN_BODYLESS = _VOID_ELEMENTS | {"command", "keygen"}
+_LAZY_CODE_STOP = re.compile(
+    r"\{:(?![:/])|\^\s*$|</?(?!(?:" + "|".join(sorted(SPAN_ELEMENTS)) + r")\b)[A-Za-z_][\w.:-]*"
+)
 _TAG_START = re.compile(r"^<(/?)([A-Za-z][\w-]*)(?=[\s/>]|$)")
 
 
@@ -1260,6 +1372,47 @@ def _kramdown_table(state: Any, start_line: int, end_line: int, silent: bool) ->
     return True
 
 
+def _kramdown_code_block(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """An indented code block as kramdown reads it: indented lines, blank lines between them, and any
+    line right under one that starts no HTML element, attribute list or end-of-block marker (kramdown
+    takes such a lazy line into the code)."""
+    if state.sCount[start_line] - state.blkIndent < 4:
+        return False
+    last = line = start_line + 1
+    lazy: list[int] = []
+    while line < end_line:
+        if state.isEmpty(line):
+            line += 1
+            continue
+        if state.sCount[line] - state.blkIndent >= 4:
+            line += 1
+            last = line
+            continue
+        text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+        if line == last and state.sCount[line] >= state.blkIndent and not _LAZY_CODE_STOP.match(text):
+            lazy.append(line)
+            line += 1
+            last = line
+            continue
+        break
+    if silent:
+        return True
+    state.line = last
+    token = state.push("code_block", "code", 0)
+    parts = [state.getLines(start_line, last, 4 + state.blkIndent, False)]
+    if lazy:
+        # kramdown joins a lazy line to the line above it with a space
+        parts = []
+        begin = start_line
+        for n in lazy:
+            parts.append(state.getLines(begin, n, 4 + state.blkIndent, False) + " ")
+            begin = n
+        parts.append(state.getLines(begin, last, 4 + state.blkIndent, False))
+    token.content = "".join(parts) + "\n"
+    token.map = [start_line, state.line]
+    return True
+
+
 def _kramdown_fence(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
     """A fenced code block whose fence is indented keeps its lines as written: kramdown strips only the
     indentation of the block holding it (a list item's), never the fence's own 1-3 spaces."""
@@ -1287,8 +1440,8 @@ def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: boo
     if not m:
         return False
     closing, name = m.group(1), m.group(2).lower()
-    if name in SPAN_ELEMENTS:
-        return False
+    if name in SPAN_ELEMENTS or closing:
+        return False  # a span tag starts a paragraph; so does an end tag closing nothing (it is text)
     if silent:
         return True
     next_line = start_line + 1
@@ -1317,6 +1470,43 @@ def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: boo
     token.map = [start_line, next_line]
     token.content = state.getLines(start_line, next_line, state.blkIndent, True)
     return True
+
+
+# kramdown's HTML_BLOCK_ELEMENTS: such a tag inside a paragraph is text for it
+_HTML_BLOCK_ELEMENTS = frozenset(
+    """address article aside applet body blockquote caption col colgroup dd div dl dt fieldset figcaption
+footer form h1 h2 h3 h4 h5 h6 header hgroup hr html head iframe legend menu li main map nav ol optgroup p
+pre section summary table tbody td th thead tfoot tr ul""".split()
+)
+_INLINE_TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]*)[^>]*?(/?)>\s*$", re.S)
+
+
+def _balance_span_html(state: Any) -> None:
+    """HTML tags inside a paragraph as kramdown's span parser takes them: a block-level tag, or an end tag
+    that closes no element opened in the paragraph, is text; an element left open is closed at the
+    paragraph's end."""
+    for tok in state.tokens:
+        if tok.type != "inline" or not tok.children or not any(c.type == "html_inline" for c in tok.children):
+            continue
+        stack: list[str] = []
+        for child in tok.children:
+            if child.type != "html_inline":
+                continue
+            m = _INLINE_TAG.match(child.content)
+            if not m or child.content.startswith(("<!", "<?")):
+                continue
+            name = m.group(2).lower() if m.group(2).lower() in _KNOWN_ELEMENTS else m.group(2)
+            if name in _HTML_BLOCK_ELEMENTS or (m.group(1) and (not stack or stack[-1] != name)):
+                child.type = "text_special"  # written escaped, as text
+                continue
+            if m.group(1):
+                stack.pop()
+            elif not m.group(3) and name not in _KRAMDOWN_BODYLESS:
+                stack.append(name)
+        for name in reversed(stack):
+            close = Token("html_inline", "", 0)
+            close.content = f"</{name}>"
+            tok.children.append(close)
 
 
 _BOX_UNCHECKED = '<input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />'

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from markdownify import MarkdownConverter
 
 from migrate import ir
-from migrate.content.typography import quotes, symbols
+from migrate.content.typography import typographic
 from migrate.content.markdown import (
     _ABBR_DEF,
     _REF_DEF,
@@ -20,6 +20,7 @@ from migrate.content.markdown import (
     _HAS_MD_ATTR,
     angle_links,
     indented_code_lines,
+    goldmark_emphasis_blocks,
     gfm_header_id,
     _lazy_list_lines,
     parse_ial,
@@ -160,6 +161,7 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
             return text, issues
     kramdown_ids = _kramdown_heading_ids(pipeline, text)
     out = _rewrite_kramdown(pipeline, doc, text, kramdown_ids, issues)
+    out = goldmark_emphasis_blocks(pipeline.kramdown, out)
     if pipeline.kramdown.smart:
         out = markdown_typography(pipeline, out)
     return out, issues
@@ -210,10 +212,11 @@ def _typographed_line(line: str) -> str:
     parts: list[str] = [line[:start]]
     pos = start
     for m in _MASK.finditer(line, start):
-        parts.append(quotes(symbols(line[pos : m.start()])) if m.start() > pos else "")
+        text = line[pos : m.start()]
+        parts.append(typographic(text, after=line[m.start() : m.start() + 3], source=True) if text else "")
         parts.append(m.group(0))
         pos = m.end()
-    parts.append(quotes(symbols(line[pos:])))
+    parts.append(typographic(line[pos:], source=True))
     return "".join(parts)
 
 

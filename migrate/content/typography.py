@@ -88,19 +88,27 @@ def quotes(text: str, *, before: str | None = None, after: str = "") -> str:
     return "".join(out)
 
 
-def typographic(text: str, *, before: str | None = None, after: str = "") -> str:
+_SYMBOL_OR_DELIMITER_RE = re.compile(r"---|--|\.\.\.|<<|>>|[*_]+")
+
+
+def typographic(text: str, *, before: str | None = None, after: str = "", source: bool = False) -> str:
     """Symbols and quotes together: each symbol is an element of its own for kramdown, so a quote right
-    after one starts a new run of text, and a quote right before one sees its source (``...``)."""
-    if not _SYMBOL_RE.search(text):
+    after one starts a new run of text, and a quote right before one sees its source (``...``).
+
+    ``source``: ``text`` is Markdown source, whose emphasis delimiters (``*``, ``_``) kramdown's emphasis
+    parser consumes (as emphasis or as text): they end a run of text too, and are kept as written.
+    """
+    pattern = _SYMBOL_OR_DELIMITER_RE if source else _SYMBOL_RE
+    if not pattern.search(text):
         return quotes(text, before=before, after=after)
-    parts = _SYMBOL_RE.split(text)
-    found = _SYMBOL_RE.findall(text)
+    parts = pattern.split(text)
+    found = pattern.findall(text)
     out: list[str] = []
     for n, part in enumerate(parts):
         following = (found[n] + "".join(parts[n + 1 :]) + after) if n < len(found) else after
         out.append(quotes(part, before=before if n == 0 else None, after=following[:3]))
         if n < len(found):
-            out.append(_SYMBOL_MAP[found[n]])
+            out.append(_SYMBOL_MAP.get(found[n], found[n]))
     return "".join(out)
 
 

@@ -228,6 +228,22 @@ def test_nothing_inside_code_is_rewritten(fmt: str) -> None:
     assert "broken-link" not in codes(out)  # link-like text in code is no link
 
 
+def test_emphasis_reads_in_goldmark_as_kramdown_paired_it() -> None:
+    # kramdown has no flanking rule: this strong closes after punctuation, before a letter
+    out = convert("**\u516c\u5f00\u3002**\u516c and **x**.\n", "markdown")
+    assert "<strong>\u516c\u5f00\u3002</strong>\u516c and **x**." in out.body
+    # inside an em kramdown takes a second ``_`` as text; CommonMark would pair it with the closer
+    out = convert("orang _menggunakan projek, orang _memberi sumbangan_ dalam\n", "markdown")
+    assert "orang _menggunakan projek, orang \\_memberi sumbangan_ dalam" in out.body
+    out = convert("a snake_case_word and https://x.org/a_b_\n", "markdown")
+    assert "a snake_case_word and https://x.org/a_b_" in out.body
+
+
+def test_smart_quotes_for_markdown_targets_follow_kramdown() -> None:
+    out = convert('For example, _"How do I..."_ or "so--" ok.\n', "markdown")
+    assert "_\u201cHow do I\u2026\u201c_ or \u201cso\u2013\u201d ok." in out.body
+
+
 def test_kramdown_syntax_becomes_goldmark_syntax() -> None:
     body = (
         "* toc\n{:toc}\n\n## Tables {#tab}\n\nA para.\n{: .lead}\n\n~~~\n$ ls\n~~~\n{: .language-bash}\n\n"
