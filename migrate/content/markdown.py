@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import logging
 import re
@@ -948,7 +949,7 @@ def _kramdown_emphasis(state: StateInline, silent: bool) -> bool:
     stack: list[str] = getattr(state, _EM_STACK, None) or []
     after = src[pos + len(result) : pos + len(result) + 1]
     if (
-        (marker == "_" and re.search(r"[^\W\d_]-?[^\W\d_]*\Z", src[:pos]))
+        (marker == "_" and _after_letter(src, pos))
         or after.isspace()
         or element in stack
     ):
@@ -1064,6 +1065,13 @@ def _unclosed(stack: list[str], text: str) -> list[str]:
     return stack
 
 
+def _after_letter(src: str, pos: int) -> bool:
+    """kramdown's ``/[[:alpha:]]-?[[:alpha:]]*\\z/`` on the text before ``pos``: a letter, or a letter
+    and a dash, right before it."""
+    before = src[pos - 1] if pos > 0 else ""
+    return before.isalpha() or (before == "-" and pos > 1 and src[pos - 2].isalpha())
+
+
 def _literal(state: StateInline, text: str, silent: bool) -> bool:
     if not silent and getattr(state, _EM_SPANS, None) is not None and text[0] in "*_":
         getattr(state, _EM_SPANS).append((state.pos, -1, text, ""))
@@ -1087,18 +1095,45 @@ def _emphasis_close(state: StateInline, start: int, delim: str, element: str, st
     if key in cache:
         return cache[key]
     src = state.src
+    # the positions where such an emphasis could close at all (a scan from ``start`` is only worth it
+    # when one follows: without this a paragraph of unclosed delimiters costs quadratic time)
+    candidates_key = ("candidates", delim, element)
+    candidates = cache.get(candidates_key)  # type: ignore[call-overload]
+    if candidates is None:
+        candidates = [
+            m.start()
+            for m in re.finditer(re.escape(delim), src)
+            if m.start() > 0
+            and not src[m.start() - 1].isspace()
+            and not (element == "em" and src.startswith(delim * 2, m.start()) and not src.startswith(delim * 3, m.start()))
+            and not (delim[0] == "_" and src[m.end() : m.end() + 1].isalnum())
+        ]
+        cache[candidates_key] = candidates  # type: ignore[index]
+    n = bisect.bisect_right(candidates, start)
+    if n >= len(candidates) or candidates[n] >= state.posMax:
+        cache[key] = None
+        return None
     saved_pos = state.pos
     setattr(state, _EM_STACK, [*stack, element])
     rules = state.md.inline.ruler.getRules("")
     found: int | None = None
     state.pos = start
+    context = (delim, element, tuple(stack), state.posMax)
+    visited: list[int] = []
     while state.pos < state.posMax:
         q = state.pos
+        if q > start:
+            # scans from different starts that reach one position go on alike from there
+            known = cache.get(("from", q, context), False)  # type: ignore[call-overload]
+            if known is not False:
+                found = known
+                break
+            visited.append(q)
         if (
             src.startswith(delim, q)
             and q > start
             and not src[q - 1].isspace()
-            and not (element == "em" and re.match(re.escape(delim * 2) + f"(?!{re.escape(delim)})", src[q:]))
+            and not (element == "em" and src.startswith(delim * 2, q) and not src.startswith(delim * 3, q))
             and not (delim[0] == "_" and src[q + len(delim) : q + len(delim) + 1].isalnum())
         ):
             found = q
@@ -1116,6 +1151,8 @@ def _emphasis_close(state: StateInline, start: int, delim: str, element: str, st
     setattr(state, _EM_STACK, stack)
     state.pos = saved_pos
     cache[key] = found
+    for q in visited:
+        cache[("from", q, context)] = found  # type: ignore[index]
     return found
 
 
@@ -1139,9 +1176,10 @@ def _render_html_inline(tokens: Sequence[Token], idx: int, *args: Any) -> str:
 def _source_after(children: list[Token], start: int, size: int = 3) -> str:
     """The source text (its first few characters) of the inline tokens from ``start`` on."""
     text = ""
-    for tok in children[start:]:
+    for n in range(start, len(children)):
         if len(text) >= size:
             break
+        tok = children[n]
         kind = tok.type
         if kind == "text":
             text += tok.content
@@ -1282,7 +1320,7 @@ def _kramdown_table(state: Any, start_line: int, end_line: int, silent: bool) ->
     rows makes them the header, later separators start a new body, ``|===|`` a footer; no header is
     needed; a pipe inside a code span or escaped does not split a cell; the line after must end the
     block. A table with no body row is not one."""
-    if state.is_code_block(start_line):
+    if state.is_code_block(start_line) or "|" not in state.src[state.bMarks[start_line] : state.eMarks[start_line]]:
         return False
 
     def text(line: int) -> str:

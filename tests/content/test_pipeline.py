@@ -311,6 +311,19 @@ def test_render_time_limit_stops_a_slow_render() -> None:
     assert "liquid-limit" in codes(out)
 
 
+@pytest.mark.parametrize("body", ["**a " * 2000, "*a " * 2000, ("x _y_ " * 50 + "\n") * 200])
+def test_emphasis_costs_linear_time(body: str) -> None:
+    """kramdown's emphasis rule scans ahead for a closer: a paragraph of unclosed delimiters must not cost
+    quadratic time (2,000 of them took 86 s before the scans were shared)."""
+    import time
+
+    from migrate.content.markdown import KramdownConverter
+
+    start = time.perf_counter()
+    KramdownConverter().convert(body)
+    assert time.perf_counter() - start < 15
+
+
 def test_large_markdown_is_split_only_at_blank_lines_outside_code() -> None:
     from migrate.content.pipeline import split_large_markdown
 
