@@ -12,13 +12,13 @@ from types import SimpleNamespace
 from typing import Any, Sequence, cast
 
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_block.fence import fence as _cm_fence
-from markdown_it.rules_inline.autolink import autolink as _cm_autolink
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 from markdown_it.common.utils import unescapeAll
 from markdown_it.helpers import parseLinkDestination
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block.fence import fence as _cm_fence
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.autolink import autolink as _cm_autolink
+from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -56,7 +56,7 @@ _ALD_ANY = re.compile(
     rf"""(?:\A|\s)(?:({_ALD_NAME})=("|')((?:\\\}}|\\\2|[^}}\x02])*?)\2|({_ALD_NAME})|((?:{_ALD_ID}|{_ALD_CLASS})+))"""
     r"(?=\s|\Z)"
 )
-_ALD_ID_OR_CLASS = re.compile(rf"#([A-Za-z][A-Za-z0-9_:-]*)|\.([^\s.#]+)")
+_ALD_ID_OR_CLASS = re.compile(r"#([A-Za-z][A-Za-z0-9_:-]*)|\.([^\s.#]+)")
 
 
 def parse_ial(text: str) -> dict[str, str]:
@@ -209,7 +209,9 @@ class KramdownConverter:
             if refs:
                 self.md.parse(self._refs_text, self._refs_env)
         self._state = (
-            _DocState(id_counter=outer.id_counter, used_ids=outer.used_ids) if self._depth > 1 else _DocState()
+            _DocState(id_counter=outer.id_counter, used_ids=outer.used_ids)
+            if self._depth > 1
+            else _DocState()
         )
         if self._depth > 1:
             self._state.abbreviations.update(getattr(self, "_abbr_all", {}))
@@ -346,7 +348,8 @@ class KramdownConverter:
                     i = j + 1
                     continue
             hm = re.match(
-                r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown\s*=\s*(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$", line
+                r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown\s*=\s*(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$",
+                line,
             )
             if hm:
                 tag = hm.group(1)
@@ -607,7 +610,9 @@ class KramdownConverter:
                 and tokens[i - 1].attrGet("id") is None
             ):
                 raw_text = "".join(
-                    c.content for c in (tok.children or []) if c.type in ("text", "text_special", "code_inline")
+                    c.content
+                    for c in (tok.children or [])
+                    if c.type in ("text", "text_special", "code_inline")
                 )
                 tok = tokens[i - 1]
                 if self._depth > 1:
@@ -902,7 +907,11 @@ def goldmark_emphasis_blocks(converter: KramdownConverter, text: str) -> str:
     converter.md.block.parse(text, converter.md, {}, tokens)
     lines = text.split("\n")
     for i, tok in enumerate(tokens):
-        if tok.type != "inline" or not tok.map or tokens[i - 1].type not in ("paragraph_open", "heading_open"):
+        if (
+            tok.type != "inline"
+            or not tok.map
+            or tokens[i - 1].type not in ("paragraph_open", "heading_open")
+        ):
             continue
         first, last = tok.map
         chunk = lines[first:last]
@@ -912,26 +921,6 @@ def goldmark_emphasis_blocks(converter: KramdownConverter, text: str) -> str:
         if len(new) == len(chunk):
             lines[first:last] = new
     return "\n".join(lines)
-    md = converter.md
-    state = StateInline(line, md, {}, [])
-    spans: list[tuple[int, int, str, str]] = []
-    setattr(state, _EM_SPANS, spans)
-    md.inline.tokenize(state)
-    edits: list[tuple[int, int, str]] = []
-    for open_at, close_at, delim, element in spans:
-        o_left, o_right, o_before, _ = _flanking(line, open_at, open_at + len(delim))
-        c_left, c_right, _, c_after = _flanking(line, close_at, close_at + len(delim))
-        if delim[0] == "_":
-            opens = o_left and (not o_right or unicodedata.category(o_before)[0] in "PS")
-            closes = c_right and (not c_left or unicodedata.category(c_after)[0] in "PS")
-        else:
-            opens, closes = o_left, c_right
-        if not (opens and closes):
-            edits.append((open_at, open_at + len(delim), f"<{element}>"))
-            edits.append((close_at, close_at + len(delim), f"</{element}>"))
-    for begin, end, tag in sorted(edits, reverse=True):
-        line = line[:begin] + tag + line[end:]
-    return line
 
 
 def _kramdown_emphasis(state: StateInline, silent: bool) -> bool:
@@ -948,11 +937,7 @@ def _kramdown_emphasis(state: StateInline, silent: bool) -> bool:
     element = "strong" if len(result) == 2 else "em"
     stack: list[str] = getattr(state, _EM_STACK, None) or []
     after = src[pos + len(result) : pos + len(result) + 1]
-    if (
-        (marker == "_" and _after_letter(src, pos))
-        or after.isspace()
-        or element in stack
-    ):
+    if (marker == "_" and _after_letter(src, pos)) or after.isspace() or element in stack:
         return _literal(state, result, silent)
     start = pos + len(result)
     close = _emphasis_close(state, start, result, element, stack)
@@ -1043,7 +1028,11 @@ def _raw_span_html(state: StateInline, silent: bool) -> bool:
     if not silent:
         text = state.src[state.pos : end]
         if md_attr:
-            text = text[: m.start(2) - state.pos] + _MD_ATTR_INLINE.sub("", m.group(2)) + text[m.end(2) - state.pos :]
+            text = (
+                text[: m.start(2) - state.pos]
+                + _MD_ATTR_INLINE.sub("", m.group(2))
+                + text[m.end(2) - state.pos :]
+            )
         if not close:
             text += "".join(f"</{n}>" for n in reversed(_unclosed([name], state.src[m.end() : end])))
         token = state.push("html_inline", "", 0)
@@ -1105,7 +1094,11 @@ def _emphasis_close(state: StateInline, start: int, delim: str, element: str, st
             for m in re.finditer(re.escape(delim), src)
             if m.start() > 0
             and not src[m.start() - 1].isspace()
-            and not (element == "em" and src.startswith(delim * 2, m.start()) and not src.startswith(delim * 3, m.start()))
+            and not (
+                element == "em"
+                and src.startswith(delim * 2, m.start())
+                and not src.startswith(delim * 3, m.start())
+            )
             and not (delim[0] == "_" and src[m.end() : m.end() + 1].isalnum())
         ]
         cache[candidates_key] = candidates  # type: ignore[index]
@@ -1320,7 +1313,10 @@ def _kramdown_table(state: Any, start_line: int, end_line: int, silent: bool) ->
     rows makes them the header, later separators start a new body, ``|===|`` a footer; no header is
     needed; a pipe inside a code span or escaped does not split a cell; the line after must end the
     block. A table with no body row is not one."""
-    if state.is_code_block(start_line) or "|" not in state.src[state.bMarks[start_line] : state.eMarks[start_line]]:
+    if (
+        state.is_code_block(start_line)
+        or "|" not in state.src[state.bMarks[start_line] : state.eMarks[start_line]]
+    ):
         return False
 
     def text(line: int) -> str:
@@ -1728,7 +1724,9 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
         if content_col is not None:
             opening = _FENCE.match(expanded.lstrip(" "))
             if item_fence is not None:
-                if re.match(rf"^{re.escape(item_fence[0])}{{{len(item_fence)},}}[ \t]*$", expanded.lstrip(" ")):
+                if re.match(
+                    rf"^{re.escape(item_fence[0])}{{{len(item_fence)},}}[ \t]*$", expanded.lstrip(" ")
+                ):
                     item_fence = None
             elif opening and not _LIST_ITEM.match(expanded):
                 item_fence = opening.group(1)

@@ -9,22 +9,22 @@ from typing import TYPE_CHECKING
 from markdownify import MarkdownConverter
 
 from migrate import ir
-from migrate.content.typography import typographic
 from migrate.content.markdown import (
     _ABBR_DEF,
-    _REF_DEF,
-    SPAN_ELEMENTS,
     _FENCE,
+    _HAS_MD_ATTR,
     _HEADER_ID,
     _IAL_LINE,
-    _HAS_MD_ATTR,
-    angle_links,
-    indented_code_lines,
-    goldmark_emphasis_blocks,
-    gfm_header_id,
+    _REF_DEF,
+    SPAN_ELEMENTS,
     _lazy_list_lines,
+    angle_links,
+    gfm_header_id,
+    goldmark_emphasis_blocks,
+    indented_code_lines,
     parse_ial,
 )
+from migrate.content.typography import typographic
 
 if TYPE_CHECKING:
     from migrate.content.pipeline import ContentPipeline

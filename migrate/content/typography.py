@@ -61,16 +61,14 @@ def quotes(text: str, *, before: str | None = None, after: str = "") -> str:
             if prev.isspace() and nxt and nxt in "\"'" and nxt != ch and _ASCII_WORD.match(rest[1:2] or " "):
                 out.append(left)  # ``"'word``: both open
                 forced = "\u2018" if nxt == "'" else "\u201c"
-            elif ch == "'" and prev.isspace() and _DECADE.match(rest):
-                out.append(right)
-            elif prev not in _NOT_CLOSE:
+            elif (ch == "'" and prev.isspace() and _DECADE.match(rest)) or prev not in _NOT_CLOSE:
                 out.append(right)
             else:
                 out.append(left)
             continue
         if _EMPHASIS_NEXT.match(rest):
             out.append(left)
-        elif nxt and nxt in _PUNCT and not rest[1:3] == ".." and _is_word(nxt) == _is_word(rest[1:2] or " "):
+        elif nxt and nxt in _PUNCT and rest[1:3] != ".." and _is_word(nxt) == _is_word(rest[1:2] or " "):
             out.append(right)
         elif nxt and nxt in "\"'" and nxt != ch and _ASCII_WORD.match(rest[1:2] or " "):
             out.append(left)

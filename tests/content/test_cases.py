@@ -29,7 +29,7 @@ def test_case(case: Case, pipeline: ContentPipeline) -> None:
     assert ours == theirs, first_difference(ours, theirs) + "\n" + converted.body
 
 
-_PRE_CODE = re.compile(r"<pre\b[^>]*>\s*<code\b[^>]*>(.*?)</code>\s*</pre>", re.S)
+_PRE_CODE = re.compile(r"<pre\b[^>]*>\s*<code\b[^>]*>(.*?)</code>\s*</pre>", re.DOTALL)
 
 
 def _code_blocks(text: str) -> list[str]:
