@@ -1825,7 +1825,25 @@ def _kramdown_link_destination(string: str, pos: int, maximum: int) -> Any:
     """An inline link's target as kramdown reads it: up to the ``)`` that balances the opening one, or to
     white space followed by a quote (a title); spaces inside are part of it. Reference definitions and
     ``<...>`` targets keep CommonMark's rule."""
-    if string[pos : pos + 1] == "<" or not string[:pos].rstrip(" \t\n").endswith("("):
+    before = string[max(0, pos - 200) : pos].rstrip(" \t\n")
+    if string[pos : pos + 1] == "<":
+        return parseLinkDestination(string, pos, maximum)
+    if (
+        before.endswith("]:")
+        and "\n" not in string[max(0, pos - 200) : pos].rstrip(" \t").rsplit("]:", 1)[-1]
+    ):
+        # a reference definition: kramdown's target is the rest of the line less a quoted title
+        end = string.find("\n", pos, maximum)
+        line = string[pos : end if end >= 0 else maximum]
+        m = re.match(r"""(.*?\S.*?)(?:[ \t]+(["']).+?\2)?[ \t]*$""", line)
+        if not m or re.search(r"""[ \t]+["']""", m.group(1)):
+            return parseLinkDestination(string, pos, pos)  # not a definition
+        result = parseLinkDestination(string, pos, pos)
+        result.str = unescapeAll(m.group(1))
+        result.pos = pos + len(m.group(1))
+        result.ok = True
+        return result
+    if not before.endswith("("):
         return parseLinkDestination(string, pos, maximum)
     result = parseLinkDestination(string, pos, pos)  # a failed result to fill in
     level = 0
