@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Sequence, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
+from markdown_it.helpers import parseLinkDestination
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block.fence import fence as _cm_fence
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.autolink import autolink as _cm_autolink
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from migrate.content.typography import quotes, symbols
+from migrate.content.typography import typographic
 
 logger = logging.getLogger(__name__)
 
 _IAL_LINE = re.compile(r"^[ \t]*\{:(?!:)\s*([^}]*)\}[ \t]*$")
 _IAL_SPAN = re.compile(r"^\{:(?!:)\s*([^}]*)\}")
-_HEADER_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
+# XML's NameStartChar and NameChar, as kramdown's header id (REXML::XMLTokens)
+_NAME_START = (
+    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_CHAR = _NAME_START + "\\-.0-9\u00b7\u0300-\u036f\u203f\u2040"
+_HEADER_ID = re.compile(rf"[\t ]+\{{#([{_NAME_START}][{_NAME_CHAR}]*)\}}\s*$")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S")
 _ABBR_DEF = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*)$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -37,27 +49,36 @@ def _any_link(url: str) -> bool:
     return True
 
 
+_ALD_NAME = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
+_ALD_ID = r"#[A-Za-z][A-Za-z0-9_:-]*"
+_ALD_CLASS = r"\.[^\s.#]+"
+_ALD_ANY = re.compile(
+    rf"""(?:\A|\s)(?:({_ALD_NAME})=("|')((?:\\\}}|\\\2|[^}}\x02])*?)\2|({_ALD_NAME})|((?:{_ALD_ID}|{_ALD_CLASS})+))"""
+    r"(?=\s|\Z)"
+)
+_ALD_ID_OR_CLASS = re.compile(r"#([A-Za-z][A-Za-z0-9_:-]*)|\.([^\s.#]+)")
+
+
 def parse_ial(text: str) -> dict[str, str]:
-    """``.a #b k="v"`` -> attributes (classes joined)."""
+    """``.a #b k="v"`` -> attributes (classes joined), by kramdown's attribute-list rule: each part
+    stands between spaces, values are quoted, anything else is ignored."""
     attrs: dict[str, str] = {}
     classes: list[str] = []
-    for m in re.finditer(
-        r"""\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|([\w-]+)""", text
-    ):
-        if m.group(7):
-            if m.group(7) == "toc":
+    for m in _ALD_ANY.finditer(text):
+        if m.group(4):
+            if m.group(4) == "toc":
                 attrs["data-kd-toc"] = "1"
-            elif m.group(7) == "auto_ids":
+            elif m.group(4) == "auto_ids":
                 attrs["data-kd-auto-ids"] = "1"
-        elif m.group(1):
-            classes.append(m.group(1))
-        elif m.group(2):
-            attrs["id"] = m.group(2)
-        elif m.group(3):
-            value = (
-                m.group(4) if m.group(4) is not None else m.group(5) if m.group(5) is not None else m.group(6)
-            )
-            attrs[m.group(3)] = value or ""
+        elif m.group(5):
+            for part in _ALD_ID_OR_CLASS.finditer(m.group(5)):
+                if part.group(2):
+                    classes.append(part.group(2))
+                else:
+                    attrs["id"] = part.group(1)
+        else:
+            sep = m.group(2)
+            attrs[m.group(1)] = re.sub(r"\\(\}|" + re.escape(sep) + ")", r"\1", m.group(3))
     if classes:
         attrs["class"] = " ".join(classes)
     return attrs
@@ -83,11 +104,20 @@ def gfm_header_id(text: str) -> str:
     return result.replace(" ", "-").replace("\t", "-")
 
 
+def kramdown_header_id(text: str) -> str:
+    """kramdown's own id rule (its HTML converter's, used for headers the GFM parser does not reach, those
+    inside HTML elements): drop leading non-letters, keep ASCII letters, digits, spaces and dashes."""
+    result = re.sub(r"^[^a-zA-Z]+", "", text, flags=re.M)
+    result = re.sub(r"[^a-zA-Z0-9 -]", "", result).replace(" ", "-").lower()
+    return result or "section"
+
+
 @dataclass
 class _DocState:
     raw_blocks: list[str] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
     id_counter: dict[str, int] = field(default_factory=dict)
+    used_ids: dict[str, int] = field(default_factory=dict)
 
 
 class KramdownConverter:
@@ -108,19 +138,32 @@ class KramdownConverter:
         self.auto_id_prefix = auto_id_prefix
         self.footnote_backlink = footnote_backlink
         md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True, "typographer": False})
-        md.enable(["table", "strikethrough"])
+        md.enable(["strikethrough"])
+
         # kramdown writes link targets as given: no percent-encoding, no scheme filter
         md.normalizeLink = _as_given  # type: ignore[method-assign,assignment]
         md.normalizeLinkText = _as_given  # type: ignore[method-assign,assignment]
         md.validateLink = _any_link  # type: ignore[method-assign,assignment]
+        # kramdown's link targets may hold spaces: a per-instance copy of the helpers with its rule
+        md.helpers = SimpleNamespace(**{k: getattr(md.helpers, k) for k in md.helpers.__all__})  # type: ignore[assignment]
+        md.helpers.parseLinkDestination = _kramdown_link_destination
         md.use(footnote_plugin)
         md.use(deflist_plugin)
         md.inline.ruler.before("escape", "kd_math", _inline_math)
+        md.inline.ruler.at("emphasis", _kramdown_emphasis)
+        md.inline.ruler.before("emphasis", "kd_span_ial", _span_ial_text)
+        md.inline.ruler.at("autolink", _kramdown_autolink)
+        md.inline.ruler.after("autolink", "kd_raw_span_html", _raw_span_html)
         md.block.ruler.at(
             "html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]}
         )
+        md.block.ruler.after("html_block", "kd_table", _kramdown_table)
+        md.block.ruler.at("code", _kramdown_code_block)
+        md.block.ruler.at("fence", _kramdown_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]})
         md.core.ruler.after("block", "kd_block_ial", self._block_ial_rule)
         md.core.ruler.after("kd_block_ial", "kd_lists", _list_paragraphs)
+        md.core.ruler.after("kd_lists", "kd_task_lists", _task_lists)
+        md.core.ruler.before("text_join", "kd_span_html", _balance_span_html)
         md.core.ruler.before("text_join", "kd_inline", self._inline_rule)
         r: dict[str, Any] = cast(RendererHTML, md.renderer).rules  # type: ignore[assignment]
         r["fence"] = self._render_fence
@@ -146,6 +189,7 @@ class KramdownConverter:
             + ">\n"
         )
         r["html_block"] = lambda tokens, idx, *a: self.markdown_in_html(tokens[idx].content)
+        r["html_inline"] = _render_html_inline
         self.md = md
         self._state = _DocState()
         self.parse_block_html = False
@@ -164,7 +208,11 @@ class KramdownConverter:
             self._refs_env: dict[str, Any] = {}
             if refs:
                 self.md.parse(self._refs_text, self._refs_env)
-        self._state = _DocState(id_counter=outer.id_counter if self._depth > 1 else {})
+        self._state = (
+            _DocState(id_counter=outer.id_counter, used_ids=outer.used_ids)
+            if self._depth > 1
+            else _DocState()
+        )
         if self._depth > 1:
             self._state.abbreviations.update(getattr(self, "_abbr_all", {}))
         try:
@@ -202,9 +250,17 @@ class KramdownConverter:
                 out.append(line)
                 i += 1
                 continue
-            if not (self.parse_block_html or "{::" in line or "*[" in line or "$$" in line or "markdown=" in line):
+            if line[:4].lstrip(" ").startswith("<") and _OPEN_TAG_UNFINISHED.match(line):
+                line = lines[i] = _join_start_tag(lines, i)
+            if not (
+                self.parse_block_html
+                or "{::" in line
+                or "*[" in line
+                or "$$" in line
+                or _HAS_MD_ATTR.search(line)
+            ):
                 # none of the kramdown extensions below can start on this line
-                out.append(_LINK_WITH_SPACES.sub(_angle_link, line) if "](" in line else line)
+                out.append(line)
                 i += 1
                 continue
             stripped = line.strip()
@@ -216,7 +272,7 @@ class KramdownConverter:
                 i += 1
                 continue
             if self.parse_block_html and re.match(
-                r"^<(?:" + "|".join(sorted(BLOCK_MODEL)) + r")\b(?![^>]*markdown=)", line, re.I
+                r"^<(?:" + "|".join(sorted(BLOCK_MODEL)) + r")\b(?![^>]*\bmarkdown\s*=)", line, re.I
             ):
                 line = re.sub(r"^(<[A-Za-z][\w-]*)", r'\1 markdown="1"', line)
                 lines[i] = line
@@ -292,7 +348,8 @@ class KramdownConverter:
                     i = j + 1
                     continue
             hm = re.match(
-                r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown=(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$", line
+                r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown\s*=\s*(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$",
+                line,
             )
             if hm:
                 tag = hm.group(1)
@@ -325,15 +382,18 @@ class KramdownConverter:
                     out.extend(["", self._placeholder(html_text), ""])
                     i = i + 1 + found
                     continue
-            if "](" in line:
-                line = _LINK_WITH_SPACES.sub(_angle_link, line)
+                # never closed: kramdown ends the element with the document (and warns)
+                whole = "\n".join(lines[i:]).rstrip("\n") + "\n"
+                out.extend(["", self._placeholder(self.markdown_in_html(whole)), ""])
+                i = len(lines)
+                continue
             out.append(line)
             i += 1
         return "\n".join(out)
 
     def markdown_in_html(self, text: str) -> str:
         """Elements carrying ``markdown="1"`` get their content converted (span or block, per element)."""
-        if "markdown=" not in text:
+        if not _HAS_MD_ATTR.search(text):
             return text
         out: list[str] = []
         pos = 0
@@ -361,10 +421,10 @@ class KramdownConverter:
                 if depth == 0:
                     close = c
                     break
-            if close is None:
-                break
-            inner = text[m.end() : close.start()]
-            attrs = re.sub(r"\s+", " ", (m.group(2) + m.group(4))).rstrip()
+            # an element never closed ends with the text (kramdown closes it at the end of the document)
+            close_start, close_end = (close.start(), close.end()) if close else (len(text), len(text))
+            inner = text[m.end() : close_start]
+            attrs = _reserialise_attrs(m.group(2) + m.group(4))
             mode = m.group(3).strip("\"'")
             if mode == "span" or (mode != "block" and tag in SPAN_MODEL):
                 converted = self.md.renderInline(inner.strip(), dict(self._refs_env))
@@ -375,7 +435,7 @@ class KramdownConverter:
                     converted = single.group(1)  # kramdown: a lone paragraph in an HTML element stays bare
             out.append(text[pos : m.start()])
             out.append(f"<{m.group(1)}{attrs}>{converted}</{m.group(1)}>")
-            pos = close.end()
+            pos = close_end
         out.append(text[pos:])
         return "".join(out)
 
@@ -527,7 +587,6 @@ class KramdownConverter:
                     tok.attrSet("id", m.group(1))
                     self._strip_trailing(inline, m.group(0))
             if tok.type == "inline" and tok.children is not None:
-                _strong_outside_em(tok.children)
                 self._span_ials(tok.children)
                 if self.smart:
                     self._typography(tok.children)
@@ -552,9 +611,19 @@ class KramdownConverter:
             ):
                 # entities count as the characters they stand for (kramdown-parser-gfm's raw text)
                 raw_text = "".join(
-                    c.content for c in (tok.children or []) if c.type in ("text", "code_inline", "text_special")
+                    c.content
+                    for c in (tok.children or [])
+                    if c.type in ("text", "text_special", "code_inline")
                 )
                 tok = tokens[i - 1]
+                if self._depth > 1:
+                    # inside an HTML element kramdown-parser-gfm leaves the id to kramdown's converter,
+                    # which has its own rule and its own counter
+                    base = kramdown_header_id(raw_text)
+                    count = self._state.used_ids.get(base, -1) + 1
+                    self._state.used_ids[base] = count
+                    tok.attrSet("id", self.auto_id_prefix + (base if count == 0 else f"{base}-{count}"))
+                    continue
                 base = self.auto_id_prefix + gfm_header_id(raw_text)
                 count = self._state.id_counter.get(base, -1) + 1
                 self._state.id_counter[base] = count
@@ -614,10 +683,9 @@ class KramdownConverter:
         for idx, child in enumerate(children):
             kind = child.type
             if kind == "html_inline":
-                if re.match(r"<(code|kbd|pre|script|math)\b", child.content, re.I):
-                    in_code += 1
-                elif re.match(r"</(code|kbd|pre|script|math)>", child.content, re.I):
-                    in_code = max(0, in_code - 1)
+                opens = len(re.findall(r"<(?:code|kbd|pre|script|math)\b", child.content, re.I))
+                closes = len(re.findall(r"</(?:code|kbd|pre|script|math)>", child.content, re.I))
+                in_code = max(0, in_code + opens - closes)
                 prev = None
                 continue
             if kind == "text_special":
@@ -629,19 +697,10 @@ class KramdownConverter:
             if kind != "text" or in_code:
                 prev = None
                 continue
-            after = ""
-            if idx + 1 < len(children):
-                nxt = children[idx + 1]
-                if nxt.type in ("text", "text_special"):
-                    after = nxt.content[:1]
-                elif nxt.type.endswith("break"):
-                    after = "\n"
-                elif nxt.type == "code_inline":
-                    after = "`"
-                elif nxt.nesting != 0:
-                    after = nxt.markup[:1] or "<"
-            child.content = quotes(symbols(child.content), before=prev, after=after)
-            prev = child.content[-1:] or prev
+            after = _source_after(children, idx + 1)
+            source = child.content
+            child.content = typographic(source, before=prev, after=after)
+            prev = None if _ENDS_WITH_SYMBOL.search(source) else (child.content[-1:] or prev)
 
     def _abbreviations(self, children: list[Token]) -> list[Token]:
         abbrs = self._state.abbreviations
@@ -706,7 +765,7 @@ class KramdownConverter:
         alt = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", tok.content)  # kramdown keeps the label as written
         extra = "".join(f' {k}="{html.escape(str(v))}"' for k, v in attrs.items() if k != "alt")
         title_attr = f' title="{html.escape(str(title))}"' if title else ""
-        return f'<img src="{html.escape(str(src))}" alt="{html.escape(alt)}"{title_attr}{extra} />'
+        return f'<img src="{html.escape(str(src))}" alt="{_escape_attribute(alt)}"{title_attr}{extra} />'
 
     def _render_code_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
         tok = tokens[idx]
@@ -770,6 +829,369 @@ class KramdownConverter:
         out = re.sub(r'style="text-align:(left|right|center)"', r'style="text-align: \1"', out)
         out = _toc(out)
         return out
+
+
+_ENDS_WITH_SYMBOL = re.compile(r"(?:--|\.\.\.|<<|>>)$")
+
+
+_EM_STACK = "_kd_em_stack"
+_EM_CACHE = "_kd_em_cache"
+_EM_SPANS = "_kd_em_spans"
+
+
+def _flanking(text: str, start: int, end: int) -> tuple[bool, bool, str, str]:
+    """CommonMark's left- and right-flanking of the delimiter run ``text[start:end]`` (widened to the
+    whole run), and the characters around it."""
+    while start > 0 and text[start - 1] == text[start]:
+        start -= 1
+    while end < len(text) and text[end] == text[end - 1]:
+        end += 1
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+
+    def punct(c: str) -> bool:
+        return unicodedata.category(c)[0] in "PS"
+
+    left = not after.isspace() and (not punct(after) or before.isspace() or punct(before))
+    right = not before.isspace() and (not punct(before) or after.isspace() or punct(after))
+    return left, right, before, after
+
+
+def _can_open_close(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether CommonMark lets the delimiter run at ``text[start:end]`` open, and close, emphasis."""
+    left, right, before, after = _flanking(text, start, end)
+    if text[start] == "_":
+        return (
+            left and (not right or unicodedata.category(before)[0] in "PS"),
+            right and (not left or unicodedata.category(after)[0] in "PS"),
+        )
+    return left, right
+
+
+def goldmark_emphasis(converter: KramdownConverter, text: str) -> str:
+    """Markdown text whose emphasis CommonMark reads as kramdown does: an emphasis kramdown makes but
+    CommonMark would not (``**x。**y``: a closing run after punctuation and before a letter) is written
+    with HTML tags, and a delimiter kramdown takes as text is escaped where CommonMark could pair it."""
+    if "*" not in text and "_" not in text:
+        return text
+    md = converter.md
+    state = StateInline(text, md, {}, [])
+    spans: list[tuple[int, int, str, str]] = []
+    setattr(state, _EM_SPANS, spans)
+    md.inline.tokenize(state)
+    edits: list[tuple[int, int, str]] = []
+    urls = [m.span() for m in re.finditer(r"(?:https?://|www\.)\S+", text)]
+    for open_at, close_at, delim, element in spans:
+        if close_at < 0:  # a literal delimiter
+            if any(a <= open_at < b for a, b in urls):
+                continue  # a bare URL stays as written (Goldmark links it whole)
+            if any(_can_open_close(text, open_at, open_at + len(delim))):
+                edits.append((open_at, open_at + len(delim), "".join("\\" + c for c in delim)))
+            continue
+        if not (
+            _can_open_close(text, open_at, open_at + len(delim))[0]
+            and _can_open_close(text, close_at, close_at + len(delim))[1]
+        ):
+            edits.append((open_at, open_at + len(delim), f"<{element}>"))
+            edits.append((close_at, close_at + len(delim), f"</{element}>"))
+    for begin, end, tag in sorted(edits, reverse=True):
+        text = text[:begin] + tag + text[end:]
+    return text
+
+
+def goldmark_emphasis_blocks(converter: KramdownConverter, text: str) -> str:
+    """:func:`goldmark_emphasis` on each paragraph and heading of a Markdown text (an emphasis may span
+    the lines of a paragraph); code, HTML and tables are left alone."""
+    if "*" not in text and "_" not in text:
+        return text
+    tokens: list[Token] = []
+    converter.md.block.parse(text, converter.md, {}, tokens)
+    lines = text.split("\n")
+    for i, tok in enumerate(tokens):
+        if (
+            tok.type != "inline"
+            or not tok.map
+            or tokens[i - 1].type not in ("paragraph_open", "heading_open")
+        ):
+            continue
+        first, last = tok.map
+        chunk = lines[first:last]
+        if not any("*" in x or "_" in x for x in chunk) or any(x.lstrip().startswith(">") for x in chunk):
+            continue
+        new = goldmark_emphasis(converter, "\n".join(chunk)).split("\n")
+        if len(new) == len(chunk):
+            lines[first:last] = new
+    return "\n".join(lines)
+
+
+def _kramdown_emphasis(state: StateInline, silent: bool) -> bool:
+    """kramdown's emphasis: ``*``/``_`` (em) and ``**``/``__`` (strong) close at the first matching
+    delimiter that follows a non-space (not ``**`` for em, not ``_`` + letter or digit for ``_``); inside
+    an em another em is text, inside a strong another strong; an unclosed strong is tried as an em one
+    character later. No flanking rules: ``**x。**y`` is strong."""
+    src = state.src
+    pos = state.pos
+    marker = src[pos]
+    if marker not in "*_":
+        return False
+    result = marker * 2 if src.startswith(marker * 2, pos) else marker
+    element = "strong" if len(result) == 2 else "em"
+    stack: list[str] = getattr(state, _EM_STACK, None) or []
+    after = src[pos + len(result) : pos + len(result) + 1]
+    if (marker == "_" and _after_letter(src, pos)) or after.isspace() or element in stack:
+        return _literal(state, result, silent)
+    start = pos + len(result)
+    close = _emphasis_close(state, start, result, element, stack)
+    delim = result
+    if close is None and element == "strong" and (not stack or stack[-1] != "em"):
+        start = pos + 1
+        delim = marker
+        element = "em"
+        close = _emphasis_close(state, start, delim, element, stack)
+    if close is None:
+        return _literal(state, result, silent)
+    if not silent:
+        spans = getattr(state, _EM_SPANS, None)
+        if spans is not None:
+            spans.append((start - len(delim), close, delim, element))
+        tag = element
+        token = state.push(f"{tag}_open", tag, 1)
+        token.markup = delim
+        old_max = state.posMax
+        state.pos, state.posMax = start, close
+        setattr(state, _EM_STACK, [*stack, element])
+        state.md.inline.tokenize(state)
+        setattr(state, _EM_STACK, stack)
+        state.posMax = old_max
+        token = state.push(f"{tag}_close", tag, -1)
+        token.markup = delim
+    state.pos = close + len(delim)
+    return True
+
+
+_SPAN_IAL_AT = re.compile(r"\{:(?!:)[^}\n]*\}")
+
+
+def _span_ial_text(state: StateInline, silent: bool) -> bool:
+    """A span IAL is one piece of text for kramdown: no emphasis inside ``{:target="_blank"}``."""
+    if not state.src.startswith("{:", state.pos):
+        return False
+    m = _SPAN_IAL_AT.match(state.src, state.pos, state.posMax)
+    if not m:
+        return False
+    if not silent:
+        state.pending += m.group(0)
+    state.pos = m.end()
+    return True
+
+
+_AUTOLINK = re.compile(r"<(?:(?:mailto|https?|ftps?):.+?|[\w.-]+?@[\w.-]+?)>")
+
+
+def _kramdown_autolink(state: StateInline, silent: bool) -> bool:
+    """kramdown's autolinks: only mailto, http(s) and ftp(s) URLs and e-mail addresses (``<macro:code>``
+    is an HTML tag for it)."""
+    if not _AUTOLINK.match(state.src, state.pos, state.posMax):
+        return False
+    return bool(_cm_autolink(state, silent))
+
+
+_UNAME = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
+_SPAN_TAG = re.compile(
+    rf"""<({_UNAME})((?:\s+{_UNAME}(?:\s*=\s*(?:[\w-]+|"[^"]*"|'[^']*'))?)*)\s*(/)?>""", re.S
+)
+_ANY_TAG = re.compile(rf"""<(/?)({_UNAME})(?:\s+[^<>]*?)?\s*(/?)>""", re.S)
+
+
+def _raw_span_html(state: StateInline, silent: bool) -> bool:
+    """An inline element whose content kramdown does not parse (its content model is raw: ``code``,
+    ``kbd``, ``samp``, ``var``, ``script``, ... and every element it does not know, ``<notextile>``,
+    ``<macro:code>``): kept as written up to its end tag, or closed at the end of the paragraph."""
+    if state.src[state.pos] != "<":
+        return False
+    m = _SPAN_TAG.match(state.src, state.pos, state.posMax)
+    if not m:
+        return False
+    name = m.group(1)
+    low = name.lower()
+    known = low in _KNOWN_ELEMENTS
+    if known:
+        name = low
+    md_attr = re.search(r"""\bmarkdown\s*=\s*["']?(\w+)""", m.group(2))
+    raw = md_attr.group(1) == "0" if md_attr else False
+    if name in _KRAMDOWN_BODYLESS or m.group(3) or name in BLOCK_MODEL:
+        return False
+    if (name in SPAN_MODEL and not raw) or (md_attr and md_attr.group(1) == "span"):
+        return False
+    stop = re.compile(rf"</{re.escape(name)}\s*>", re.I if known else 0)
+    close = stop.search(state.src, m.end(), state.posMax)
+    end = close.end() if close else state.posMax
+    if not silent:
+        text = state.src[state.pos : end]
+        if md_attr:
+            text = (
+                text[: m.start(2) - state.pos]
+                + _MD_ATTR_INLINE.sub("", m.group(2))
+                + text[m.end(2) - state.pos :]
+            )
+        if not close:
+            text += "".join(f"</{n}>" for n in reversed(_unclosed([name], state.src[m.end() : end])))
+        token = state.push("html_inline", "", 0)
+        token.content = text
+    state.pos = end
+    return True
+
+
+def _unclosed(stack: list[str], text: str) -> list[str]:
+    """The elements still open at the end of ``text`` (kramdown closes each at the paragraph's end)."""
+    stack = list(stack)
+    for t in _ANY_TAG.finditer(text):
+        name = t.group(2)
+        if t.group(1):
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        elif not t.group(3) and name.lower() not in _KRAMDOWN_BODYLESS:
+            stack.append(name)
+    return stack
+
+
+def _after_letter(src: str, pos: int) -> bool:
+    """kramdown's ``/[[:alpha:]]-?[[:alpha:]]*\\z/`` on the text before ``pos``: a letter, or a letter
+    and a dash, right before it."""
+    before = src[pos - 1] if pos > 0 else ""
+    return before.isalpha() or (before == "-" and pos > 1 and src[pos - 2].isalpha())
+
+
+def _literal(state: StateInline, text: str, silent: bool) -> bool:
+    if not silent and getattr(state, _EM_SPANS, None) is not None and text[0] in "*_":
+        getattr(state, _EM_SPANS).append((state.pos, -1, text, ""))
+    if not silent:
+        # a token of its own: kramdown's smart quotes see the text after it as a new run
+        token = state.push("text_special", "", 0)
+        token.content = token.markup = text
+        token.info = "kd_delimiter"
+    state.pos += len(text)
+    return True
+
+
+def _emphasis_close(state: StateInline, start: int, delim: str, element: str, stack: list[str]) -> int | None:
+    """Where the emphasis opened before ``start`` closes: the first position kramdown accepts, skipping
+    over code spans, links and other spans as its span parser does."""
+    key = (start, delim, element, tuple(stack), state.posMax)
+    cache: dict[Any, int | None] | None = getattr(state, _EM_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(state, _EM_CACHE, cache)
+    if key in cache:
+        return cache[key]
+    src = state.src
+    # the positions where such an emphasis could close at all (a scan from ``start`` is only worth it
+    # when one follows: without this a paragraph of unclosed delimiters costs quadratic time)
+    candidates_key = ("candidates", delim, element)
+    candidates = cache.get(candidates_key)  # type: ignore[call-overload]
+    if candidates is None:
+        candidates = [
+            m.start()
+            for m in re.finditer(re.escape(delim), src)
+            if m.start() > 0
+            and not src[m.start() - 1].isspace()
+            and not (
+                element == "em"
+                and src.startswith(delim * 2, m.start())
+                and not src.startswith(delim * 3, m.start())
+            )
+            and not (delim[0] == "_" and src[m.end() : m.end() + 1].isalnum())
+        ]
+        cache[candidates_key] = candidates  # type: ignore[index]
+    n = bisect.bisect_right(candidates, start)
+    if n >= len(candidates) or candidates[n] >= state.posMax:
+        cache[key] = None
+        return None
+    saved_pos = state.pos
+    setattr(state, _EM_STACK, [*stack, element])
+    rules = state.md.inline.ruler.getRules("")
+    found: int | None = None
+    state.pos = start
+    context = (delim, element, tuple(stack), state.posMax)
+    visited: list[int] = []
+    while state.pos < state.posMax:
+        q = state.pos
+        if q > start:
+            # scans from different starts that reach one position go on alike from there
+            known = cache.get(("from", q, context), False)  # type: ignore[call-overload]
+            if known is not False:
+                found = known
+                break
+            visited.append(q)
+        if (
+            src.startswith(delim, q)
+            and q > start
+            and not src[q - 1].isspace()
+            and not (element == "em" and src.startswith(delim * 2, q) and not src.startswith(delim * 3, q))
+            and not (delim[0] == "_" and src[q + len(delim) : q + len(delim) + 1].isalnum())
+        ):
+            found = q
+            break
+        ok = False
+        if state.level < state.md.options["maxNesting"]:
+            for rule in rules:
+                state.level += 1
+                ok = rule(state, True)
+                state.level -= 1
+                if ok:
+                    break
+        if not ok:
+            state.pos = q + 1
+    setattr(state, _EM_STACK, stack)
+    state.pos = saved_pos
+    cache[key] = found
+    for q in visited:
+        cache[("from", q, context)] = found  # type: ignore[index]
+    return found
+
+
+def _escape_attribute(text: str) -> str:
+    """kramdown's attribute escaping: a named entity as written stays one."""
+    text = re.sub(r"&(?!\w+;)", "&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+_MD_ATTR_INLINE = re.compile(r"""\s+markdown\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+)""")
+
+
+def _render_html_inline(tokens: Sequence[Token], idx: int, *args: Any) -> str:
+    """An inline tag as written, less its ``markdown`` attribute (kramdown's HTML parser consumes it)."""
+    content = tokens[idx].content
+    if content.startswith("<") and _HAS_MD_ATTR.search(content):
+        return _MD_ATTR_INLINE.sub("", content)
+    return content
+
+
+def _source_after(children: list[Token], start: int, size: int = 3) -> str:
+    """The source text (its first few characters) of the inline tokens from ``start`` on."""
+    text = ""
+    for n in range(start, len(children)):
+        if len(text) >= size:
+            break
+        tok = children[n]
+        kind = tok.type
+        if kind == "text":
+            text += tok.content
+        elif kind.endswith("break"):
+            text += "\n"
+        elif kind == "code_inline":
+            text += tok.markup + tok.content
+        elif kind in ("text_special", "html_inline"):
+            text += tok.markup or tok.content
+        elif kind == "link_open":
+            text += "["
+        elif kind == "link_close":
+            text += "]"
+        elif kind == "image":
+            text += "!["
+        else:
+            text += tok.markup or "<"
+    return text[:size]
 
 
 def _inline_math(state: StateInline, silent: bool) -> bool:
@@ -836,7 +1258,206 @@ SPAN_ELEMENTS = frozenset(
 option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup textarea tt u var""".split()
 )
 _VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_KRAMDOWN_BODYLESS = _VOID_ELEMENTS | {"command", "keygen"}
+_LAZY_CODE_STOP = re.compile(
+    r"\{:(?![:/])|\^\s*$|</?(?!(?:" + "|".join(sorted(SPAN_ELEMENTS)) + r")\b)[A-Za-z_][\w.:-]*"
+)
 _TAG_START = re.compile(r"^<(/?)([A-Za-z][\w-]*)(?=[\s/>]|$)")
+
+
+_TABLE_PIPE = re.compile(r"^(?:\||.*?[^\\\n]\|)")
+_TABLE_SEP = re.compile(r"^[+|: \t-]*?-[+|: \t-]*?[ \t]*$")
+_TABLE_FSEP = re.compile(r"^[+|: \t=]*?=[+|: \t=]*?[ \t]*$")
+_TABLE_ALIGN = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")
+_BLOCK_BOUNDARY = re.compile(r"^(?:[ \t]*$| {0,3}#| {0,3}\^[ \t]*$| {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$)")
+
+
+def _table_cells(row: str) -> list[str]:
+    """A row's cells as kramdown splits them: at pipes not escaped and not inside a code span."""
+    cells: list[str] = []
+    current = ""
+    pos = 0
+    while pos < len(row):
+        c = row[pos]
+        if c == "`":
+            run = re.match(r"`+", row[pos:]).group(0)  # type: ignore[union-attr]
+            close = re.compile(rf"(?<!`){run}(?!`)").search(row, pos + len(run))
+            if close:
+                current += row[pos : close.end()]
+                pos = close.end()
+                continue
+            current += run
+            pos += len(run)
+            continue
+        if c == "\\" and row[pos + 1 : pos + 2] == "|":
+            current += "|"
+            pos += 2
+            continue
+        if c == "|":
+            cells.append(current)
+            current = ""
+        else:
+            current += c
+        pos += 1
+    cells.append(current)
+    return cells
+
+
+def _outside_code(row: str) -> str:
+    """A table line less its code spans and HTML tags."""
+    row = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", row)
+    return re.sub(r"<[^<>]*>", "", row)
+
+
+def _kramdown_table(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """kramdown's tables: every line holding a pipe, a separator line (``|---|:-:|``) after the first
+    rows makes them the header, later separators start a new body, ``|===|`` a footer; no header is
+    needed; a pipe inside a code span or escaped does not split a cell; the line after must end the
+    block. A table with no body row is not one."""
+    if (
+        state.is_code_block(start_line)
+        or "|" not in state.src[state.bMarks[start_line] : state.eMarks[start_line]]
+    ):
+        return False
+
+    def text(line: int) -> str:
+        return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]  # type: ignore[no-any-return]
+
+    first = text(start_line)
+    if re.match(r"#{1,6}(?:[ \t]|$)", first) or (
+        start_line + 1 < end_line and re.match(r"^ {0,3}(?:-+|=+)[ \t]*$", text(start_line + 1))
+    ):
+        return False  # a header comes first for kramdown
+    if not _TABLE_PIPE.match(first) and not _TABLE_PIPE.match(" " * state.tShift[start_line] + first):
+        return False
+    leading_pipe = first.startswith("|")
+    sections: list[tuple[str, list[list[str]]]] = []
+    rows: list[list[str]] = []
+    alignment: list[str] = []
+    has_footer = False
+    line = start_line
+
+    def close_section(kind: str, force: bool) -> None:
+        nonlocal rows
+        if not has_footer or kind != "tbody" or force:
+            sections.append((kind, rows))
+            rows = []
+
+    while line < end_line:
+        if state.sCount[line] < state.blkIndent:
+            break
+        row = text(line)
+        if not _TABLE_PIPE.match(row):
+            break
+        if not _TABLE_PIPE.match(_outside_code(row)):
+            return False  # kramdown wants a pipe outside code spans and HTML tags on every line
+        if _TABLE_SEP.match(row):
+            if not rows:
+                pass
+            elif not alignment and not has_footer and not any(k == "thead" for k, _ in sections):
+                close_section("thead", False)
+                alignment = [
+                    "default" if not a and not b else "left" if not b else "right" if not a else "center"
+                    for a, b in _TABLE_ALIGN.findall(row)
+                ]
+            else:
+                close_section("tbody", False)
+        elif _TABLE_FSEP.match(row):
+            if rows:
+                close_section("tbody", True)
+            has_footer = True
+        else:
+            cells = _table_cells(row.rstrip(" \t"))
+            if leading_pipe and cells and not cells[0].strip():
+                cells.pop(0)
+            if cells and not cells[-1].strip():
+                cells.pop()
+            rows.append([c.strip() for c in cells])
+        line += 1
+    if line < end_line and not _BLOCK_BOUNDARY.match(text(line)) and state.sCount[line] >= state.blkIndent:
+        return False
+    if rows:
+        close_section("tfoot" if has_footer else "tbody", False)
+    if not any(kind == "tbody" for kind, _ in sections):
+        return False
+    if silent:
+        return True
+    columns = max((len(r) for _, rs in sections for r in rs), default=0)
+    alignment = (alignment + ["default"] * columns)[:columns]
+    state.line = line
+    token = state.push("table_open", "table", 1)
+    token.map = [start_line, line]
+    for kind, rs in sections:
+        state.push(f"{kind}_open", kind, 1)
+        cell_tag = "th" if kind == "thead" else "td"
+        for r in rs:
+            state.push("tr_open", "tr", 1)
+            for n in range(columns):
+                token = state.push(f"{cell_tag}_open", cell_tag, 1)
+                if alignment[n] != "default":
+                    token.attrSet("style", f"text-align: {alignment[n]}")
+                token = state.push("inline", "", 0)
+                token.content = r[n] if n < len(r) else ""
+                token.map = [start_line, line]
+                token.children = []
+                state.push(f"{cell_tag}_close", cell_tag, -1)
+            state.push("tr_close", "tr", -1)
+        state.push(f"{kind}_close", kind, -1)
+    state.push("table_close", "table", -1)
+    return True
+
+
+def _kramdown_code_block(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """An indented code block as kramdown reads it: indented lines, blank lines between them, and any
+    line right under one that starts no HTML element, attribute list or end-of-block marker (kramdown
+    takes such a lazy line into the code)."""
+    if state.sCount[start_line] - state.blkIndent < 4:
+        return False
+    last = line = start_line + 1
+    lazy: list[int] = []
+    while line < end_line:
+        if state.isEmpty(line):
+            line += 1
+            continue
+        if state.sCount[line] - state.blkIndent >= 4:
+            line += 1
+            last = line
+            continue
+        text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+        if line == last and state.sCount[line] >= state.blkIndent and not _LAZY_CODE_STOP.match(text):
+            lazy.append(line)
+            line += 1
+            last = line
+            continue
+        break
+    if silent:
+        return True
+    state.line = last
+    token = state.push("code_block", "code", 0)
+    parts = [state.getLines(start_line, last, 4 + state.blkIndent, False)]
+    if lazy:
+        # kramdown joins a lazy line to the line above it with a space
+        parts = []
+        begin = start_line
+        for n in lazy:
+            parts.append(state.getLines(begin, n, 4 + state.blkIndent, False) + " ")
+            begin = n
+        parts.append(state.getLines(begin, last, 4 + state.blkIndent, False))
+    token.content = "".join(parts) + "\n"
+    token.map = [start_line, state.line]
+    return True
+
+
+def _kramdown_fence(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """A fenced code block whose fence is indented keeps its lines as written: kramdown strips only the
+    indentation of the block holding it (a list item's), never the fence's own 1-3 spaces."""
+    if not _cm_fence(state, start_line, end_line, silent):
+        return False
+    if not silent and state.sCount[start_line] > state.blkIndent:
+        token = state.tokens[-1]
+        lines = token.content.count("\n")
+        token.content = state.getLines(start_line + 1, start_line + 1 + lines, state.blkIndent, True)
+    return True
 
 
 def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
@@ -854,8 +1475,8 @@ def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: boo
     if not m:
         return False
     closing, name = m.group(1), m.group(2).lower()
-    if name in SPAN_ELEMENTS:
-        return False
+    if name in SPAN_ELEMENTS or closing:
+        return False  # a span tag starts a paragraph; so does an end tag closing nothing (it is text)
     if silent:
         return True
     next_line = start_line + 1
@@ -884,6 +1505,78 @@ def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: boo
     token.map = [start_line, next_line]
     token.content = state.getLines(start_line, next_line, state.blkIndent, True)
     return True
+
+
+# kramdown's HTML_BLOCK_ELEMENTS: such a tag inside a paragraph is text for it
+_HTML_BLOCK_ELEMENTS = frozenset(
+    """address article aside applet body blockquote caption col colgroup dd div dl dt fieldset figcaption
+footer form h1 h2 h3 h4 h5 h6 header hgroup hr html head iframe legend menu li main map nav ol optgroup p
+pre section summary table tbody td th thead tfoot tr ul""".split()
+)
+_INLINE_TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]*)[^>]*?(/?)>\s*$", re.S)
+
+
+def _balance_span_html(state: Any) -> None:
+    """HTML tags inside a paragraph as kramdown's span parser takes them: a block-level tag, or an end tag
+    that closes no element opened in the paragraph, is text; an element left open is closed at the
+    paragraph's end."""
+    for tok in state.tokens:
+        if tok.type != "inline" or not tok.children or not any(c.type == "html_inline" for c in tok.children):
+            continue
+        stack: list[str] = []
+        for child in tok.children:
+            if child.type != "html_inline":
+                continue
+            m = _INLINE_TAG.match(child.content)
+            if not m or child.content.startswith(("<!", "<?")):
+                continue
+            name = m.group(2).lower() if m.group(2).lower() in _KNOWN_ELEMENTS else m.group(2)
+            if name in _HTML_BLOCK_ELEMENTS or (m.group(1) and (not stack or stack[-1] != name)):
+                child.type = "text_special"  # written escaped, as text
+                continue
+            if m.group(1):
+                stack.pop()
+            elif not m.group(3) and name not in _KRAMDOWN_BODYLESS:
+                stack.append(name)
+        for name in reversed(stack):
+            close = Token("html_inline", "", 0)
+            close.content = f"</{name}>"
+            tok.children.append(close)
+
+
+_BOX_UNCHECKED = '<input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />'
+_BOX_CHECKED = (
+    '<input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />'
+)
+
+
+def _task_lists(state: Any) -> None:
+    """kramdown-parser-gfm's task lists: an item whose first paragraph starts ``[ ]`` or ``[x]`` and a
+    space gets a disabled checkbox; from the first such item on, every item has the class
+    ``task-list-item``, and the list the class ``task-list``."""
+    tokens: list[Token] = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type not in ("bullet_list_open", "ordered_list_open"):
+            continue
+        is_task = False
+        depth = 0
+        for j in range(i, len(tokens)):
+            t = tokens[j]
+            depth += t.nesting
+            if depth == 0:
+                break
+            if t.type == "list_item_open" and t.level == tok.level + 1:
+                first = tokens[j + 1] if j + 1 < len(tokens) else None
+                if first is not None and first.type == "paragraph_open":
+                    inline = tokens[j + 2]
+                    new = re.sub(r"^\s*\[ \]\s+", _BOX_UNCHECKED, inline.content, count=1)
+                    new = re.sub(r"^\s*\[[xX]\]\s+", _BOX_CHECKED, new, count=1)
+                    is_task = is_task or new != inline.content
+                    inline.content = new
+                    if is_task:
+                        t.attrSet("class", "task-list-item")
+        if is_task:
+            tok.attrSet("class", "task-list")
 
 
 def _list_paragraphs(state: Any) -> None:
@@ -941,12 +1634,38 @@ def _list_paragraphs(state: Any) -> None:
                 transparent_seen = True
 
 
+_OPEN_TAG_UNFINISHED = re.compile(r"^ {0,3}<[A-Za-z][\w:-]*(?:\s+[^<>]*)?$")
+
+
+def _join_start_tag(lines: list[str], i: int) -> str:
+    """A start tag spread over lines (``<div\n  class="x"\n>``) as one line, as kramdown reads it: the
+    lines up to the ``>`` are taken out of ``lines``."""
+    j = i + 1
+    while j < len(lines) and j - i < 50 and lines[j].strip() and "<" not in lines[j] and ">" not in lines[j]:
+        j += 1
+    if j >= len(lines) or not lines[j].strip() or "<" in lines[j].split(">", 1)[0] or ">" not in lines[j]:
+        return lines[i]
+    joined = " ".join([lines[i].rstrip(), *(x.strip() for x in lines[i + 1 : j])])
+    joined += ("" if lines[j].lstrip().startswith(">") else " ") + lines[j].lstrip()
+    del lines[i + 1 : j + 1]
+    return joined
+
+
+_HAS_MD_ATTR = re.compile(r"\bmarkdown\s*=")
 _MD_ATTR_TAG = re.compile(
-    r"""<([A-Za-z][\w-]*)\b([^>]*?)\s+markdown=("1"|'1'|1|"block"|"span"|'block'|'span')([^>]*)>"""
+    r"""<([A-Za-z][\w-]*)\b([^>]*?)\s+markdown\s*=\s*("1"|'1'|1|"block"|"span"|'block'|'span')([^>]*)>"""
 )
 BLOCK_MODEL = frozenset(
     """address applet article aside blockquote body dd details div dl fieldset figure
 figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td""".split()
+)
+_KNOWN_ELEMENTS = frozenset(
+    """a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb
+rbc rp rt rtc ruby samp select small span strong sub sup tt u var address article aside applet body
+blockquote caption col colgroup dd div dl dt fieldset figcaption footer form h1 h2 h3 h4 h5 h6 header
+hgroup hr html head iframe legend menu li main map nav ol optgroup p pre section summary table tbody td th
+thead tfoot tr ul area base command embed keygen link meta param source track wbr details figure noscript
+object script style math textarea""".split()
 )
 SPAN_MODEL = frozenset(
     """a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label
@@ -954,37 +1673,26 @@ legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt
 )
 
 
+_HTML_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+
+
+def _reserialise_attrs(text: str) -> str:
+    """An element's attributes as kramdown writes them back: `` name="value"`` each."""
+    out = []
+    for m in _HTML_ATTR.finditer(text):
+        value = next((v for v in m.group(2, 3, 4) if v is not None), None)
+        if value is None:
+            out.append(f" {m.group(1)}")
+        else:
+            out.append(f' {m.group(1)}="{value}"')
+    return "".join(out)
+
+
 def _dedent(text: str) -> str:
     lines = text.split("\n")
     indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
     cut = min(indents) if indents else 0
     return "\n".join(line[cut:] for line in lines)
-
-
-def _strong_outside_em(children: list[Token]) -> None:
-    """kramdown writes ``***x***`` as ``<strong><em>``, markdown-it as ``<em><strong>``."""
-    for i in range(len(children) - 1):
-        a = children[i]
-        k = i + 1
-        while k < len(children) and children[k].type == "text" and not children[k].content:
-            k += 1
-        if k >= len(children):
-            break
-        b = children[k]
-        if a.type == "em_open" and b.type == "strong_open":
-            depth = 0
-            for j in range(k, len(children) - 1):
-                depth += children[j].nesting
-                if depth == 0:
-                    n = j + 1
-                    while n < len(children) - 1 and children[n].type == "text" and not children[n].content:
-                        n += 1
-                    if children[j].type == "strong_close" and children[n].type == "em_close":
-                        for x, y in ((a, b), (children[j], children[n])):
-                            x.type, y.type = y.type, x.type
-                            x.tag, y.tag = y.tag, x.tag
-                            x.markup, y.markup = y.markup, x.markup
-                    break
 
 
 _LIST_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d+\.))([ \t]+)(?=\S)")
@@ -996,6 +1704,10 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
     ...); CommonMark only with paragraph text. Indent such lines so markdown-it keeps them in the item."""
     out: list[str] = []
     content_col: int | None = None
+    list_col: int | None = None  # the content column of the outermost list's latest item
+    list_kind = list_marker = ""
+    nested_markers: dict[int, str] = {}  # the first bullet of each nested list, by its indentation
+    item_fence: str | None = None  # the fence of a code block inside a list item
     last_blank = True
     fence: str | None = None
     for line in lines:
@@ -1010,6 +1722,17 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             continue
         expanded = re.sub(r"^\t+", lambda t: "    " * len(t.group(0)), line) if line[0] == "\t" else line
         indent = len(expanded) - len(expanded.lstrip(" "))
+        if content_col is not None:
+            opening = _FENCE.match(expanded.lstrip(" "))
+            if item_fence is not None:
+                if re.match(
+                    rf"^{re.escape(item_fence[0])}{{{len(item_fence)},}}[ \t]*$", expanded.lstrip(" ")
+                ):
+                    item_fence = None
+            elif opening and not _LIST_ITEM.match(expanded):
+                item_fence = opening.group(1)
+        else:
+            item_fence = None
         m = _LIST_ITEM.match(expanded)
         if m and content_col is None and not last_blank and out and not _HR.match(line):
             # kramdown lets any list interrupt a paragraph, CommonMark only one starting at 1 (kramdown
@@ -1019,6 +1742,29 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
                 width = len(num.group(1)) + len(num.group(2))
                 line = expanded = " " * (width - 1) + "1" + expanded[num.end() - 1 :]
         if m and not _HR.match(line) and (content_col is not None or last_blank or indent == 0):
+            kind = "ol" if m.group(1).strip()[0].isdigit() else "ul"
+            if item_fence is not None:
+                pass  # a line of a code block in the item
+            elif content_col is not None and list_col is not None and indent < list_col:
+                # kramdown: a sibling item is one of the same list type indented less than the item's
+                # content (any bullet character); any other list line right after the item is a lazy
+                # line of it, which starts a list nested in the item
+                if kind != list_kind or indent > min(list_col - 1, 3):
+                    if not last_blank:
+                        out.append(" " * list_col + _as_first_number(line))
+                        continue
+                elif kind == "ul" and m.group(1).strip() != list_marker:
+                    line = expanded = expanded[:indent] + list_marker + expanded[indent + 1 :]
+            elif content_col is not None and kind == "ul":
+                # a nested list: its items share the first one's bullet for kramdown too
+                first = nested_markers.setdefault(indent, m.group(1).strip())
+                if first[0] in "*+-" and first != m.group(1).strip():
+                    line = expanded = expanded[:indent] + first + expanded[indent + 1 :]
+            if list_col is None or indent < list_col:
+                nested_markers = {}
+                if list_col is None or kind != list_kind or indent > min(list_col - 1, 3):
+                    list_kind, list_marker = kind, m.group(1).strip()  # a new list
+                list_col = m.end() if len(m.group(2)) <= 4 else len(m.group(1)) + 1
             content_col = m.end() if len(m.group(2)) <= 4 else len(m.group(1)) + 1
             last_blank = False
             out.append(line)
@@ -1031,7 +1777,7 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             if not last_blank and not line.lstrip().startswith(("{:", "<")) and not _HR.match(line):
                 out.append(" " * content_col + line)
                 continue
-            content_col = None
+            content_col = list_col = None
         if last_blank and _IAL_LINE.match(line):
             out.extend([line, ""])  # an IAL above a block: kept as its own paragraph, applied to the next
             continue
@@ -1041,6 +1787,15 @@ def _lazy_list_lines(lines: list[str]) -> list[str]:
             fence = f.group(1)
         out.append(line)
     return out
+
+
+def _as_first_number(line: str) -> str:
+    """An ordered list item renumbered 1 (CommonMark lets only such a list interrupt a paragraph)."""
+    num = re.match(r"^( *)(\d+)\.", line)
+    if num and num.group(2) != "1":
+        width = len(num.group(1)) + len(num.group(2))
+        return " " * (width - 1) + "1" + line[num.end() - 1 :]
+    return line
 
 
 def _quote_depth(line: str) -> tuple[int, str]:
@@ -1065,6 +1820,72 @@ def _blank_in_context(above: str, line: str) -> bool:
 
 
 _LINK_WITH_SPACES = re.compile(r"\]\(([^()<>\s][^()<>\n]*?\s[^()<>\n]*?)\)")
+
+
+def _kramdown_link_destination(string: str, pos: int, maximum: int) -> Any:
+    """An inline link's target as kramdown reads it: up to the ``)`` that balances the opening one, or to
+    white space followed by a quote (a title); spaces inside are part of it. Reference definitions and
+    ``<...>`` targets keep CommonMark's rule."""
+    before = string[max(0, pos - 200) : pos].rstrip(" \t\n")
+    if string[pos : pos + 1] == "<":
+        return parseLinkDestination(string, pos, maximum)
+    if (
+        before.endswith("]:")
+        and "\n" not in string[max(0, pos - 200) : pos].rstrip(" \t").rsplit("]:", 1)[-1]
+    ):
+        # a reference definition: kramdown's target is the rest of the line less a quoted title
+        end = string.find("\n", pos, maximum)
+        line = string[pos : end if end >= 0 else maximum]
+        m = re.match(r"""(.*?\S.*?)(?:[ \t]+(["']).+?\2)?[ \t]*$""", line)
+        if not m or re.search(r"""[ \t]+["']""", m.group(1)):
+            return parseLinkDestination(string, pos, pos)  # not a definition
+        result = parseLinkDestination(string, pos, pos)
+        result.str = unescapeAll(m.group(1))
+        result.pos = pos + len(m.group(1))
+        result.ok = True
+        return result
+    if not before.endswith("("):
+        return parseLinkDestination(string, pos, maximum)
+    result = parseLinkDestination(string, pos, pos)  # a failed result to fill in
+    level = 0
+    end = pos
+    while end < maximum:
+        c = string[end]
+        if c == "(":
+            level += 1
+        elif c == ")":
+            if level == 0:
+                break
+            level -= 1
+        elif c in " \t\n" and string[end + 1 : end + 2] in ("'", '"'):
+            break
+        end += 1
+    else:
+        return result
+    target = string[pos:end].rstrip(" \t\n")
+    if not target:
+        return result
+    result.str = unescapeAll(target)
+    result.pos = pos + len(target)
+    result.ok = True
+    return result
+
+
+def indented_code_lines(converter: KramdownConverter, lines: list[str]) -> set[int]:
+    """The numbers of the lines (of already preprocessed Markdown) inside indented code blocks."""
+    if not any("](" in line and line[:1] in (" ", "\t") for line in lines):
+        return set()
+    tokens: list[Token] = []
+    converter.md.block.parse("\n".join(lines), converter.md, {}, tokens)
+    return {n for t in tokens if t.type == "code_block" and t.map for n in range(*t.map)}
+
+
+def angle_links(line: str) -> str:
+    """``[a](b c)`` as ``[a](<b c>)`` (CommonMark needs the brackets for spaces), outside code spans."""
+    if "](" not in line:
+        return line
+    parts = re.split(r"(`+[^`]*?`+)", line)
+    return "".join(p if n % 2 else _LINK_WITH_SPACES.sub(_angle_link, p) for n, p in enumerate(parts))
 
 
 def _angle_link(m: re.Match[str]) -> str:

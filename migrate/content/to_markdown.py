@@ -18,17 +18,19 @@ from migrate.content.liquid import highlight_html
 from migrate.content.markdown import (
     _ABBR_DEF,
     _FENCE,
+    _HAS_MD_ATTR,
     _HEADER_ID,
     _IAL_LINE,
-    _LINK_WITH_SPACES,
     _REF_DEF,
     SPAN_ELEMENTS,
-    _angle_link,
     _lazy_list_lines,
+    angle_links,
     gfm_header_id,
+    goldmark_emphasis_blocks,
+    indented_code_lines,
     parse_ial,
 )
-from migrate.content.typography import quotes, symbols
+from migrate.content.typography import typographic
 
 if TYPE_CHECKING:
     from migrate.content.pipeline import ContentPipeline
@@ -169,6 +171,7 @@ def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple
     kramdown_ids = _kramdown_heading_ids(pipeline, text)
     tocs: dict[int, str] = {}
     out = _rewrite_kramdown(pipeline, doc, text, kramdown_ids, issues, tocs)
+    out = goldmark_emphasis_blocks(pipeline.kramdown, out)
     if pipeline.kramdown.smart:
         out = markdown_typography(pipeline, out)
     if tocs:
@@ -245,10 +248,11 @@ def _typographed_line(line: str) -> str:
     parts: list[str] = [line[:start]]
     pos = start
     for m in _MASK.finditer(line, start):
-        parts.append(quotes(symbols(line[pos : m.start()])) if m.start() > pos else "")
+        text = line[pos : m.start()]
+        parts.append(typographic(text, after=line[m.start() : m.start() + 3], source=True) if text else "")
         parts.append(m.group(0))
         pos = m.end()
-    parts.append(quotes(symbols(line[pos:])))
+    parts.append(typographic(line[pos:], source=True))
     return "".join(parts)
 
 
@@ -607,6 +611,7 @@ def _rewrite_kramdown(
     )
     text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), text)
     lines = _lazy_list_lines(text.split("\n"))
+    code_lines = indented_code_lines(pipeline.kramdown, lines)  # nothing inside code is rewritten
     out: list[str] = []
     fence: str | None = None
     heading_index = 0
@@ -668,7 +673,7 @@ def _rewrite_kramdown(
                     break
                 j += 1
             block = "\n".join(lines[i : j + 1])
-            if j < len(lines) and (parse_block_html or "markdown=" in block):
+            if j < len(lines) and (parse_block_html or _HAS_MD_ATTR.search(block)):
                 # Goldmark cannot parse Markdown inside HTML: hand it kramdown's HTML for the element
                 source = ('{::options parse_block_html="true" /}\n' if parse_block_html else "") + block
                 rendered = pipeline.kramdown.convert(source + ("\n\n" + refs if refs else ""))
@@ -764,8 +769,8 @@ def _rewrite_kramdown(
             i += 1
             continue
         # a span IAL stays for now: its paragraph becomes kramdown's HTML (see to_markdown), which keeps it
-        if "](" in line:
-            line = _LINK_WITH_SPACES.sub(_angle_link, line)
+        if i not in code_lines:
+            line = angle_links(line)
         out.append(line)
         i += 1
     if pending is not None and pending_started:

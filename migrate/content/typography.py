@@ -21,51 +21,92 @@ _PUNCT = set("!\"#$%'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 _QUOTE_RE = re.compile("[\"']")
 _DECADE = re.compile(r"\d\ds")
-_WORD = re.compile(r"\w")
-_PLURAL = re.compile(r"s\b")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]")  # Ruby's ``\w``
+_PLURAL = re.compile(r"s(?!\w)")  # ``s\b``: Ruby's word boundary knows Unicode letters
+_EMPHASIS_NEXT = re.compile(r"[_*]{1,2}\S")
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 def quotes(text: str, *, before: str | None = None, after: str = "") -> str:
-    """Straight quotes to curly ones by kramdown's smart-quote rules.
+    """Straight quotes to curly ones by kramdown's smart-quote rules (its ``SQ_RULES``, in order).
 
     ``before`` is the character preceding ``text`` in the same run of text (None at the start of a run,
-    e.g. right after a code span, an emphasis or an escape); ``after`` is the character following it.
+    e.g. right after a code span, an emphasis, an escape or a typographic symbol); ``after`` is the source
+    text following it (a few characters are enough).
     """
     if '"' not in text and "'" not in text:
         return text
     out: list[str] = []
     pos = 0
     run_start = 0
+    forced: str | None = None  # a quote already decided by the rule that consumed the one before it
     for m in _QUOTE_RE.finditer(text):
         i = m.start()
         ch = text[i]
         out.append(text[pos:i])
         prev = text[i - 1] if i > run_start else (before if i == 0 else None)
+        pos = run_start = i + 1  # the next character starts a new run: the quote was consumed
+        left, right = ("\u2018", "\u2019") if ch == "'" else ("\u201c", "\u201d")
+        if forced is not None:
+            out.append(forced)
+            forced = None
+            continue
         # Every rule below looks at most three characters ahead.
         rest = (text[i + 1 : i + 4] + after)[:3]
-        left, right = ("\u2018", "\u2019") if ch == "'" else ("\u201c", "\u201d")
+        nxt = rest[:1]
         if prev is not None:
-            if prev not in _NOT_CLOSE:
-                out.append(right)
-            elif ch == "'" and prev.isspace() and _DECADE.match(rest):
+            if prev.isspace() and nxt and nxt in "\"'" and nxt != ch and _ASCII_WORD.match(rest[1:2] or " "):
+                out.append(left)  # ``"'word``: both open
+                forced = "\u2018" if nxt == "'" else "\u201c"
+            elif (ch == "'" and prev.isspace() and _DECADE.match(rest)) or prev not in _NOT_CLOSE:
                 out.append(right)
             else:
                 out.append(left)
-        elif (
-            rest
-            and rest[0] in _PUNCT
-            and (len(rest) < 2 or not _WORD.match(rest[1]))
-            and not rest.startswith("..")
-        ):
+            continue
+        if _EMPHASIS_NEXT.match(rest):
+            out.append(left)
+        elif nxt and nxt in _PUNCT and rest[1:3] != ".." and _is_word(nxt) == _is_word(rest[1:2] or " "):
             out.append(right)
+        elif nxt and nxt in "\"'" and nxt != ch and _ASCII_WORD.match(rest[1:2] or " "):
+            out.append(left)
+            forced = "\u2018" if nxt == "'" else "\u201c"
         elif ch == "'" and _DECADE.match(rest):
             out.append(right)
+        elif nxt and nxt in "\"'":
+            out.append(ch)  # kramdown's closing rule takes this quote as the character before the next one
+            forced = "\u2019" if nxt == "'" else "\u201d"
         elif not rest or rest[0].isspace() or _PLURAL.match(rest):
             out.append(right)
         else:
             out.append(left)
-        pos = run_start = i + 1  # the next character starts a new run: the quote was consumed
     out.append(text[pos:])
+    return "".join(out)
+
+
+_SYMBOL_OR_DELIMITER_RE = re.compile(r"---|--|\.\.\.|<<|>>|[*_]+")
+
+
+def typographic(text: str, *, before: str | None = None, after: str = "", source: bool = False) -> str:
+    """Symbols and quotes together: each symbol is an element of its own for kramdown, so a quote right
+    after one starts a new run of text, and a quote right before one sees its source (``...``).
+
+    ``source``: ``text`` is Markdown source, whose emphasis delimiters (``*``, ``_``) kramdown's emphasis
+    parser consumes (as emphasis or as text): they end a run of text too, and are kept as written.
+    """
+    pattern = _SYMBOL_OR_DELIMITER_RE if source else _SYMBOL_RE
+    if not pattern.search(text):
+        return quotes(text, before=before, after=after)
+    parts = pattern.split(text)
+    found = pattern.findall(text)
+    out: list[str] = []
+    for n, part in enumerate(parts):
+        following = (found[n] + "".join(parts[n + 1 :]) + after) if n < len(found) else after
+        out.append(quotes(part, before=before if n == 0 else None, after=following[:3]))
+        if n < len(found):
+            out.append(_SYMBOL_MAP.get(found[n], found[n]))
     return "".join(out)
 
 

@@ -219,6 +219,31 @@ def test_highlight_becomes_a_fence_for_markdown_targets() -> None:
     assert "```ruby\nputs 1\n```" in out.body
 
 
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_nothing_inside_code_is_rewritten(fmt: str) -> None:
+    body = "A `f[T](implicit x: T)` b.\n\nText:\n\n    g[T](implicit y: T)\n"
+    out = convert(body, fmt)
+    assert "f[T](implicit x: T)" in out.body
+    assert "g[T](implicit y: T)" in out.body
+    assert "broken-link" not in codes(out)  # link-like text in code is no link
+
+
+def test_emphasis_reads_in_goldmark_as_kramdown_paired_it() -> None:
+    # kramdown has no flanking rule: this strong closes after punctuation, before a letter
+    out = convert("**\u516c\u5f00\u3002**\u516c and **x**.\n", "markdown")
+    assert "<strong>\u516c\u5f00\u3002</strong>\u516c and **x**." in out.body
+    # inside an em kramdown takes a second ``_`` as text; CommonMark would pair it with the closer
+    out = convert("orang _menggunakan projek, orang _memberi sumbangan_ dalam\n", "markdown")
+    assert "orang _menggunakan projek, orang \\_memberi sumbangan_ dalam" in out.body
+    out = convert("a snake_case_word and https://x.org/a_b_\n", "markdown")
+    assert "a snake_case_word and https://x.org/a_b_" in out.body
+
+
+def test_smart_quotes_for_markdown_targets_follow_kramdown() -> None:
+    out = convert('For example, _"How do I..."_ or "so--" ok.\n', "markdown")
+    assert "_\u201cHow do I\u2026\u201c_ or \u201cso\u2013\u201d ok." in out.body
+
+
 def test_kramdown_syntax_becomes_goldmark_syntax() -> None:
     body = (
         "* toc\n{:toc}\n\n## Tables {#tab}\n\nA para.\n{: .lead}\n\n~~~\n$ ls\n~~~\n{: .language-bash}\n\n"
@@ -284,6 +309,19 @@ def test_render_time_limit_stops_a_slow_render() -> None:
     out = convert("{% for i in (1..50) %}{% for j in (1..50) %}x{% endfor %}{% endfor %}",
                   limits=Limits(render_seconds=0.0))
     assert "liquid-limit" in codes(out)
+
+
+@pytest.mark.parametrize("body", ["**a " * 2000, "*a " * 2000, ("x _y_ " * 50 + "\n") * 200])
+def test_emphasis_costs_linear_time(body: str) -> None:
+    """kramdown's emphasis rule scans ahead for a closer: a paragraph of unclosed delimiters must not cost
+    quadratic time (2,000 of them took 86 s before the scans were shared)."""
+    import time
+
+    from migrate.content.markdown import KramdownConverter
+
+    start = time.perf_counter()
+    KramdownConverter().convert(body)
+    assert time.perf_counter() - start < 15
 
 
 def test_large_markdown_is_split_only_at_blank_lines_outside_code() -> None:
