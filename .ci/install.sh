@@ -9,7 +9,6 @@ APT_PACKAGES=(
   jekyll ruby-jekyll-redirect-from ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap
   ruby-jekyll-paginate ruby-jekyll-include-cache
   nginx apache2 caddy chromium pandoc time
-  php-cli php-sqlite3 php-xml php-mbstring
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
