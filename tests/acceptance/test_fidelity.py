@@ -204,7 +204,8 @@ KNOWN_DIFFERENCES = {
     "pages/news.html": "an unknown plugin tag written with '-%}': the oracle's stand-in tag prints it without the '-'",
     "pages/releases.html": "an unknown plugin tag written with '-%}': the oracle's stand-in tag prints it without the '-'",
 }
-THRESHOLDS = {"jekyll-docs": 0.95, "brew-sh": 0.95, "shell-novice": 0.95, "seed-ru": 1.0}
+CORPUS_THRESHOLD = 0.98
+"""Issue #16: at least 98% of a real site's documents identical to Jekyll's; every sample document."""
 
 
 @pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
@@ -214,7 +215,7 @@ def test_fidelity(site_dir: Path, tmp_path: Path) -> None:
     for source, why in sorted(result.differences.items()):
         print(f"  differs {source}: {KNOWN_DIFFERENCES.get(source, why)}")
     assert result.documents > 0
-    threshold = THRESHOLDS.get(result.name, 0.95)
+    threshold = CORPUS_THRESHOLD if site_dir in corpus_sites() else 1.0
     assert result.identical / result.documents >= threshold, result.differences
 
 
