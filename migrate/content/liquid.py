@@ -87,6 +87,13 @@ class RenderState:
         source, line = self.where(token)
         self.issues.append(ir.Issue(code=code, severity=severity, message=message, source=source, line=line))
 
+    def add_once(self, name: str, code: str, severity: ir.Severity, message: str, token: Token | None) -> None:
+        """``add``, once per unknown tag or filter ``name`` and line (a loop must not repeat it per pass)."""
+        key = (name, self.where(token)[1])
+        if key not in self.unknown_seen:
+            self.unknown_seen.add(key)
+            self.add(code, severity, message, token)
+
 
 _STATE: contextvars.ContextVar[RenderState | None] = contextvars.ContextVar(
     "jekyll_liquid_state", default=None
@@ -133,16 +140,13 @@ class JekyllContext(RenderContext):
             return super().filter(name, token)
         state = _STATE.get()
         if state is not None:
-            _, line = state.where(token)
-            key = ("|" + name, line)
-            if key not in state.unknown_seen:
-                state.unknown_seen.add(key)
-                state.add(
-                    "liquid-unknown-filter",
-                    "warning",
-                    f"unknown Liquid filter {name!r} (a plugin?): the value is output unfiltered, as Jekyll does",
-                    token,
-                )
+            state.add_once(
+                "|" + name,
+                "liquid-unknown-filter",
+                "warning",
+                f"unknown Liquid filter {name!r} (a plugin?): the value is output unfiltered, as Jekyll does",
+                token,
+            )
         return _unfiltered
 
 
@@ -219,16 +223,13 @@ class VerbatimNode(Node):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         state = _STATE.get()
         if state is not None:
-            _, line = state.where(self.token)
-            key = (self.token.value, line)
-            if key not in state.unknown_seen:
-                state.unknown_seen.add(key)
-                state.add(
-                    "liquid-unknown-tag",
-                    "warning",
-                    f"unknown Liquid tag {self.token.value!r} (a plugin?) kept as written",
-                    self.token,
-                )
+            state.add_once(
+                self.token.value,
+                "liquid-unknown-tag",
+                "warning",
+                f"unknown Liquid tag {self.token.value!r} (a plugin?) kept as written",
+                self.token,
+            )
         return buffer.write(self.text)
 
 
@@ -300,18 +301,15 @@ class IncludeNode(Node):
         assert isinstance(env, JekyllEnvironment)
         state = _STATE.get()
         if self.plugin is not None and self.plugin not in env.site_info.site.plugins and state is not None:
-            _, line = state.where(self.token)
-            key = (self.token.value, line)
-            if key not in state.unknown_seen:
-                state.unknown_seen.add(key)
-                state.add(
-                    "plugin-not-enabled",
-                    "warning",
-                    f"{{% {self.token.value} %}} is a tag of the {self.plugin} plugin, which the site does not "
-                    f"enable (Jekyll stops the build on it as an unknown tag): rendered as include; add "
-                    f"{self.plugin} to the configuration's plugins",
-                    self.token,
-                )
+            state.add_once(
+                self.token.value,
+                "plugin-not-enabled",
+                "warning",
+                f"{{% {self.token.value} %}} is a tag of the {self.plugin} plugin, which the site does not "
+                f"enable (Jekyll stops the build on it as an unknown tag): rendered as include; add "
+                f"{self.plugin} to the configuration's plugins",
+                self.token,
+            )
         name = _render_inline_liquid(context, self.file).strip()
         params: dict[str, Any] = {}
         for key, value in self.params:
