@@ -134,7 +134,7 @@ def cmd_dump_ir(args: argparse.Namespace) -> int:
 
 
 def cmd_exporters(args: argparse.Namespace) -> int:
-    from exporters.base import Registry
+    from migrate.exporter import Registry
 
     registry = Registry.load()
     for name, cls in registry.items():
@@ -563,7 +563,7 @@ def _exporter_for(argv: Sequence[str]) -> Any:
             name = arg.split("=", 1)[1]
     if name is None:
         return None
-    from exporters.base import Registry
+    from migrate.exporter import Registry
 
     return Registry.load().get(name)
 

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from migrate.convert import ConversionCache, ConversionError, convert_documents
+from migrate.exporter import Exporter
 from migrate.ir import Document, Site
 from migrate.plan import DocumentOutcome, Plan
 from migrate.report import Report
-
-from exporters.base import Exporter
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ from migrate.plan import (
     MANIFEST_NAME,
     DocumentOutcome,
     Plan,
-    _folder_writer,
     check_output_place,
     diff_plan,
     safe_relative_path,
     write_plan,
 )
+from migrate.plan.writer import _folder_writer
 
 
 @pytest.mark.parametrize(

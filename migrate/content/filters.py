@@ -11,16 +11,18 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote, quote_plus
 
 from liquid.filter import with_context
 from liquid.undefined import Undefined
 
 if TYPE_CHECKING:
+    from liquid import Environment
     from liquid.context import RenderContext
+    from liquid.template import BoundTemplate
 
-    from migrate.content.liquid import JekyllEnvironment
+    CompileTemplate = Callable[[str, None], BoundTemplate]
 
 
 # -- URLs ---------------------------------------------------------------------------------------------
@@ -525,10 +527,10 @@ def sample(value: Any, count: Any = 1) -> Any:
     return rnd.sample(items, min(n, len(items)))
 
 
-def _expression_filter(env: JekyllEnvironment, name: str) -> Any:
+def _expression_filter(compile_template: CompileTemplate, name: str) -> Any:
     @with_context
     def run(value: Any, variable: Any, expression: Any, *, context: RenderContext) -> Any:
-        template = env.cached_template(f"{{% if {expression} %}}1{{% endif %}}", None)
+        template = compile_template(f"{{% if {expression} %}}1{{% endif %}}", None)
         results = []
         items = _items(value)
         for item in items:
@@ -548,7 +550,7 @@ def _expression_filter(env: JekyllEnvironment, name: str) -> Any:
             return None
         if name == "group_by_exp":
             groups: dict[str, list[Any]] = {}
-            vtemplate = env.cached_template(f"{{{{ {expression} }}}}", None)
+            vtemplate = compile_template(f"{{{{ {expression} }}}}", None)
             for item in items:
                 with context.extend({str(variable): item}):
                     from io import StringIO
@@ -567,14 +569,22 @@ def find(value: Any, prop: Any, target: Any) -> Any:
     return found[0] if isinstance(found, list) and found else None
 
 
-def register(env: JekyllEnvironment) -> None:
-    """Add Jekyll's filters to ``env`` (overriding Liquid's where Jekyll differs)."""
-    info = env.site_info
+def register(
+    env: Environment,
+    *,
+    base_path: str,
+    site_url: str,
+    convert_markdown: Callable[[str], str],
+    compile_template: CompileTemplate,
+) -> None:
+    """Add Jekyll's filters to ``env`` (overriding Liquid's where Jekyll differs): the URL filters of a site
+    at ``site_url`` + ``base_path``, ``markdownify`` with the site's ``convert_markdown``, and the ``*_exp``
+    filters compiling their expression with ``compile_template(text, None)``."""
 
     def relative_url(value: Any) -> Any:
         if value is None or isinstance(value, Undefined):
             return None
-        return relative_url_of(_to_text(value), info.base_path)
+        return relative_url_of(_to_text(value), base_path)
 
     def absolute_url(value: Any) -> Any:
         if value is None or isinstance(value, Undefined):
@@ -582,13 +592,13 @@ def register(env: JekyllEnvironment) -> None:
         text = _to_text(value)
         if _ABSOLUTE.match(text):
             return text
-        rel = relative_url_of(text, info.base_path)
-        if not info.site_url:
+        rel = relative_url_of(text, base_path)
+        if not site_url:
             return rel
-        return _normalize_url(info.site_url) + rel
+        return _normalize_url(site_url) + rel
 
     def markdownify(value: Any) -> str:
-        return env.markdownify_func(_to_text(value))
+        return convert_markdown(_to_text(value))
 
     table = {
         "relative_url": relative_url,
@@ -600,11 +610,11 @@ def register(env: JekyllEnvironment) -> None:
         "date_to_string": date_to_string,
         "date_to_long_string": date_to_long_string,
         "where": where,
-        "where_exp": _expression_filter(env, "where_exp"),
+        "where_exp": _expression_filter(compile_template, "where_exp"),
         "find": find,
-        "find_exp": _expression_filter(env, "find_exp"),
+        "find_exp": _expression_filter(compile_template, "find_exp"),
         "group_by": group_by,
-        "group_by_exp": _expression_filter(env, "group_by_exp"),
+        "group_by_exp": _expression_filter(compile_template, "group_by_exp"),
         "jsonify": jsonify,
         "xml_escape": xml_escape,
         "cgi_escape": cgi_escape,

@@ -691,7 +691,13 @@ class JekyllEnvironment(Environment):
         self.add_tag(RubyEcho)
         for tag in (IncludeTag, IncludeRelativeTag, IncludeCachedTag, LinkTag, PostUrlTag, HighlightTag):
             self.add_tag(tag)
-        jfilters.register(self)
+        jfilters.register(
+            self,
+            base_path=site_info.base_path,
+            site_url=site_info.site_url,
+            convert_markdown=self.markdownify_func,
+            compile_template=self.cached_template,
+        )
 
     def error(self, exc: Any, msg: str | None = None, token: Token | None = None) -> None:
         if not isinstance(exc, LiquidError):

@@ -11,6 +11,7 @@ from migrate.content import ContentFormat, Converted, Targets
 from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo
 from migrate.content.links import LinkResolver
 from migrate.content.markdown import KramdownConverter
+from migrate.content.to_markdown import to_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +177,6 @@ class ContentPipeline:
                 issues.extend(found)
                 out, refs = self.links.rewrite_html(document, out)
             else:
-                from migrate.content.to_markdown import to_markdown
-
                 out, found = to_markdown(self, document, body)
                 issues.extend(found)
                 out, refs = self.links.rewrite_markdown(document, out)
@@ -246,8 +245,6 @@ class ContentPipeline:
             html_text, _ = self.to_html(doc, text)
             html_text, _refs = self.links.rewrite_html(doc, html_text)
             return html_text
-        from migrate.content.to_markdown import to_markdown
-
         md, _ = to_markdown(self, doc, text)
         md, _refs = self.links.rewrite_markdown(doc, md)
         return md

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -23,6 +23,7 @@ from migrate.content.markdown import (
     _IAL_LINE,
     _REF_DEF,
     SPAN_ELEMENTS,
+    KramdownConverter,
     _lazy_list_lines,
     angle_links,
     gfm_header_id,
@@ -32,8 +33,19 @@ from migrate.content.markdown import (
 )
 from migrate.content.typography import typographic
 
-if TYPE_CHECKING:
-    from migrate.content.pipeline import ContentPipeline
+
+class MarkdownSource(Protocol):
+    """What the Markdown writer reads from the content pipeline that calls it (``ContentPipeline`` is one):
+    the site, its kramdown converter, and which documents are Markdown."""
+
+    @property
+    def site(self) -> ir.Site: ...
+
+    @property
+    def kramdown(self) -> KramdownConverter: ...
+
+    def is_markdown(self, doc: ir.Document) -> bool: ...
+
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})([ \t]+)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SPAN_IAL = re.compile(r"(?<=[*_`)\]])\{:(?!:)[^}\n]*\}")
@@ -147,7 +159,7 @@ def html_to_markdown(html_text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", out).strip("\n") + "\n"
 
 
-def to_markdown(pipeline: ContentPipeline, doc: ir.Document, text: str) -> tuple[str, list[ir.Issue]]:
+def to_markdown(pipeline: MarkdownSource, doc: ir.Document, text: str) -> tuple[str, list[ir.Issue]]:
     """Body after Liquid -> Goldmark-readable Markdown."""
     issues: list[ir.Issue] = []
     if not pipeline.is_markdown(doc):
@@ -219,7 +231,7 @@ _PLAIN_FENCE_OPEN = re.compile(r"(`{3,})[^`]*|(~{3,}).*")
 _FENCE_LIKE = re.compile(r"[ \t>]*(?:`{3}|~{3})")
 
 
-def markdown_typography(pipeline: ContentPipeline, text: str) -> str:
+def markdown_typography(pipeline: MarkdownSource, text: str) -> str:
     """kramdown's smart quotes and symbols written into the Markdown text itself, so the target shows what
     Jekyll showed whatever its own typographer does (code, HTML, URLs and attributes are left alone)."""
     if not _TYPOGRAPHIC.search(text) or _typography_changes_nothing(text):
@@ -335,7 +347,7 @@ _SUSPECT_BRACKET = re.compile(r"\][^(\[:]|\]$", re.M)
 _ODD_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*[^\s<][^\s]*[ \t]+(?![\"'(])\S", re.M)
 
 
-def _paragraphs_as_kramdown_read_them(pipeline: ContentPipeline, source: str, markdown: str) -> str:
+def _paragraphs_as_kramdown_read_them(pipeline: MarkdownSource, source: str, markdown: str) -> str:
     """Each paragraph where Goldmark would leave markup as text (``**`` it cannot close, a ``|`` table it
     does not see, a reference it does not resolve) and kramdown reads it otherwise, written as the HTML
     kramdown made of it: inline HTML in place of the text (block HTML for a top-level paragraph that
@@ -374,7 +386,7 @@ def _paragraphs_as_kramdown_read_them(pipeline: ContentPipeline, source: str, ma
 
 
 def _kramdown_paragraphs(
-    pipeline: ContentPipeline, lines: list[str], first: int, last: int, refs: str
+    pipeline: MarkdownSource, lines: list[str], first: int, last: int, refs: str
 ) -> list[tuple[int, int, list[str]]]:
     """The replacements (line range, new lines) for the paragraphs of ``lines[first:last]`` that Goldmark
     reads otherwise than kramdown."""
@@ -432,7 +444,7 @@ _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")  # single-backtick spans: enough for what is looked for, and linear
 
 
-def _named_footnotes_as_html(pipeline: ContentPipeline, source: str, markdown: str) -> str:
+def _named_footnotes_as_html(pipeline: MarkdownSource, source: str, markdown: str) -> str:
     """Footnotes as kramdown's HTML when kramdown's ids are not Goldmark's: kramdown names a footnote after
     its label (``#fn:js-disabled``), Goldmark after its number (``#fn:1``), and pages link to those ids."""
     full = pipeline.kramdown.convert(source)
@@ -483,7 +495,7 @@ def _named_footnotes_as_html(pipeline: ContentPipeline, source: str, markdown: s
     return "\n".join(out).rstrip("\n") + "\n\n" + html_as_raw_block(notes[-1].group(0), wrap=False)
 
 
-def _kramdown_input(pipeline: ContentPipeline) -> bool:
+def _kramdown_input(pipeline: MarkdownSource) -> bool:
     """Whether the site reads Markdown with kramdown's own parser (``kramdown: input: kramdown``), not
     Jekyll's default GFM parser."""
     conf = pipeline.site.config.get("kramdown")
@@ -543,7 +555,7 @@ def _drop_span_ials(markdown: str, doc: ir.Document, issues: list[ir.Issue]) -> 
     return "\n".join(out)
 
 
-def _more_in_code_as_html(pipeline: ContentPipeline, markdown: str) -> str:
+def _more_in_code_as_html(pipeline: MarkdownSource, markdown: str) -> str:
     """Code showing ``<!--more-->`` as kramdown's HTML: Hugo takes the first ``<!--more-->`` anywhere in the
     Markdown, code included, as the summary divider and removes it from the page; escaped it stays."""
     md = _goldmark_like()
@@ -562,7 +574,7 @@ def _more_in_code_as_html(pipeline: ContentPipeline, markdown: str) -> str:
 _PLAIN_HEADING = re.compile(r"#{1,6}[ \t]+([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)")
 
 
-def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
+def _kramdown_heading_ids(pipeline: MarkdownSource, text: str) -> list[str]:
     """kramdown's ids for the ATX headings outside code, in order (from those headings alone: cheap)."""
     headings: list[str] = []
     fence: str | None = None
@@ -594,7 +606,7 @@ def _kramdown_heading_ids(pipeline: ContentPipeline, text: str) -> list[str]:
 
 
 def _rewrite_kramdown(
-    pipeline: ContentPipeline,
+    pipeline: MarkdownSource,
     doc: ir.Document,
     text: str,
     kramdown_ids: list[str],
