@@ -10,19 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exporters.wordpress import (
-    WordPressExporter,
-    autop_safe,
-    cdata,
-    esc,
-    jekyll_template_to_structure,
-    parse_size,
-    rfc2822_utc,
-    structure_url,
-    wp_slug,
-    wrap_html_block,
-    xml_clean,
-)
+from exporters.wordpress import WordPressExporter
+from exporters.wordpress.options import parse_size
+from exporters.wordpress.permalinks import jekyll_template_to_structure, structure_url
+from exporters.wordpress.slugs import wp_slug
+from exporters.wordpress.wxr import autop_safe, cdata, esc, rfc2822_utc, wrap_html_block, xml_clean
 
 # Expected values follow WordPress's sanitize_title() in the 'save' context (remove_accents, then
 # sanitize_title_with_dashes): lower case, accents folded, other non-ASCII percent-encoded in lower-case
@@ -193,7 +185,7 @@ def test_autop_safe_is_linear_in_document_size():
     per million characters: eight times the input costs about eight times as much, not sixty-four."""
     import time
 
-    from exporters.wordpress import autop_safe
+    from exporters.wordpress.wxr import autop_safe
 
     def cost(n: int) -> float:
         html = "<p>para <em>x</em>\ncontinued</p>\n\n" * n

@@ -1,0 +1,231 @@
+"""The WordPress exporter: a WXR 1.2 file the official importer takes whole, the media, and redirects for
+old URLs. Pass one is :mod:`.placement`, the text of the files :mod:`.wxr`; this class drives them."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from exporters.base import Exporter
+from exporters.wordpress.authors import Authors
+from exporters.wordpress.media import AssetURL, attachments, featured_asset
+from exporters.wordpress.options import OPTIONS, parse_size
+from exporters.wordpress.placement import Placement
+from exporters.wordpress.readme import readme_text
+from exporters.wordpress.slugs import Terms, wp_slug
+from exporters.wordpress.wxr import (
+    Item,
+    autop_safe,
+    body_xml,
+    channel_header,
+    item_xml,
+    wrap_html_block,
+    write_wxr,
+)
+from migrate.content import Converted, Targets
+from migrate.ir import Document
+from migrate.plan import DocumentOutcome
+from migrate.redirects import build_redirect_map, page_key, stream_redirects
+
+log = logging.getLogger(__name__)
+
+
+class WordPressExporter(Exporter):
+    """Writes ``wordpress.xml`` (WXR 1.2), ``media/``, Redirection plugin imports and a README."""
+
+    name = "wordpress"
+    description = "WordPress: a WXR file for Tools > Import > WordPress, media files, redirects"
+    content_format = "html"
+    options = OPTIONS
+
+    # -- pass one ----------------------------------------------------------------------------------
+
+    def prepare(self) -> Targets:
+        site = self.site
+        self.old_site_url = (self.opts.get("old_site_url") or site.url.rstrip("/") or "").rstrip("/")
+        if not self.old_site_url:
+            self.report.emit(
+                "wp-no-site-url",
+                "warning",
+                "the site has no url in _config.yml: GUIDs and media URLs use http://localhost; "
+                "pass --old-site-url and --asset-base-url",
+            )
+            self.old_site_url = "http://localhost"
+        self.old_base = self.old_site_url + (site.baseurl or "")
+        self.asset_base = (self.opts.get("asset_base_url") or self.old_base).rstrip("/")
+        self.wp_url = (self.opts.get("wp_url") or "").rstrip("/")
+        self.link_prefix = self.wp_url if self.wp_url else (site.baseurl or "")
+        self.modes = dict(self.opts.get("collection") or ())
+        self.static_by_source = {s.source: s for s in site.static_files}
+        self.authors = Authors(site.authors, site.config)
+        self.categories = Terms("category")
+        self.tags = Terms("tag")
+
+        self.placement = Placement(site, self.report, self.authors, self.modes)
+        self.placement.place(self.documents(), structure=self.opts.get("wp_permalinks"))
+        self.items = self.placement.items
+        self.skipped = self.placement.skipped
+        self.structure = self.placement.structure
+        self.category_base, self.tag_base = self.placement.category_base, self.placement.tag_base
+        for label, mode in sorted(self.modes.items()):
+            if label not in {c.label for c in site.collections}:
+                self.report.emit(
+                    "wp-unknown-collection",
+                    "warning",
+                    f"--collection {label}={mode}: the site has no collection {label!r}",
+                )
+        # Site-relative URLs, as Jekyll's page.url is; the pipeline adds base_path where Jekyll would.
+        # With --wp-url they are absolute, so links come out absolute.
+        return Targets(
+            document_urls={src: (self.wp_url + item.url) if self.wp_url else item.url
+                           for src, item in self.items.items() if item.source},
+            asset_url=AssetURL(self.asset_base),
+            site_url=self.wp_url or self.old_base,
+            base_path=urlsplit(self.wp_url).path if self.wp_url else (site.baseurl or ""),
+        )
+
+    def _link(self, path: str) -> str:
+        return self.link_prefix + path
+
+    # -- pass two ----------------------------------------------------------------------------------
+
+    def render_document(self, document: Document, converted: Converted) -> bytes | None:
+        """The item's content and excerpt lines of the WXR, as WordPress stores them, encoded."""
+        item = self.items.get(document.source)
+        return None if item is None else self._render_item(item, document, converted)
+
+    def _render_item(self, item: Item, document: Document, converted: Converted) -> bytes:
+        body = autop_safe(converted.body)
+        if self.opts.get("wp_content") == "html-block":
+            body = wrap_html_block(body)
+        excerpt = autop_safe(converted.excerpt or "") if document.excerpt or item.post_type == "post" else ""
+        return body_xml(body, excerpt).encode("utf-8")
+
+    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
+        item = self.items.get(document.source)
+        if item is None:
+            reason = self.skipped.get(document.source, "not exported")
+            self.plan.record(
+                DocumentOutcome(document.source, document.kind, document.url, None, "skipped", reason)
+            )
+            return
+        body = rendered if rendered is not None else self._render_item(item, document, converted)
+        item.body = self.plan.spool.put(body)
+        item.assets = tuple(a for a in converted.assets if a in self.static_by_source)
+        item.featured = featured_asset(document, item.assets, self.static_by_source, baseurl=self.site.baseurl or "")
+        if item.post_type == "post":
+            item.categories = tuple(self.categories.add(c) for c in document.categories if c.strip())
+            item.tags = tuple(self.tags.add(t) for t in document.tags if t.strip())
+        self.plan.record(
+            DocumentOutcome(document.source, document.kind, document.url, self._link(item.url), "exported")
+        )
+
+    # -- whole-site files --------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        done = self._exported_sources()
+        exported = [i for i in self.items.values() if i.synthetic or i.source in done]
+        exported.sort(key=lambda i: (i.post_type != "page", i.depth, i.post_id))
+        media = attachments(
+            exported,
+            site=self.site,
+            plan=self.plan,
+            report=self.report,
+            static_by_source=self.static_by_source,
+            asset_base=self.asset_base,
+            next_id=max((i.post_id for i in self.items.values()), default=0) + 1,
+        )
+        self.placement.make_unique(media)
+        for terms, kind in ((self.categories, "category"), (self.tags, "tag")):
+            for name, kept in terms.merged:
+                self.report.emit(
+                    "wp-term-merged",
+                    "info",
+                    f"{kind} {name!r} becomes {kept!r}: WordPress gives both the slug {wp_slug(kept)!r}",
+                )
+        files = self._write_wxr(exported, media)
+        self._write_redirects()
+        self.plan.manifest_extra.update(
+            {
+                "permalink_structure": self.structure,
+                "asset_base_url": self.asset_base,
+                "wxr_files": files,
+            }
+        )
+        if (self.category_base, self.tag_base) != ("category", "tag"):
+            self.plan.manifest_extra.update({"category_base": self.category_base, "tag_base": self.tag_base})
+        self._write_readme(files, exported, media)
+
+    def _exported_sources(self) -> set[str]:
+        return {d.source for d in self.plan.documents if d.status == "exported"}
+
+    def _write_wxr(self, items: list[Item], media: list[Item]) -> list[str]:
+        header = channel_header(
+            title=self.site.title,
+            description=self.site.description,
+            language=self.site.language or "en",
+            old_site_url=self.old_site_url,
+            old_base=self.old_base,
+            authors=self.authors.used(),
+            categories=self.categories.by_slug,
+            tags=self.tags.by_slug,
+        )
+        make = functools.partial(
+            item_xml,
+            comments_open=self.opts.get("comments") == "open",
+            old_base=self.old_base,
+            new_base=self.wp_url or self.old_base,
+        )
+        limit = int(self.opts.get("split_size") or parse_size("15MB"))
+        return write_wxr(self.plan, self.report, items, media, header=header, make=make, limit=limit)
+
+    def _write_redirects(self) -> None:
+        # A draft has no public URL in WordPress: its old URL (if Jekyll built it) gets no redirect.
+        done = self._exported_sources()
+        new_urls = {
+            src: (self.wp_url + i.url if self.wp_url else i.url)
+            for src, i in self.items.items()
+            if i.source and i.status != "draft" and src in done
+        }
+        redirect_map = build_redirect_map(
+            self.site,
+            new_urls,
+            base_path=self.site.baseurl or "",
+            feed_url=(self.wp_url + "/feed/") if self.wp_url else "/feed/",
+            index_files=False,
+        )
+        self.report.extend(redirect_map.issues)
+        # The old home page is WordPress's own front page: never redirect it to the imported copy.
+        home = page_key((self.site.baseurl or "") + "/")
+        rules = [r for r in redirect_map if page_key(r.source) != home]
+        self.plan.redirects.extend((r.source, r.target) for r in rules)
+        files = stream_redirects(
+            dataclasses.replace(redirect_map, rules=tuple(rules)), "wordpress-redirection"
+        )
+        for name, pieces in files.items():
+            with self.plan.open_stream("redirects/" + name) as out:
+                for piece in pieces:
+                    out.write(piece)
+
+
+    def _write_readme(self, files: list[str], items: list[Item], media: list[Item]) -> None:
+        kinds: dict[str, int] = {}
+        for item in items:
+            kinds[item.post_type] = kinds.get(item.post_type, 0) + 1
+        text = readme_text(
+            site_name=str(self.site.title or self.site.source_dir),
+            timezone=self.site.timezone or "the timezone the site was built in",
+            kinds=kinds,
+            attachments=len(media),
+            redirects=len(set(self.plan.redirects)),
+            structure=self.structure,
+            category_base=self.category_base,
+            tag_base=self.tag_base,
+            asset_base=self.asset_base,
+            has_media=any(p.startswith("media/") for p in self.plan.files),
+            files=files,
+        )
+        self.plan.add_text("README.txt", text)
