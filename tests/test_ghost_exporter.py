@@ -16,15 +16,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exporters.ghost import (
-    CARD_BEGIN,
-    GhostExporter,
-    SlugAllocator,
-    ghost_date,
-    ghost_heading_id,
-    ghost_html,
-    ghost_slug,
-)
+from exporters.ghost import GhostExporter
+from exporters.ghost.cards import CARD_BEGIN, ghost_heading_id, ghost_html
+from exporters.ghost.schema import ghost_date
+from exporters.ghost.slugs import SlugAllocator, ghost_slug
 from migrate.content import Converted
 from migrate.errors import OptionError
 from migrate.ir import Author, Collection, Document, Site, StaticFile
@@ -610,11 +605,11 @@ def test_ghost_heading_id(text: str, ghost_id: str) -> None:
 def test_first_mentions_is_find_for_every_name(text: str, names: list[str], scan: int) -> None:
     from unittest import mock
 
-    from exporters import ghost
+    from exporters.ghost import assets
 
     names += [text[i : i + n] for i, n in zip(range(0, len(text), 7), range(1, 9)) if text[i : i + n]]
-    with mock.patch.object(ghost, "_SCAN_PER_NAME", scan):  # few places per name: the name-by-name search too
-        found = ghost.first_mentions(text, names)
+    with mock.patch.object(assets, "_SCAN_PER_NAME", scan):  # few places per name: the name-by-name search too
+        found = assets.first_mentions(text, names)
     assert found == {name: text.find(name) for name in names if name in text}
 
 
@@ -638,14 +633,14 @@ def test_the_cheap_check_never_skips_a_body_the_parser_would_change(body: str) -
     doc = post("assets")
     with tempfile.TemporaryDirectory() as folder:
         run = Run(make_site(Path(folder), [doc], static={"assets/a.png": PNG, "assets/b.png": PNG}))
-        exporter = run.exporter
+        assets = run.exporter.assets
         checked_used: set[str] = set()
-        checked = exporter._rewrite_assets(body, doc, checked_used)
+        checked = assets.rewrite(body, doc, checked_used)
         parsed_used: set[str] = set()
-        original = exporter._may_name_site_files
-        exporter._may_name_site_files = lambda body, doc: True  # type: ignore[method-assign]
+        original = assets.may_name_site_files
+        assets.may_name_site_files = lambda body, doc: True  # type: ignore[method-assign]
         try:
-            parsed = exporter._rewrite_assets(body, doc, parsed_used)
+            parsed = assets.rewrite(body, doc, parsed_used)
         finally:
-            exporter._may_name_site_files = original  # type: ignore[method-assign]
+            assets.may_name_site_files = original  # type: ignore[method-assign]
     assert (checked, checked_used) == (parsed, parsed_used)

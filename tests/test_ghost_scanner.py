@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from exporters import ghost
+from exporters.ghost import cards
 from migrate.cli import main
 from tests.conftest import all_sites, site_id
 from tests.support.budget import examples
@@ -22,10 +22,10 @@ GOLDEN_CARDS = Path(__file__).parent / "golden" / "ghost" / "html-cards.txt"
 
 
 def _assert_same(body: str) -> None:
-    fast = ghost._chunks_fast(body)
+    fast = cards._chunks_fast(body)
     if fast is not None:
-        assert fast == ghost._chunks_slow(body)
-    assert ghost.ghost_html(body) == ghost.ghost_html(body, fast=False)
+        assert fast == cards._chunks_slow(body)
+    assert cards.ghost_html(body) == cards.ghost_html(body, fast=False)
 
 
 # -- nasty markup: anything html.parser may meet, mostly what the fast path must refuse ---------------------
@@ -174,7 +174,7 @@ kramdown_html = st.lists(block(), max_size=8).flatmap(
 @SETTINGS
 @given(kramdown_html)
 def test_fast_path_reads_kramdown_output_itself_and_alike(body: str) -> None:
-    assert ghost._chunks_fast(body) is not None
+    assert cards._chunks_fast(body) is not None
     _assert_same(body)
 
 
@@ -272,6 +272,6 @@ def test_fast_path_matches_html_parser_on_converted_sites(
 def test_top_level_text_with_character_references_stays_whole_in_its_card(fast: bool) -> None:
     # The text ends where the next tag starts, not after as many characters as its unescaped form has.
     body = "a &amp; b &amp; c &#8212; d<p>x</p>"
-    assert ghost.ghost_html(body, fast=fast) == (
-        f"{ghost.CARD_BEGIN}a &amp; b &amp; c &#8212; d{ghost.CARD_END}<p>x</p>"
+    assert cards.ghost_html(body, fast=fast) == (
+        f"{cards.CARD_BEGIN}a &amp; b &amp; c &#8212; d{cards.CARD_END}<p>x</p>"
     )

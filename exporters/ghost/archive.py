@@ -1,0 +1,178 @@
+"""The files of a Ghost export: the import JSON, written row by row; the import zip (the JSON plus the
+files it names), byte-identical for identical input; Ghost's redirects files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exporters.ghost.schema import GHOST_VERSION, ROLES, object_id, words
+from migrate.ir import Document, Site
+from migrate.jsonstream import Encoded, LazyArray, iter_json_bytes
+from migrate.plan import Plan, PlannedFile, Span, SpoolWriter
+from migrate.report import Report
+
+ZIP_NAME = "ghost-import.zip"
+JSON_NAME = "ghost-import.json"
+
+_STORED_EXTS = words(".jpg .jpeg .gif .png .webp .mp4 .webm .mp3 .m4a .ogg .zip .gz .pdf")
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(slots=True)
+class Entry:
+    """One document as it will land in Ghost."""
+
+    doc: Document
+    type: str
+    slug: str
+    url: str
+    post_id: str | None = None
+    """The post's id once it is exported (None before, or when it failed)."""
+    post_json: Span | None = None
+    """The post's row of the import JSON (``json.dumps`` of it alone), kept in the plan's spool until the
+    import JSON is written."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+
+
+def import_data(
+    entries: Iterable[Entry],
+    tag_rows: Mapping[str, dict[str, Any]],
+    user_rows: Mapping[str, dict[str, Any]],
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The whole Ghost import document (``{"db": [{"meta", "data"}]}``) for :func:`iter_json`: its
+    long arrays are lazy, produced once, row by row, as the text is written."""
+    entries = [e for e in sorted(entries, key=lambda e: e.doc.source) if e.post_id]
+    posts = LazyArray(Encoded(e.post_json.read().decode("utf-8")) for e in entries if e.post_json)
+    posts_tags = LazyArray(
+        {"post_id": e.post_id, "tag_id": t, "sort_order": i} for e in entries for i, t in enumerate(e.tags)
+    )
+    posts_authors = LazyArray(
+        {"post_id": e.post_id, "author_id": a, "sort_order": i}
+        for e in entries
+        for i, a in enumerate(e.authors)
+    )
+    posts_meta = LazyArray({"post_id": e.post_id, **e.meta} for e in entries if e.meta)
+    roles = sorted({row["_role"] for row in user_rows.values()}, key=ROLES.index)
+    role_ids = {name: object_id("role", name) for name in roles}
+    users = [{k: v for k, v in row.items() if k != "_role"} for row in user_rows.values()]
+    exported_on = int(now.timestamp() * 1000)
+    return {
+        "db": [
+            {
+                "meta": {"exported_on": exported_on, "version": GHOST_VERSION},
+                "data": {
+                    "posts": posts,
+                    "posts_meta": posts_meta,
+                    "tags": list(tag_rows.values()),
+                    "posts_tags": posts_tags,
+                    "users": users,
+                    "roles": [{"id": role_ids[r], "name": r} for r in roles],
+                    "roles_users": [
+                        {"role_id": role_ids[row["_role"]], "user_id": row["id"]}
+                        for row in user_rows.values()
+                    ],
+                    "posts_authors": posts_authors,
+                },
+            }
+        ]
+    }
+
+
+def write_import(plan: Plan, data: dict[str, Any], files: Mapping[str, Path]) -> None:
+    """``ghost-import.json`` (``data``) and ``ghost-import.zip``: the JSON plus ``files`` (path inside the
+    zip -> the file's bytes on disk)."""
+    # Written piece by piece (the text json.dumps(indent=1) gives): neither the JSON nor the zip is
+    # ever whole in memory.
+    with plan.open_stream(JSON_NAME) as out:
+        for chunk in iter_json_bytes(data, indent=1, ensure_ascii=False):
+            out.write(chunk)
+        out.write(b"\n")
+    plan.itemizers[JSON_NAME] = _itemize
+    with plan.open_stream(ZIP_NAME) as out:
+        _zip(out, plan.files[JSON_NAME], files)
+
+
+def _zip(out: SpoolWriter, json_file: PlannedFile, files: Mapping[str, Path]) -> None:
+    """The import zip, byte-identical for identical input: fixed times and modes, sorted entries. One
+    member at a time is in memory, and the JSON only a piece at a time."""
+    members: dict[str, Path | None] = {JSON_NAME: None, **files}
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            stored = posixpath.splitext(name)[1].lower() in _STORED_EXTS
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            path = members[name]
+            if path is not None:
+                archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 6)
+                continue
+            # What writestr(info, data, compresslevel=6) does, fed piece by piece (deflate gives the
+            # same bytes however its input is cut).
+            info.file_size = json_file.size
+            setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel",
+                    None if stored else 6)
+            with archive.open(info, "w") as member:
+                for chunk in json_file.chunks():
+                    member.write(chunk)
+
+
+def _itemize(content: bytes) -> dict[str, str]:
+    """Split the import JSON into one item per post and per tag or user, for dry-run diffs."""
+    try:
+        data = json.loads(content)["db"][0]["data"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return {"(unreadable)": content.decode("utf-8", "replace")}
+    items: dict[str, str] = {}
+    for table, key in (("posts", "slug"), ("tags", "slug"), ("users", "slug")):
+        for row in data.get(table, ()):
+            items[f"{table}/{row.get(key)}"] = json.dumps(row, ensure_ascii=False, indent=1, sort_keys=True)
+    return items
+
+
+def write_redirects(site: Site, plan: Plan, report: Report, exported: Mapping[str, Entry]) -> None:
+    """``redirects.yaml`` and ``redirects.json`` from the old URLs of the ``exported`` documents (by
+    source) to their Ghost URLs, and the rules into the plan."""
+    from migrate.redirects import Redirect, RedirectMap, build_redirect_map, stream_redirects
+    from migrate.redirects.core import encode_path, page_key, served_forms
+
+    new_urls = {source: e.url for source, e in exported.items()}
+    redirect_map = build_redirect_map(site, new_urls, feed_url="/rss/")  # Ghost's own feed
+    report.extend(redirect_map.issues)
+    # A static host answers /x/index.html for /x/ and the map leaves such forms out; Ghost answers
+    # only /x/ (and redirects /x itself), so the index.html forms need rules of their own.
+    sources = {r.source for r in redirect_map.rules}
+    live = {page_key(url): url for url in sorted(new_urls.values(), reverse=True)}
+    extra = []
+    for source in sorted(new_urls):
+        doc = exported[source].doc
+        if not doc.built_by_jekyll or doc.output_path is None:
+            continue
+        for old in (doc.url, *doc.redirect_from):
+            if "?" in old or not old.startswith("/"):
+                continue
+            for form in served_forms(encode_path(old)):
+                if not form.endswith("/index.html") or form in sources:
+                    continue
+                target = live.get(page_key(form))
+                if target:
+                    sources.add(form)
+                    extra.append(Redirect(form, target, 301, source))
+    if extra:
+        rules = tuple(sorted((*redirect_map.rules, *extra), key=lambda r: r.source))
+        redirect_map = RedirectMap(rules=rules, issues=redirect_map.issues)
+    for name, pieces in sorted(stream_redirects(redirect_map, "ghost").items()):
+        with plan.open_stream(name) as out:
+            for piece in pieces:
+                out.write(piece)
+    plan.redirects.extend((r.source, r.target) for r in redirect_map.rules)
