@@ -22,10 +22,10 @@ from urllib.parse import quote, unquote, urlsplit
 import tomli_w
 import yaml
 
-from exporters.base import Exporter, Option
 from exporters.front_matter_yaml import block_yaml
 from migrate.content import Converted, Targets
 from migrate.errors import UnsafePathError
+from migrate.exporter import Exporter, Option
 from migrate.ir import Document, StaticFile, jsonable
 from migrate.plan import DocumentOutcome
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from exporters.base import Registry
 from migrate.export import build_plan
+from migrate.exporter import Registry
 from migrate.reader import read_site
 from migrate.report import Report
 from tests.conftest import SAMPLES_DIR

@@ -17,10 +17,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exporters.base import Registry
 from migrate.content import Targets
 from migrate.content.pipeline import ContentPipeline
 from migrate.export import build_plan
+from migrate.exporter import Registry
 from migrate.reader import read_site
 from migrate.report import Report
 from tests.support.budget import examples

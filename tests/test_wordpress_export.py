@@ -366,7 +366,7 @@ def test_unknown_collection_option_is_reported(site) -> None:
 
 
 def test_registered_as_entry_point() -> None:
-    from exporters.base import Registry
+    from migrate.exporter import Registry
 
     assert Registry.load().get("wordpress") is WordPressExporter
 

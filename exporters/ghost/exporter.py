@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from exporters.base import Exporter, Option
 from exporters.ghost.archive import Entry, import_data, write_import, write_redirects
 from exporters.ghost.assets import Assets
 from exporters.ghost.cards import ghost_html, lexical_document
@@ -29,6 +28,7 @@ from exporters.ghost.schema import (
 from exporters.ghost.slugs import SlugAllocator, ghost_slug, ghost_url_slug
 from migrate.content import Converted, Targets
 from migrate.errors import OptionError
+from migrate.exporter import Exporter, Option
 from migrate.ir import Document, Site
 from migrate.plan import DocumentOutcome, Plan
 from migrate.report import Report

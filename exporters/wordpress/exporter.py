@@ -9,7 +9,6 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from exporters.base import Exporter
 from exporters.wordpress.authors import Authors
 from exporters.wordpress.media import AssetURL, attachments, featured_asset
 from exporters.wordpress.options import OPTIONS, parse_size
@@ -26,6 +25,7 @@ from exporters.wordpress.wxr import (
     write_wxr,
 )
 from migrate.content import Converted, Targets
+from migrate.exporter import Exporter
 from migrate.ir import Document
 from migrate.plan import DocumentOutcome
 from migrate.redirects import build_redirect_map, page_key, stream_redirects

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from exporters.base import Option
 from exporters.wordpress.permalinks import parse_structure
+from migrate.exporter import Option
 
 
 def parse_size(value: str) -> int:
