@@ -95,6 +95,13 @@ def test_two_runs_are_byte_identical(target, site, tmp_path):
     assert a == b
 
 
+def _wait_until_stopped(pid: int) -> None:
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "T":
+        assert time.monotonic() < deadline, "the run did not stop"
+        time.sleep(0.001)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_killed_run_leaves_output_as_before(sig, site, tmp_path):
     out = tmp_path / "out"
@@ -118,6 +125,7 @@ def test_killed_run_leaves_output_as_before(sig, site, tmp_path):
         # Frozen the moment its staging folder shows, so a busy machine cannot let it finish unseen; the
         # staging folder still there proves it is inside the writing phase (the swap renames it away).
         proc.send_signal(signal.SIGSTOP)
+        _wait_until_stopped(proc.pid)  # a signal lands when the process next leaves the kernel, not at once
         if any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
             break
         proc.send_signal(signal.SIGCONT)  # it got past the swap before it stopped: let it end, try again
