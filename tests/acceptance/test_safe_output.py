@@ -116,7 +116,10 @@ def test_killed_run_leaves_output_as_before(sig, site, tmp_path):
     for _attempt in range(3):
         proc = subprocess.Popen([sys.executable, "-m", "migrate", "export", str(site), "--to", "hugo", "-o",
                                  str(out), "--no-cache", "--jobs", "1"],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                # Ctrl-C as a terminal sends it: a run started in the background (a CI job)
+                                # inherits SIGINT ignored, and Python then keeps ignoring it
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 120
         while not any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
             assert proc.poll() is None, "the run finished before it started writing"
