@@ -119,7 +119,8 @@ def build_with_content_layouts(site_dir: Path, work: Path) -> tuple[Path, Path, 
             if layout.is_file():
                 layout.write_text("{{ content }}", encoding="utf-8")
     for sass in [*src.rglob("*.scss"), *src.rglob("*.sass")]:
-        sass.unlink()  # stylesheets are not content, and Debian's sassc rejects modern Sass
+        if sass.is_file():  # a folder may be named so (just-the-docs: _sass/vendor/normalize.scss/)
+            sass.unlink()  # stylesheets are not content, and Debian's sassc rejects modern Sass
     config = src / "_config.yml"
     config.write_text(_sanitise_config(config.read_text(encoding="utf-8")), encoding="utf-8")
     plugins = src / "_plugins"
