@@ -424,7 +424,7 @@ class HugoExporter(Exporter):
         """Output file -> what Hugo writes there besides aliases (pages, bundle files, static files, lists)."""
         occupied: dict[str, str] = {}
         for src, p in sorted(self.placements.items()):
-            if p.mode in ("page", "snapshot") and p.hugo_path is not None and _live(p.doc):
+            if p.mode in ("page", "snapshot") and p.hugo_path is not None and not p.doc.is_draft:
                 occupied.setdefault(_output_file(p.hugo_path), src)
             for name in p.resources:
                 occupied.setdefault(_output_file((p.resource_dir or "/") + name), src)
@@ -437,7 +437,7 @@ class HugoExporter(Exporter):
     def _plan_redirect_pages(self, occupied: dict[str, str]) -> None:
         """``redirect_to`` documents (and their own old URLs) become static redirect pages."""
         for src, p in sorted(self.placements.items()):
-            if p.mode != "redirect" or p.doc.output_path is None or not _live(p.doc):
+            if p.mode != "redirect" or p.doc.output_path is None or p.doc.is_draft:
                 continue
             for path in [_site_path(p.doc.output_path)] + [_alias_path(a) for a in p.doc.redirect_from]:
                 out = _output_file(path)
@@ -451,7 +451,7 @@ class HugoExporter(Exporter):
         for src, p in sorted(self.placements.items()):
             # a folder URL whose file is no index.html (Document.served_url): the folder answers with a
             # redirect page to the file, where Jekyll's site answered nothing
-            if p.mode != "snapshot" or p.new_url == p.doc.url or not _live(p.doc):
+            if p.mode != "snapshot" or p.new_url == p.doc.url or p.doc.is_draft:
                 continue
             path = unquote(p.doc.url)
             out = _output_file(path)
@@ -477,7 +477,7 @@ class HugoExporter(Exporter):
                     self._collision(src, alias, owner)
                     continue
                 kept.append(alias)
-                if _live(p.doc):
+                if not p.doc.is_draft:
                     own = p.doc.output_path is not None and out == _output_file(_site_path(p.doc.output_path))
                     claims.setdefault(out, []).append((own, src))
             p.aliases = kept
@@ -495,7 +495,7 @@ class HugoExporter(Exporter):
         """Pages that Hugo would write to one file although Jekyll wrote them apart (one is lost)."""
         by_file: dict[str, list[_Placement]] = {}
         for _, p in sorted(self.placements.items()):
-            if p.mode == "page" and p.hugo_path is not None and _live(p.doc):
+            if p.mode == "page" and p.hugo_path is not None and not p.doc.is_draft:
                 by_file.setdefault(_output_file(p.hugo_path), []).append(p)
         for out, group in sorted(by_file.items()):
             if len(group) > 1 and len({q.doc.output_path for q in group}) > 1:
@@ -539,7 +539,7 @@ class HugoExporter(Exporter):
     def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
         p = self.placements[document.source]
         if p.mode == "redirect":
-            if _live(document):
+            if not document.is_draft:
                 self._record(document, p.new_url, "exported", "redirect page (redirect_to)")
             else:
                 self._record(document, None, "skipped", "unpublished redirect page (redirect_to)")
@@ -562,7 +562,7 @@ class HugoExporter(Exporter):
             self.plan.add_copy(f"{folder}/{name}", self.site.static_file_path(asset))
         self.static_fallback.update(rendered.unrewritten_assets)
         reason = None
-        if not _live(document):
+        if document.is_draft:
             reason = "draft: true (draft or published: false)"
         elif p.hugo_path is None:
             reason = "not rendered (collection without output); build.render = never"
@@ -583,7 +583,7 @@ class HugoExporter(Exporter):
             fm["lastmod"] = doc.last_modified.replace(microsecond=0)
         if p.slug:
             fm["slug"] = p.slug
-        if not _live(doc):
+        if doc.is_draft:
             fm["draft"] = True
         if doc.categories:
             fm["categories"] = list(doc.categories)
@@ -810,11 +810,6 @@ _DASHES = re.compile(r"-{2,}")
 def _permalink_pieces(pattern: str) -> tuple[str, ...]:
     """A ``[permalinks]`` pattern cut into text (even places) and its tokens (odd places), once."""
     return tuple(re.split(r"(:year|:month|:day|:slug)", pattern))
-
-
-def _live(doc: Document) -> bool:
-    """Whether Hugo publishes the document by default (drafts and ``published: false`` are drafts)."""
-    return doc.published and not doc.draft
 
 
 def _written_date(doc: Document) -> _dt.datetime | None:

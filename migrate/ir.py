@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -133,6 +134,18 @@ class Document:
     """Front-matter keys not mapped onto a field above; never dropped."""
 
     @property
+    def is_draft(self) -> bool:
+        """Whether the targets keep it unpublished: a file of ``_drafts`` or ``published: false`` (Jekyll
+        builds neither without ``--drafts``/``--unpublished``). The one rule every exporter reads."""
+        return self.draft or not self.published
+
+    @property
+    def served_by_jekyll(self) -> bool:
+        """Whether the old site answered at ``url``: plain ``jekyll build`` wrote the document, to
+        ``output_path``. The one rule every exporter reads for "which old URLs must keep answering"."""
+        return self.built_by_jekyll and self.output_path is not None
+
+    @property
     def is_markdown(self) -> bool:
         """Whether Jekyll converts the body with kramdown (its extension is one of ``markdown_ext``). Any
         other body (HTML, a script, a feed template, text) is written as it is after Liquid."""
@@ -239,10 +252,15 @@ class Site:
 
     # -- lookups -------------------------------------------------------------------------------
     def document(self, source: str) -> Document | None:
+        """The document read from ``source`` (a site-relative path), or None."""
+        return self._documents_by_source.get(source)
+
+    @functools.cached_property
+    def _documents_by_source(self) -> dict[str, Document]:
+        index: dict[str, Document] = {}
         for doc in self.documents:
-            if doc.source == source:
-                return doc
-        return None
+            index.setdefault(doc.source, doc)
+        return index
 
     def static_file_path(self, static: StaticFile) -> Path:
         """Where ``static``'s bytes are: in the site folder, or in the download cache for a remote asset."""

@@ -11,6 +11,7 @@ import pytest
 
 from migrate.ir import Site
 from migrate.reader import read_site
+from tests.conftest import all_sites, site_id
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reader"
 NOW = _dt.datetime(2024, 6, 1, 12, 0, tzinfo=_dt.timezone.utc)
@@ -521,3 +522,14 @@ def test_a_linked_folder_in_data_is_read(tmp_path):
     site = read_site(tmp_path, now=NOW)
     assert site.data == {"more": {"x": {"a": "from the linked folder"}}}
     assert [(i.code, i.source) for i in site.issues] == [("symlink", "_data/up")]
+
+
+@pytest.mark.parametrize("site_dir", all_sites(), ids=site_id)
+def test_a_built_document_has_its_output_file_and_is_found_by_its_source(site_dir):
+    """``served_by_jekyll`` (what every exporter reads) is ``built_by_jekyll``: Jekyll writes each document it
+    builds to a file; ``Site.document`` finds every document by its source through one index."""
+    site = read_site(site_dir)
+    assert all(d.output_path is not None for d in site.documents if d.built_by_jekyll)
+    assert all(d.served_by_jekyll == d.built_by_jekyll for d in site.documents)
+    assert all(site.document(d.source) is d for d in site.documents)
+    assert site.document("no/such/file.md") is None

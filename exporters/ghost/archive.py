@@ -156,7 +156,7 @@ def write_redirects(site: Site, plan: Plan, report: Report, exported: Mapping[st
     extra = []
     for source in sorted(new_urls):
         doc = exported[source].doc
-        if not doc.built_by_jekyll or doc.output_path is None:
+        if not doc.served_by_jekyll:
             continue
         for old in (doc.url, *doc.redirect_from):
             if "?" in old or not old.startswith("/"):

@@ -208,7 +208,7 @@ class GhostExporter(Exporter):
         """Slug -> the document whose old URL is ``/SLUG/`` (else ``/SLUG``, which Ghost redirects to it):
         its own URL before any ``redirect_from`` (Jekyll writes a document after the redirect pages)."""
         built = [d for d in sorted(self.site.documents, key=lambda d: d.source)
-                 if d.built_by_jekyll and d.output_path is not None]
+                 if d.served_by_jekyll]
         claims: dict[str, str] = {}
         owned = [(d.url, d.source, 0) for d in built] + [(u, d.source, 1) for d in built for u in d.redirect_from]
         for url, source, _ in sorted(owned, key=lambda o: (o[2], not o[0].endswith("/"))):
@@ -264,7 +264,7 @@ class GhostExporter(Exporter):
         return doc.date or doc.last_modified
 
     def _status(self, doc: Document) -> str:
-        if doc.kind == "draft" or doc.draft or not doc.published:
+        if doc.is_draft:
             return "draft"
         if doc.future:
             return "scheduled"
@@ -366,4 +366,4 @@ class GhostExporter(Exporter):
 def _old_url(doc: Document) -> str | None:
     """The URL Jekyll served the document under; None when plain ``jekyll build`` never wrote it (a
     draft's URL would carry the file's mtime)."""
-    return doc.url if doc.built_by_jekyll and doc.output_path is not None else None
+    return doc.url if doc.served_by_jekyll else None

@@ -130,15 +130,15 @@ class Placement:
         return dates
 
     def _status(self, doc: Document) -> str:
-        if doc.kind == "draft" or doc.draft or not doc.published:
+        if doc.is_draft:
             return "draft"
         return "future" if doc.future else "publish"
 
     def _best_structure(self, posts: list[Document], pages: list[Document]) -> str:
         templates = [c.permalink for c in self.site.collections if c.label == "posts"] + [self.site.permalink]
         built = [(wp_slug(doc.slug) or "x", self._dates(doc)[0], unquote(doc.url))
-                 for doc in posts if doc.built_by_jekyll and doc.output_path]
-        page_urls = [doc.url for doc in pages if doc.built_by_jekyll and doc.url != "/"]
+                 for doc in posts if doc.served_by_jekyll]
+        page_urls = [doc.url for doc in pages if doc.served_by_jekyll and doc.url != "/"]
         return best_structure(templates, built, page_urls)
 
     def _post_slugs(self, posts: list[Document]) -> tuple[dict[str, str], dict[str, str]]:
@@ -152,7 +152,7 @@ class Placement:
                 base += "-2"
             wanted[doc.source] = base
             url = structure_url(self.structure, slug=base, local=self._dates(doc)[0], post_id=post_id)
-            if doc.built_by_jekyll and same_url(url, doc.url):
+            if doc.served_by_jekyll and same_url(url, doc.url):
                 owners.setdefault(base, doc.source)
         return wanted, owners
 
@@ -179,7 +179,7 @@ class Placement:
                 url="",
                 source=doc.source,
                 # A document Jekyll did not build had no URL (a draft's would even change per checkout).
-                old_url=doc.url if doc.built_by_jekyll else None,
+                old_url=doc.url if doc.served_by_jekyll else None,
                 creator=self.authors.login_for(doc),
             )
             item.url = structure_url(self.structure, slug=slug, local=local, post_id=next_id)
@@ -204,7 +204,7 @@ class Placement:
                 base += "-2"
             bases[path] = base
             natural[path] = self._page_url(natural.get(parents[path]), base)
-            if doc is not None and doc.built_by_jekyll and same_url(natural[path], doc.url):
+            if doc is not None and doc.served_by_jekyll and same_url(natural[path], doc.url):
                 owners.setdefault(base, path)
         return bases, owners
 

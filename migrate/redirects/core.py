@@ -361,7 +361,7 @@ def _jekyll_write_order(docs: Iterable[Document]) -> list[Document]:
 
 
 def _built(doc: Document) -> bool:
-    return doc.built_by_jekyll and doc.output_path is not None
+    return doc.served_by_jekyll
 
 
 def build_redirect_map(
