@@ -363,7 +363,7 @@ def _paragraphs_as_kramdown_read_them(pipeline: MarkdownSource, source: str, mar
     for n, line in enumerate([*lines, ""]):
         bare = line.lstrip(" >")
         if fence is not None:
-            if re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare.strip()):
+            if _closes_fence(fence, bare):
                 fence = None
             continue
         f = _FENCE.match(bare)
@@ -470,7 +470,7 @@ def _named_footnotes_as_html(pipeline: MarkdownSource, source: str, markdown: st
         bare = line.lstrip(" >")
         if fence is not None:
             out.append(line)
-            if re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare.strip()):
+            if _closes_fence(fence, bare):
                 fence = None
             continue
         f = _FENCE.match(bare)
@@ -539,7 +539,7 @@ def _drop_span_ials(markdown: str, doc: ir.Document, issues: list[ir.Issue]) -> 
     for line in markdown.split("\n"):
         bare = line.lstrip(" >")
         if fence is not None:
-            if re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare.strip()):
+            if _closes_fence(fence, bare):
                 fence = None
         elif _FENCE.match(bare):
             fence = _FENCE.match(bare).group(1)  # type: ignore[union-attr]
@@ -571,6 +571,12 @@ def _more_in_code_as_html(pipeline: MarkdownSource, markdown: str) -> str:
     return "\n".join(lines)
 
 
+
+def _closes_fence(fence: str, line: str) -> bool:
+    """Whether ``line``, stripped, closes the code fence ``fence`` opened: its character, at least as many
+    times, and nothing else (the one rule of the Markdown-side scans below)."""
+    return re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line.strip()) is not None
+
 _PLAIN_HEADING = re.compile(r"#{1,6}[ \t]+([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)")
 
 
@@ -581,7 +587,7 @@ def _kramdown_heading_ids(pipeline: MarkdownSource, text: str) -> list[str]:
     for line in text.split("\n"):
         bare = line.lstrip(" >")
         if fence is not None:
-            if re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare.strip()):
+            if _closes_fence(fence, bare):
                 fence = None
             continue
         f = _FENCE.match(bare)
