@@ -25,9 +25,8 @@ import yaml
 from exporters.front_matter_yaml import block_yaml
 from migrate.content import Converted, Targets
 from migrate.errors import UnsafePathError
-from migrate.exporter import Exporter, Option
+from migrate.exporter import Exporter, Option, Outcome, UrlFacts
 from migrate.ir import Document, StaticFile, jsonable
-from migrate.plan import DocumentOutcome
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +154,7 @@ class HugoExporter(Exporter):
 
     # -- pass one --------------------------------------------------------------------------------
     def prepare(self) -> Targets:
-        self.keep = self.opts.get("urls", "keep") != "hugo"
+        self.keep = self.opts.urls != "hugo"
         self.base_url = self._choose_base_url()
         self.base_path = urlsplit(self.base_url).path.rstrip("/")
         self.post_pattern = self._post_pattern() if self.keep else None
@@ -192,7 +191,7 @@ class HugoExporter(Exporter):
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
 
     def _choose_base_url(self) -> str:
-        chosen = self.opts.get("new_site_url") or (self.site.url + self.site.baseurl if self.site.url else "")
+        chosen = self.opts.new_site_url or (self.site.url + self.site.baseurl if self.site.url else "")
         if not chosen:
             self.report.emit("hugo-no-base-url", "info",
                              "the site has no url and no --new-site-url was given: baseURL is '/'")
@@ -416,9 +415,6 @@ class HugoExporter(Exporter):
         self._plan_redirect_pages(occupied)
         self._report_page_collisions()
         self._settle_aliases(occupied)
-        for _, p in sorted(self.placements.items()):
-            if p.new_url:
-                self.plan.redirects.extend((_encode(alias), p.new_url) for alias in p.aliases)
 
     def _occupied(self) -> dict[str, str]:
         """Output file -> what Hugo writes there besides aliases (pages, bundle files, static files, lists)."""
@@ -447,7 +443,6 @@ class HugoExporter(Exporter):
                     self._collision(src, path, occupied.get(out) or self.redirect_pages[out][0])
                     continue
                 self.redirect_pages[out] = (src, p.new_url or "/")
-                self.plan.redirects.append((_encode(path), p.new_url or "/"))
         for src, p in sorted(self.placements.items()):
             # a folder URL whose file is no index.html (Document.served_url): the folder answers with a
             # redirect page to the file, where Jekyll's site answered nothing
@@ -459,7 +454,6 @@ class HugoExporter(Exporter):
                 self._collision(src, path, occupied.get(out) or self.redirect_pages[out][0])
                 continue
             self.redirect_pages[out] = (src, p.new_url or "/")
-            self.plan.redirects.append((_encode(path), p.new_url or "/"))
 
     def _settle_aliases(self, occupied: dict[str, str]) -> None:
         """Keep each page's aliases that replace nothing; when pages share one, the one Jekyll showed wins."""
@@ -536,24 +530,20 @@ class HugoExporter(Exporter):
                             if asset.url in body or unquote(asset.url) in body)
         return _Rendered(self._render(self._front_matter(p, converted), body), unrewritten)
 
-    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
+    def export_document(self, document: Document, rendered: _Rendered | None, converted: Converted) -> Outcome:
         p = self.placements[document.source]
         if p.mode == "redirect":
-            if not document.is_draft:
-                self._record(document, p.new_url, "exported", "redirect page (redirect_to)")
-            else:
-                self._record(document, None, "skipped", "unpublished redirect page (redirect_to)")
-            return
+            if document.is_draft:
+                return Outcome.skipped("unpublished redirect page (redirect_to)")
+            return Outcome.exported(p.new_url, "redirect page (redirect_to)")
         if p.mode == "snapshot":
             if document.markup in ("scss", "sass"):
                 self.report.emit("sass-not-compiled", "warning",
                                  f"Sass stylesheet written as it is after Liquid to {p.hugo_path}: compile it "
                                  "(Hugo Pipes css.Sass) or use the theme's styles", source=document.source)
             self.plan.add_text("static" + (p.hugo_path or ""), converted.body)
-            self._record(document, p.new_url, "exported", "generated file copied as a static file")
-            return
-        if rendered is None:
-            rendered = self.render_document(document, converted)
+            return Outcome.exported(p.new_url, "generated file copied as a static file")
+        assert rendered is not None  # render_document renders every page
         if any(issue.code == "kramdown-toc" for issue in converted.issues):
             self.uses_toc = True
         self.plan.add_text(p.content_path, rendered.text)
@@ -561,16 +551,10 @@ class HugoExporter(Exporter):
         for name, asset in sorted(p.resources.items()):
             self.plan.add_copy(f"{folder}/{name}", self.site.static_file_path(asset))
         self.static_fallback.update(rendered.unrewritten_assets)
-        reason = None
-        if document.is_draft:
-            reason = "draft: true (draft or published: false)"
-        elif p.hugo_path is None:
-            reason = "not rendered (collection without output); build.render = never"
-        self._record(document, p.new_url if p.hugo_path is not None else None, "exported", reason)
-
-    def _record(self, doc: Document, new_url: str | None, status: str, reason: str | None) -> None:
-        self.plan.record(DocumentOutcome(source=doc.source, kind=doc.kind, old_url=doc.url,
-                                         new_url=new_url, status=status, reason=reason))  # type: ignore[arg-type]
+        if p.hugo_path is None:
+            return Outcome.exported(None, "draft: true (draft or published: false)" if document.is_draft else
+                                    "not rendered (collection without output); build.render = never")
+        return Outcome.exported(p.new_url, "draft: true (draft or published: false)" if document.is_draft else None)
 
     def _front_matter(self, p: _Placement, converted: Converted) -> dict[str, Any]:
         doc = p.doc
@@ -624,7 +608,7 @@ class HugoExporter(Exporter):
         return body if body.endswith("\n") or not body else body + "\n"
 
     def _render(self, front: dict[str, Any], body: str) -> str:
-        if self.opts.get("front_matter") == "toml":
+        if self.opts.front_matter == "toml":
             text = tomli_w.dumps(_toml_safe(front))
             return f"+++\n{text}+++\n{body}"
         front = {k: v.isoformat() if isinstance(v, _dt.datetime) else v for k, v in front.items()}
@@ -645,7 +629,7 @@ class HugoExporter(Exporter):
             front = {"title": section, "build": {"render": "never", "list": "always"}}
             self.plan.add_text(f"content/{section}/_index.md", self._render(front, ""))
         folder = resources.files("exporters") / "hugo_layouts"
-        if not self.opts.get("no_layouts"):
+        if not self.opts.no_layouts:
             for name in LAYOUT_FILES:
                 self.plan.add_text(f"layouts/{name}", (folder / name).read_text("utf-8"))
         if self.uses_toc:  # the content calls it: written with or without the layouts
@@ -739,8 +723,10 @@ class HugoExporter(Exporter):
                 return True
         return False
 
-    def feed_url(self) -> str | None:
-        return f"{self.base_path}/{self._feed_name() or 'index'}.xml"
+    def url_facts(self) -> UrlFacts:
+        """A static host (Hugo's public/ as any host serves it), at the new site's URL."""
+        return UrlFacts(feed_url=f"{self.base_path}/{self._feed_name() or 'index'}.xml",
+                        new_site_url=self.opts.new_site_url)
 
     def _feed_name(self) -> str | None:
         """When the site had a feed at ``/NAME.xml``, Hugo's home RSS takes that name so the feed URL stays."""
@@ -784,7 +770,7 @@ class HugoExporter(Exporter):
             base_url=self.base_url,
             future=future,
             policy=policy,
-            layouts=("No layouts were written (`--no-layouts`)." if self.opts.get("no_layouts") else
+            layouts=("No layouts were written (`--no-layouts`)." if self.opts.no_layouts else
                      "`layouts/` holds a small default layout set (base, home, single, list, taxonomy)."),
             authors=" Authors (`authors:` keys) are described in `data/authors.json`." if self.site.authors else "",
             extensionless=EXTENSIONLESS_README if self._has_extensionless_urls() else "",

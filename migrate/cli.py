@@ -378,22 +378,24 @@ def _check_redirects_place(args: argparse.Namespace) -> None:
 
 
 def cmd_redirects(args: argparse.Namespace, exporter_cls: Any) -> int:
-    from migrate.export import build_plan
-    from migrate.redirects import build_redirect_map, render_redirects
+    from dataclasses import replace
+
+    from migrate.export import build_plan, export_redirect_map
+    from migrate.redirects import render_redirects
 
     report = Report()
     options = _exporter_options(exporter_cls, args)
     if args.output:
         _check_redirects_place(args)
     site = _read(args, report)
+    # The very map the export writes and applies: the same plan, built the same way.
     plan = build_plan(site, exporter_cls, options, report)
-    new_urls = {d.source: d.new_url for d in plan.documents if d.new_url}
-    new_site_url = options.get("new_site_url")
-    redirect_map = build_redirect_map(site, new_urls, base_path=args.base_path or "", feed_url=plan.feed_url,
-                                      new_site_url=new_site_url, index_files=plan.serves_index_files)
-    report.extend(redirect_map.issues)
+    redirect_map, facts = plan.redirect_map, plan.url_facts
+    if args.base_path is not None:  # the same rules, answered under another sub-path
+        facts = replace(facts, base_path=args.base_path)
+        redirect_map = export_redirect_map(site, plan.documents, facts)
     files = render_redirects(redirect_map, args.format, old_site_url=(site.url + site.baseurl) or None,
-                             new_site_url=new_site_url)
+                             new_site_url=facts.new_site_url)
     if args.output:
         out = Path(args.output)
         if len(files) == 1 and not out.is_dir() and not args.output.endswith("/"):
@@ -533,7 +535,8 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, help="netlify, nginx, apache, caddy, cloudflare, vercel, html, "
                    "wordpress-redirection, ghost, csv, json")
     p.add_argument("-o", "--output", help="file or folder to write (default: stdout)")
-    p.add_argument("--base-path", help="serve sources and targets under this sub-path")
+    p.add_argument("--base-path", help="serve sources and targets under this sub-path (default: where the "
+                   "target puts the new site, as the export does)")
     p.add_argument("--force", action="store_true")
     if exporter_cls is not None:
         _add_exporter_options(p, exporter_cls)

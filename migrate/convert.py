@@ -71,6 +71,8 @@ class _Run:
     limits: Any
     renderer: Any
     cache: ConversionCache | None
+    converter: Any = None
+    """Stands in for the content pipeline when set (a test's own bodies): (document, targets) -> Converted."""
 
 
 def _pipeline(site: Site, targets: Targets, limits: Any = None) -> Any:
@@ -100,8 +102,11 @@ def _process(run: _Run, pipeline: Any, document: Document, hit: str | None) -> D
         result: Outcome = cached
     else:
         try:
-            result = pipeline.convert(document, run.fmt,
-                                      with_excerpt=renderer is None or renderer.uses_excerpt(document))
+            if run.converter is not None:
+                result = run.converter(document, run.targets)
+            else:
+                result = pipeline.convert(document, run.fmt,
+                                          with_excerpt=renderer is None or renderer.uses_excerpt(document))
         except Exception as exc:  # recorded by the caller as this document's failure
             result = ConversionError(f"{type(exc).__name__}: {exc}")
     if renderer is None or not isinstance(result, Converted):
@@ -285,6 +290,7 @@ def convert_documents(
     cache: ConversionCache | None = None,
     limits: Any = None,
     renderer: Any = None,
+    converter: Any = None,
 ) -> Iterator[tuple[Document, Done]]:
     """Yield ``(document, Done)`` in the order of ``documents``.
 
@@ -295,9 +301,9 @@ def convert_documents(
     keys: list[str | None] = [cache.key(d, fmt) for d in documents] if cache else [None] * len(documents)
     hits = cache.known([k for k in keys if k is not None]) if cache else set()
     tasks = [(d, k if k in hits else None) for d, k in zip(documents, keys)]
+    run = _Run(site, targets, fmt, limits, renderer, cache, converter)
     try:
-        for (document, hit), key, done in zip(tasks, keys,
-                                              _process_all(_Run(site, targets, fmt, limits, renderer, cache), tasks, jobs)):
+        for (document, hit), key, done in zip(tasks, keys, _process_all(run, tasks, 1 if converter else jobs)):
             if cache is not None and key is not None and done.fresh and isinstance(done.result, Converted):
                 cache.put(key, done.result)
             yield document, done

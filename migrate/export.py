@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from migrate.convert import ConversionCache, ConversionError, convert_documents
-from migrate.exporter import Exporter
+from migrate.content import Converted, Targets
+from migrate.exporter import Exporter, Outcome, UrlFacts
 from migrate.ir import Document, Site
 from migrate.plan import DocumentOutcome, Plan
+from migrate.redirects import RedirectMap, build_redirect_map, page_key
+from migrate.redirects.core import is_absolute
 from migrate.report import Report
 
 log = logging.getLogger(__name__)
@@ -34,17 +38,40 @@ def build_plan(
     cache_dir: Path | None = None,
     limits: Any = None,
     max_document_bytes: int | None = None,
+    converter: Callable[[Document, Targets], Converted] | None = None,
 ) -> Plan:
     """Run ``exporter_cls`` over ``site`` and return the plan of everything it would write.
 
     A failure while converting or exporting one document becomes an error in ``report`` and a
-    ``failed`` line in the manifest; the other documents go on.
+    ``failed`` line in the manifest; the other documents go on. ``converter`` stands in for the content
+    pipeline (tests of an exporter that give each document a body of their own).
     """
-    plan = Plan(target=exporter_cls.name, options=dict(options))
-    exporter = exporter_cls(site, options, report, plan)
-    targets = exporter.prepare()
+    exporter = exporter_cls(site, options, report, Plan(target=exporter_cls.name))
+    return drive_export(exporter, progress=progress, keep_bodies=keep_bodies, jobs=jobs, cache_dir=cache_dir,
+                        limits=limits, max_document_bytes=max_document_bytes, converter=converter)
+
+
+def drive_export(
+    exporter: Exporter,
+    *,
+    progress: Progress = _no_progress,
+    keep_bodies: bool = False,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    limits: Any = None,
+    max_document_bytes: int | None = None,
+    converter: Callable[[Document, Targets], Converted] | None = None,
+) -> Plan:
+    """:func:`build_plan` for an exporter already made (on its site, report and empty plan)."""
+    site, report, plan, exporter_cls = exporter.site, exporter.report, exporter.plan, type(exporter)
+    plan.options = dataclasses.asdict(exporter.opts)
+    targets = plan.targets = exporter.prepare()
     documents = []
     for document in exporter.documents():
+        reason = exporter.skip_reason(document)
+        if reason is not None:
+            _record(plan, document, Outcome.skipped(reason))
+            continue
         size = len(document.body.encode("utf-8", "surrogatepass"))
         if max_document_bytes is not None and size > max_document_bytes:
             _fail(plan, report, document, f"document is {size / 1e6:.1f} MB, over the limit of "
@@ -53,10 +80,10 @@ def build_plan(
             documents.append(document)
     cache = None
     if cache_dir is not None:
-        cache = ConversionCache(cache_dir, site, targets, {"exporter": exporter_cls.name, "options": options,
+        cache = ConversionCache(cache_dir, site, targets, {"exporter": exporter_cls.name, "options": plan.options,
                                                            "limits": repr(limits)})
     results = convert_documents(site, targets, documents, exporter.content_format, jobs=jobs, cache=cache,
-                                limits=limits, renderer=exporter)
+                                limits=limits, renderer=exporter, converter=converter)
     for document, done in progress(results):
         result = done.result
         if isinstance(result, BaseException):
@@ -70,30 +97,52 @@ def build_plan(
             _fail(plan, report, document, f"exporting failed: {_describe(done.render_error)}")
             continue
         try:
-            if done.rendered is None:  # an exporter without render_document takes two arguments
-                exporter.export_document(document, result)
-            else:
-                exporter.export_document(document, result, done.rendered)
+            outcome = exporter.export_document(document, done.rendered, result)
         except Exception as exc:  # one broken document must not stop the others
             log.debug("document %s failed", document.source, exc_info=True)
             _fail(plan, report, document, f"exporting failed: {_describe(exc)}")
+            continue
+        if not isinstance(outcome, Outcome):
+            _fail(plan, report, document, f"exporting failed: the {exporter_cls.name} exporter's export_document "
+                  f"returned {type(outcome).__name__}, not an Outcome")
+            continue
+        _record(plan, document, outcome)
     for unreadable in site.other_files:
         if unreadable.reason == "error":
             plan.record(DocumentOutcome(source=unreadable.source, kind="unreadable", old_url=None, new_url=None,
                                         status="failed", reason="could not be read (see the report)"))
+    plan.url_facts = exporter.url_facts()
+    plan.redirect_map = export_redirect_map(site, plan.documents, plan.url_facts)
+    report.extend(plan.redirect_map.issues)
+    exporter.write_redirects(plan.redirect_map)
     exporter.finish()
-    _forget_unserved_urls(plan, site)
-    plan.feed_url = exporter.feed_url()
-    plan.serves_index_files = exporter.serves_index_files
     plan.finalise()
     return plan
 
 
-def _forget_unserved_urls(plan: Plan, site: Site) -> None:
-    """The manifest's old URL is one Jekyll served: none for documents it did not build (drafts, future,
-    unpublished), whose computed URL may even depend on the file's modification time."""
-    unbuilt = {d.source for d in site.documents if not d.built_by_jekyll}
-    plan.documents = [replace(d, old_url=None) if d.source in unbuilt else d for d in plan.documents]
+def export_redirect_map(site: Site, outcomes: Iterable[DocumentOutcome], facts: UrlFacts) -> RedirectMap:
+    """The one redirect map of an export: every URL the old site answered, to where its document went
+    (``outcomes``), on a platform that answers URLs as ``facts`` says."""
+    base = facts.base_path.rstrip("/")
+    new_urls = {o.source: _below(o.new_url, base) for o in outcomes if o.status == "exported" and o.new_url}
+    redirect_map = build_redirect_map(site, new_urls, feed_url=facts.feed_url, base_path=base,
+                                      new_site_url=facts.new_site_url, index_files=facts.index_files)
+    if not facts.platform_urls:
+        return redirect_map
+    own = {page_key(base + url) for url in facts.platform_urls}
+    return replace(redirect_map, rules=tuple(r for r in redirect_map.rules if page_key(r.source) not in own))
+
+
+def _below(url: str, base: str) -> str:
+    """A new URL as the map takes it: relative to ``base`` when it is a path under it."""
+    if base and (url == base or url.startswith(base + "/")) and not is_absolute(url):
+        return url[len(base):] or "/"
+    return url
+
+
+def _record(plan: Plan, document: Document, outcome: Outcome) -> None:
+    plan.record(DocumentOutcome(source=document.source, kind=document.kind, old_url=document.old_url,
+                                new_url=outcome.new_url, status=outcome.status, reason=outcome.reason))
 
 
 def _describe(exc: BaseException) -> str:
@@ -102,13 +151,5 @@ def _describe(exc: BaseException) -> str:
 
 def _fail(plan: Plan, report: Report, document: Document, message: str) -> None:
     report.emit("document-failed", "error", message, source=document.source)
-    plan.record(
-        DocumentOutcome(
-            source=document.source,
-            kind=document.kind,
-            old_url=document.url,
-            new_url=None,
-            status="failed",
-            reason=message,
-        )
-    )
+    plan.record(DocumentOutcome(source=document.source, kind=document.kind, old_url=document.old_url,
+                                new_url=None, status="failed", reason=message))

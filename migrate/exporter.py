@@ -4,15 +4,17 @@ contract: ``exporters/`` and third-party packages implement it, the core depends
 from __future__ import annotations
 
 import abc
+import dataclasses
 import logging
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Literal, Mapping, Sequence
 
 from migrate.content import ContentFormat, Converted, Targets
 from migrate.errors import OptionError
 from migrate.ir import Document, Site
 from migrate.plan import Plan
+from migrate.redirects import RedirectMap
 from migrate.report import Report
 
 log = logging.getLogger(__name__)
@@ -40,16 +42,63 @@ class Option:
         return self.name.replace("-", "_")
 
 
-class Exporter(abc.ABC):
-    """Base class of every target. The CLI drives it in this order:
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one document, as ``export_document`` returns it. The core records it in
+    ``migration.json`` with the document's source, kind and old URL; an exporter never records anything."""
 
-    1. ``validate_options`` (class method) checks every option at once;
+    new_url: str | None
+    """Where the document now lives: root-relative on the new site (or absolute); None when it has no
+    public URL there (a draft, a file the target keeps but does not serve)."""
+    status: Literal["exported", "skipped"] = "exported"
+    reason: str | None = None
+    """Why, when it is skipped or exported in some special way (shown in the manifest and the report)."""
+
+    @classmethod
+    def exported(cls, new_url: str | None, reason: str | None = None) -> Outcome:
+        return cls(new_url, "exported", reason)
+
+    @classmethod
+    def skipped(cls, reason: str) -> Outcome:
+        return cls(None, "skipped", reason)
+
+
+@dataclass(frozen=True)
+class UrlFacts:
+    """How the target's platform answers URLs: what the core needs, besides each document's new URL, to
+    build the one redirect map of an export (the map ``export`` writes and ``redirects`` renders)."""
+
+    feed_url: str | None = None
+    """Where the old site's feeds go (the platform's own feed); None when it has none."""
+    index_files: bool = True
+    """Whether the new host answers ``/x/index.html`` for ``/x/`` and ``/x.html`` for an extensionless
+    ``/x`` by itself (static hosts do; WordPress and Ghost do not, so their map holds rules for those)."""
+    base_path: str = ""
+    """The sub-path (``/blog``) the old URLs are answered under on the new host: it goes in front of every
+    rule's source and of every relative target that does not already start with it."""
+    new_site_url: str | None = None
+    """The new site's URL, when known: absolute new URLs on that host are written root-relative."""
+    platform_urls: tuple[str, ...] = ()
+    """Old URLs (below ``base_path``) the platform answers itself with its own page, which no rule may
+    take over (WordPress's front page at ``/``)."""
+
+
+class Exporter(abc.ABC):
+    """Base class of every target. The core drives it in this order:
+
+    1. ``validate_options`` (class method) checks every option at once; the exporter reads them as
+       attributes of ``self.opts`` (a frozen dataclass made from its ``options``);
     2. ``prepare()`` decides where every document and asset lands and returns :class:`Targets`;
-    3. ``render_document(doc, converted)`` once per document, possibly in a worker process, turns the
-       converted body into what the target stores (pure: it reads only what ``prepare()`` decided);
-    4. ``export_document(doc, converted, rendered)`` once per document, in source order, in this
-       process, adds files to the plan;
-    5. ``finish()`` adds the whole-site files (config, WXR, import JSON, redirects, README).
+    3. ``skip_reason(doc)`` for every document, in source order: a document the target leaves out is
+       recorded as skipped and not converted;
+    4. ``render_document(doc, converted)`` once per other document, possibly in a worker process, turns
+       the converted body into what the target stores (pure: it reads only what ``prepare()`` decided);
+    5. ``export_document(doc, rendered, converted)`` once per document, in source order, in this
+       process, adds files to the plan and returns the document's :class:`Outcome`, which the core
+       records (a document that raises is recorded as failed, and the others go on);
+    6. the core builds the one redirect map of the export from the outcomes and the exporter's
+       :class:`UrlFacts`, and ``write_redirects(redirect_map)`` writes it in the target's own files;
+    7. ``finish()`` adds the whole-site files (config, WXR, import JSON, README).
     """
 
     name: ClassVar[str]
@@ -58,14 +107,26 @@ class Exporter(abc.ABC):
     content_format: ClassVar[ContentFormat]
     """The body format this target reads."""
     options: ClassVar[Sequence[Option]] = ()
-    serves_index_files: ClassVar[bool] = True
-    """Whether the target serves ``/x/index.html`` for ``/x/`` (static hosts do; WordPress and Ghost do not)."""
 
     def __init__(self, site: Site, options: Mapping[str, Any], report: Report, plan: Plan) -> None:
         self.site = site
-        self.opts = dict(options)
+        values, problems = self.validate_options(options)
+        if problems:
+            raise OptionError("; ".join(problems))
+        self.opts = self.options_type()(**values)
         self.report = report
         self.plan = plan
+
+    @classmethod
+    def options_type(cls) -> type:
+        """The frozen dataclass of this exporter's options: one attribute per declared option (its key),
+        holding the validated value."""
+        made = cls.__dict__.get("_options_type")
+        if made is None:
+            fields = [(o.key, Any, dataclasses.field(default=None)) for o in cls.options]
+            made = dataclasses.make_dataclass(f"{cls.__name__}Options", fields, frozen=True)
+            setattr(cls, "_options_type", made)
+        return made
 
     @classmethod
     def validate_options(cls, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -94,13 +155,19 @@ class Exporter(abc.ABC):
         problems.extend(f"unknown option {k!r} for exporter {cls.name}" for k in sorted(unknown))
         return out, problems
 
-    def feed_url(self) -> str | None:
-        """The new site's feed URL, which the old feed redirects to; None when the target has none."""
-        return None
+    def url_facts(self) -> UrlFacts:
+        """How the platform answers URLs (called after every document is exported). The default: a
+        static host at the root of its domain, without a feed."""
+        return UrlFacts()
 
     def documents(self) -> Iterable[Document]:
-        """The documents this export considers (every document the reader found), in source order."""
+        """Every document the reader found, in source order (the order the core exports them in)."""
         return sorted(self.site.documents, key=lambda d: d.source)
+
+    def skip_reason(self, document: Document) -> str | None:
+        """Why the target leaves ``document`` out (it is then recorded as skipped and not converted), or
+        None to export it. The default exports every document."""
+        return None
 
     @abc.abstractmethod
     def prepare(self) -> Targets:
@@ -120,13 +187,19 @@ class Exporter(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
-        """Pass two, in this process: add the files for one converted document to the plan, and record its
-        outcome. ``rendered`` is what ``render_document`` returned (None when the caller did not render)."""
+    def export_document(self, document: Document, rendered: Any, converted: Converted) -> Outcome:
+        """Pass two, in this process: add the files for one document to the plan and say what became of
+        it. ``rendered`` is what ``render_document`` returned; ``converted`` is the body (and excerpt) in
+        the exporter's ``content_format``."""
+
+    def write_redirects(self, redirect_map: RedirectMap) -> None:
+        """Write the export's redirect map (built by the core from the outcomes and :meth:`url_facts`) in
+        the target's own files. ``migration.json`` lists its rules whatever this does; the default writes
+        nothing more (``jekyll-migrate redirects`` renders the same map for any host)."""
 
     @abc.abstractmethod
     def finish(self) -> None:
-        """Add the whole-site files to the plan."""
+        """Add the whole-site files to the plan (``self.plan.redirect_map`` is the export's map)."""
 
 
 class Registry:

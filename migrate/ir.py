@@ -146,6 +146,12 @@ class Document:
         return self.built_by_jekyll and self.output_path is not None
 
     @property
+    def old_url(self) -> str | None:
+        """The URL the old site answered with this document: ``url`` when Jekyll wrote it, else None (a
+        draft's or unpublished document's computed URL was never live, and may even hold the file's mtime)."""
+        return self.url if self.served_by_jekyll else None
+
+    @property
     def is_markdown(self) -> bool:
         """Whether Jekyll converts the body with kramdown (its extension is one of ``markdown_ext``). Any
         other body (HTML, a script, a feed template, text) is written as it is after Liquid."""

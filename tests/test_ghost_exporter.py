@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporters.ghost import GhostExporter
+from migrate.testing import run_exporter
 from exporters.ghost.cards import CARD_BEGIN, ghost_heading_id, ghost_html
 from exporters.ghost.schema import ghost_date
 from exporters.ghost.slugs import SlugAllocator, ghost_slug
@@ -65,7 +66,7 @@ def make_site(
 
 
 class Run:
-    """One export of a hand-built site, driven the way migrate.export.build_plan drives it."""
+    """One export of a hand-built site, through the exporter-author harness (migrate.testing)."""
 
     def __init__(
         self,
@@ -73,16 +74,9 @@ class Run:
         options: dict[str, Any] | None = None,
         convert: Callable[[Document], Converted] | None = None,
     ) -> None:
-        opts, problems = GhostExporter.validate_options(options or {})
-        assert problems == []
-        self.report = Report()
-        self.plan = Plan(target="ghost", options=opts)
-        self.exporter = GhostExporter(site, opts, self.report, self.plan)
-        self.targets = self.exporter.prepare()
-        for doc in self.exporter.documents():
-            self.exporter.export_document(doc, (convert or (lambda d: Converted(body="<p>x</p>")))(doc))
-        self.exporter.finish()
-        self.plan.finalise()
+        body = convert or (lambda d: Converted(body="<p>x</p>"))
+        export = run_exporter(GhostExporter, site, options, converter=lambda doc, targets: body(doc))
+        self.exporter, self.report, self.plan, self.targets = export.exporter, export.report, export.plan, export.targets
         self.json = json.loads(self.plan.files["ghost-import.json"].content or b"")
         self.data = self.json["db"][0]["data"]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from exporters.ghost.schema import GHOST_VERSION, ROLES, object_id, words
-from migrate.ir import Document, Site
+from migrate.ir import Document
 from migrate.jsonstream import Encoded, LazyArray, iter_json_bytes
 from migrate.plan import Plan, PlannedFile, Span, SpoolWriter
-from migrate.report import Report
+from migrate.redirects import RedirectMap, stream_redirects
 
 ZIP_NAME = "ghost-import.zip"
 JSON_NAME = "ghost-import.json"
@@ -140,39 +140,9 @@ def _itemize(content: bytes) -> dict[str, str]:
     return items
 
 
-def write_redirects(site: Site, plan: Plan, report: Report, exported: Mapping[str, Entry]) -> None:
-    """``redirects.yaml`` and ``redirects.json`` from the old URLs of the ``exported`` documents (by
-    source) to their Ghost URLs, and the rules into the plan."""
-    from migrate.redirects import Redirect, RedirectMap, build_redirect_map, stream_redirects
-    from migrate.redirects.core import encode_path, page_key, served_forms
-
-    new_urls = {source: e.url for source, e in exported.items()}
-    redirect_map = build_redirect_map(site, new_urls, feed_url="/rss/")  # Ghost's own feed
-    report.extend(redirect_map.issues)
-    # A static host answers /x/index.html for /x/ and the map leaves such forms out; Ghost answers
-    # only /x/ (and redirects /x itself), so the index.html forms need rules of their own.
-    sources = {r.source for r in redirect_map.rules}
-    live = {page_key(url): url for url in sorted(new_urls.values(), reverse=True)}
-    extra = []
-    for source in sorted(new_urls):
-        doc = exported[source].doc
-        if not doc.served_by_jekyll:
-            continue
-        for old in (doc.url, *doc.redirect_from):
-            if "?" in old or not old.startswith("/"):
-                continue
-            for form in served_forms(encode_path(old)):
-                if not form.endswith("/index.html") or form in sources:
-                    continue
-                target = live.get(page_key(form))
-                if target:
-                    sources.add(form)
-                    extra.append(Redirect(form, target, 301, source))
-    if extra:
-        rules = tuple(sorted((*redirect_map.rules, *extra), key=lambda r: r.source))
-        redirect_map = RedirectMap(rules=rules, issues=redirect_map.issues)
+def write_redirects(plan: Plan, redirect_map: RedirectMap) -> None:
+    """Ghost's ``redirects.yaml`` and ``redirects.json`` for the export's redirect map."""
     for name, pieces in sorted(stream_redirects(redirect_map, "ghost").items()):
         with plan.open_stream(name) as out:
             for piece in pieces:
                 out.write(piece)
-    plan.redirects.extend((r.source, r.target) for r in redirect_map.rules)

@@ -7,7 +7,7 @@ import json
 import posixpath
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -28,9 +28,10 @@ from exporters.ghost.schema import (
 from exporters.ghost.slugs import SlugAllocator, ghost_slug, ghost_url_slug
 from migrate.content import Converted, Targets
 from migrate.errors import OptionError
-from migrate.exporter import Exporter, Option
+from migrate.exporter import Exporter, Option, Outcome, UrlFacts
 from migrate.ir import Document, Site
-from migrate.plan import DocumentOutcome, Plan
+from migrate.plan import Plan
+from migrate.redirects import RedirectMap
 from migrate.report import Report
 
 _DEFAULT_NOW = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
@@ -105,9 +106,7 @@ class GhostExporter(Exporter):
     )
 
     def __init__(self, site: Site, options: Mapping[str, Any], report: Report, plan: Plan) -> None:
-        opts = {o.key: (() if o.multiple else o.default) for o in self.options}
-        opts.update({k: v for k, v in options.items() if v is not None})
-        super().__init__(site, opts, report, plan)
+        super().__init__(site, options, report, plan)
         self.entries: dict[str, Entry] = {}
         self.skipped: dict[str, str] = {}
         self.assets = Assets(site, report)
@@ -116,15 +115,15 @@ class GhostExporter(Exporter):
 
     # -- pass one ------------------------------------------------------------------------------------
     def _now(self) -> dt.datetime:
-        if self.opts.get("now"):
-            return dt.datetime.fromisoformat(self.opts["now"])
+        if self.opts.now:
+            return dt.datetime.fromisoformat(self.opts.now)
         dates = [self._date(d) for d in self.site.documents if not d.future]
         aware = [d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc) for d in dates if d]
         return max(aware, default=_DEFAULT_NOW)
 
     def _collection_modes(self) -> dict[str, str]:
         modes: dict[str, str] = {}
-        for item in self.opts.get("collection") or ():
+        for item in self.opts.collection:
             name, _, mode = str(item).partition("=")
             modes[name] = mode
         known = {c.label for c in self.site.collections} | {"posts"}
@@ -193,11 +192,6 @@ class GhostExporter(Exporter):
                 f"{count} document(s) of collection {name!r} are not exported "
                 "(choose with --collection NAME=post|page)",
             )
-        for source, why in sorted(self.skipped.items()):
-            skipped = self.site.document(source)
-            kind_of = skipped.kind if skipped else "page"
-            old_url = _old_url(skipped) if skipped else None
-            self.plan.record(DocumentOutcome(source, kind_of, old_url, None, "skipped", why))
         self._place_assets()
         return Targets(
             document_urls=self._document_urls(),
@@ -252,8 +246,8 @@ class GhostExporter(Exporter):
         self.assets.place(texts, self.now)
 
     # -- pass two ------------------------------------------------------------------------------------
-    def documents(self) -> Iterable[Document]:
-        return [e.doc for e in sorted(self.entries.values(), key=lambda e: e.doc.source)]
+    def skip_reason(self, document: Document) -> str | None:
+        return self.skipped.get(document.source)
 
     @staticmethod
     def _date(doc: Document) -> dt.datetime | None:
@@ -279,17 +273,15 @@ class GhostExporter(Exporter):
         title = limited(self.report, doc, "title", title, TITLE_MAX, code="ghost-title-cut")
         used: set[str] = set()
         body = self.assets.rewrite(converted.body, doc, used)
-        if self.opts.get("body") == "lexical":
+        if self.opts.body == "lexical":
             content = {"lexical": lexical_document(body)}
         else:
             content = {"html": ghost_html(body)}
         return _Rendered(title, content, self._excerpt(doc, converted), tuple(sorted(used)))
 
-    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
+    def export_document(self, document: Document, rendered: _Rendered, converted: Converted) -> Outcome:
         entry = self.entries[document.source]
         doc = document
-        if rendered is None:
-            rendered = self.render_document(document, converted)
         self.assets.in_zip.update(rendered.assets)
         status = self._status(doc)
         when = self._date(doc) or self.now
@@ -322,7 +314,7 @@ class GhostExporter(Exporter):
         entry.authors = self.rows.authors(doc)
         for source in converted.assets:
             self.assets.use(source, doc)
-        self.plan.record(DocumentOutcome(doc.source, doc.kind, _old_url(doc), entry.url, "exported"))
+        return Outcome.exported(entry.url)
 
     def _excerpt(self, doc: Document, converted: Converted) -> str | None:
         if doc.excerpt is not None:
@@ -343,13 +335,19 @@ class GhostExporter(Exporter):
                 and doc.excerpt_separator in doc.body)
 
     # -- whole site ----------------------------------------------------------------------------------
+    def url_facts(self) -> UrlFacts:
+        """Ghost answers ``/slug/`` (and redirects ``/slug`` there) but no ``index.html`` or ``.html``
+        spelling; its own feed is ``/rss/``."""
+        return UrlFacts(feed_url="/rss/", index_files=False)
+
+    def write_redirects(self, redirect_map: RedirectMap) -> None:
+        write_redirects(self.plan, redirect_map)
+
     def finish(self) -> None:
         statics = {s.source: s for s in self.site.static_files}
         files = {self.assets.paths[s]: self.site.static_file_path(statics[s]) for s in self.assets.in_zip}
         data = import_data(self.entries.values(), self.rows.tag_rows, self.rows.user_rows, self.now)
         write_import(self.plan, data, files)
-        exported = {source: entry for source, entry in self.entries.items() if entry.post_id}
-        write_redirects(self.site, self.plan, self.report, exported)
         counts = {"posts": 0, "pages": 0}
         for entry in self.entries.values():
             if entry.post_id:
@@ -362,8 +360,3 @@ class GhostExporter(Exporter):
             "exported_on": ghost_date(self.now),
         }
 
-
-def _old_url(doc: Document) -> str | None:
-    """The URL Jekyll served the document under; None when plain ``jekyll build`` never wrote it (a
-    draft's URL would carry the file's mtime)."""
-    return doc.url if doc.served_by_jekyll else None

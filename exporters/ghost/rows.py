@@ -50,7 +50,7 @@ def limited(
 class Rows:
     """The tag and user rows of one export, made as posts name them, and each post's rows besides its own."""
 
-    def __init__(self, site: Site, report: Report, assets: Assets, opts: Mapping[str, Any]) -> None:
+    def __init__(self, site: Site, report: Report, assets: Assets, opts: Any) -> None:
         self.site = site
         self.report = report
         self.assets = assets
@@ -175,7 +175,7 @@ class Rows:
         )
         if slug in self.user_rows:
             return self.user_rows[slug]["id"]
-        domain = self.opts.get("email_domain") or "example.invalid"
+        domain = self.opts.email_domain or "example.invalid"
         email = (author.email or "").strip()
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", email) or len(email) > EMAIL_MAX:
             email = f"{slug[:60]}@{domain}"
@@ -209,7 +209,7 @@ class Rows:
         row["_role"] = (
             role.capitalize()
             if isinstance(role, str) and role.capitalize() in ROLES
-            else self.opts["author_role"]
+            else self.opts.author_role
         )
         self.user_rows[slug] = row
         return row["id"]

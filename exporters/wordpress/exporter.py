@@ -3,10 +3,8 @@ old URLs. Pass one is :mod:`.placement`, the text of the files :mod:`.wxr`; this
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
-from typing import Any
 from urllib.parse import urlsplit
 
 from exporters.wordpress.authors import Authors
@@ -25,10 +23,9 @@ from exporters.wordpress.wxr import (
     write_wxr,
 )
 from migrate.content import Converted, Targets
-from migrate.exporter import Exporter
+from migrate.exporter import Exporter, Outcome, UrlFacts
 from migrate.ir import Document
-from migrate.plan import DocumentOutcome
-from migrate.redirects import build_redirect_map, page_key, stream_redirects
+from migrate.redirects import RedirectMap, stream_redirects
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +42,7 @@ class WordPressExporter(Exporter):
 
     def prepare(self) -> Targets:
         site = self.site
-        self.old_site_url = (self.opts.get("old_site_url") or site.url.rstrip("/") or "").rstrip("/")
+        self.old_site_url = (self.opts.old_site_url or site.url.rstrip("/") or "").rstrip("/")
         if not self.old_site_url:
             self.report.emit(
                 "wp-no-site-url",
@@ -55,17 +52,17 @@ class WordPressExporter(Exporter):
             )
             self.old_site_url = "http://localhost"
         self.old_base = self.old_site_url + (site.baseurl or "")
-        self.asset_base = (self.opts.get("asset_base_url") or self.old_base).rstrip("/")
-        self.wp_url = (self.opts.get("wp_url") or "").rstrip("/")
+        self.asset_base = (self.opts.asset_base_url or self.old_base).rstrip("/")
+        self.wp_url = (self.opts.wp_url or "").rstrip("/")
         self.link_prefix = self.wp_url if self.wp_url else (site.baseurl or "")
-        self.modes = dict(self.opts.get("collection") or ())
+        self.modes = dict(self.opts.collection)
         self.static_by_source = {s.source: s for s in site.static_files}
         self.authors = Authors(site.authors, site.config)
         self.categories = Terms("category")
         self.tags = Terms("tag")
 
         self.placement = Placement(site, self.report, self.authors, self.modes)
-        self.placement.place(self.documents(), structure=self.opts.get("wp_permalinks"))
+        self.placement.place(self.documents(), structure=self.opts.wp_permalinks)
         self.items = self.placement.items
         self.skipped = self.placement.skipped
         self.structure = self.placement.structure
@@ -99,29 +96,25 @@ class WordPressExporter(Exporter):
 
     def _render_item(self, item: Item, document: Document, converted: Converted) -> bytes:
         body = autop_safe(converted.body)
-        if self.opts.get("wp_content") == "html-block":
+        if self.opts.wp_content == "html-block":
             body = wrap_html_block(body)
         excerpt = autop_safe(converted.excerpt or "") if document.excerpt or item.post_type == "post" else ""
         return body_xml(body, excerpt).encode("utf-8")
 
-    def export_document(self, document: Document, converted: Converted, rendered: Any = None) -> None:
-        item = self.items.get(document.source)
-        if item is None:
-            reason = self.skipped.get(document.source, "not exported")
-            self.plan.record(
-                DocumentOutcome(document.source, document.kind, document.url, None, "skipped", reason)
-            )
-            return
-        body = rendered if rendered is not None else self._render_item(item, document, converted)
-        item.body = self.plan.spool.put(body)
+    def skip_reason(self, document: Document) -> str | None:
+        if document.source in self.items:
+            return None
+        return self.skipped.get(document.source, "not exported")
+
+    def export_document(self, document: Document, rendered: bytes, converted: Converted) -> Outcome:
+        item = self.items[document.source]
+        item.body = self.plan.spool.put(rendered)
         item.assets = tuple(a for a in converted.assets if a in self.static_by_source)
         item.featured = featured_asset(document, item.assets, self.static_by_source, baseurl=self.site.baseurl or "")
         if item.post_type == "post":
             item.categories = tuple(self.categories.add(c) for c in document.categories if c.strip())
             item.tags = tuple(self.tags.add(t) for t in document.tags if t.strip())
-        self.plan.record(
-            DocumentOutcome(document.source, document.kind, document.url, self._link(item.url), "exported")
-        )
+        return Outcome.exported(self._link(item.url))
 
     # -- whole-site files --------------------------------------------------------------------------
 
@@ -147,7 +140,6 @@ class WordPressExporter(Exporter):
                     f"{kind} {name!r} becomes {kept!r}: WordPress gives both the slug {wp_slug(kept)!r}",
                 )
         files = self._write_wxr(exported, media)
-        self._write_redirects()
         self.plan.manifest_extra.update(
             {
                 "permalink_structure": self.structure,
@@ -175,41 +167,25 @@ class WordPressExporter(Exporter):
         )
         make = functools.partial(
             item_xml,
-            comments_open=self.opts.get("comments") == "open",
+            comments_open=self.opts.comments == "open",
             old_base=self.old_base,
             new_base=self.wp_url or self.old_base,
         )
-        limit = int(self.opts.get("split_size") or parse_size("15MB"))
+        limit = int(self.opts.split_size or parse_size("15MB"))
         return write_wxr(self.plan, self.report, items, media, header=header, make=make, limit=limit)
 
-    def _write_redirects(self) -> None:
-        # A draft has no public URL in WordPress: its old URL (if Jekyll built it) gets no redirect.
-        done = self._exported_sources()
-        new_urls = {
-            src: (self.wp_url + i.url if self.wp_url else i.url)
-            for src, i in self.items.items()
-            if i.source and i.status != "draft" and src in done
-        }
-        redirect_map = build_redirect_map(
-            self.site,
-            new_urls,
-            base_path=self.site.baseurl or "",
-            feed_url=(self.wp_url + "/feed/") if self.wp_url else "/feed/",
-            index_files=False,
-        )
-        self.report.extend(redirect_map.issues)
-        # The old home page is WordPress's own front page: never redirect it to the imported copy.
-        home = page_key((self.site.baseurl or "") + "/")
-        rules = [r for r in redirect_map if page_key(r.source) != home]
-        self.plan.redirects.extend((r.source, r.target) for r in rules)
-        files = stream_redirects(
-            dataclasses.replace(redirect_map, rules=tuple(rules)), "wordpress-redirection"
-        )
-        for name, pieces in files.items():
+    def url_facts(self) -> UrlFacts:
+        """WordPress answers its own front page at ``/`` (never redirected to the imported copy of the old
+        home page), and no ``index.html`` or ``.html`` spelling; its feed is ``/feed/``."""
+        return UrlFacts(feed_url=(self.wp_url + "/feed/") if self.wp_url else "/feed/", index_files=False,
+                        base_path=self.site.baseurl or "", platform_urls=("/",))
+
+    def write_redirects(self, redirect_map: RedirectMap) -> None:
+        """The Redirection plugin's import files (``redirects/``)."""
+        for name, pieces in stream_redirects(redirect_map, "wordpress-redirection").items():
             with self.plan.open_stream("redirects/" + name) as out:
                 for piece in pieces:
                     out.write(piece)
-
 
     def _write_readme(self, files: list[str], items: list[Item], media: list[Item]) -> None:
         kinds: dict[str, int] = {}

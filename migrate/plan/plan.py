@@ -117,12 +117,15 @@ class Plan:
     options: dict[str, Any] = field(default_factory=dict)
     files: dict[str, PlannedFile] = field(default_factory=dict)
     documents: list[DocumentOutcome] = field(default_factory=list)
-    redirects: list[tuple[str, str]] = field(default_factory=list)
+    redirect_map: Any = None
+    """The export's one redirect map (:class:`~migrate.redirects.RedirectMap`), built by the core once
+    every document is exported."""
+    targets: Any = None
+    """What the exporter's ``prepare()`` decided (:class:`~migrate.content.Targets`)."""
+    url_facts: Any = None
+    """The exporter's :class:`~migrate.exporter.UrlFacts` the map was built with."""
     manifest_extra: dict[str, Any] = field(default_factory=dict)
     itemizers: dict[str, Itemizer] = field(default_factory=dict)
-    feed_url: str | None = None
-    """The target's feed URL (for the old feed's redirect)."""
-    serves_index_files: bool = True
     bodies: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Source -> (raw body, converted body), kept only when a report page asks for them."""
     """For single-file formats: path -> function splitting the file into named items (dry-run diffs)."""
@@ -160,6 +163,11 @@ class Plan:
         rel = safe_relative_path(path)
         self.files[rel] = PlannedFile(rel, copy_from=os.fspath(source_file))
         return rel
+
+    @property
+    def redirects(self) -> list[tuple[str, str]]:
+        """The redirect map's rules as ``(old, new)`` pairs, sorted by old URL."""
+        return [(r.source, r.target) for r in self.redirect_map.rules] if self.redirect_map else []
 
     def record(self, outcome: DocumentOutcome) -> None:
         self.documents.append(outcome)

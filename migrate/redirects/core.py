@@ -390,7 +390,8 @@ def build_redirect_map(
     feed_paths = jekyll_feed_paths(site)
     feed_target = b.new(feed_url, new_site=True) if feed_url else None
     docs = _jekyll_write_order(d for d in site.documents if _built(d))
-    live_keys: set[str] = set()
+    live: dict[str, str] = {}
+    """What the new host serves itself: page key -> the new URL there."""
     rewrites: dict[str, Redirect] = {}
     for seq, doc in enumerate(docs):
         rank = RANK_PAGE if doc.kind == "page" else RANK_DOCUMENT
@@ -399,7 +400,8 @@ def build_redirect_map(
         elif new_urls.get(doc.source):
             target = b.new(new_urls[doc.source], new_site=True)
             if not is_absolute(target):
-                live_keys.add(page_key(target, index_files=index_files))
+                key = page_key(target, index_files=index_files)
+                live[key] = min(live.get(key, target), target)
                 if index_files and _written_as_html(doc, new_urls[doc.source]):
                     rewrites[target] = Redirect(target, target + ".html", 200, doc.source)
         elif feed_target and doc.url in feed_paths:
@@ -422,7 +424,7 @@ def build_redirect_map(
             b.claim_served(path, feed_target, RANK_FEED, None)
     for old, new in extra:
         b.claim_served(old, b.new(new, new_site=True), RANK_EXTRA, None)
-    rules = _resolve(b, live_keys, status, index_files)
+    rules = _resolve(b, live, status, index_files)
     issues = tuple(sorted(b.issues, key=lambda i: (i.code, i.source or "", i.message)))
     return RedirectMap(rules=rules, issues=issues, rewrites=tuple(rewrites[k] for k in sorted(rewrites)))
 
@@ -437,7 +439,7 @@ def _written_as_html(doc: Document, new_url: str) -> bool:
     return doc.output_path == unquote(path).lstrip("/") + ".html"
 
 
-def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -> tuple[Redirect, ...]:
+def _resolve(b: _Builder, live: Mapping[str, str], status: int, index_files: bool) -> tuple[Redirect, ...]:
     by_source: dict[str, list[_Claim]] = {}
     for c in b.claims:
         by_source.setdefault(c.source, []).append(c)
@@ -453,6 +455,7 @@ def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -
         _report_collisions(b, source, claims[0], claims[1:])
     # Another spelling answers with whatever the old host served at its URL: the winner's file. For
     # /x, GitHub Pages serves x.html before it adds a slash to the folder x/, so file URLs come first.
+    # Where a migrated page now lives at that URL, the spelling answers with that page, as the URL does.
     for source in sorted(set(by_source) - set(chosen)):
         spellings = []
         for c in by_source[source]:
@@ -461,8 +464,9 @@ def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -
             if winner is not None:
                 spellings.append((c.primary.endswith("/"), winner.rank, -winner.seq, c.primary, winner))
         if spellings:
-            winner = min(spellings, key=lambda t: t[:4])[4]
-            chosen[source] = _Claim(source, winner.target, RANK_ALTERNATE, winner.origin, winner.seq)
+            *_, primary, winner = min(spellings, key=lambda t: t[:4])
+            target = live.get(page_key(primary, index_files=index_files), winner.target)
+            chosen[source] = _Claim(source, target, RANK_ALTERNATE, winner.origin, winner.seq)
 
     # Identities and the other forms of the very page the rule points at: the new host answers them
     # itself, and a rule for /x/index.html -> /x/ would loop through the server's own index lookup.
@@ -470,7 +474,7 @@ def _resolve(b: _Builder, live_keys: set[str], status: int, index_files: bool) -
     for source, c in chosen.items():
         if same_page(source, c.target, index_files=index_files):
             continue
-        if page_key(source, index_files=index_files) in live_keys:
+        if page_key(source, index_files=index_files) in live:
             if c.rank != RANK_ALTERNATE:
                 b.issue(
                     "redirect-shadows-page",

@@ -331,21 +331,15 @@ def test_edge_case_urls_answer_on_hugo(policy, tmp_path):
     from migrate.content import Converted
 
     site, old_urls = edge_case_site(tmp_path / "src")
-    opts, _ = HugoExporter.validate_options({"urls": policy})
-    report = Report()
-    from migrate.plan import Plan
+    from migrate.testing import run_exporter
 
-    plan = Plan(target="hugo", options=opts)
-    exporter = HugoExporter(site, opts, report, plan)
-    targets = exporter.prepare()
-    for doc in exporter.documents():
+    def convert(doc, targets):
         body = doc.body
         for asset in site.static_files:  # what the content pipeline does with asset references
             body = body.replace(asset.url, targets.asset_url(doc, asset))
-        exporter.export_document(doc, Converted(body=body))
-    exporter.finish()
-    plan.finalise()
-    write_plan(plan, tmp_path / "out")
+        return Converted(body=body)
+
+    run_exporter(HugoExporter, site, {"urls": policy}, converter=convert).write(tmp_path / "out")
     public = hugo_build(tmp_path / "out")
     manifest = json.loads((tmp_path / "out" / "migration.json").read_text("utf-8"))
     assert check_urls(f"edge-cases/{policy}", public, manifest, old_urls, "https://example.org/") == len(old_urls)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from exporters.wordpress import WordPressExporter
+from migrate.testing import run_exporter
 from migrate.content import Converted
 from migrate.ir import Author, Collection, Document, Site, StaticFile
 from migrate.plan import Plan
@@ -183,18 +184,15 @@ def bodies_for(site: Site, targets_urls: Mapping[str, str], asset_base: str) -> 
 
 
 def export(site: Site, options: Mapping[str, Any] | None = None) -> tuple[Plan, Report]:
-    """Drive the exporter the way migrate.export.build_plan does, with hand-made conversions."""
-    opts, problems = WordPressExporter.validate_options(dict(options or {}))
-    assert not problems, problems
-    report = Report()
-    plan = Plan(target="wordpress", options=opts)
-    exporter = WordPressExporter(site, opts, report, plan)
-    targets = exporter.prepare()
-    probe = Document(kind="page", source="x", url="/x", output_path=None, title="x", slug="x")
-    base = targets.asset_url(probe, StaticFile("a", "", 0))
-    converted = bodies_for(site, targets.document_urls, base)
-    for doc in exporter.documents():
-        exporter.export_document(doc, converted[doc.source])
-    exporter.finish()
-    plan.finalise()
-    return plan, report
+    """Run the exporter through the exporter-author harness (migrate.testing), with hand-made conversions."""
+    converted: dict[str, Converted] = {}
+
+    def convert(doc: Document, targets: Any) -> Converted:
+        if not converted:
+            probe = Document(kind="page", source="x", url="/x", output_path=None, title="x", slug="x")
+            base = targets.asset_url(probe, StaticFile("a", "", 0))
+            converted.update(bodies_for(site, targets.document_urls, base))
+        return converted[doc.source]
+
+    run = run_exporter(WordPressExporter, site, options, converter=convert)
+    return run.plan, run.report
