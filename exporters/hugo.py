@@ -799,11 +799,8 @@ def _permalink_pieces(pattern: str) -> tuple[str, ...]:
 
 
 def _written_date(doc: Document) -> _dt.datetime | None:
-    """The date the page gets. A draft's date is the file's modification time or "now" in Jekyll: not
-    written, so the export does not depend on when or from which checkout it ran."""
-    if doc.date is None or doc.kind == "draft":
-        return None
-    return doc.date.replace(microsecond=0)
+    """The date the page gets: the document's own (never a build or file time), to the second."""
+    return doc.own_date.replace(microsecond=0) if doc.own_date is not None else None
 
 
 def _site_path(output_path: str) -> str:

@@ -146,6 +146,19 @@ class Document:
         return self.built_by_jekyll and self.output_path is not None
 
     @property
+    def own_date(self) -> _dt.datetime | None:
+        """The date the document carries itself (its front matter or its file name), or None where Jekyll's
+        ``date`` is only the build time (an undated page or collection document: recognisable by its
+        microseconds, which no front matter or file name gives) or the file's modification time (a draft
+        without a front-matter date): an export must not depend on when, or from which checkout, it ran.
+        The one rule every exporter reads for "the document's date"."""
+        if self.date is None or (self.kind in ("page", "document") and self.date.microsecond):
+            return None
+        if self.kind == "draft" and "date" not in self.front_matter:
+            return None
+        return self.date
+
+    @property
     def old_url(self) -> str | None:
         """The URL the old site answered with this document: ``url`` when Jekyll wrote it, else None (a
         draft's or unpublished document's computed URL was never live, and may even hold the file's mtime)."""

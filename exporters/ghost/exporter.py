@@ -251,11 +251,8 @@ class GhostExporter(Exporter):
 
     @staticmethod
     def _date(doc: Document) -> dt.datetime | None:
-        """The document's own date. A file in ``_drafts`` has none: Jekyll dates it by the file's mtime,
-        which would make the export differ from one checkout to the next."""
-        if doc.kind == "draft":
-            return doc.last_modified
-        return doc.date or doc.last_modified
+        """The document's own date, else its last modification (jekyll-last-modified-at)."""
+        return doc.own_date or doc.last_modified
 
     def _status(self, doc: Document) -> str:
         if doc.is_draft:

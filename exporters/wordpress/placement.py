@@ -120,7 +120,7 @@ class Placement:
         """The document's (local, UTC) post dates, made once per document (placing posts asks thrice)."""
         dates = self._dates_of.get(doc.source)
         if dates is None:
-            when = _own_date(doc) or doc.last_modified or self._fallback_date()
+            when = doc.own_date or doc.last_modified or self._fallback_date()
             if when.tzinfo is None:
                 when = when.replace(tzinfo=dt.timezone.utc)
             dates = self._dates_of[doc.source] = (
@@ -338,17 +338,6 @@ def _page_paths(pages: list[Document]) -> dict[tuple[str, ...], Document | None]
         if path not in wanted:
             wanted[path] = None
     return wanted
-
-
-def _own_date(doc: Document) -> dt.datetime | None:
-    """The document's date unless it is the build time Jekyll gives undated collection documents and
-    pages (recognisable by its microseconds; no front matter or file name carries those), or the file
-    time Jekyll gives a draft without a front-matter date (it changes with every checkout)."""
-    if doc.date is None or (doc.kind in ("page", "document") and doc.date.microsecond):
-        return None
-    if doc.kind == "draft" and "date" not in doc.front_matter:
-        return None
-    return doc.date
 
 
 def _second_offsets() -> Iterable[int]:
