@@ -26,29 +26,11 @@ def _no_progress(items: Iterable[Any]) -> Iterable[Any]:
     return items
 
 
-def build_plan(
-    site: Site,
-    exporter_cls: type[Exporter],
-    options: Mapping[str, Any],
-    report: Report,
-    *,
-    progress: Progress = _no_progress,
-    keep_bodies: bool = False,
-    jobs: int = 1,
-    cache_dir: Path | None = None,
-    limits: Any = None,
-    max_document_bytes: int | None = None,
-    converter: Callable[[Document, Targets], Converted] | None = None,
-) -> Plan:
-    """Run ``exporter_cls`` over ``site`` and return the plan of everything it would write.
-
-    A failure while converting or exporting one document becomes an error in ``report`` and a
-    ``failed`` line in the manifest; the other documents go on. ``converter`` stands in for the content
-    pipeline (tests of an exporter that give each document a body of their own).
-    """
-    exporter = exporter_cls(site, options, report, Plan(target=exporter_cls.name))
-    return drive_export(exporter, progress=progress, keep_bodies=keep_bodies, jobs=jobs, cache_dir=cache_dir,
-                        limits=limits, max_document_bytes=max_document_bytes, converter=converter)
+def build_plan(site: Site, exporter_cls: type[Exporter], options: Mapping[str, Any], report: Report,
+               **driving: Any) -> Plan:
+    """Run ``exporter_cls`` over ``site`` and return the plan of everything it would write (``driving``:
+    the keyword arguments of :func:`drive_export`)."""
+    return drive_export(exporter_cls(site, options, report, Plan(target=exporter_cls.name)), **driving)
 
 
 def drive_export(
@@ -62,7 +44,12 @@ def drive_export(
     max_document_bytes: int | None = None,
     converter: Callable[[Document, Targets], Converted] | None = None,
 ) -> Plan:
-    """:func:`build_plan` for an exporter already made (on its site, report and empty plan)."""
+    """Drive an exporter made on its site, report and empty plan through the contract, and return the plan.
+
+    A failure while converting or exporting one document becomes an error in the report and a
+    ``failed`` line in the manifest; the other documents go on. ``converter`` stands in for the content
+    pipeline (tests of an exporter that give each document a body of their own).
+    """
     site, report, plan, exporter_cls = exporter.site, exporter.report, exporter.plan, type(exporter)
     plan.options = dataclasses.asdict(exporter.opts)
     targets = plan.targets = exporter.prepare()
