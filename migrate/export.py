@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from migrate.convert import ConversionCache, ConversionError, convert_documents
+from migrate.convert import ConversionCache, ConversionError, Done, convert_documents
 from migrate.content import Converted, Targets
 from migrate.exporter import Exporter, Outcome, UrlFacts
 from migrate.ir import Document, Site
@@ -72,28 +72,7 @@ def drive_export(
     results = convert_documents(site, targets, documents, exporter.content_format, jobs=jobs, cache=cache,
                                 limits=limits, renderer=exporter, converter=converter)
     for document, done in progress(results):
-        result = done.result
-        if isinstance(result, BaseException):
-            _fail(plan, report, document, f"converting failed: {_describe(result)}")
-            continue
-        report.extend(result.issues)
-        report.extend(done.render_issues)
-        if keep_bodies:
-            plan.bodies[document.source] = (document.body, result.body)
-        if done.render_error is not None:
-            _fail(plan, report, document, f"exporting failed: {_describe(done.render_error)}")
-            continue
-        try:
-            outcome = exporter.export_document(document, done.rendered, result)
-        except Exception as exc:  # one broken document must not stop the others
-            log.debug("document %s failed", document.source, exc_info=True)
-            _fail(plan, report, document, f"exporting failed: {_describe(exc)}")
-            continue
-        if not isinstance(outcome, Outcome):
-            _fail(plan, report, document, f"exporting failed: the {exporter_cls.name} exporter's export_document "
-                  f"returned {type(outcome).__name__}, not an Outcome")
-            continue
-        _record(plan, document, outcome)
+        _export_one(exporter, document, done, keep_bodies)
     for unreadable in site.other_files:
         if unreadable.reason == "error":
             plan.record(DocumentOutcome(source=unreadable.source, kind="unreadable", old_url=None, new_url=None,
@@ -105,6 +84,33 @@ def drive_export(
     exporter.finish()
     plan.finalise()
     return plan
+
+
+def _export_one(exporter: Exporter, document: Document, done: Done, keep_bodies: bool) -> None:
+    """Pass two for one converted (and rendered) document: the exporter adds its files, the core records
+    what it returns; a failure anywhere is this document's alone."""
+    plan, report, result = exporter.plan, exporter.report, done.result
+    if isinstance(result, BaseException):
+        _fail(plan, report, document, f"converting failed: {_describe(result)}")
+        return
+    report.extend(result.issues)
+    report.extend(done.render_issues)
+    if keep_bodies:
+        plan.bodies[document.source] = (document.body, result.body)
+    if done.render_error is not None:
+        _fail(plan, report, document, f"exporting failed: {_describe(done.render_error)}")
+        return
+    try:
+        outcome = exporter.export_document(document, done.rendered, result)
+    except Exception as exc:  # one broken document must not stop the others
+        log.debug("document %s failed", document.source, exc_info=True)
+        _fail(plan, report, document, f"exporting failed: {_describe(exc)}")
+        return
+    if not isinstance(outcome, Outcome):
+        _fail(plan, report, document, f"exporting failed: the {exporter.name} exporter's export_document "
+              f"returned {type(outcome).__name__}, not an Outcome")
+        return
+    _record(plan, document, outcome)
 
 
 def export_redirect_map(site: Site, outcomes: Iterable[DocumentOutcome], facts: UrlFacts) -> RedirectMap:
