@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 DocumentKind = Literal["post", "draft", "page", "document"]
+GeneratedKind = Literal["pagination", "archive", "feed", "sitemap", "other"]
 Severity = Literal["error", "warning", "info"]
 
-IR_VERSION = 1
+IR_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,13 @@ class Document:
     """When set, this document is itself a redirect to that URL (absolute or site-relative)."""
     permalink: str | None = None
     """The front-matter ``permalink`` (after defaults) when one was given."""
+    translations: tuple[str, ...] = ()
+    """Sources of the other language versions of this document (jekyll-polyglot: the documents with the
+    same permalink in other languages), sorted; () on a site with one language."""
+    language_copies: tuple[tuple[str, str], ...] = ()
+    """``(language, url)`` of each copy of this document a language plugin also wrote for a language that
+    has no version of its own (jekyll-polyglot's fallback to the default language): old URLs that served
+    this document's content."""
     front_matter: dict[str, Any] = field(default_factory=dict)
     """All front matter after defaults were applied, JSON-safe (dates as ISO strings)."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -224,6 +232,39 @@ class StaticFile:
 
 
 @dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """A page a plugin wrote that no source file holds as such: one page of a paginated list, an archive
+    of a tag, category or date, a feed, a sitemap. Its URL was live, so it needs an answer on the new site."""
+
+    kind: GeneratedKind
+    url: str
+    """The URL exactly as Jekyll writes ``page.url`` for it (percent-encoded like a document's)."""
+    output_path: str
+    """Site-relative path of the file Jekyll wrote (``blog/page2/index.html``, ``feed.xml``)."""
+    generator: str
+    """The plugin (gem name) that wrote it: ``jekyll-paginate``, ``jekyll-paginate-v2``, ``jekyll-archives``,
+    ``jekyll-feed``, ``jekyll-sitemap``, ``jekyll-polyglot``..."""
+    template: str | None = None
+    """Source of the page or layout it was rendered from (the paginated ``blog/index.html``), if any."""
+    lists: str | None = "posts"
+    """The collection whose documents it lists (``posts``); None when it lists no documents."""
+    page_number: int | None = None
+    """For a page of a paginated list: its number, from 1 (page 1 is usually the template's own URL)."""
+    total_pages: int | None = None
+    per_page: int | None = None
+    category: str | None = None
+    """The category it lists (a category archive, category pagination, a category feed)."""
+    tag: str | None = None
+    """The tag it lists."""
+    period: str | None = None
+    """For a date archive: ``2020``, ``2020/05`` or ``2020/05/17``."""
+    language: str | None = None
+    """The language it belongs to (a language plugin's copy), None for the site's only or default one."""
+    members: tuple[str, ...] = ()
+    """Sources of the documents it lists, in its order (for a paginated page: the ones on this page)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AccountedFile:
     """A file under the site that is neither a document nor a static file, and why."""
 
@@ -255,6 +296,8 @@ class Site:
     collections: tuple[Collection, ...] = ()
     documents: tuple[Document, ...] = ()
     static_files: tuple[StaticFile, ...] = ()
+    generated: tuple[GeneratedPage, ...] = ()
+    """The pages plugins generated (pagination, archives, feeds, sitemaps), sorted by URL."""
     other_files: tuple[AccountedFile, ...] = ()
     config: dict[str, Any] = field(default_factory=dict)
     """The merged configuration, JSON-safe."""
@@ -262,6 +305,8 @@ class Site:
     """``site.data``: the parsed ``_data`` folder."""
     issues: tuple[Issue, ...] = ()
     """Problems the reader found."""
+    languages: tuple[str, ...] = ()
+    """The site's languages (jekyll-polyglot ``languages``), the default first; () for a one-language site."""
     plugins: tuple[str, ...] = ()
     """The plugins Jekyll loads for the site (gem names): the configuration's ``plugins`` (or ``gems``), then
     the Gemfile's ``:jekyll_plugins`` group. A plugin's tags, filters and pages exist only when it is here."""
@@ -307,9 +352,11 @@ class Site:
                 "collections": tuple(Collection(**c) for c in data.get("collections", ())),
                 "documents": tuple(_document_from_dict(d) for d in data.get("documents", ())),
                 "static_files": tuple(StaticFile(**s) for s in data.get("static_files", ())),
+                "generated": tuple(_generated_from_dict(g) for g in data.get("generated", ())),
                 "other_files": tuple(AccountedFile(**o) for o in data.get("other_files", ())),
                 "issues": tuple(Issue(**i) for i in data.get("issues", ())),
                 "plugins": tuple(data.get("plugins", ())),
+                "languages": tuple(data.get("languages", ())),
                 "time": _dt.datetime.fromisoformat(data["time"]) if data.get("time") else None,
             }
         )
@@ -318,8 +365,14 @@ class Site:
 _TUPLE_FIELDS = ("categories", "tags", "authors", "redirect_from")
 
 
+def _generated_from_dict(data: dict[str, Any]) -> GeneratedPage:
+    return GeneratedPage(**{**data, "members": tuple(data.get("members", ()))})
+
+
 def _document_from_dict(data: dict[str, Any]) -> Document:
     values = dict(data)
+    values["translations"] = tuple(values.get("translations", ()))
+    values["language_copies"] = tuple(tuple(pair) for pair in values.get("language_copies", ()))
     for name in ("date", "last_modified"):
         if values.get(name):
             values[name] = _dt.datetime.fromisoformat(values[name])
