@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from exporters.ghost.archive import Entry, import_data, write_import, write_redirects
 from exporters.ghost.assets import Assets
 from exporters.ghost.cards import ghost_html, lexical_document
-from exporters.ghost.rows import Rows, limited
+from exporters.ghost.rows import Rows, limited, tag_slug
 from exporters.ghost.schema import (
     EXCERPT_MAX,
     RESERVED_SLUGS,
@@ -29,7 +29,7 @@ from exporters.ghost.slugs import SlugAllocator, ghost_slug, ghost_url_slug
 from migrate.content import Converted, Targets
 from migrate.errors import OptionError
 from migrate.exporter import Exporter, Option, Outcome, UrlFacts
-from migrate.ir import Document, Site
+from migrate.ir import Document, GeneratedPage, Site
 from migrate.plan import Plan
 from migrate.redirects import RedirectMap
 from migrate.report import Report
@@ -335,10 +335,31 @@ class GhostExporter(Exporter):
     def url_facts(self) -> UrlFacts:
         """Ghost answers ``/slug/`` (and redirects ``/slug`` there) but no ``index.html`` or ``.html``
         spelling; its own feed is ``/rss/``."""
-        return UrlFacts(feed_url="/rss/", index_files=False)
+        return UrlFacts(feed_url="/rss/", index_files=False, sitemap_url="/sitemap.xml")
 
     def write_redirects(self, redirect_map: RedirectMap) -> None:
         write_redirects(self.plan, redirect_map)
+
+    def generated_url(self, page: GeneratedPage) -> str | None:
+        """Ghost's home and tag pages are paginated at ``page/N/`` and have feeds at ``rss/``; categories
+        are tags here. Ghost has no date archives; it writes its own ``robots.txt``."""
+        if page.output_path == "robots.txt":
+            return "/robots.txt"
+        term = page.tag or page.category
+        if term is not None:
+            slug = tag_slug(term)
+            if slug not in self.rows.tag_rows:
+                return None  # no exported post carries it: no Ghost tag page
+            base = f"/tag/{slug}/"
+        elif page.lists == "posts" and page.period is None:
+            base = "/"
+        else:
+            return None
+        if page.kind == "feed":
+            return base + "rss/"
+        if page.kind == "pagination" and page.page_number and page.page_number > 1:
+            return f"{base}page/{page.page_number}/"
+        return base if page.kind in ("pagination", "archive") else None
 
     def finish(self) -> None:
         statics = {s.source: s for s in self.site.static_files}

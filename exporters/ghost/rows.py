@@ -130,7 +130,7 @@ class Rows:
                     source=doc.source,
                 )
                 name = cut(name, TAG_NAME_MAX)
-            slug = ghost_slug(name) or "tag-" + object_id("tag", name)[:8]
+            slug = tag_slug(name)
             row = self.tag_rows.get(slug)
             if row is None:
                 row = {"id": object_id("tag", slug), "name": name, "slug": slug}
@@ -222,3 +222,9 @@ def _lookup(mapping: Mapping[str, Any], dotted: str) -> Any:
             return None
         value = value.get(part)
     return value
+
+
+def tag_slug(name: str) -> str:
+    """The slug of the Ghost tag made from a category or tag name (its URL is ``/tag/SLUG/``)."""
+    name = " ".join(str(name).split()).lstrip("#,").strip()
+    return ghost_slug(name) or "tag-" + object_id("tag", name)[:8]

@@ -24,7 +24,7 @@ from exporters.wordpress.wxr import (
 )
 from migrate.content import Converted, Targets
 from migrate.exporter import Exporter, Outcome, UrlFacts
-from migrate.ir import Document
+from migrate.ir import Document, GeneratedPage
 from migrate.redirects import RedirectMap, stream_redirects
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,33 @@ class WordPressExporter(Exporter):
         """WordPress answers its own front page at ``/`` (never redirected to the imported copy of the old
         home page), and no ``index.html`` or ``.html`` spelling; its feed is ``/feed/``."""
         return UrlFacts(feed_url=(self.wp_url + "/feed/") if self.wp_url else "/feed/", index_files=False,
-                        base_path=self.site.baseurl or "", platform_urls=("/",))
+                        base_path=self.site.baseurl or "", platform_urls=("/",), sitemap_url="/wp-sitemap.xml")
+
+    def generated_url(self, page: GeneratedPage) -> str | None:
+        """WordPress's own lists: the posts page, category and tag archives and date archives, each
+        paginated at ``page/N/`` and with a feed at ``feed/``; its core sitemap; its own robots.txt."""
+        if page.output_path == "robots.txt":
+            return self._link("/robots.txt")
+        if page.lists != "posts" and page.kind != "sitemap":
+            return None
+        if page.category is not None or page.tag is not None:
+            terms, base = (self.categories, self.category_base) if page.category is not None else (self.tags, self.tag_base)
+            name = str(page.category if page.category is not None else page.tag)
+            slug = terms.by_name.get(name) or wp_slug(name)
+            if slug not in terms.by_slug:
+                return None  # no exported post carries it: WordPress has no archive of it
+            path = f"/{base}/{slug}/"
+        elif page.period is not None:
+            path = "/" + page.period.strip("/") + "/"
+        else:
+            path = "/"
+        if page.kind == "feed":
+            return self._link(path + "feed/")
+        if page.kind == "sitemap":
+            return self._link("/wp-sitemap.xml")
+        if page.kind == "pagination" and page.page_number and page.page_number > 1:
+            return self._link(f"{path}page/{page.page_number}/")
+        return self._link(path)
 
     def write_redirects(self, redirect_map: RedirectMap) -> None:
         """The Redirection plugin's import files (``redirects/``)."""

@@ -1,0 +1,111 @@
+"""Pages plugins generated on the old site (pagination, archives, feeds, sitemaps) lead somewhere on every
+target: to the target's own page of the same list where it has one, else to the nearest page listing the
+same content; migration.json says which, and the one redirect map holds the rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from migrate.content import Converted
+from migrate.ir import Document, GeneratedPage, Site
+from migrate.testing import run_exporter
+
+UTC = dt.timezone.utc
+
+
+def _post(name: str, day: int, tags=(), categories=()) -> Document:
+    return Document(kind="post", source=f"_posts/2020-05-{day:02d}-{name}.md", url=f"/2020/05/{day:02d}/{name}/",
+                    output_path=f"2020/05/{day:02d}/{name}/index.html", title=name.title(), slug=name,
+                    collection="posts", date=dt.datetime(2020, 5, day, 12, tzinfo=UTC), tags=tags,
+                    categories=categories, body="text")
+
+
+def _site(root: Path) -> Site:
+    docs = (
+        Document(kind="page", source="blog/index.html", url="/blog/", output_path="blog/index.html",
+                 title="Blog", slug="index", markup="html", extension=".html", body="{% for p in paginator.posts %}"),
+        _post("one", 1, tags=("python",), categories=("Tech",)),
+        _post("two", 2, tags=("python",)),
+        _post("three", 3),
+    )
+    generated = (
+        GeneratedPage("pagination", "/blog/", "blog/index.html", "jekyll-paginate", template="blog/index.html",
+                      page_number=1, total_pages=2, per_page=2),
+        GeneratedPage("pagination", "/blog/page2/", "blog/page2/index.html", "jekyll-paginate",
+                      template="blog/index.html", page_number=2, total_pages=2, per_page=2),
+        GeneratedPage("archive", "/tag/python/", "tag/python/index.html", "jekyll-archives", tag="python"),
+        GeneratedPage("archive", "/tag/unused/", "tag/unused/index.html", "jekyll-archives", tag="unused"),
+        GeneratedPage("archive", "/category/tech/", "category/tech/index.html", "jekyll-archives", category="Tech"),
+        GeneratedPage("archive", "/2020/05/", "2020/05/index.html", "jekyll-archives", period="2020/05"),
+        GeneratedPage("feed", "/feed.xml", "feed.xml", "jekyll-feed"),
+        GeneratedPage("feed", "/feed/Tech.xml", "feed/Tech.xml", "jekyll-feed", category="Tech"),
+        GeneratedPage("sitemap", "/sitemap.xml", "sitemap.xml", "jekyll-sitemap", lists=None),
+        GeneratedPage("other", "/robots.txt", "robots.txt", "jekyll-sitemap", lists=None),
+    )
+    return Site(source_dir=str(root), documents=docs, generated=generated, plugins=("jekyll-paginate",))
+
+
+def _run(target: str, root: Path):
+    return run_exporter(target, _site(root), converter=lambda doc, targets: Converted(body="<p>text</p>"))
+
+
+def _generated(run) -> dict[str, tuple[str | None, str]]:
+    manifest = json.loads(run.files["migration.json"])
+    return {g["url"]: (g["new_url"], g["how"]) for g in manifest["generated"]}
+
+
+def test_wordpress_leads_each_generated_page_to_its_own_list(tmp_path: Path) -> None:
+    run = _run("wordpress", tmp_path)
+    placed = _generated(run)
+    assert "/blog/" not in placed  # page 1 of the list is the template's own page, a document
+    assert placed["/blog/page2/"] == ("/page/2/", "native")
+    assert placed["/tag/python/"] == ("/tag/python/", "native")
+    assert placed["/tag/unused/"] == ("/", "nearest")  # no exported post has it: WordPress has no such page
+    assert placed["/category/tech/"] == ("/category/tech/", "native")
+    assert placed["/2020/05/"] == ("/2020/05/", "native")
+    assert placed["/feed.xml"] == ("/feed/", "native")
+    assert placed["/feed/Tech.xml"] == ("/category/tech/feed/", "native")
+    assert placed["/sitemap.xml"] == ("/wp-sitemap.xml", "native")
+    assert placed["/robots.txt"] == ("/robots.txt", "native")
+    rules = run.redirect_map.as_dict()
+    assert rules["/blog/page2/"] == "/page/2/" and rules["/blog/page2/index.html"] == "/page/2/"
+    assert rules["/feed/Tech.xml"] == "/category/tech/feed/"
+    assert "/robots.txt" not in rules and "/2020/05/" not in rules  # the same URL answers by itself
+
+
+def test_ghost_has_no_date_archives_or_categories_of_its_own(tmp_path: Path) -> None:
+    run = _run("ghost", tmp_path)
+    placed = _generated(run)
+    assert placed["/blog/page2/"] == ("/page/2/", "native")
+    assert placed["/tag/python/"] == ("/tag/python/", "native")
+    assert placed["/category/tech/"] == ("/tag/tech/", "native")  # categories are Ghost tags
+    assert placed["/2020/05/"] == ("/", "nearest")
+    assert placed["/feed.xml"] == ("/rss/", "native")
+    assert placed["/feed/Tech.xml"] == ("/tag/tech/rss/", "native")
+    assert run.redirect_map.as_dict()["/2020/05/"] == "/"
+
+
+@pytest.mark.parametrize("target", ["wordpress", "ghost"])
+def test_every_generated_url_has_a_rule_or_answers_itself(target: str, tmp_path: Path) -> None:
+    run = _run(target, tmp_path)
+    placed = _generated(run)
+    rules = run.redirect_map.as_dict()
+    for page in _site(tmp_path).generated:
+        if page.url == "/blog/":
+            continue
+        new_url, how = placed[page.url]
+        if how == "none":
+            assert page.kind == "other"
+            continue
+        assert page.url in rules or new_url == page.url, (page.url, new_url)
+
+
+def test_a_site_without_generated_pages_has_no_generated_section(tmp_path: Path) -> None:
+    site = dataclasses.replace(_site(tmp_path), generated=())
+    run = run_exporter("ghost", site, converter=lambda doc, targets: Converted(body="<p>x</p>"))
+    assert "generated" not in json.loads(run.files["migration.json"])
