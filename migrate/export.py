@@ -159,6 +159,9 @@ def export_redirect_map(site: Site, outcomes: Iterable[DocumentOutcome], facts: 
     base = facts.base_path.rstrip("/")
     new_urls = {o.source: _below(o.new_url, base) for o in outcomes if o.status == "exported" and o.new_url}
     extra = [(g.url, _below(g.new_url, base)) for g in generated if g.new_url]
+    # A language plugin's copy of a document, for a language without its own version, was the document.
+    extra += [(url, new_urls[d.source]) for d in site.documents if d.served_by_jekyll and d.source in new_urls
+              for _, url in d.language_copies]
     # The reader's feeds, when it modelled them, replace the feed paths guessed from the configuration.
     feed_url = None if any(p.kind == "feed" for p in site.generated) else facts.feed_url
     redirect_map = build_redirect_map(site, new_urls, feed_url=feed_url, base_path=base, extra=extra,

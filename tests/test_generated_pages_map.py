@@ -109,3 +109,41 @@ def test_a_site_without_generated_pages_has_no_generated_section(tmp_path: Path)
     site = dataclasses.replace(_site(tmp_path), generated=())
     run = run_exporter("ghost", site, converter=lambda doc, targets: Converted(body="<p>x</p>"))
     assert "generated" not in json.loads(run.files["migration.json"])
+
+
+def _bilingual(root: Path) -> Site:
+    about_en = Document(kind="page", source="about.md", url="/about/", output_path="about/index.html",
+                        title="About", slug="about", language="en", translations=("ru/about.md",), body="hi")
+    about_ru = Document(kind="page", source="ru/about.md", url="/ru/about/", output_path="ru/about/index.html",
+                        title="О сайте", slug="about", language="ru", translations=("about.md",), body="привет")
+    hello = dataclasses.replace(_post("hello", 4), language="en",
+                                language_copies=(("ru", "/ru/2020/05/04/hello/"),))
+    privet = dataclasses.replace(_post("privet", 5), language="ru", url="/ru/2020/05/05/privet/",
+                                 output_path="ru/2020/05/05/privet/index.html")
+    return Site(source_dir=str(root), documents=(about_en, about_ru, hello, privet), languages=("en", "ru"))
+
+
+@pytest.mark.parametrize("target", ["wordpress", "ghost"])
+def test_a_language_copy_leads_to_its_document(target: str, tmp_path: Path) -> None:
+    run = run_exporter(target, _bilingual(tmp_path), converter=lambda doc, targets: Converted(body="<p>x</p>"))
+    hello = run.outcomes["_posts/2020-05-04-hello.md"].new_url
+    assert run.redirect_map.as_dict()["/ru/2020/05/04/hello/"] == hello
+
+
+def test_ghost_marks_languages_with_internal_tags_and_a_collection_each(tmp_path: Path) -> None:
+    run = run_exporter("ghost", _bilingual(tmp_path), converter=lambda doc, targets: Converted(body="<p>x</p>"))
+    assert run.outcomes["_posts/2020-05-05-privet.md"].new_url.startswith("/ru/")
+    assert not run.outcomes["_posts/2020-05-04-hello.md"].new_url.startswith("/ru/")
+    data = json.loads(run.files["ghost-import.json"])["db"][0]["data"]
+    tags = {t["slug"]: t for t in data["tags"]}
+    assert tags["hash-lang-ru"]["name"] == "#lang-ru" and tags["hash-lang-ru"]["visibility"] == "internal"
+    routes = run.text("routes.yaml")
+    assert "  /ru/:\n    permalink: /ru/{slug}/" in routes and "filter: tag:hash-lang-ru" in routes
+
+
+def test_wordpress_marks_each_item_with_its_language(tmp_path: Path) -> None:
+    run = run_exporter("wordpress", _bilingual(tmp_path), converter=lambda doc, targets: Converted(body="<p>x</p>"))
+    wxr = run.text("wordpress.xml")
+    assert '<category domain="language" nicename="ru"><![CDATA[ru]]></category>' in wxr
+    assert "<wp:meta_key><![CDATA[_jekyll_language]]></wp:meta_key><wp:meta_value><![CDATA[ru]]>" in wxr
+    assert "<wp:meta_value><![CDATA[ru/about.md]]></wp:meta_value>" in wxr  # its translation

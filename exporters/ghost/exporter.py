@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from exporters.ghost.archive import Entry, import_data, write_import, write_redirects
 from exporters.ghost.assets import Assets
 from exporters.ghost.cards import ghost_html, lexical_document
-from exporters.ghost.rows import Rows, limited, tag_slug
+from exporters.ghost.rows import Rows, language_tag_slug, limited, tag_slug
 from exporters.ghost.schema import (
     EXCERPT_MAX,
     RESERVED_SLUGS,
@@ -184,7 +184,7 @@ class GhostExporter(Exporter):
         slugs.used.update(claims)
         for doc, kind in placed:
             slug = own.get(doc.source) or slugs.take(self._wanted_slug(doc, kind), fallback=kind)
-            self.entries[doc.source] = Entry(doc, kind, slug, f"/{slug}/")
+            self.entries[doc.source] = Entry(doc, kind, slug, self._language_prefix(doc, kind) + f"/{slug}/")
         for name, count in sorted(skipped_collections.items()):
             self.report.emit(
                 "ghost-collection-skipped",
@@ -197,6 +197,27 @@ class GhostExporter(Exporter):
             document_urls=self._document_urls(),
             asset_url=self.assets.urls(),
         )
+
+    def _language_prefix(self, doc: Document, kind: str) -> str:
+        """``/xx`` for a post in a language other than the site's default: routes.yaml gives each
+        language's posts a collection at ``/xx/``."""
+        languages = self.site.languages
+        if not languages or kind != "post" or (doc.language or languages[0]) == languages[0]:
+            return ""
+        return "/" + (doc.language or "")
+
+    def _routes_yaml(self) -> str:
+        """Ghost's routes.yaml for a multilingual site: one collection of posts per language, the default
+        one at the root, each chosen by its internal ``#lang-xx`` tag."""
+        default, *others = self.site.languages
+        lines = ["routes:", "", "collections:"]
+        for language in others:
+            lines += [f"  /{language}/:", f"    permalink: /{language}/{{slug}}/", "    template: index",
+                      f"    filter: tag:{language_tag_slug(language)}"]
+        lines += ["  /:", "    permalink: /{slug}/", "    template: index",
+                  f"    filter: tag:{language_tag_slug(default)}", "",
+                  "taxonomies:", "  tag: /tag/{slug}/", "  author: /author/{slug}/", ""]
+        return "\n".join(lines)
 
     def _old_url_slugs(self) -> dict[str, str]:
         """Slug -> the document whose old URL is ``/SLUG/`` (else ``/SLUG``, which Ghost redirects to it):
@@ -366,6 +387,8 @@ class GhostExporter(Exporter):
         files = {self.assets.paths[s]: self.site.static_file_path(statics[s]) for s in self.assets.in_zip}
         data = import_data(self.entries.values(), self.rows.tag_rows, self.rows.user_rows, self.now)
         write_import(self.plan, data, files)
+        if self.site.languages:
+            self.plan.add_text("routes.yaml", self._routes_yaml())
         counts = {"posts": 0, "pages": 0}
         for entry in self.entries.values():
             if entry.post_id:

@@ -111,6 +111,9 @@ class WordPressExporter(Exporter):
         item.body = self.plan.spool.put(rendered)
         item.assets = tuple(a for a in converted.assets if a in self.static_by_source)
         item.featured = featured_asset(document, item.assets, self.static_by_source, baseurl=self.site.baseurl or "")
+        if self.site.languages:  # a multilingual site: each item says its language, as Polylang reads it
+            item.language = document.language or self.site.languages[0]
+            item.translations = document.translations
         if item.post_type == "post":
             item.categories = tuple(self.categories.add(c) for c in document.categories if c.strip())
             item.tags = tuple(self.tags.add(t) for t in document.tags if t.strip())
