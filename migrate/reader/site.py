@@ -17,17 +17,9 @@ from typing import Any
 
 from migrate.errors import SiteError
 from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
-from migrate.reader.config import (
-    FrontmatterDefaults,
-    audit_config,
-    compile_patterns,
-    deep_merge,
-    enabled_plugins,
-    load_config,
-    python_codec,
-)
+from migrate.reader.config import deep_merge
 from migrate.reader.data import authors_from_data, read_data
-from migrate.reader.dates import UnrepresentableDate, jekyll_date, local_zone, named_zone
+from migrate.reader.dates import UnrepresentableDate, jekyll_date
 from migrate.reader.rubyish import (
     DATE_PLACEHOLDERS,
     as_list,
@@ -39,6 +31,7 @@ from migrate.reader.rubyish import (
     union,
     uniq_list,
 )
+from migrate.reader.settings import read_settings
 from migrate.reader.urls import (
     PlaceholderError,
     UrlError,
@@ -141,66 +134,22 @@ class SiteReader:
 
     # -- set-up ----------------------------------------------------------------------------------------
     def read(self) -> Site:
-        root = self.root
-        if not root.is_dir():
-            raise SiteError(f"{root} is not a folder")
-        self.config, self.config_used = load_config(root, self.config_files, self.issues)
-        config = self.config
-        config_name = self.config_used[0] if self.config_used else None
-        self.issues.extend(audit_config(config, config_name))
-        self.plugins = enabled_plugins(root, config)  # the Gemfile sits where Jekyll runs, beside _config.yml
-        root = self.root = self._source(root, config, config_name)
-        tz_name = config.get("timezone") if isinstance(config.get("timezone"), str) else None
-        self.zone = local_zone(tz_name)
-        if tz_name and named_zone(tz_name) is None:
-            self.issues.append(Issue("unknown-timezone", "warning",
-                                     f"timezone {tz_name!r} is no zone name: dates are read in UTC, as Jekyll does",
-                                     self.config_used[0] if self.config_used else None))
-        now = self.now or _dt.datetime.now(_dt.timezone.utc)
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=_dt.timezone.utc)
-        if config.get("time"):
-            try:
-                now = jekyll_date(config["time"], self.zone)
-            except ValueError:
-                self.issues.append(Issue("config-error", "warning", "invalid 'time' in the configuration"))
-        self.site_time = now.astimezone(self.zone)
-        self.show_future = bool(config.get("future")) if self.future is None else (self.future or bool(config.get("future")))
-        self.show_unpublished = self.unpublished or bool(config.get("unpublished"))
-        self.show_drafts = self.drafts or bool(config.get("show_drafts"))
-        self.permalink_style = str(config.get("permalink") or "date")
-        self.markdown_exts = {"." + e.strip().lower() for e in str(config.get("markdown_ext", "")).split(",") if e.strip()}
-        self.collections_dir = str(config.get("collections_dir") or "").strip("/")
-        self.defaults = FrontmatterDefaults(root, self.collections_dir, config.get("defaults") or [], self.issues)
-        self.exclude = compile_patterns([p for p in config["exclude"] if p not in config["include"]])
-        self.include = compile_patterns(config["include"])
-        self.destination = self._destination(config)
-        self.collection_meta: dict[str, dict[str, Any]] = config["collections"]
+        if not self.root.is_dir():
+            raise SiteError(f"{self.root} is not a folder")
+        settings = self.settings = read_settings(
+            self.root, config_files=self.config_files, drafts=self.drafts, future=self.future,
+            unpublished=self.unpublished, now=self.now, issues=self.issues,
+        )
         self.entries: list[_Entry] = []
         self.statics: list[StaticFile] = []
         self.claimed: set[str] = set()
         self.accounted: dict[str, str] = {}
-        self.real_root = os.path.realpath(root)
         self.followed_dirs: set[str] = set()
         """Site-relative paths of the linked folders the walk went into."""
-        self.redirect_plugin = "jekyll-redirect-from" in self.plugins
-        self.codec = python_codec(config.get("encoding")) or "utf-8"
-        """How Jekyll reads pages and documents (``encoding``; Jekyll skips a UTF-8 byte order mark)."""
-
-        for key in ("theme", "remote_theme"):
-            if isinstance(config.get(key), str) and config[key]:
-                self.issues.append(
-                    Issue(
-                        "theme-gem", "info",
-                        f"the site uses the {key} {config[key]!r}: its layouts and assets live outside the site "
-                        "folder and are not read",
-                        self.config_used[0] if self.config_used else None,
-                    )
-                )
         self.pending: list[_Pending] = []
         self._read_directories("")
         self._read_included_files()
-        for label in self.collection_meta:
+        for label in settings.collections:
             if label != "posts":
                 self._read_collection(label)
         self._read_pending()
@@ -212,55 +161,33 @@ class SiteReader:
         data = self._read_data()
         other = self._account_rest()
         return Site(
-            source_dir=str(self.root),
-            title=ruby_str(config.get("title")) if config.get("title") is not None else "",
-            description=ruby_str(config.get("description")) if config.get("description") is not None else "",
-            url=ruby_str(config.get("url")).rstrip("/") if config.get("url") else "",
-            baseurl=self._baseurl(),
-            language=ruby_str(config.get("lang") or config.get("language")) or None,
-            timezone=tz_name,
-            permalink=self.permalink_style,
+            source_dir=str(settings.root),
+            title=settings.title,
+            description=settings.description,
+            url=settings.url,
+            baseurl=settings.baseurl,
+            language=settings.language,
+            timezone=settings.timezone,
+            permalink=settings.permalink_style,
             authors=authors_from_data(data),
             collections=tuple(
                 Collection(
                     label=label,
                     output=bool(meta.get("output", False)),
-                    permalink=self._collection_template(label),
-                    directory=self._collection_dir(label),
+                    permalink=settings.collection_template(label),
+                    directory=settings.collection_dir(label),
                 )
-                for label, meta in self.collection_meta.items()
+                for label, meta in settings.collections.items()
             ),
             documents=tuple(sorted(documents, key=lambda d: d.source)),
             static_files=tuple(sorted(self.statics, key=lambda s: s.source)),
             other_files=tuple(sorted(other, key=lambda o: o.source)),
-            config=json_safe(config),
+            config=json_safe(settings.config),
             data=json_safe(data),
-            time=self.site_time,
-            plugins=self.plugins,
+            time=settings.time,
+            plugins=settings.plugins,
             issues=tuple(self.issues),
         )
-
-    def _source(self, folder: Path, config: dict[str, Any], where: str | None) -> Path:
-        """Jekyll's ``source``: the folder the site is read from, relative to the folder Jekyll runs in (where
-        it found ``_config.yml``); every other path of the site is relative to it."""
-        self.run_dir = folder
-        value = config.get("source")
-        if value is None or not isinstance(value, (str, int, float)) or str(value).strip() in ("", "."):
-            return folder
-        source = Path(os.path.normpath(folder / str(value)))
-        if not source.is_dir():
-            self.issues.append(Issue("config-error", "error", f"source {value!r}: no such folder; the site is read "
-                                     "from the folder given", where))
-            return folder
-        self.issues.append(Issue("config-source", "info", f"the site is read from {value!r} (source: in the "
-                                 "configuration), as Jekyll reads it", where))
-        return source
-
-    def _destination(self, config: dict[str, Any]) -> str:
-        """The output folder as a path inside the source (Jekyll skips it there), relative to where Jekyll runs."""
-        dest = os.path.normpath(os.path.join(self.run_dir, str(config.get("destination") or "_site")))
-        rel = os.path.relpath(dest, self.root)
-        return "" if rel == "." or rel.startswith("..") else Path(rel).as_posix()
 
     def _entries_once(self) -> Iterator[_Entry]:
         """The entries, each let go once the caller has used it: a large site's front matter then exists
@@ -268,13 +195,6 @@ class SiteReader:
         entries, self.entries = self.entries[::-1], []
         while entries:
             yield entries.pop()
-
-    def _baseurl(self) -> str:
-        base = self.config.get("baseurl")
-        if not base:
-            return ""
-        base = "/" + ruby_str(base).strip("/")
-        return "" if base == "/" else base
 
     # -- entry filter ---------------------------------------------------------------------------------
     @staticmethod
@@ -286,8 +206,8 @@ class SiteReader:
         return False
 
     def _included(self, entry: str, is_dir: bool) -> bool:
-        return self._glob_include(self.include, entry, is_dir) or self._glob_include(
-            self.include, entry.rsplit("/", 1)[-1], is_dir
+        return self._glob_include(self.settings.include_patterns, entry, is_dir) or self._glob_include(
+            self.settings.include_patterns, entry.rsplit("/", 1)[-1], is_dir
         )
 
     def _keep(self, entry: str, rel_to_source: str, is_dir: bool) -> bool:
@@ -295,7 +215,7 @@ class SiteReader:
         if entry.endswith("."):
             return False
         included = self._included(entry, is_dir)
-        if not included and self._glob_include(self.exclude, rel_to_source, is_dir):
+        if not included and self._glob_include(self.settings.exclude_patterns, rel_to_source, is_dir):
             return False
         if included:
             return True
@@ -306,7 +226,7 @@ class SiteReader:
 
     # -- reading folders --------------------------------------------------------------------------------
     def _rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        return path.relative_to(self.settings.root).as_posix()
 
     def _scandir(self, folder: Path) -> list[os.DirEntry[str]]:
         """A folder's entries by name, without those whose names are not UTF-8 (reported with the rest of
@@ -332,7 +252,7 @@ class SiteReader:
         except (OSError, RuntimeError):
             self._symlink(path, "its target does not exist (or the links loop)")
             return None
-        if not (target == self.real_root or target.startswith(self.real_root + os.sep)):
+        if not (target == self.settings.real_root or target.startswith(self.settings.real_root + os.sep)):
             self._symlink(path)
             return None
         if os.path.isdir(target):
@@ -343,7 +263,7 @@ class SiteReader:
         return target
 
     def _read_directories(self, rel_dir: str, ancestors: frozenset[str] = frozenset()) -> None:
-        base = self.root / rel_dir if rel_dir else self.root
+        base = self.settings.root / rel_dir if rel_dir else self.settings.root
         dirs: list[tuple[str, frozenset[str]]] = []
         pages: list[str] = []
         statics: list[str] = []
@@ -371,11 +291,11 @@ class SiteReader:
                 else:
                     self._warn_bom_header(Path(entry.path), rel)
                     statics.append(rel)
-        if not self.collections_dir or rel_dir.startswith(self.collections_dir):
+        if not self.settings.collections_dir or rel_dir.startswith(self.settings.collections_dir):
             self._read_posts(rel_dir, "_posts")
             self._read_posts(rel_dir, "_drafts")
         for rel, below in dirs:
-            if rel == self.destination:
+            if rel == self.settings.destination:
                 continue
             self._read_directories(rel, below)
         for rel in pages:
@@ -435,7 +355,7 @@ class SiteReader:
 
     def _read_posts(self, rel_dir: str, magic: str) -> None:
         folder_rel = f"{rel_dir}/{magic}" if rel_dir else magic
-        folder = self.root / folder_rel
+        folder = self.settings.root / folder_rel
         if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return
         draft = magic == "_drafts"
@@ -459,34 +379,25 @@ class SiteReader:
                 continue
             self._read_document(source, "posts", "draft" if draft else "post")
 
-    def _collection_dir(self, label: str) -> str:
-        return f"{self.collections_dir}/_{label}" if self.collections_dir else f"_{label}"
-
-    def _collection_template(self, label: str) -> str:
-        meta = self.collection_meta.get(label, {})
-        if meta.get("permalink"):
-            return ruby_str(meta["permalink"])
-        return add_permalink_suffix("/:collection/:path", self.permalink_style)
-
     def _read_collection(self, label: str) -> None:
-        rel_dir = self._collection_dir(label)
-        folder = self.root / rel_dir
+        rel_dir = self.settings.collection_dir(label)
+        folder = self.settings.root / rel_dir
         if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return
         for entry in self._walk_files(folder, dotmatch=True):
             if not self._keep(entry, f"_{label}/{entry}", False):
                 continue
             source = f"{rel_dir}/{entry}"
-            if self._has_yaml_header(self.root / source):
+            if self._has_yaml_header(self.settings.root / source):
                 self._read_document(source, label, "document")
             else:
-                self._warn_bom_header(self.root / source, source)
+                self._warn_bom_header(self.settings.root / source, source)
                 self._add_static(source, label)
 
     def _read_included_files(self) -> None:
-        for pattern in self.config["include"]:
+        for pattern in self.settings.include:
             rel = pattern.strip("/")
-            path = self.root / rel
+            path = self.settings.root / rel
             if not rel or ".." in rel.split("/") or not path.is_file():
                 continue
             if path.is_symlink() and self._link_target(path) is None:
@@ -571,7 +482,7 @@ class SiteReader:
 
     # -- file contents ---------------------------------------------------------------------------------
     def _read_text(self, source: str, issues: list[Issue]) -> _Text:
-        path = os.path.join(self.root, source)  # a str: pathlib's objects cost more than the read on a large site
+        path = os.path.join(self.settings.root, source)  # a str: pathlib's objects cost more than the read on a large site
         ok = True
         try:
             if os.stat(path).st_size > MAX_FILE_BYTES:
@@ -582,20 +493,20 @@ class SiteReader:
         except OSError as exc:
             issues.append(Issue("read-error", "error", f"cannot read file: {exc.strerror}", source))
             return _Text("", None, False, 1, ok=False)
-        utf8 = self.codec == "utf-8"
+        utf8 = self.settings.codec == "utf-8"
         if utf8 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
             issues.append(Issue("bom", "info", "starts with a UTF-8 byte order mark (removed)", source))
         try:
-            text = raw.decode(self.codec)
+            text = raw.decode(self.settings.codec)
         except UnicodeDecodeError as exc:
             ok = False
             line = raw[: exc.start].count(b"\n") + 1
-            shown = "UTF-8" if utf8 else self.codec
+            shown = "UTF-8" if utf8 else self.settings.codec
             issues.append(
                 Issue("encoding", "error", f"not valid {shown} (byte 0x{raw[exc.start]:02x}); read with replacements", source, line)
             )
-            text = raw.decode(self.codec, "replace")
+            text = raw.decode(self.settings.codec, "replace")
         if "\r" in text:
             if "\r\n" in text:
                 issues.append(Issue("crlf", "info", "CRLF line endings (normalised to LF)", source))
@@ -639,7 +550,7 @@ class SiteReader:
         data.update(deep_merge(data, other))
         if "date" in other and other["date"] is not None:
             try:
-                data["date"] = jekyll_date(data["date"], self.zone, now=self.site_time)
+                data["date"] = jekyll_date(data["date"], self.settings.zone, now=self.settings.time)
             except UnrepresentableDate:
                 issues.append(
                     Issue("invalid-date", "error", f"date {ruby_str(other['date'])!r} in the {what} is outside the "
@@ -658,7 +569,7 @@ class SiteReader:
 
     def _build_document(self, source: str, label: str, kind: str, issues: list[Issue]) -> _Entry:
         """``Document#read`` for one file; its problems go to ``issues`` (the file's own, in Jekyll's order)."""
-        rel_coll = source[len(self.collections_dir) + 1 :] if self.collections_dir else source
+        rel_coll = source[len(self.settings.collections_dir) + 1 :] if self.settings.collections_dir else source
         special = "_drafts" if kind == "draft" else f"_{label}"
         data: dict[str, Any] = {}
         basename = source.rsplit("/", 1)[-1]
@@ -668,7 +579,7 @@ class SiteReader:
             head = rel_coll.split(special, 1)[0]
             superdirs = [c for c in head.split("/") if c and c != special and c != basename]
         self._merge(data, {"categories": superdirs}, source, "file path", issues)
-        defaults = self.defaults.all(rel_coll, label)
+        defaults = self.settings.defaults.all(rel_coll, label)
         if defaults:
             self._merge(data, defaults, source, "front matter defaults", issues)
         text = self._read_text(source, issues)
@@ -684,24 +595,24 @@ class SiteReader:
         entry.dated = isinstance(data.get("date"), _dt.datetime)
         if "date" not in data or data["date"] is None:
             if kind == "draft":
-                mtime = (self.root / source).stat().st_mtime
-                data["date"] = _dt.datetime.fromtimestamp(int(mtime), self.zone)
+                mtime = (self.settings.root / source).stat().st_mtime
+                data["date"] = _dt.datetime.fromtimestamp(int(mtime), self.settings.zone)
             else:
-                data["date"] = self.site_time
+                data["date"] = self.settings.time
         entry.date = data["date"]
         entry.published = not ("published" in data and data["published"] is False)
-        entry.future = entry.date.timestamp() // 1 > self.site_time.timestamp() // 1
+        entry.future = entry.date.timestamp() // 1 > self.settings.time.timestamp() // 1
         readable = text.ok
         if kind in ("post", "draft"):
             entry.built = (
                 readable
-                and (entry.published or self.show_unpublished)
-                and (not entry.future or self.show_future)
-                and (kind == "post" or self.show_drafts)
+                and (entry.published or self.settings.show_unpublished)
+                and (not entry.future or self.settings.show_future)
+                and (kind == "post" or self.settings.show_drafts)
             )
         else:
-            output = bool(self.collection_meta.get(label, {}).get("output", False))
-            entry.built = output and (entry.published or self.show_unpublished) and (not entry.future or self.show_future)
+            output = self.settings.collection_output(label)
+            entry.built = output and (entry.published or self.settings.show_unpublished) and (not entry.future or self.settings.show_future)
         return entry
 
     def _populate(self, entry: _Entry, issues: list[Issue]) -> None:
@@ -711,9 +622,9 @@ class SiteReader:
         if m:
             date_text, slug, ext = m.groups()
             current = data.get("date")
-            if not current or int(current.timestamp()) == int(self.site_time.timestamp()):
+            if not current or int(current.timestamp()) == int(self.settings.time.timestamp()):
                 try:
-                    data["date"] = jekyll_date(date_text, self.zone, now=self.site_time)
+                    data["date"] = jekyll_date(date_text, self.settings.zone, now=self.settings.time)
                 except (ValueError, OverflowError):
                     issues.append(
                         Issue("invalid-date", "error", f"impossible date {date_text!r} in the file name; Jekyll stops the build on it", entry.source)
@@ -748,11 +659,11 @@ class SiteReader:
             data.pop("permalink")
         entry = _Entry("page", source, source, None, data, text)
         entry.published = not ("published" in data and data["published"] is False)
-        entry.built = entry.published or self.show_unpublished
+        entry.built = entry.published or self.settings.show_unpublished
         return entry
 
     def _add_static(self, source: str, label: str | None) -> None:
-        path = self.root / source
+        path = self.settings.root / source
         try:
             size = path.stat().st_size
         except OSError:
@@ -765,7 +676,7 @@ class SiteReader:
             url = cleaned + ext
             built = True
         else:
-            coll_dir = self._collection_dir(label)
+            coll_dir = self.settings.collection_dir(label)
             inner = source[len(coll_dir) :]
             rel_path = f"_{label}{inner}"
             cleaned = (rel_path[: len(rel_path) - len(ext)] if ext else rel_path).rstrip(".")
@@ -773,13 +684,13 @@ class SiteReader:
             base = (name[: len(name) - len(ext)] if ext else name).rstrip(".")
             placeholders = {"collection": label, "path": cleaned, "output_ext": "", "name": base, "title": ""}
             try:
-                url = sanitize_url(generate_from_hash(self._collection_template(label), placeholders))
+                url = sanitize_url(generate_from_hash(self.settings.collection_template(label), placeholders))
             except UrlError as exc:
                 self.issues.append(Issue("url-error", "error", str(exc), source))
                 url = sanitize_url(cleaned)
             url = (url.removesuffix("/")) + ext
-            built = bool(self.collection_meta.get(label, {}).get("output", False))
-        published = self.defaults.all(url, label).get("published", True)
+            built = self.settings.collection_output(label)
+        published = self.settings.defaults.all(url, label).get("published", True)
         if built and published is False:
             built = False
         if not built:
@@ -790,10 +701,7 @@ class SiteReader:
 
     def _limit_posts(self) -> None:
         """``Site#limit_posts!``: only the newest ``limit_posts`` posts are built."""
-        try:
-            limit = int(self.config.get("limit_posts") or 0)
-        except (TypeError, ValueError):
-            limit = 0
+        limit = self.settings.limit_posts
         if limit <= 0:
             return
         posts = [e for e in self.entries if e.kind in ("post", "draft") and e.built]
@@ -805,7 +713,7 @@ class SiteReader:
     # -- URLs ------------------------------------------------------------------------------------------
     def _converter_ext(self, ext: str) -> str:
         low = ext.lower()
-        if low in self.markdown_exts:
+        if low in self.settings.markdown_exts:
             return ".html"
         if low in (".scss", ".sass"):
             return ".css"
@@ -853,7 +761,7 @@ class SiteReader:
         basename_no_ext = basename_no_ext[: len(basename_no_ext) - len(ext)] if ext else basename_no_ext
         rel = entry.relative_path
         cleaned = (rel[: len(rel) - len(ext)] if ext else rel).replace(f"_{entry.collection}", "", 1).rstrip(".")
-        date: _dt.datetime = entry.date or self.site_time
+        date: _dt.datetime = entry.date or self.settings.time
         slug_value = data.get("slug")
         cats = data.get("categories")
         cat_list = cats if isinstance(cats, list) else ([] if cats is None else [cats])
@@ -882,10 +790,10 @@ class SiteReader:
                 return strftime(date, fmt)
             return None
 
-        template = ruby_str(permalink) if permalink else self._collection_template(entry.collection or "")
+        template = ruby_str(permalink) if permalink else self.settings.collection_template(entry.collection or "")
         entry.url = sanitize_url(generate_from_drop(template, lookup))
         entry.slug = ruby_str(slug_value) if slug_value else basename_no_ext
-        if entry.built or entry.kind in ("post", "draft") or self.collection_meta.get(entry.collection or "", {}).get("output"):
+        if entry.built or entry.kind in ("post", "draft") or self.settings.collections.get(entry.collection or "", {}).get("output"):
             path = unescape_path(entry.url)
             if entry.url.endswith("/"):
                 path += "index.html"
@@ -903,14 +811,14 @@ class SiteReader:
         if "permalink" in data:
             permalink = data["permalink"]
         else:
-            permalink = self.defaults.find(entry.source, "pages", "permalink")
+            permalink = self.settings.defaults.find(entry.source, "pages", "permalink")
         entry.output_ext = self._output_ext(permalink, ext)
         if entry.output_ext not in HTML_EXTS:
             template = "/:path/:basename:output_ext"
         elif basename == "index":
             template = "/:path/"
         else:
-            template = add_permalink_suffix("/:path/:basename", self.permalink_style)
+            template = add_permalink_suffix("/:path/:basename", self.settings.permalink_style)
         placeholders = {"path": page_dir, "basename": basename, "output_ext": entry.output_ext}
         chosen = ruby_str(permalink) if permalink else template
         entry.url = sanitize_url(generate_from_hash(chosen, placeholders))
@@ -924,11 +832,11 @@ class SiteReader:
 
     def _liquid_data(self, entry: _Entry) -> dict[str, Any]:
         if entry.kind == "page":
-            return deep_merge(self.defaults.all(entry.source, "pages"), entry.data)
+            return deep_merge(self.settings.defaults.all(entry.source, "pages"), entry.data)
         return entry.data
 
     def _redirects(self, entry: _Entry) -> tuple[str, ...]:
-        if not self.redirect_plugin:
+        if not self.settings.redirect_plugin:
             return ()
         raw = self._liquid_data(entry).get("redirect_from")
         items = [x for x in raw if x is not None] if isinstance(raw, list) else ([] if raw is None else [raw])
@@ -946,7 +854,7 @@ class SiteReader:
         data = self._liquid_data(entry)
         ext = rb_extname(entry.source)
         low = ext.lower()
-        markup = "markdown" if low in self.markdown_exts else "html" if low in HTML_EXTS else low.lstrip(".") or "text"
+        markup = "markdown" if low in self.settings.markdown_exts else "html" if low in HTML_EXTS else low.lstrip(".") or "text"
         title = data.get("title")
         if title is None and entry.kind != "page":
             # Jekyll skipped populate_title (unreadable front matter); the IR still needs a title
@@ -954,14 +862,14 @@ class SiteReader:
             m = DATE_FILENAME.match(stem)
             stem = m.group(2) if m else stem.rsplit(".", 1)[0]
             title = " ".join(w.capitalize() for w in stem.split("-"))
-        redirect_to = data.get("redirect_to") if self.redirect_plugin else None
+        redirect_to = data.get("redirect_to") if self.settings.redirect_plugin else None
         if isinstance(redirect_to, list):
             redirect_to = next((x for x in redirect_to if x is not None), None)
-        excerpt_sep = data.get("excerpt_separator", self.config.get("excerpt_separator"))
+        excerpt_sep = data.get("excerpt_separator", self.settings.excerpt_separator)
         last_mod = None
         if data.get("last_modified_at") is not None:
             try:
-                last_mod = jekyll_date(data["last_modified_at"], self.zone, now=self.site_time)
+                last_mod = jekyll_date(data["last_modified_at"], self.settings.zone, now=self.settings.time)
             except (ValueError, OverflowError):
                 self.issues.append(Issue("invalid-date", "warning", "invalid last_modified_at", entry.source))
         front = json_safe(entry.front_matter if entry.kind != "page" else data)
@@ -988,7 +896,7 @@ class SiteReader:
             future=entry.future,
             built_by_jekyll=entry.built,
             layout=ruby_str(data["layout"]) if data.get("layout") is not None else None,
-            language=ruby_str(lang) if lang is not None else (ruby_str(self.config.get("lang")) or None),
+            language=ruby_str(lang) if lang is not None else self.settings.lang,
             markup=markup,
             extension=sys.intern(ext),
             output_ext=entry.output_ext,
@@ -1001,11 +909,11 @@ class SiteReader:
             front_matter=front,
             # the same values as front_matter, not copies of them
             extra={k: v for k, v in front.items()
-                   if (k not in MAPPED_KEYS or k in REDIRECT_KEYS and not self.redirect_plugin) and k != "draft"},
+                   if (k not in MAPPED_KEYS or k in REDIRECT_KEYS and not self.settings.redirect_plugin) and k != "draft"},
         )
 
     def _note_unused_redirects(self, documents: tuple[Document, ...]) -> None:
-        if self.redirect_plugin:
+        if self.settings.redirect_plugin:
             return
         users = [d.source for d in documents if any(d.front_matter.get(k) is not None for k in REDIRECT_KEYS)]
         if users:
@@ -1038,8 +946,8 @@ class SiteReader:
 
     # -- data, authors and accounting ------------------------------------------------------------------
     def _read_data(self) -> dict[str, Any]:
-        rel = str(self.config.get("data_dir") or "_data").strip("/")
-        folder = self.root / rel
+        rel = self.settings.data_dir
+        folder = self.settings.root / rel
         if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return {}
         entries = self._walk_files(folder, dotmatch=False, enter_links=True)
@@ -1051,19 +959,19 @@ class SiteReader:
     def _account_rest(self) -> list[AccountedFile]:
         result: list[AccountedFile] = []
         known = {
-            str(self.config.get("layouts_dir") or "_layouts").strip("/"): "layout",
-            str(self.config.get("includes_dir") or "_includes").strip("/"): "include",
-            str(self.config.get("data_dir") or "_data").strip("/"): "data",
+            self.settings.layouts_dir: "layout",
+            self.settings.includes_dir: "include",
+            self.settings.data_dir: "data",
             "_sass": "sass",
-            str(self.config.get("plugins_dir") or "_plugins").strip("/") if isinstance(self.config.get("plugins_dir"), str) else "_plugins": "plugin",
-            self.destination: "output",
+            self.settings.plugins_dir: "plugin",
+            self.settings.destination: "output",
             ".jekyll-cache": "cache",
             ".sass-cache": "cache",
             ".git": "vcs",
         }
-        config_names = set(self.config_used) | {"_config.yml", "_config.yaml", "_config.toml"}
-        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=True):
-            rel_dir = Path(dirpath).relative_to(self.root).as_posix()
+        config_names = set(self.settings.config_used) | {"_config.yml", "_config.yaml", "_config.toml"}
+        for dirpath, dirnames, filenames in os.walk(self.settings.root, followlinks=True):
+            rel_dir = Path(dirpath).relative_to(self.settings.root).as_posix()
             rel_dir = "" if rel_dir == "." else rel_dir
             names = list(filenames)
             for d in list(dirnames):
@@ -1094,7 +1002,7 @@ class SiteReader:
 
     def _reason(self, rel: str, known: dict[str, str], config_names: set[str]) -> str:
         try:
-            mode = os.lstat(self.root / rel).st_mode
+            mode = os.lstat(self.settings.root / rel).st_mode
         except OSError:
             return "error"
         if stat.S_ISLNK(mode):
@@ -1109,7 +1017,7 @@ class SiteReader:
         parts = rel.split("/")
         for i in range(len(parts)):
             sub = "/".join(parts[: i + 1])
-            if self._glob_include(self.exclude, sub, i < len(parts) - 1) and not self._included(parts[i], False):
+            if self._glob_include(self.settings.exclude_patterns, sub, i < len(parts) - 1) and not self._included(parts[i], False):
                 return "excluded"
         for part in parts:
             if part.startswith(SPECIAL_START) or part.endswith("~"):
