@@ -7,7 +7,6 @@ import gc
 import logging
 import os
 import re
-import stat
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -16,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from migrate.errors import SiteError
-from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
+from migrate.ir import Collection, Document, Issue, Site, StaticFile
+from migrate.reader.accounting import Ledger, account_rest, place_issues, undecodable
 from migrate.reader.config import deep_merge
 from migrate.reader.data import authors_from_data, read_data
 from migrate.reader.dates import UnrepresentableDate, jekyll_date
+from migrate.reader.entry_filter import EntryFilter
 from migrate.reader.rubyish import (
     DATE_PLACEHOLDERS,
     as_list,
@@ -54,7 +55,6 @@ DATELESS_FILENAME = re.compile(r"^(?:.+/)*(.*)(\.[^.]+)$")
 HTML_EXTS = (".html", ".xhtml", ".htm")
 YAML_EXTS = (".yml", ".yaml")
 """``Document#yaml_file?`` (case-sensitive): such a document is data only, its content nil."""
-SPECIAL_START = (".", "_", "#", "~")
 MAPPED_KEYS = frozenset(
     {
         "title", "slug", "date", "categories", "category", "tags", "tag", "author", "authors", "excerpt",
@@ -142,10 +142,8 @@ class SiteReader:
         )
         self.entries: list[_Entry] = []
         self.statics: list[StaticFile] = []
-        self.claimed: set[str] = set()
-        self.accounted: dict[str, str] = {}
-        self.followed_dirs: set[str] = set()
-        """Site-relative paths of the linked folders the walk went into."""
+        self.ledger = Ledger()
+        self.entry_filter = EntryFilter(settings.include_patterns, settings.exclude_patterns)
         self.pending: list[_Pending] = []
         self._read_directories("")
         self._read_included_files()
@@ -159,7 +157,7 @@ class SiteReader:
         self._note_unused_redirects(documents)
         self._check_collisions(documents)
         data = self._read_data()
-        other = self._account_rest()
+        other = account_rest(settings, self.ledger, self.issues)
         return Site(
             source_dir=str(settings.root),
             title=settings.title,
@@ -196,51 +194,23 @@ class SiteReader:
         while entries:
             yield entries.pop()
 
-    # -- entry filter ---------------------------------------------------------------------------------
-    @staticmethod
-    def _glob_include(patterns: list[tuple[str, re.Pattern[str]]], entry: str, is_dir: bool) -> bool:
-        entry = entry.lstrip("/")
-        for text, rx in patterns:
-            if rx.match(entry) or entry.startswith(text) or (is_dir and text == entry + "/"):
-                return True
-        return False
-
-    def _included(self, entry: str, is_dir: bool) -> bool:
-        return self._glob_include(self.settings.include_patterns, entry, is_dir) or self._glob_include(
-            self.settings.include_patterns, entry.rsplit("/", 1)[-1], is_dir
-        )
-
-    def _keep(self, entry: str, rel_to_source: str, is_dir: bool) -> bool:
-        """``EntryFilter#filter`` for one entry (``entry`` relative to the folder being read)."""
-        if entry.endswith("."):
-            return False
-        included = self._included(entry, is_dir)
-        if not included and self._glob_include(self.settings.exclude_patterns, rel_to_source, is_dir):
-            return False
-        if included:
-            return True
-        base = entry.rsplit("/", 1)[-1]
-        if entry.startswith(SPECIAL_START) or base.startswith(SPECIAL_START):
-            return False
-        return not entry.endswith("~")
-
     # -- reading folders --------------------------------------------------------------------------------
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.settings.root).as_posix()
 
     def _scandir(self, folder: Path) -> list[os.DirEntry[str]]:
         """A folder's entries by name, without those whose names are not UTF-8 (reported with the rest of
-        what is not read, see :meth:`_account_rest`)."""
+        what is not read, see :func:`migrate.reader.accounting.account_rest`)."""
         try:
             with os.scandir(folder) as it:
-                return sorted((e for e in it if not _undecodable(e.name)), key=lambda e: e.name)
+                return sorted((e for e in it if not undecodable(e.name)), key=lambda e: e.name)
         except OSError as exc:
             self.issues.append(Issue("read-error", "error", f"cannot list folder: {exc.strerror}", self._rel(folder)))
             return []
 
     def _symlink(self, path: Path, why: str = "it points outside the site", severity: str = "warning") -> None:
         rel = self._rel(path)
-        self.accounted[rel] = "symlink"
+        self.ledger.accounted[rel] = "symlink"
         self.issues.append(Issue("symlink", severity, f"symbolic link not followed: {why}", rel))  # type: ignore[arg-type]
 
     def _link_target(self, path: Path, ancestors: frozenset[str] = frozenset()) -> str | None:
@@ -273,14 +243,14 @@ class SiteReader:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             linked = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=False) or linked and os.path.isdir(entry.path)
-            if not self._keep(entry.name, rel, is_dir):
+            if not self.entry_filter.keep(entry.name, rel, is_dir):
                 continue
             if linked:
                 target = self._link_target(Path(entry.path), ancestors)
                 if target is None:
                     continue
                 if is_dir:
-                    self.followed_dirs.add(rel)
+                    self.ledger.followed_dirs.add(rel)
                     dirs.append((rel, ancestors | {target}))
                     continue
             if is_dir:
@@ -343,7 +313,7 @@ class SiteReader:
                         continue
                     target = self._link_target(Path(entry.path), above)
                     if target is not None and os.path.isdir(target):
-                        self.followed_dirs.add(self._rel(Path(entry.path)))
+                        self.ledger.followed_dirs.add(self._rel(Path(entry.path)))
                         stack.append((rel, above | {target}))
                     elif target is not None:
                         found.append(rel)
@@ -361,18 +331,18 @@ class SiteReader:
         draft = magic == "_drafts"
         matcher = DATELESS_FILENAME if draft else DATE_FILENAME
         for entry in self._walk_files(folder, dotmatch=False):
-            if not self._keep(entry, f"{folder_rel}/{entry}", False):
+            if not self.entry_filter.keep(entry, f"{folder_rel}/{entry}", False):
                 continue
             source = f"{folder_rel}/{entry}"
             if not matcher.match(entry):
-                self.accounted[source] = "not-a-post"
+                self.ledger.accounted[source] = "not-a-post"
                 self.issues.append(
                     Issue("not-a-post", "info", f"Jekyll ignores this file: its name does not match {magic}'s pattern", source)
                 )
                 continue
             if rb_extname(entry) in YAML_EXTS:
                 # Jekyll reads it as a data file with no content, and skips a post without content
-                self.accounted[source] = "not-a-post"
+                self.ledger.accounted[source] = "not-a-post"
                 self.issues.append(
                     Issue("not-a-post", "info", f"Jekyll ignores this file: a YAML file in {magic} is no post", source)
                 )
@@ -385,7 +355,7 @@ class SiteReader:
         if not folder.is_dir() or folder.is_symlink() and self._link_target(folder) is None:
             return
         for entry in self._walk_files(folder, dotmatch=True):
-            if not self._keep(entry, f"_{label}/{entry}", False):
+            if not self.entry_filter.keep(entry, f"_{label}/{entry}", False):
                 continue
             source = f"{rel_dir}/{entry}"
             if self._has_yaml_header(self.settings.root / source):
@@ -402,7 +372,7 @@ class SiteReader:
                 continue
             if path.is_symlink() and self._link_target(path) is None:
                 continue
-            if rel in self.claimed:
+            if rel in self.ledger.claimed:
                 continue
             if self._has_yaml_header(path):
                 self._read_page(rel)
@@ -417,15 +387,8 @@ class SiteReader:
             built = self._build_parallel(pending)
         else:
             built = self._build_chunk(pending)
-        found, merged = self.issues, []
-        at = 0
-        for item, (entry, issues) in zip(pending, built):
-            merged.extend(found[at : item.issue_at])
-            merged.extend(issues)
-            at = item.issue_at
-            self.entries.append(entry)
-        merged.extend(found[at:])
-        found[:] = merged  # the same list: the caller's, and the one the defaults reported to
+        place_issues(self.issues, ((item.issue_at, found) for item, (_, found) in zip(pending, built)))
+        self.entries.extend(entry for entry, _ in built)
 
     def _build_chunk(self, pending: list[_Pending]) -> list[tuple[_Entry, list[Issue]]]:
         result = []
@@ -564,7 +527,7 @@ class SiteReader:
                 data.pop("date", None)
 
     def _read_document(self, source: str, label: str, kind: str) -> None:
-        self.claimed.add(source)
+        self.ledger.claimed.add(source)
         self.pending.append(_Pending(source, label, kind, len(self.issues)))
 
     def _build_document(self, source: str, label: str, kind: str, issues: list[Issue]) -> _Entry:
@@ -647,7 +610,7 @@ class SiteReader:
 
     # -- pages and static files ------------------------------------------------------------------------
     def _read_page(self, source: str) -> None:
-        self.claimed.add(source)
+        self.ledger.claimed.add(source)
         self.pending.append(_Pending(source, None, "page", len(self.issues)))
 
     def _build_page(self, source: str, issues: list[Issue]) -> _Entry:
@@ -694,9 +657,9 @@ class SiteReader:
         if built and published is False:
             built = False
         if not built:
-            self.accounted[source] = "unpublished-static" if label is None else "unpublished-collection"
+            self.ledger.accounted[source] = "unpublished-static" if label is None else "unpublished-collection"
             return
-        self.claimed.add(source)
+        self.ledger.claimed.add(source)
         self.statics.append(StaticFile(source=source, url=url, size=size, collection=label))
 
     def _limit_posts(self) -> None:
@@ -944,7 +907,7 @@ class SiteReader:
                 Issue("url-collision", "warning", f"{len(owners)} documents claim /{path}: {names}{note}", owners[0][0])
             )
 
-    # -- data, authors and accounting ------------------------------------------------------------------
+    # -- data --------------------------------------------------------------------------------------------
     def _read_data(self) -> dict[str, Any]:
         rel = self.settings.data_dir
         folder = self.settings.root / rel
@@ -952,86 +915,8 @@ class SiteReader:
             return {}
         entries = self._walk_files(folder, dotmatch=False, enter_links=True)
         for entry in entries:
-            self.accounted.setdefault(f"{rel}/{entry}", "data")
+            self.ledger.accounted.setdefault(f"{rel}/{entry}", "data")
         return read_data(folder, rel, entries, self.issues)
-
-
-    def _account_rest(self) -> list[AccountedFile]:
-        result: list[AccountedFile] = []
-        known = {
-            self.settings.layouts_dir: "layout",
-            self.settings.includes_dir: "include",
-            self.settings.data_dir: "data",
-            "_sass": "sass",
-            self.settings.plugins_dir: "plugin",
-            self.settings.destination: "output",
-            ".jekyll-cache": "cache",
-            ".sass-cache": "cache",
-            ".git": "vcs",
-        }
-        config_names = set(self.settings.config_used) | {"_config.yml", "_config.yaml", "_config.toml"}
-        for dirpath, dirnames, filenames in os.walk(self.settings.root, followlinks=True):
-            rel_dir = Path(dirpath).relative_to(self.settings.root).as_posix()
-            rel_dir = "" if rel_dir == "." else rel_dir
-            names = list(filenames)
-            for d in list(dirnames):
-                if (f"{rel_dir}/{d}" if rel_dir else d) in self.followed_dirs:
-                    continue  # entered by the walk as Jekyll enters it (the links there are free of loops)
-                if os.path.islink(os.path.join(dirpath, d)) or _undecodable(d):
-                    names.append(d)  # reported below, not entered
-                    dirnames.remove(d)
-            for name in names:
-                rel = f"{rel_dir}/{name}" if rel_dir else name
-                if _undecodable(name):
-                    shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
-                    self.issues.append(Issue("file-name-not-utf8", "warning",
-                                             "name is not UTF-8, which no URL, XML or JSON can hold: not read "
-                                             "(rename it)", shown))
-                    result.append(AccountedFile(source=shown, reason="bad-name"))
-                    continue
-                if rel in self.claimed:
-                    continue
-                reason = self.accounted.get(rel) or self._reason(rel, known, config_names)
-                if reason == "error":
-                    self.issues.append(Issue("unaccounted", "warning", "file not read", rel))
-                elif reason == "special-file":
-                    self.issues.append(Issue("special-file", "warning",
-                                             "not a regular file (a pipe, socket or device): not read", rel))
-                result.append(AccountedFile(source=rel, reason=reason))
-        return result
-
-    def _reason(self, rel: str, known: dict[str, str], config_names: set[str]) -> str:
-        try:
-            mode = os.lstat(self.settings.root / rel).st_mode
-        except OSError:
-            return "error"
-        if stat.S_ISLNK(mode):
-            return "symlink"
-        if not stat.S_ISREG(mode):
-            return "special-file"  # wherever it is: a pipe would block whoever reads it
-        if rel in config_names:
-            return "config"
-        for prefix, reason in known.items():
-            if prefix and (rel == prefix or rel.startswith(prefix + "/")):
-                return reason
-        parts = rel.split("/")
-        for i in range(len(parts)):
-            sub = "/".join(parts[: i + 1])
-            if self._glob_include(self.settings.exclude_patterns, sub, i < len(parts) - 1) and not self._included(parts[i], False):
-                return "excluded"
-        for part in parts:
-            if part.startswith(SPECIAL_START) or part.endswith("~"):
-                return "hidden"
-        return "ignored"
-
-
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")
-
-
-def _undecodable(name: str) -> bool:
-    """Whether a name from the file system held bytes that are not UTF-8 (Python keeps them as lone
-    surrogates, which cannot be written out again as text)."""
-    return not name.isascii() and _NOT_UTF8.search(name) is not None
 
 
 # -- worker processes ----------------------------------------------------------------------------------
