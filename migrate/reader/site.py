@@ -3,58 +3,39 @@
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import logging
 import os
 import re
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migrate.errors import SiteError
 from migrate.ir import Collection, Document, Issue, Site, StaticFile
-from migrate.reader.accounting import Ledger, account_rest, place_issues, undecodable
-from migrate.reader.config import deep_merge
+from migrate.reader.accounting import Ledger, account_rest, undecodable
 from migrate.reader.data import authors_from_data, read_data
-from migrate.reader.dates import UnrepresentableDate, jekyll_date
+from migrate.reader.dates import jekyll_date
+from migrate.reader.documents import (
+    DATE_FILENAME,
+    DATELESS_FILENAME,
+    YAML_EXTS,
+    Entry,
+    Pending,
+    limit_posts,
+    liquid_data,
+)
 from migrate.reader.entry_filter import EntryFilter
-from migrate.reader.rubyish import (
-    DATE_PLACEHOLDERS,
-    as_list,
-    dest_path,
-    flatten,
-    pluralized,
-    rb_extname,
-    strftime,
-    union,
-    uniq_list,
-)
+from migrate.reader.parallel import read_pending
+from migrate.reader.permalinks import HTML_EXTS, apply_url_issues, check_collisions, static_url
+from migrate.reader.rubyish import as_list, flatten, pluralized, rb_extname
 from migrate.reader.settings import read_settings
-from migrate.reader.urls import (
-    PlaceholderError,
-    UrlError,
-    add_permalink_suffix,
-    generate_from_drop,
-    generate_from_hash,
-    sanitize_url,
-    slugify,
-    unescape_path,
-)
-from migrate.reader.yamlsafe import YamlError, json_safe, load_yaml, ruby_str
-from migrate.workers import fork_context
+from migrate.reader.yamlsafe import json_safe, ruby_str
 
 log = logging.getLogger(__name__)
 
-FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
 YAML_HEADER = re.compile(rb"\A---\s*\r?\n")
-DATE_FILENAME = re.compile(r"^(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)$")
-DATELESS_FILENAME = re.compile(r"^(?:.+/)*(.*)(\.[^.]+)$")
-HTML_EXTS = (".html", ".xhtml", ".htm")
-YAML_EXTS = (".yml", ".yaml")
-"""``Document#yaml_file?`` (case-sensitive): such a document is data only, its content nil."""
 MAPPED_KEYS = frozenset(
     {
         "title", "slug", "date", "categories", "category", "tags", "tag", "author", "authors", "excerpt",
@@ -64,60 +45,6 @@ MAPPED_KEYS = frozenset(
 )
 REDIRECT_KEYS = frozenset({"redirect_from", "redirect_to"})
 """Front matter of jekyll-redirect-from: plain data when the site does not load the plugin."""
-MAX_FILE_BYTES = 64 * 1024 * 1024
-PARALLEL_MIN_DOCUMENTS = 1000
-"""Below this many documents and pages they are read in-process: starting a worker would cost more."""
-
-
-@dataclass
-class _Text:
-    body: str
-    data: Any
-    has_front_matter: bool
-    body_line: int
-    ok: bool = True
-    """False when Jekyll would fail to read the file (invalid UTF-8)."""
-    yaml_failed: bool = False
-
-
-@dataclass
-class _Entry:
-    """A document as Jekyll's reader leaves it, before it becomes an IR Document."""
-
-    kind: str
-    source: str
-    relative_path: str
-    collection: str | None
-    data: dict[str, Any]
-    text: _Text
-    url: str = ""
-    output_ext: str = ".html"
-    output_path: str | None = None
-    built: bool = True
-    date: _dt.datetime | None = None
-    future: bool = False
-    dated: bool = False
-    """Whether the date came from front matter, defaults or the file name (not Jekyll's fallback)."""
-    published: bool = True
-    slug: str = ""
-    redirect_from: tuple[str, ...] = ()
-    front_matter: dict[str, Any] = field(default_factory=dict)
-    """Defaults merged with the file's own front matter, before Jekyll adds computed keys."""
-    url_issues: tuple[Issue, ...] = ()
-    """Problems found while working out the URL, reported when URLs are assigned."""
-    url_failed: bool = False
-    """The URL could not be worked out: Jekyll stops the build on it, so the entry is not built."""
-
-
-@dataclass
-class _Pending:
-    """A document or page found by the walk, read later (perhaps in a worker) with the others."""
-
-    source: str
-    label: str | None
-    kind: str
-    issue_at: int
-    """Where its problems go in the issue list: after those found before it by the walk."""
 
 
 @dataclass
@@ -140,22 +67,21 @@ class SiteReader:
             self.root, config_files=self.config_files, drafts=self.drafts, future=self.future,
             unpublished=self.unpublished, now=self.now, issues=self.issues,
         )
-        self.entries: list[_Entry] = []
         self.statics: list[StaticFile] = []
         self.ledger = Ledger()
         self.entry_filter = EntryFilter(settings.include_patterns, settings.exclude_patterns)
-        self.pending: list[_Pending] = []
+        self.pending: list[Pending] = []
         self._read_directories("")
         self._read_included_files()
         for label in settings.collections:
             if label != "posts":
                 self._read_collection(label)
-        self._read_pending()
-        self._limit_posts()
-        self._assign_urls()
+        self.entries = read_pending(settings, self.pending, self.jobs, self.issues)
+        limit_posts(settings, self.entries, self.issues)
+        apply_url_issues(self.entries, self.issues)
         documents = tuple(self._document(e) for e in self._entries_once())
         self._note_unused_redirects(documents)
-        self._check_collisions(documents)
+        check_collisions(documents, self.issues)
         data = self._read_data()
         other = account_rest(settings, self.ledger, self.issues)
         return Site(
@@ -187,7 +113,7 @@ class SiteReader:
             issues=tuple(self.issues),
         )
 
-    def _entries_once(self) -> Iterator[_Entry]:
+    def _entries_once(self) -> Iterator[Entry]:
         """The entries, each let go once the caller has used it: a large site's front matter then exists
         in one form at a time (the reader's or the IR's), not in both."""
         entries, self.entries = self.entries[::-1], []
@@ -379,280 +305,22 @@ class SiteReader:
             else:
                 self._add_static(rel, None)
 
-    # -- reading documents, in worker processes when there are many --------------------------------------
-    def _read_pending(self) -> None:
-        """Reads the documents and pages the walk found, then puts each one's problems where it was found."""
-        pending, self.pending = self.pending, []
-        if self.jobs > 1 and len(pending) >= PARALLEL_MIN_DOCUMENTS and fork_context() is not None:
-            built = self._build_parallel(pending)
-        else:
-            built = self._build_chunk(pending)
-        place_issues(self.issues, ((item.issue_at, found) for item, (_, found) in zip(pending, built)))
-        self.entries.extend(entry for entry, _ in built)
-
-    def _build_chunk(self, pending: list[_Pending]) -> list[tuple[_Entry, list[Issue]]]:
-        result = []
-        for item in pending:
-            issues: list[Issue] = []
-            if item.kind == "page":
-                entry = self._build_page(item.source, issues)
-            else:
-                entry = self._build_document(item.source, item.label or "", item.kind, issues)
-            result.append((entry, issues))
-        for entry, _ in result:  # a second pass: quicker than interleaving the two kinds of work
-            self._entry_url(entry)
-        return result
-
-    def _build_parallel(self, pending: list[_Pending]) -> list[tuple[_Entry, list[Issue]]]:
-        """Workers take chunks from the front while this process takes them from the back, so they meet
-        wherever the machine's load puts them. A chunk a worker fails on is read again here."""
-        # small enough that this process seldom waits on the chunks a worker holds when they meet
-        size = max(16, min(128, len(pending) // (self.jobs * 16)))
-        chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
-        context = fork_context()
-        claims = _Claims(context.Lock(), context.RawArray("b", len(chunks)))
-        done: dict[int, list[tuple[_Entry, list[Issue]]] | None] = {}
-        result: list[tuple[_Entry, list[Issue]]] = []
-        # objects made before the fork stay out of the workers' garbage collector, which would copy their pages
-        gc.freeze()
-        try:
-            pool = ProcessPoolExecutor(max_workers=self.jobs - 1, mp_context=context,
-                                       initializer=_init_worker, initargs=(self, chunks, claims))
-            try:
-                futures = [pool.submit(_build_in_worker, 0)]  # starts the workers
-            except OSError:  # no worker can be started here (a process limit): read everything in this process
-                log.debug("no reader worker could be started", exc_info=True)
-                pool.shutdown()
-                return self._build_chunk(pending)
-            with pool:
-                futures += [pool.submit(_build_in_worker, i) for i in range(1, len(chunks))]
-                for i in range(len(chunks) - 1, -1, -1):
-                    if not claims.take(i):
-                        break
-                    done[i] = self._build_chunk(chunks[i])
-                for i, future in enumerate(futures):
-                    if i not in done:
-                        try:
-                            done[i] = future.result()
-                        except Exception:  # a dead worker or an unpicklable value: read the chunk here
-                            log.debug("reading chunk %d again in-process", i, exc_info=True)
-                            done[i] = None
-                    part = done.pop(i)
-                    result.extend(part if part is not None else self._build_chunk(chunks[i]))
-        finally:
-            gc.unfreeze()
-        return result
-
-    # -- file contents ---------------------------------------------------------------------------------
-    def _read_text(self, source: str, issues: list[Issue]) -> _Text:
-        path = os.path.join(self.settings.root, source)  # a str: pathlib's objects cost more than the read on a large site
-        ok = True
-        try:
-            if os.stat(path).st_size > MAX_FILE_BYTES:
-                issues.append(Issue("file-too-large", "error", f"larger than {MAX_FILE_BYTES} bytes; not read", source))
-                return _Text("", None, False, 1, ok=False)
-            with open(path, "rb") as file:
-                raw = file.read()
-        except OSError as exc:
-            issues.append(Issue("read-error", "error", f"cannot read file: {exc.strerror}", source))
-            return _Text("", None, False, 1, ok=False)
-        utf8 = self.settings.codec == "utf-8"
-        if utf8 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-            issues.append(Issue("bom", "info", "starts with a UTF-8 byte order mark (removed)", source))
-        try:
-            text = raw.decode(self.settings.codec)
-        except UnicodeDecodeError as exc:
-            ok = False
-            line = raw[: exc.start].count(b"\n") + 1
-            shown = "UTF-8" if utf8 else self.settings.codec
-            issues.append(
-                Issue("encoding", "error", f"not valid {shown} (byte 0x{raw[exc.start]:02x}); read with replacements", source, line)
-            )
-            text = raw.decode(self.settings.codec, "replace")
-        if "\r" in text:
-            if "\r\n" in text:
-                issues.append(Issue("crlf", "info", "CRLF line endings (normalised to LF)", source))
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        match = FRONT_MATTER.match(text) if ok else None
-        if not match:
-            return _Text(text, None, False, 1, ok=ok)
-        body = text[match.end() :]
-        body_line = text.count("\n", 0, match.end()) + 1
-        try:
-            data = load_yaml(match.group(1))
-        except YamlError as exc:
-            yaml_line = exc.line + 1 if exc.line is not None else None
-            issues.append(Issue("yaml-error", "error", f"invalid YAML front matter: {exc.message}", source, yaml_line))
-            return _Text(body, None, True, body_line, yaml_failed=True)
-        if data is not None and not isinstance(data, dict):
-            issues.append(
-                Issue(
-                    "front-matter-not-mapping", "error",
-                    f"front matter is a {type(data).__name__}, not a mapping; ignored", source, 2,
-                )
-            )
-            return _Text(body, None, True, body_line, yaml_failed=True)
-        if isinstance(data, dict):
-            data = {str(k) if not isinstance(k, str) else k: v for k, v in data.items()}
-        return _Text(body, data, True, body_line)
-
-    # -- documents -------------------------------------------------------------------------------------
-    def _merge(self, data: dict[str, Any], other: dict[str, Any], source: str, what: str, issues: list[Issue]) -> None:
-        """``Document#merge_data!``."""
-        other = dict(other)
-        cats = other.get("categories")
-        if cats is not None:
-            if isinstance(cats, str):
-                cats = cats.split()
-            if not isinstance(cats, list):
-                cats = [cats]
-            if isinstance(data.get("categories"), list):
-                cats = union(data["categories"], cats)
-            other["categories"] = cats
-        data.update(deep_merge(data, other))
-        if "date" in other and other["date"] is not None:
-            try:
-                data["date"] = jekyll_date(data["date"], self.settings.zone, now=self.settings.time)
-            except UnrepresentableDate:
-                issues.append(
-                    Issue("invalid-date", "error", f"date {ruby_str(other['date'])!r} in the {what} is outside the "
-                          "years 1 to 9999, which the migration cannot represent", source)
-                )
-                data.pop("date", None)
-            except (ValueError, OverflowError):
-                issues.append(
-                    Issue("invalid-date", "error", f"invalid date {ruby_str(other['date'])!r} in the {what}; Jekyll stops the build on it", source)
-                )
-                data.pop("date", None)
-
+    # -- what the walk found ---------------------------------------------------------------------------
     def _read_document(self, source: str, label: str, kind: str) -> None:
         self.ledger.claimed.add(source)
-        self.pending.append(_Pending(source, label, kind, len(self.issues)))
+        self.pending.append(Pending(source, label, kind, len(self.issues)))
 
-    def _build_document(self, source: str, label: str, kind: str, issues: list[Issue]) -> _Entry:
-        """``Document#read`` for one file; its problems go to ``issues`` (the file's own, in Jekyll's order)."""
-        rel_coll = source[len(self.settings.collections_dir) + 1 :] if self.settings.collections_dir else source
-        special = "_drafts" if kind == "draft" else f"_{label}"
-        data: dict[str, Any] = {}
-        basename = source.rsplit("/", 1)[-1]
-        if rel_coll.startswith(special):
-            superdirs: list[str] = []
-        else:
-            head = rel_coll.split(special, 1)[0]
-            superdirs = [c for c in head.split("/") if c and c != special and c != basename]
-        self._merge(data, {"categories": superdirs}, source, "file path", issues)
-        defaults = self.settings.defaults.all(rel_coll, label)
-        if defaults:
-            self._merge(data, defaults, source, "front matter defaults", issues)
-        text = self._read_text(source, issues)
-        if rb_extname(source) in YAML_EXTS:
-            text.body = ""  # Jekyll takes the file as data and writes the document empty
-        entry = _Entry(kind, source, rel_coll, label, data, text)
-        entry.front_matter = deep_merge(defaults, text.data or {})
-        if text.data:
-            self._merge(data, text.data, source, "YAML front matter", issues)
-        text.data = None  # now in data and front_matter: one copy fewer per document while reading
-        if not text.yaml_failed and text.ok:
-            self._populate(entry, issues)
-        entry.dated = isinstance(data.get("date"), _dt.datetime)
-        if "date" not in data or data["date"] is None:
-            if kind == "draft":
-                mtime = (self.settings.root / source).stat().st_mtime
-                data["date"] = _dt.datetime.fromtimestamp(int(mtime), self.settings.zone)
-            else:
-                data["date"] = self.settings.time
-        entry.date = data["date"]
-        entry.published = not ("published" in data and data["published"] is False)
-        entry.future = entry.date.timestamp() // 1 > self.settings.time.timestamp() // 1
-        readable = text.ok
-        if kind in ("post", "draft"):
-            entry.built = (
-                readable
-                and (entry.published or self.settings.show_unpublished)
-                and (not entry.future or self.settings.show_future)
-                and (kind == "post" or self.settings.show_drafts)
-            )
-        else:
-            output = self.settings.collection_output(label)
-            entry.built = output and (entry.published or self.settings.show_unpublished) and (not entry.future or self.settings.show_future)
-        return entry
-
-    def _populate(self, entry: _Entry, issues: list[Issue]) -> None:
-        """``populate_title``, ``populate_categories`` and ``populate_tags``."""
-        data = entry.data
-        m = DATE_FILENAME.match(entry.relative_path)
-        if m:
-            date_text, slug, ext = m.groups()
-            current = data.get("date")
-            if not current or int(current.timestamp()) == int(self.settings.time.timestamp()):
-                try:
-                    data["date"] = jekyll_date(date_text, self.settings.zone, now=self.settings.time)
-                except (ValueError, OverflowError):
-                    issues.append(
-                        Issue("invalid-date", "error", f"impossible date {date_text!r} in the file name; Jekyll stops the build on it", entry.source)
-                    )
-        else:
-            m2 = DATELESS_FILENAME.match(entry.relative_path)
-            slug, ext = (m2.groups() if m2 else (None, None))
-        if slug is None:
-            slug = entry.relative_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        slug = slug.rstrip(".")
-        if data.get("title") in (None, False):
-            data["title"] = " ".join(w.capitalize() for w in slug.split("-"))
-        if data.get("slug") in (None, False):
-            data["slug"] = slug
-        if data.get("ext") in (None, False):
-            data["ext"] = ext
-        cats = as_list(data.get("categories")) + pluralized(data, "category", "categories")
-        data["categories"] = uniq_list(flatten([ruby_str(c) for c in cats]))
-        data["tags"] = flatten(pluralized(data, "tag", "tags"))
-
-    # -- pages and static files ------------------------------------------------------------------------
     def _read_page(self, source: str) -> None:
         self.ledger.claimed.add(source)
-        self.pending.append(_Pending(source, None, "page", len(self.issues)))
-
-    def _build_page(self, source: str, issues: list[Issue]) -> _Entry:
-        text = self._read_text(source, issues)
-        data = dict(text.data or {})
-        text.data = None
-        if data.get("permalink") == "":
-            issues.append(Issue("invalid-permalink", "error", "empty permalink; Jekyll stops the build on it", source))
-            data.pop("permalink")
-        entry = _Entry("page", source, source, None, data, text)
-        entry.published = not ("published" in data and data["published"] is False)
-        entry.built = entry.published or self.settings.show_unpublished
-        return entry
+        self.pending.append(Pending(source, None, "page", len(self.issues)))
 
     def _add_static(self, source: str, label: str | None) -> None:
-        path = self.settings.root / source
         try:
-            size = path.stat().st_size
+            size = (self.settings.root / source).stat().st_size
         except OSError:
             size = 0
-        name = source.rsplit("/", 1)[-1]
-        ext = rb_extname(name)
-        if label is None:
-            rel = "/" + source
-            cleaned = (rel[: len(rel) - len(ext)] if ext else rel).rstrip(".") or rel
-            url = cleaned + ext
-            built = True
-        else:
-            coll_dir = self.settings.collection_dir(label)
-            inner = source[len(coll_dir) :]
-            rel_path = f"_{label}{inner}"
-            cleaned = (rel_path[: len(rel_path) - len(ext)] if ext else rel_path).rstrip(".")
-            cleaned = cleaned.replace(f"_{label}", "", 1)
-            base = (name[: len(name) - len(ext)] if ext else name).rstrip(".")
-            placeholders = {"collection": label, "path": cleaned, "output_ext": "", "name": base, "title": ""}
-            try:
-                url = sanitize_url(generate_from_hash(self.settings.collection_template(label), placeholders))
-            except UrlError as exc:
-                self.issues.append(Issue("url-error", "error", str(exc), source))
-                url = sanitize_url(cleaned)
-            url = (url.removesuffix("/")) + ext
-            built = self.settings.collection_output(label)
+        url = static_url(self.settings, source, label, self.issues)
+        built = True if label is None else self.settings.collection_output(label)
         published = self.settings.defaults.all(url, label).get("published", True)
         if built and published is False:
             built = False
@@ -662,159 +330,9 @@ class SiteReader:
         self.ledger.claimed.add(source)
         self.statics.append(StaticFile(source=source, url=url, size=size, collection=label))
 
-    def _limit_posts(self) -> None:
-        """``Site#limit_posts!``: only the newest ``limit_posts`` posts are built."""
-        limit = self.settings.limit_posts
-        if limit <= 0:
-            return
-        posts = [e for e in self.entries if e.kind in ("post", "draft") and e.built]
-        posts.sort(key=lambda e: (e.date.timestamp() if e.date else 0.0, e.source))
-        for entry in posts[: max(len(posts) - limit, 0)]:
-            entry.built = False
-            self.issues.append(Issue("limit-posts", "info", f"not built: the site sets limit_posts: {limit}", entry.source))
-
-    # -- URLs ------------------------------------------------------------------------------------------
-    def _converter_ext(self, ext: str) -> str:
-        low = ext.lower()
-        if low in self.settings.markdown_exts:
-            return ".html"
-        if low in (".scss", ".sass"):
-            return ".css"
-        return ext
-
-    def _output_ext(self, permalink: Any, ext: str) -> str:
-        if isinstance(permalink, str) and permalink and not permalink.endswith("/"):
-            pext = rb_extname(permalink)
-            if pext:
-                return pext
-        return self._converter_ext(ext)
-
-    def _assign_urls(self) -> None:
-        """Applies the URLs worked out as each entry was read, in the entries' order (after ``limit_posts``,
-        which must not see a URL failure's ``built = False``)."""
-        for entry in self.entries:
-            self.issues.extend(entry.url_issues)
-            if entry.url_failed:
-                entry.built = False
-            entry.url_issues = ()
-
-    def _entry_url(self, entry: _Entry) -> None:
-        """The entry's URL, output path and redirects: they depend on the entry and the configuration only."""
-        issues: list[Issue] = []
-        try:
-            if entry.kind == "page":
-                self._page_url(entry)
-            else:
-                self._document_url(entry)
-        except (PlaceholderError, UrlError) as exc:
-            issues.append(Issue("url-error", "error", f"{exc}; Jekyll stops the build on it", entry.source))
-            entry.url = sanitize_url(entry.source)
-            entry.url_failed = True
-            entry.output_path = None
-        # kept for unbuilt documents too (Jekyll writes their redirect pages only once they are built)
-        entry.redirect_from = self._redirects(entry)
-        entry.url_issues = tuple(issues)
-
-    def _document_url(self, entry: _Entry) -> None:
-        data = entry.data
-        ext = rb_extname(entry.source)
-        permalink = data.get("permalink")
-        entry.output_ext = self._output_ext(permalink, ext)
-        basename_no_ext = entry.source.rsplit("/", 1)[-1]
-        basename_no_ext = basename_no_ext[: len(basename_no_ext) - len(ext)] if ext else basename_no_ext
-        rel = entry.relative_path
-        cleaned = (rel[: len(rel) - len(ext)] if ext else rel).replace(f"_{entry.collection}", "", 1).rstrip(".")
-        date: _dt.datetime = entry.date or self.settings.time
-        slug_value = data.get("slug")
-        cats = data.get("categories")
-        cat_list = cats if isinstance(cats, list) else ([] if cats is None else [cats])
-
-        def lookup(key: str) -> str | None:
-            if key == "collection":
-                return entry.collection or ""
-            if key == "path":
-                return cleaned
-            if key == "output_ext":
-                return entry.output_ext
-            if key == "name":
-                return slugify(basename_no_ext)
-            if key == "title":
-                if slug_value:
-                    return slugify(ruby_str(slug_value), "pretty", True)
-                return slugify(basename_no_ext, "pretty", True)
-            if key == "slug":
-                return slugify(ruby_str(slug_value)) if slug_value else slugify(basename_no_ext)
-            if key == "categories":
-                return "/".join(uniq_list([ruby_str(c).lower() for c in cat_list]))
-            if key == "slugified_categories":
-                return "/".join(uniq_list([slugify(ruby_str(c)) for c in cat_list]))
-            fmt = DATE_PLACEHOLDERS.get(key)
-            if fmt is not None:
-                return strftime(date, fmt)
-            return None
-
-        template = ruby_str(permalink) if permalink else self.settings.collection_template(entry.collection or "")
-        entry.url = sanitize_url(generate_from_drop(template, lookup))
-        entry.slug = ruby_str(slug_value) if slug_value else basename_no_ext
-        if entry.built or entry.kind in ("post", "draft") or self.settings.collections.get(entry.collection or "", {}).get("output"):
-            path = unescape_path(entry.url)
-            if entry.url.endswith("/"):
-                path += "index.html"
-            elif not path.endswith(entry.output_ext):
-                path += entry.output_ext
-            entry.output_path = dest_path(path)
-
-    def _page_url(self, entry: _Entry) -> None:
-        data = entry.data
-        name = entry.source.rsplit("/", 1)[-1]
-        folder = entry.source[: -len(name)].rstrip("/")
-        page_dir = "/" + folder if folder else ""
-        ext = rb_extname(name)
-        basename = (name[: len(name) - len(ext)] if ext else name).rstrip(".")
-        if "permalink" in data:
-            permalink = data["permalink"]
-        else:
-            permalink = self.settings.defaults.find(entry.source, "pages", "permalink")
-        entry.output_ext = self._output_ext(permalink, ext)
-        if entry.output_ext not in HTML_EXTS:
-            template = "/:path/:basename:output_ext"
-        elif basename == "index":
-            template = "/:path/"
-        else:
-            template = add_permalink_suffix("/:path/:basename", self.settings.permalink_style)
-        placeholders = {"path": page_dir, "basename": basename, "output_ext": entry.output_ext}
-        chosen = ruby_str(permalink) if permalink else template
-        entry.url = sanitize_url(generate_from_hash(chosen, placeholders))
-        entry.slug = basename
-        path = unescape_path(entry.url)
-        if entry.url.endswith("/"):
-            path += "index"
-        if not path.endswith(entry.output_ext):
-            path += entry.output_ext
-        entry.output_path = dest_path(path)
-
-    def _liquid_data(self, entry: _Entry) -> dict[str, Any]:
-        if entry.kind == "page":
-            return deep_merge(self.settings.defaults.all(entry.source, "pages"), entry.data)
-        return entry.data
-
-    def _redirects(self, entry: _Entry) -> tuple[str, ...]:
-        if not self.settings.redirect_plugin:
-            return ()
-        raw = self._liquid_data(entry).get("redirect_from")
-        items = [x for x in raw if x is not None] if isinstance(raw, list) else ([] if raw is None else [raw])
-        urls = []
-        for item in items:
-            text = ruby_str(item)
-            if not text.startswith("/"):
-                text = "/" + text
-            placeholders = {"path": "", "basename": "redirect", "output_ext": ".html"}
-            urls.append(sanitize_url(generate_from_hash(text, placeholders)))
-        return tuple(urls)
-
     # -- IR ----------------------------------------------------------------------------------------------
-    def _document(self, entry: _Entry) -> Document:
-        data = self._liquid_data(entry)
+    def _document(self, entry: Entry) -> Document:
+        data = liquid_data(self.settings, entry)
         ext = rb_extname(entry.source)
         low = ext.lower()
         markup = "markdown" if low in self.settings.markdown_exts else "html" if low in HTML_EXTS else low.lstrip(".") or "text"
@@ -886,27 +404,6 @@ class SiteReader:
                 "jekyll-redirect-from (plugins: in the configuration, or the Gemfile's :jekyll_plugins group): "
                 "Jekyll writes no redirects for them, and neither does the migration", users[0]))
 
-    def _check_collisions(self, documents: tuple[Document, ...]) -> None:
-        claims: dict[str, list[tuple[str, str]]] = {}
-        for doc in documents:
-            if not doc.built_by_jekyll:
-                continue
-            if doc.output_path:
-                claims.setdefault(doc.output_path, []).append((doc.source, doc.url))
-            for old in doc.redirect_from:
-                path = unescape_path(old)
-                path = path + "index.html" if old.endswith("/") else (path if path.endswith(".html") else path + ".html")
-                claims.setdefault(dest_path(path), []).append((doc.source, f"redirect {old}"))
-        for path, owners in sorted(claims.items()):
-            if len(owners) < 2:
-                continue
-            names = ", ".join(f"{src} ({what})" for src, what in owners)
-            real = [src for src, what in owners if not what.startswith("redirect ")]
-            note = f"; Jekyll keeps {real[-1]}" if real and len(real) < len(owners) else "; the last one written wins"
-            self.issues.append(
-                Issue("url-collision", "warning", f"{len(owners)} documents claim /{path}: {names}{note}", owners[0][0])
-            )
-
     # -- data --------------------------------------------------------------------------------------------
     def _read_data(self) -> dict[str, Any]:
         rel = self.settings.data_dir
@@ -917,37 +414,3 @@ class SiteReader:
         for entry in entries:
             self.ledger.accounted.setdefault(f"{rel}/{entry}", "data")
         return read_data(folder, rel, entries, self.issues)
-
-
-# -- worker processes ----------------------------------------------------------------------------------
-_worker_reader: SiteReader | None = None
-_worker_chunks: list[list[_Pending]] = []
-_worker_claims: _Claims | None = None
-
-
-@dataclass
-class _Claims:
-    """Which chunks a process has taken, shared by the reader and its workers."""
-
-    lock: Any
-    taken: Any
-
-    def take(self, index: int) -> bool:
-        with self.lock:
-            if self.taken[index]:
-                return False
-            self.taken[index] = 1
-            return True
-
-
-def _init_worker(reader: SiteReader, chunks: list[list[_Pending]], claims: _Claims) -> None:
-    global _worker_reader, _worker_chunks, _worker_claims
-    _worker_reader, _worker_chunks, _worker_claims = reader, chunks, claims
-
-
-def _build_in_worker(index: int) -> list[tuple[_Entry, list[Issue]]] | None:
-    """The chunk's entries, or None when the reader took the chunk itself."""
-    assert _worker_reader is not None and _worker_claims is not None
-    if not _worker_claims.take(index):
-        return None
-    return _worker_reader._build_chunk(_worker_chunks[index])
