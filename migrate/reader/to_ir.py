@@ -65,7 +65,6 @@ def document(settings: Settings, entry: Entry, issues: list[Issue]) -> Document:
         excerpt=ruby_str(data["excerpt"]) if data.get("excerpt") is not None else None,
         excerpt_separator=ruby_str(excerpt_sep) if excerpt_sep is not None else "\n\n",
         published=entry.published,
-        draft=entry.kind == "draft",
         future=entry.future,
         built_by_jekyll=entry.built,
         layout=ruby_str(data["layout"]) if data.get("layout") is not None else None,
