@@ -85,6 +85,16 @@ class UrlFacts:
     take over (WordPress's front page at ``/``)."""
 
 
+def page_number_on_target(page: GeneratedPage, per_page: int) -> int:
+    """The number of the page of the target's own pagination of the same list that starts with what a
+    page of the old list started with: page N of ``page.per_page`` items begins with item
+    ``(N-1) * page.per_page``, which a target showing ``per_page`` items a page shows on this page."""
+    number = page.page_number or 1
+    if not page.per_page or per_page <= 0:
+        return number
+    return (number - 1) * page.per_page // per_page + 1
+
+
 class Exporter(abc.ABC):
     """Base class of every target. The core drives it in this order:
 

@@ -50,8 +50,8 @@ def _site(root: Path) -> Site:
     return Site(source_dir=str(root), documents=docs, generated=generated, plugins=("jekyll-paginate",))
 
 
-def _run(target: str, root: Path):
-    return run_exporter(target, _site(root), converter=lambda doc, targets: Converted(body="<p>text</p>"))
+def _run(target: str, root: Path, **options):
+    return run_exporter(target, _site(root), options, converter=lambda doc, targets: Converted(body="<p>text</p>"))
 
 
 def _generated(run) -> dict[str, tuple[str | None, str]]:
@@ -60,7 +60,7 @@ def _generated(run) -> dict[str, tuple[str | None, str]]:
 
 
 def test_wordpress_leads_each_generated_page_to_its_own_list(tmp_path: Path) -> None:
-    run = _run("wordpress", tmp_path)
+    run = _run("wordpress", tmp_path, posts_per_page=2)
     placed = _generated(run)
     assert "/blog/" not in placed  # page 1 of the list is the template's own page, a document
     assert placed["/blog/page2/"] == ("/page/2/", "native")
@@ -79,7 +79,7 @@ def test_wordpress_leads_each_generated_page_to_its_own_list(tmp_path: Path) -> 
 
 
 def test_ghost_has_no_date_archives_or_categories_of_its_own(tmp_path: Path) -> None:
-    run = _run("ghost", tmp_path)
+    run = _run("ghost", tmp_path, posts_per_page=2)
     placed = _generated(run)
     assert placed["/blog/page2/"] == ("/page/2/", "native")
     assert placed["/tag/python/"] == ("/tag/python/", "native")
@@ -147,3 +147,11 @@ def test_wordpress_marks_each_item_with_its_language(tmp_path: Path) -> None:
     assert '<category domain="language" nicename="ru"><![CDATA[ru]]></category>' in wxr
     assert "<wp:meta_key><![CDATA[_jekyll_language]]></wp:meta_key><wp:meta_value><![CDATA[ru]]>" in wxr
     assert "<wp:meta_value><![CDATA[ru/about.md]]></wp:meta_value>" in wxr  # its translation
+
+
+@pytest.mark.parametrize(("per_page", "expected"), [(1, "/page/3/"), (2, "/page/2/"), (3, "/"), (4, "/")])
+def test_a_list_page_leads_to_the_target_page_with_the_same_first_post(per_page: int, expected: str,
+                                                                       tmp_path: Path) -> None:
+    # Old page 2 of 2 a page starts with the third post: the target's page holding it.
+    run = _run("ghost", tmp_path, posts_per_page=per_page)
+    assert _generated(run)["/blog/page2/"][0] == expected

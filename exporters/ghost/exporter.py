@@ -28,7 +28,7 @@ from exporters.ghost.schema import (
 from exporters.ghost.slugs import SlugAllocator, ghost_slug, ghost_url_slug
 from migrate.content import Converted, Targets
 from migrate.errors import OptionError
-from migrate.exporter import Exporter, Option, Outcome, UrlFacts
+from migrate.exporter import Exporter, Option, Outcome, UrlFacts, page_number_on_target
 from migrate.ir import Document, GeneratedPage, Site
 from migrate.plan import Plan
 from migrate.redirects import RedirectMap
@@ -97,6 +97,13 @@ class GhostExporter(Exporter):
             "ISO date for meta.exported_on and undated pages (default: the newest document "
             "date, so output never depends on the clock)",
             type=_parse_now,
+        ),
+        Option(
+            "posts-per-page",
+            "posts on a page of the Ghost theme's lists (its package.json posts_per_page: 12 in Source, "
+            "Ghost's default theme; 25 in Casper): old list pages lead to the Ghost page with the same posts",
+            type=int,
+            default=12,
         ),
         Option(
             "email-domain",
@@ -378,9 +385,10 @@ class GhostExporter(Exporter):
             return None
         if page.kind == "feed":
             return base + "rss/"
-        if page.kind == "pagination" and page.page_number and page.page_number > 1:
-            return f"{base}page/{page.page_number}/"
-        return base if page.kind in ("pagination", "archive") else None
+        if page.kind == "pagination":
+            number = page_number_on_target(page, self.opts.posts_per_page)
+            return f"{base}page/{number}/" if number > 1 else base
+        return base if page.kind == "archive" else None
 
     def finish(self) -> None:
         statics = {s.source: s for s in self.site.static_files}

@@ -23,7 +23,7 @@ from exporters.wordpress.wxr import (
     write_wxr,
 )
 from migrate.content import Converted, Targets
-from migrate.exporter import Exporter, Outcome, UrlFacts
+from migrate.exporter import Exporter, Outcome, UrlFacts, page_number_on_target
 from migrate.ir import Document, GeneratedPage
 from migrate.redirects import RedirectMap, stream_redirects
 
@@ -205,8 +205,9 @@ class WordPressExporter(Exporter):
             return self._link(path + "feed/")
         if page.kind == "sitemap":
             return self._link("/wp-sitemap.xml")
-        if page.kind == "pagination" and page.page_number and page.page_number > 1:
-            return self._link(f"{path}page/{page.page_number}/")
+        if page.kind == "pagination":
+            number = page_number_on_target(page, self.opts.posts_per_page)
+            return self._link(f"{path}page/{number}/" if number > 1 else path)
         return self._link(path)
 
     def write_redirects(self, redirect_map: RedirectMap) -> None:
