@@ -215,7 +215,7 @@ def _folder(config: dict[str, Any], key: str, default: str) -> str:
 def _limit_posts(config: dict[str, Any]) -> int:
     try:
         return int(config.get("limit_posts") or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # .inf: no number of posts
         return 0
 
 
