@@ -31,7 +31,7 @@ class Aliases:
         for p in self.placements.values():
             if p.mode == "redirect" and p.doc.redirect_to:
                 p.new_url = self._redirect_target(p.doc.redirect_to)
-        occupied = self._occupied()
+        occupied = self.occupied()
         self._plan_redirect_pages(occupied)
         self._report_page_collisions()
         self._settle_aliases(occupied)
@@ -58,7 +58,7 @@ class Aliases:
             return placed.new_url + suffix
         return path + suffix
 
-    def _occupied(self) -> dict[str, str]:
+    def occupied(self) -> dict[str, str]:
         """Output file -> what Hugo writes there besides aliases (pages, bundle files, static files, lists)."""
         occupied: dict[str, str] = {}
         for src, p in sorted(self.placements.items()):

@@ -60,6 +60,9 @@ def _config(site: Site, report: Report, *, base_url: str, post_pattern: str | No
     if has_extensionless_urls(site):
         cfg["server"] = {"redirects": SERVER_EXTENSIONLESS}
     cfg["taxonomies"] = {"category": "categories", "tag": "tags"}
+    pager_size = home_pager_size(site)
+    if pager_size:  # the home page lists the posts as the old site's paginated list did
+        cfg["pagination"] = {"pagerSize": pager_size}
     cfg["frontmatter"] = {"lastmod": ["lastmod", "last_modified_at", ":default"]}
     kramdown = site.config.get("kramdown")
     kramdown = kramdown if isinstance(kramdown, dict) else {}
@@ -110,15 +113,32 @@ def feed_name(site: Site) -> str | None:
     return match.group(1) if match and match.group(1) != "index" else None
 
 
-def _disabled_kinds(site: Site, report: Report, claimed: Collection[str]) -> list[str]:
-    """Hugo pages that would overwrite a migrated page are switched off (and reported)."""
-    disabled = []
+def disabled_kinds(site: Site, claimed: Collection[str]) -> dict[str, str]:
+    """Hugo's page kinds that would overwrite a migrated page (``claimed``: files relative to public/),
+    each with the file it would replace: they are switched off."""
+    disabled = {}
     checks = (("taxonomy", ("categories/index.html", "tags/index.html")),
               ("rss", (f"{feed_name(site) or 'index'}.xml",)), ("sitemap", ("sitemap.xml",)))
     for kind, paths in checks:
         hit = [p for p in paths if p in claimed]
         if hit:
-            disabled.append(kind)
-            report.emit("hugo-kind-disabled", "info",
-                        f"Hugo's {kind} page would replace migrated {hit[0]}: disabled")
+            disabled[kind] = hit[0]
     return disabled
+
+
+def home_pager_size(site: Site) -> int | None:
+    """The page size of the site's own paginated list of all posts (jekyll-paginate, or jekyll-paginate-v2
+    without a filter), which Hugo's home page then paginates the same way; None when it had none."""
+    for page in site.generated:
+        if page.kind == "pagination" and page.lists == "posts" and page.per_page and not (
+                page.category or page.tag or page.language):
+            return page.per_page
+    return None
+
+
+def _disabled_kinds(site: Site, report: Report, claimed: Collection[str]) -> list[str]:
+    """Hugo pages that would overwrite a migrated page are switched off (and reported)."""
+    disabled = disabled_kinds(site, claimed)
+    for kind, hit in disabled.items():
+        report.emit("hugo-kind-disabled", "info", f"Hugo's {kind} page would replace migrated {hit}: disabled")
+    return list(disabled)

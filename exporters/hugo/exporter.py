@@ -3,23 +3,26 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from exporters.hugo.aliases import Aliases, redirect_html
-from exporters.hugo.config import LAYOUT_FILES, feed_name, hugo_toml, layout_text
+from exporters.hugo.config import LAYOUT_FILES, disabled_kinds, feed_name, home_pager_size, hugo_toml, layout_text
 from exporters.hugo.front_matter import front_matter, page_body, render
-from exporters.hugo.paths import output_file
+from exporters.hugo.paths import output_file, segment, site_path
 from exporters.hugo.placement import HugoAssetLocator, Placement, Placer, post_pattern
 from exporters.hugo.readme import readme_text
 from migrate.content import Converted, Targets
 from migrate.errors import UnsafePathError
-from migrate.exporter import Exporter, Option, Outcome, UrlFacts
-from migrate.ir import Document, jsonable
+from migrate.exporter import Exporter, Option, Outcome, UrlFacts, page_number_on_target
+from migrate.ir import Document, GeneratedPage, jsonable
+from migrate.redirects import RedirectMap
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,10 @@ def _base_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"{value!r} is not an absolute http(s) URL")
     return value
+
+
+_PLAIN_TERM = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
+"""A tag or category name whose Hugo URL is sure: Hugo's urlize lower-cases it and turns spaces to dashes."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class HugoExporter(Exporter):
         self.placer.place_all(list(self.documents()))
         self.static_fallback: set[str] = set()
         self.uses_toc = False  # a page calls the toc shortcode (kramdown's {:toc})
-        aliases = Aliases(self.site, self.report, self.placer)
+        aliases = self.aliases = Aliases(self.site, self.report, self.placer)
         aliases.plan()
         self.hidden_sections = aliases.hidden_sections
         self.redirect_pages = aliases.redirect_pages
@@ -149,7 +156,8 @@ class HugoExporter(Exporter):
                                render(front, "", toml=self.opts.front_matter == "toml"))
         if not self.opts.no_layouts:
             for name in LAYOUT_FILES:
-                self.plan.add_text(f"layouts/{name}", layout_text(name))
+                source = "home-paginated.html" if name == "home.html" and home_pager_size(self.site) else name
+                self.plan.add_text(f"layouts/{name}", layout_text(source))
         if self.uses_toc:  # the content calls it: written with or without the layouts
             self.plan.add_text("layouts/_shortcodes/toc.html", layout_text("shortcode-toc.html"))
         if self.site.authors:
@@ -193,5 +201,76 @@ class HugoExporter(Exporter):
 
     def url_facts(self) -> UrlFacts:
         """A static host (Hugo's public/ as any host serves it), at the new site's URL."""
+        disabled = self._disabled_kinds
         return UrlFacts(feed_url=f"{self.base_path}/{feed_name(self.site) or 'index'}.xml",
-                        new_site_url=self.opts.new_site_url)
+                        new_site_url=self.opts.new_site_url,
+                        sitemap_url=None if "sitemap" in disabled else f"{self.base_path}/sitemap.xml")
+
+    def write_redirects(self, redirect_map: RedirectMap) -> None:
+        """Hugo writes a redirect page at each alias of a page; an old page a plugin generated (a page of a
+        list, an archive) gets one of its own, at the file Jekyll wrote, wherever the Hugo site writes
+        nothing there. Other rules (a feed, a sitemap) need the host's map (``jekyll-migrate redirects``)."""
+        rules = redirect_map.as_dict()
+        by_url = {page.url: page for page in self.site.generated}
+        occupied = self.aliases.occupied()
+        for placed in self.plan.generated:
+            page = by_url[placed.url]
+            target = rules.get(placed.url)
+            if target is None or not page.output_path.endswith((".html", ".htm")):
+                continue
+            out = output_file(site_path(page.output_path))
+            if out in occupied or out in self.redirect_pages:
+                continue  # the new site has its own file there
+            self.redirect_pages[out] = (page.template or page.generator, target)
+
+    def generated_url(self, page: GeneratedPage) -> str | None:
+        """Hugo's own lists: the home page (paginated at page/N/ like the old list of all posts), the
+        term pages of the tags and categories taxonomies, their RSS feeds, the site feed and sitemap."""
+        disabled = self._disabled_kinds
+        feed = f"{feed_name(self.site) or 'index'}.xml"
+        if page.kind == "sitemap":
+            return None if "sitemap" in disabled else f"{self.base_path}/sitemap.xml"
+        if page.lists != "posts" or page.language or page.period:
+            return None
+        term = self._term_url(page)
+        if term is not None:
+            if term == "" or "taxonomy" in disabled:
+                return None
+            if page.kind == "feed":
+                return None if "rss" in disabled else f"{term}{feed}"
+            return term if page.kind in ("archive", "pagination") else None  # a term page lists them all
+        if page.kind == "feed":
+            return None if "rss" in disabled else f"{self.base_path}/{feed}"
+        if page.kind == "pagination":
+            pager_size = home_pager_size(self.site)
+            if pager_size is None:
+                return None
+            number = page_number_on_target(page, pager_size)
+            return f"{self.base_path}/page/{number}/" if number > 1 else f"{self.base_path}/"
+        return None
+
+    def _term_url(self, page: GeneratedPage) -> str | None:
+        """For a page of one tag or category: the URL of Hugo's page of that term ("" when no page of the
+        export carries the term, or its name is not one whose URL is sure); None for other pages."""
+        if page.tag is None and page.category is None:
+            return None
+        taxonomy, name = ("tags", page.tag) if page.tag is not None else ("categories", page.category)
+        if not _PLAIN_TERM.fullmatch(str(name)) or str(name) not in self._terms_in_use[taxonomy]:
+            return ""
+        return f"{self.base_path}/{taxonomy}/{segment(str(name))}/"
+
+    @functools.cached_property
+    def _disabled_kinds(self) -> dict[str, str]:
+        """Hugo's page kinds switched off (read once every page is placed)."""
+        return disabled_kinds(self.site, self._claimed())
+
+    @functools.cached_property
+    def _terms_in_use(self) -> dict[str, set[str]]:
+        """The tags and categories of the pages this export writes (Hugo makes a page for each)."""
+        exported = {o.source for o in self.plan.documents if o.status == "exported" and o.new_url}
+        used: dict[str, set[str]] = {"tags": set(), "categories": set()}
+        for doc in self.site.documents:
+            if doc.source in exported and not doc.is_draft:
+                used["tags"].update(doc.tags)
+                used["categories"].update(doc.categories)
+        return used
