@@ -22,12 +22,12 @@ from migrate.reader.config import (
     audit_config,
     compile_patterns,
     deep_merge,
-    enabled_plugins,
-    load_config,
     python_codec,
 )
 from migrate.reader.data import authors_from_data, read_data
 from migrate.reader.dates import UnrepresentableDate, jekyll_date, local_zone, named_zone
+from migrate.reader.github_pages import detect_build, load_site_config, site_plugins
+from migrate.reader.plugins import run_generators
 from migrate.reader.rubyish import (
     DATE_PLACEHOLDERS,
     as_list,
@@ -137,6 +137,8 @@ class SiteReader:
     config_files: list[str | Path] | None = None
     jobs: int = 1
     """Processes that read documents (this one included) once a site has ``PARALLEL_MIN_DOCUMENTS``."""
+    github_pages: bool | None = None
+    """Read the site as GitHub Pages builds it (True), as plain Jekyll (False), or as detected (None)."""
     issues: list[Issue] = field(default_factory=list)
 
     # -- set-up ----------------------------------------------------------------------------------------
@@ -144,11 +146,13 @@ class SiteReader:
         root = self.root
         if not root.is_dir():
             raise SiteError(f"{root} is not a folder")
-        self.config, self.config_used = load_config(root, self.config_files, self.issues)
+        self.build = detect_build(root, self.github_pages)
+        self.config, self.config_used = load_site_config(root, self.config_files, self.issues, self.build)
         config = self.config
         config_name = self.config_used[0] if self.config_used else None
         self.issues.extend(audit_config(config, config_name))
-        self.plugins = enabled_plugins(root, config)  # the Gemfile sits where Jekyll runs, beside _config.yml
+        # the Gemfile sits where Jekyll runs, beside _config.yml
+        self.plugins = site_plugins(root, config, self.build, config_name, self.issues)
         root = self.root = self._source(root, config, config_name)
         tz_name = config.get("timezone") if isinstance(config.get("timezone"), str) else None
         self.zone = local_zone(tz_name)
@@ -206,6 +210,7 @@ class SiteReader:
         self._read_pending()
         self._limit_posts()
         self._assign_urls()
+        run_generators(self)
         documents = tuple(self._document(e) for e in self._entries_once())
         self._note_unused_redirects(documents)
         self._check_collisions(documents)
