@@ -58,6 +58,10 @@ Jekyll::Hooks.register :site, :post_write do |site|
       "body" => redirect ? nil : JekyllMigrateOracle::BODIES[page.relative_path],
     }
   end
+  # Site#write writes pages, then static files, then documents: a page a document overwrites is not on disk
+  doc_outputs = records.reject { |r| r["kind"] == "redirect" || r["collection"].nil? || !r["written"] }
+                       .map { |r| r["output"] }
+  records.each { |r| r["written"] = false if r["kind"] == "page" && doc_outputs.include?(r["output"]) }
   statics = site.static_files.map do |file|
     from_theme = site.theme && file.instance_variable_get(:@base).to_s == site.theme.root.to_s
     { "relative_path" => src.call(file.path), "url" => file.url, "written" => file.write?, "theme" => from_theme ? true : false }
