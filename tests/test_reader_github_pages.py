@@ -158,3 +158,13 @@ def test_a_readme_page_a_collection_document_overwrites_is_left_out():
     assert site.document("_guides/notes/README.md").url == "/notes/"
     assert [i.source for i in site.issues if i.code == "page-overwritten"] == ["_guides/intro/README.md"]
     assert {"_guides/intro/README.md", "_guides/notes/README.md"} <= {s.source for s in site.static_files}
+
+
+def test_github_pages_uses_its_default_theme_unless_the_site_turns_it_off(tmp_path):
+    gemfile = {"Gemfile": 'gem "github-pages"\n'}
+    site = read_site(make_site(tmp_path / "s", **gemfile))
+    assert site.config["theme"] == "jekyll-theme-primer" and "theme-gem" in codes(site)
+    off = read_site(make_site(tmp_path / "off", "theme: null\n", **gemfile))
+    assert off.config.get("theme") is None and "theme-gem" not in codes(off)
+    own = read_site(make_site(tmp_path / "own", "theme: minima\n", **gemfile))
+    assert own.config["theme"] == "minima"

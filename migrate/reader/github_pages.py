@@ -123,14 +123,16 @@ def _repository_folders(root: Path) -> list[Path]:
 
 
 def config_defaults() -> dict[str, Any]:
-    """Defaults the site's own configuration is merged onto."""
-    return copy.deepcopy(DEFAULTS)
+    """Defaults the site's own configuration is merged onto (``theme`` apart: see :func:`apply_overrides`)."""
+    return copy.deepcopy({k: v for k, v in DEFAULTS.items() if k != "theme"})
 
 
 def apply_overrides(config: dict[str, Any]) -> dict[str, Any]:
     """The configuration GitHub Pages builds with: its overrides on top, Markdown restricted to kramdown
     (or its CommonMark), and the default plugins added to ``plugins``."""
     config = deep_merge(config, copy.deepcopy(OVERRIDES))
+    if "theme" not in config:  # ``theme: null`` in the site's file turns the default theme off
+        config["theme"] = DEFAULTS["theme"]
     markdown = str(config.get("markdown") or "").lower()
     if markdown not in ("kramdown", "gfm", "commonmarkghpages"):
         config["markdown"] = "kramdown"
