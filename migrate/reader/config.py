@@ -93,7 +93,11 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def load_config(
-    root: Path, config_files: list[str | Path] | None, issues: list[Issue], *, defaults: dict[str, Any] | None = None
+    root: Path,
+    config_files: list[str | Path] | None,
+    issues: list[Issue],
+    *,
+    defaults: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The merged configuration, and the site-relative names of the config files read. ``defaults`` (GitHub
     Pages' own) go between Jekyll's defaults and the site's files."""
