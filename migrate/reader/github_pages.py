@@ -164,7 +164,7 @@ def github_plugins(config: dict[str, Any], where: str | None, issues: list[Issue
             issues.append(
                 Issue(
                     "github-pages-plugin-ignored",
-                    "warning",
+                    "info",
                     f"the site lists the plugin {name}, which GitHub Pages does not run: it made "
                     "nothing on the site as served, and the migration ignores it too",
                     where,
