@@ -14,22 +14,27 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from migrate import ir
+from migrate.content.kramdown_syntax import (
+    ABBR_DEF,
+    FENCE,
+    FOOTNOTE_DEF,
+    HAS_MD_ATTR,
+    HEADER_ID,
+    IAL_LINE,
+    PARSE_BLOCK_HTML_ON,
+    REF_DEF,
+    SPAN_ELEMENTS,
+    closing_fence,
+    lazy_list_lines,
+    parse_ial,
+)
 from migrate.content.liquid import highlight_html
 from migrate.content.markdown import (
-    _ABBR_DEF,
-    _FENCE,
-    _HAS_MD_ATTR,
-    _HEADER_ID,
-    _IAL_LINE,
-    _REF_DEF,
-    SPAN_ELEMENTS,
     KramdownConverter,
-    _lazy_list_lines,
     angle_links,
     gfm_header_id,
     goldmark_emphasis_blocks,
     indented_code_lines,
-    parse_ial,
 )
 from migrate.content.typography import typographic
 
@@ -366,14 +371,14 @@ def _paragraphs_as_kramdown_read_them(pipeline: MarkdownSource, source: str, mar
             if _closes_fence(fence, bare):
                 fence = None
             continue
-        f = _FENCE.match(bare)
+        f = FENCE.match(bare)
         if f or not line.strip():
             if chunk:
                 text = "\n".join(lines[chunk[0] : chunk[-1] + 1])
                 plain = _CODE_ELEMENT.sub("", _CODE_SPAN.sub("", text))
                 if _SUSPECT.search(plain) or (odd_refs and _SUSPECT_BRACKET.search(plain)):
                     if not refs:
-                        refs = "\n" + "\n".join(line for line in source.split("\n") if _REF_DEF.match(line))
+                        refs = "\n" + "\n".join(line for line in source.split("\n") if REF_DEF.match(line))
                     changes += _kramdown_paragraphs(pipeline, lines, chunk[0], chunk[-1] + 1, refs)
                 chunk = []
             if f:
@@ -439,7 +444,6 @@ def _kramdown_paragraphs(
     return changes
 
 
-_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")  # single-backtick spans: enough for what is looked for, and linear
 
@@ -473,12 +477,12 @@ def _named_footnotes_as_html(pipeline: MarkdownSource, source: str, markdown: st
             if _closes_fence(fence, bare):
                 fence = None
             continue
-        f = _FENCE.match(bare)
+        f = FENCE.match(bare)
         if f:
             fence, in_def = f.group(1), False
             out.append(line)
             continue
-        if _FOOTNOTE_DEF.match(line):
+        if FOOTNOTE_DEF.match(line):
             in_def = True
             continue
         if in_def and (not line.strip() or line.startswith(("    ", "\t"))):
@@ -513,11 +517,11 @@ def _kramdown_headings(text: str) -> str:
     fence: str | None = None
     for line in text.split("\n"):
         if fence is not None:
-            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
+            if closing_fence(fence, r"[ \t]*").match(line):
                 fence = None
             out.append(line)
             continue
-        f = _FENCE.match(line)
+        f = FENCE.match(line)
         if f:
             fence = f.group(1)
         elif line.startswith("#"):
@@ -541,8 +545,8 @@ def _drop_span_ials(markdown: str, doc: ir.Document, issues: list[ir.Issue]) -> 
         if fence is not None:
             if _closes_fence(fence, bare):
                 fence = None
-        elif _FENCE.match(bare):
-            fence = _FENCE.match(bare).group(1)  # type: ignore[union-attr]
+        elif FENCE.match(bare):
+            fence = FENCE.match(bare).group(1)  # type: ignore[union-attr]
         elif "{:" in line:
             new = _SPAN_IAL.sub("", line)
             dropped = dropped or new != line
@@ -575,7 +579,7 @@ def _more_in_code_as_html(pipeline: MarkdownSource, markdown: str) -> str:
 def _closes_fence(fence: str, line: str) -> bool:
     """Whether ``line``, stripped, closes the code fence ``fence`` opened: its character, at least as many
     times, and nothing else (the one rule of the Markdown-side scans below)."""
-    return re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line.strip()) is not None
+    return closing_fence(fence, "").match(line.strip()) is not None
 
 _PLAIN_HEADING = re.compile(r"#{1,6}[ \t]+([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)")
 
@@ -590,7 +594,7 @@ def _kramdown_heading_ids(pipeline: MarkdownSource, text: str) -> list[str]:
             if _closes_fence(fence, bare):
                 fence = None
             continue
-        f = _FENCE.match(bare)
+        f = FENCE.match(bare)
         if f:
             fence = f.group(1)
         elif _ATX.match(line):
@@ -621,14 +625,14 @@ def _rewrite_kramdown(
 ) -> str:
     """The Markdown for Goldmark; ``tocs`` gets the line numbers (of the result) where a ``toc`` shortcode
     goes, with its call (added last, after typography and escaping)."""
-    parse_block_html = bool(re.search(r"\{::options\b[^}]*parse_block_html=[\"']?true", text))
-    refs = "\n".join(line for line in text.split("\n") if _REF_DEF.match(line))
+    parse_block_html = bool(re.search(r"\{::options\b[^}]*" + PARSE_BLOCK_HTML_ON, text))
+    refs = "\n".join(line for line in text.split("\n") if REF_DEF.match(line))
     text = _EXT_OPTIONS.sub("", text)
     text = _EXT_BLOCK.sub(
         lambda m: f"<!-- {m.group(2).strip()} -->" if m.group(1) == "comment" else m.group(2), text
     )
     text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), text)
-    lines = _lazy_list_lines(text.split("\n"))
+    lines = lazy_list_lines(text.split("\n"))
     code_lines = indented_code_lines(pipeline.kramdown, lines)  # nothing inside code is rewritten
     out: list[str] = []
     fence: str | None = None
@@ -655,11 +659,11 @@ def _rewrite_kramdown(
                 pending_started = True
         if fence is not None:
             out.append(line)
-            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line.lstrip(" >")):
+            if closing_fence(fence, r"[ \t]*").match(line.lstrip(" >")):
                 fence = None
             i += 1
             continue
-        f = _FENCE.match(line.lstrip(" >")) if line.lstrip(" >").startswith(("```", "~~~")) else None
+        f = FENCE.match(line.lstrip(" >")) if line.lstrip(" >").startswith(("```", "~~~")) else None
         if f:
             fence = f.group(1)
             out.append(line)
@@ -691,7 +695,7 @@ def _rewrite_kramdown(
                     break
                 j += 1
             block = "\n".join(lines[i : j + 1])
-            if j < len(lines) and (parse_block_html or _HAS_MD_ATTR.search(block)):
+            if j < len(lines) and (parse_block_html or HAS_MD_ATTR.search(block)):
                 # Goldmark cannot parse Markdown inside HTML: hand it kramdown's HTML for the element
                 source = ('{::options parse_block_html="true" /}\n' if parse_block_html else "") + block
                 rendered = pipeline.kramdown.convert(source + ("\n\n" + refs if refs else ""))
@@ -708,7 +712,7 @@ def _rewrite_kramdown(
                 out.extend(["", html_as_raw_block(block, wrap=False).strip("\n"), ""])
                 i = j + 1
                 continue
-        ial = _IAL_LINE.match(line.lstrip(" >")) if "{:" in line else None
+        ial = IAL_LINE.match(line.lstrip(" >")) if "{:" in line else None
         if ial:
             prefix = line[: len(line) - len(line.lstrip(" >"))]
             attrs = parse_ial(ial.group(1))
@@ -762,14 +766,14 @@ def _rewrite_kramdown(
                 out.append(prefix + _goldmark_attrs(attrs))
             i += 1
             continue
-        if _ABBR_DEF.match(line):
+        if ABBR_DEF.match(line):
             dropped_abbr = True
             i += 1
             continue
         h = _ATX.match(line)
         if h:
             content = h.group(4)
-            explicit = _HEADER_ID.search(content)
+            explicit = HEADER_ID.search(content)
             kid = kramdown_ids[heading_index] if heading_index < len(kramdown_ids) else None
             heading_index += 1
             last_heading_id = kid
