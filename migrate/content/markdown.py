@@ -95,7 +95,6 @@ def kramdown_header_id(text: str) -> str:
 @dataclass
 class _DocState:
     raw_blocks: list[str] = field(default_factory=list)
-    abbreviations: dict[str, str] = field(default_factory=dict)
     id_counter: dict[str, int] = field(default_factory=dict)
     used_ids: dict[str, int] = field(default_factory=dict)
 
@@ -138,6 +137,7 @@ class KramdownConverter:
             "html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]}
         )
         md.block.ruler.after("html_block", "kd_table", _kramdown_table)
+        md.block.ruler.before("paragraph", "kd_abbreviation", _abbreviation_definition)
         md.block.ruler.at("code", _kramdown_code_block)
         md.block.ruler.at("fence", _kramdown_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]})
         md.core.ruler.after("block", "kd_block_ial", self._block_ial_rule)
@@ -193,11 +193,12 @@ class KramdownConverter:
             if self._depth > 1
             else _DocState()
         )
+        env: dict[str, Any] = {}
         if self._depth > 1:
-            self._state.abbreviations.update(getattr(self, "_abbr_all", {}))
+            # Markdown inside an HTML element: the document's abbreviations apply there too
+            env[ABBREVIATIONS] = dict(getattr(self, "_abbr_all", {}))
         try:
             source = self._preprocess(text)
-            env: dict[str, Any] = {}
             tokens = self.md.parse(source, env)
             out = self.md.renderer.render(tokens, self.md.options, env)
             out = self._postprocess(out)
@@ -235,7 +236,6 @@ class KramdownConverter:
             if not (
                 self.parse_block_html
                 or "{::" in line
-                or "*[" in line
                 or "$$" in line
                 or HAS_MD_ATTR.search(line)
             ):
@@ -291,11 +291,6 @@ class KramdownConverter:
                     html_text = content.strip("\n")
                 out.extend(["", self._placeholder(html_text), ""])
                 i = j + 1
-                continue
-            am = ABBR_DEF.match(line)
-            if am:
-                self._state.abbreviations[am.group(1)] = am.group(2).strip()
-                i += 1
                 continue
             if (
                 stripped.startswith("$$")
@@ -568,8 +563,8 @@ class KramdownConverter:
                 self._span_ials(tok.children)
                 if self.smart:
                     self._typography(tok.children)
-                if self._state.abbreviations:
-                    tok.children = self._abbreviations(tok.children)
+                if state.env.get(ABBREVIATIONS):
+                    tok.children = _abbreviations(state.env[ABBREVIATIONS], tok.children)
             if (
                 tok.type == "inline"
                 and i > 0
@@ -679,39 +674,6 @@ class KramdownConverter:
             source = child.content
             child.content = typographic(source, before=prev, after=after)
             prev = None if _ENDS_WITH_SYMBOL.search(source) else (child.content[-1:] or prev)
-
-    def _abbreviations(self, children: list[Token]) -> list[Token]:
-        abbrs = self._state.abbreviations
-        pattern = re.compile(
-            r"(?<![\w])("
-            + "|".join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))
-            + r")(?![\w])"
-        )
-        out: list[Token] = []
-        for child in children:
-            if child.type != "text" or not pattern.search(child.content):
-                out.append(child)
-                continue
-            pos = 0
-            for m in pattern.finditer(child.content):
-                if m.start() > pos:
-                    t = Token("text", "", 0)
-                    t.content = child.content[pos : m.start()]
-                    out.append(t)
-                h = Token("html_inline", "", 0)
-                title = abbrs[m.group(1)]
-                h.content = (
-                    f'<abbr title="{html.escape(title)}">{html.escape(m.group(1))}</abbr>'
-                    if title
-                    else f"<abbr>{html.escape(m.group(1))}</abbr>"
-                )
-                out.append(h)
-                pos = m.end()
-            if pos < len(child.content):
-                t = Token("text", "", 0)
-                t.content = child.content[pos:]
-                out.append(t)
-        return out
 
     # -- rendering -------------------------------------------------------------------------------------------
     def _render_fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
@@ -1183,6 +1145,63 @@ def _inline_math(state: StateInline, silent: bool) -> bool:
         token.content = "\\(" + html.escape(src[pos + 2 : end], quote=False) + "\\)"
     state.pos = end + 2
     return True
+
+
+ABBREVIATIONS = "kd_abbreviations"
+"""The ``env`` key of a parse's abbreviations (``*[HTML]: Hyper Text Markup Language``): abbreviation ->
+title, read from its definitions by :func:`_abbreviation_definition`."""
+
+
+def _abbreviation_definition(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """kramdown's abbreviation definition: a line ``*[HTML]: title`` where a block may start (in a quote
+    or list item too, not inside a paragraph: there it is text); it makes no output and applies to the
+    whole document."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("*[", pos):
+        return False
+    m = ABBR_DEF.match(state.src[pos : state.eMarks[start_line]])
+    if not m:
+        return False
+    if not silent:
+        state.env.setdefault(ABBREVIATIONS, {})[m.group(1)] = m.group(2).strip()
+        state.line = start_line + 1
+    return True
+
+
+def _abbreviations(abbrs: dict[str, str], children: list[Token]) -> list[Token]:
+    """The inline tokens with each abbreviation (a whole word) as kramdown's ``<abbr>``."""
+    pattern = re.compile(
+        r"(?<![\w])("
+        + "|".join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))
+        + r")(?![\w])"
+    )
+    out: list[Token] = []
+    for child in children:
+        if child.type != "text" or not pattern.search(child.content):
+            out.append(child)
+            continue
+        pos = 0
+        for m in pattern.finditer(child.content):
+            if m.start() > pos:
+                t = Token("text", "", 0)
+                t.content = child.content[pos : m.start()]
+                out.append(t)
+            h = Token("html_inline", "", 0)
+            title = abbrs[m.group(1)]
+            h.content = (
+                f'<abbr title="{html.escape(title)}">{html.escape(m.group(1))}</abbr>'
+                if title
+                else f"<abbr>{html.escape(m.group(1))}</abbr>"
+            )
+            out.append(h)
+            pos = m.end()
+        if pos < len(child.content):
+            t = Token("text", "", 0)
+            t.content = child.content[pos:]
+            out.append(t)
+    return out
 
 
 _TOC_LIST = re.compile(r'<(ul|ol)([^>]*?) data-kd-toc="1"([^>]*)>.*?</\1>\n?', re.DOTALL)
