@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# -- code fences ------------------------------------------------------------------------------------------------
+# -- code fences ---------------------------------------------------------------------------------------------
 
 FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 """A line opening a fenced code block; group 1 is the fence (its character, three times or more)."""
@@ -21,7 +21,7 @@ def closing_fence(fence: str, indent: str = r"[ \t]{0,3}") -> re.Pattern[str]:
     return re.compile(rf"^{indent}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
 
 
-# -- definitions --------------------------------------------------------------------------------------------------
+# -- definitions ---------------------------------------------------------------------------------------------
 
 REF_LABEL = r"[^\]^][^\]]*"
 """A link reference's label: anything up to the ``]``, not starting with ``^`` (that is a footnote's)."""
@@ -36,19 +36,38 @@ FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 ABBR_DEF = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*)$")
 """An abbreviation definition (``*[HTML]: Hyper Text Markup Language``): the abbreviation and its title."""
 
-# -- extensions ---------------------------------------------------------------------------------------------------
+# -- extensions ----------------------------------------------------------------------------------------------
 
 OPTIONS_LINE = re.compile(r"^\{::options\s+(.*?)\s*/\}$")
 """A ``{::options ... /}`` line (stripped); group 1 the options."""
 PARSE_BLOCK_HTML_ON = r"parse_block_html=[\"']?true"
 """The option that turns on Markdown inside block HTML."""
-EXTENSION_START = re.compile(r"^\{::(comment|nomarkdown)\s*/?\}(.*)$")
-"""A line (stripped) opening a ``{::comment}`` or ``{::nomarkdown}`` extension; group 2 is what follows."""
+EXTENSIONS = frozenset({"comment", "nomarkdown", "options"})
+"""The extensions kramdown knows; ``{::other}`` is text."""
+_EXT_START = r"\{::([A-Za-z0-9_]+)(?:\s((?:\\\}|[^}])*?)|)(/)?\}"
+EXTENSION_BLOCK_START = re.compile(rf"(?:{_EXT_START}|\{{:/([A-Za-z0-9_][\w-]*)?\}})\s*$")
+"""A line (less its indentation) that is an extension's start tag alone: group 1 the name, 2 its
+attributes, 3 ``/`` when it has no body; group 4 or a stop tag alone (which is text for kramdown)."""
+EXTENSION_SPAN_START = re.compile(_EXT_START)
+"""An extension's start tag inside a paragraph (same groups)."""
 
-# -- attribute lists -------------------------------------------------------------------------------------------
 
-IAL_LINE = re.compile(r"^[ \t]*\{:(?!:)\s*([^}]*)\}[ \t]*$")
-IAL_SPAN = re.compile(r"^\{:(?!:)\s*([^}]*)\}")
+def extension_stop(name: str) -> re.Pattern[str]:
+    """The stop tag of the extension ``name`` inside a paragraph: ``{:/name}`` or ``{:/}``."""
+    return re.compile(rf"\{{:/(?:{re.escape(name)})?\}}")
+
+
+def extension_block_stop(name: str) -> re.Pattern[str]:
+    """The line (less the block's indentation) that ends the block extension ``name``: its stop tag alone,
+    indented up to three spaces."""
+    return re.compile(rf" {{0,3}}\{{:/(?:{re.escape(name)})?\}}\s*$")
+
+# -- attribute lists -----------------------------------------------------------------------------------------
+
+IAL_LINE = re.compile(r"^[ \t]*\{:(?![:/])\s*([^}]*)\}[ \t]*$")
+"""A block attribute list alone on a line (``{: .note}``); not an extension's start or stop tag."""
+IAL_SPAN = re.compile(r"^\{:(?![:/])\s*([^}]*)\}")
+"""A span attribute list at the start of a text (``{:.hl}`` after ``*x*``)."""
 # XML's NameStartChar and NameChar, as kramdown's header id (REXML::XMLTokens)
 XML_NAME_START = (
     ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
@@ -93,7 +112,7 @@ def parse_ial(text: str) -> dict[str, str]:
     return attrs
 
 
-# -- the ``markdown`` attribute and kramdown's element classes -------------------------------------------------
+# -- the ``markdown`` attribute and kramdown's element classes -----------------------------------------------
 
 HAS_MD_ATTR = re.compile(r"\bmarkdown\s*=")
 MD_ATTR_TAG = re.compile(
@@ -131,7 +150,7 @@ pre section summary table tbody td th thead tfoot tr ul""".split()
 MD_ATTR_IN_TAG = re.compile(r"""\s+markdown\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+)""")
 
 
-# -- lists ------------------------------------------------------------------------------------------------------
+# -- lists ---------------------------------------------------------------------------------------------------
 
 LIST_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d+\.))([ \t]+)(?=\S)")
 HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")

@@ -27,7 +27,9 @@ from migrate.content.kramdown_syntax import (
     ABBR_DEF,
     BLOCK_MODEL,
     BODYLESS_ELEMENTS,
-    EXTENSION_START,
+    EXTENSION_BLOCK_START,
+    EXTENSION_SPAN_START,
+    EXTENSIONS,
     FENCE,
     HAS_MD_ATTR,
     HEADER_ID,
@@ -45,6 +47,8 @@ from migrate.content.kramdown_syntax import (
     SPAN_MODEL,
     VOID_ELEMENTS,
     closing_fence,
+    extension_block_stop,
+    extension_stop,
     lazy_list_lines,
     parse_ial,
 )
@@ -92,6 +96,10 @@ def kramdown_header_id(text: str) -> str:
     return result or "section"
 
 
+_LEAF_BLOCKS = ("fence", "code_block", "html_block", "hr", "kd_raw")
+"""The blocks without children that an attribute list under them applies to."""
+
+
 @dataclass
 class _DocState:
     raw_blocks: list[str] = field(default_factory=list)
@@ -129,6 +137,7 @@ class KramdownConverter:
         md.use(footnote_plugin)
         md.use(deflist_plugin)
         md.inline.ruler.before("escape", "kd_math", _inline_math)
+        md.inline.ruler.before("escape", "kd_extension", _extension_span)
         md.inline.ruler.at("emphasis", _kramdown_emphasis)
         md.inline.ruler.before("emphasis", "kd_span_ial", _span_ial_text)
         md.inline.ruler.at("autolink", _kramdown_autolink)
@@ -137,6 +146,7 @@ class KramdownConverter:
             "html_block", _kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]}
         )
         md.block.ruler.after("html_block", "kd_table", _kramdown_table)
+        md.block.ruler.after("code", "kd_extension", _extension_block)
         md.block.ruler.before("paragraph", "kd_abbreviation", _abbreviation_definition)
         md.block.ruler.at("code", _kramdown_code_block)
         md.block.ruler.at("fence", _kramdown_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]})
@@ -170,6 +180,7 @@ class KramdownConverter:
         )
         r["html_block"] = lambda tokens, idx, *a: self.markdown_in_html(tokens[idx].content)
         r["html_inline"] = _render_html_inline
+        r["kd_raw"] = lambda tokens, idx, *a: tokens[idx].content
         self.md = md
         self._state = _DocState()
         self.parse_block_html = False
@@ -235,7 +246,7 @@ class KramdownConverter:
                 line = lines[i] = _join_start_tag(lines, i)
             if not (
                 self.parse_block_html
-                or "{::" in line
+                or "{::options" in line
                 or "$$" in line
                 or HAS_MD_ATTR.search(line)
             ):
@@ -246,7 +257,9 @@ class KramdownConverter:
             stripped = line.strip()
             opt = OPTIONS_LINE.match(stripped)
             if opt:
-                self.parse_block_html = re.search(PARSE_BLOCK_HTML_ON, opt.group(1)) is not None or (self.parse_block_html and "parse_block_html" not in opt.group(1))
+                self.parse_block_html = re.search(PARSE_BLOCK_HTML_ON, opt.group(1)) is not None or (
+                    self.parse_block_html and "parse_block_html" not in opt.group(1)
+                )
                 i += 1
                 continue
             if self.parse_block_html and re.match(
@@ -254,44 +267,6 @@ class KramdownConverter:
             ):
                 line = re.sub(r"^(<[A-Za-z][\w-]*)", r'\1 markdown="1"', line)
                 lines[i] = line
-            ext = EXTENSION_START.match(stripped)
-            if ext and line.startswith(("{", " ")):
-                kind = ext.group(1)
-                body: list[str] = []
-                rest = ext.group(2)
-                end_re = re.compile(r"\{:/(?:" + kind + r")?\}")
-                j = i
-                if (
-                    stripped.endswith("/}")
-                    and stripped.startswith("{::")
-                    and "}" == stripped[-1]
-                    and not rest
-                ):
-                    i += 1
-                    continue
-                if end_re.search(rest):
-                    body.append(end_re.split(rest, 1)[0])
-                else:
-                    if rest:
-                        body.append(rest)
-                    j = i + 1
-                    while j < len(lines) and not end_re.search(lines[j]):
-                        body.append(lines[j])
-                        j += 1
-                    if j < len(lines):
-                        before = end_re.split(lines[j], 1)[0]
-                        if before:
-                            body.append(before)
-                content = "\n".join(body)
-                if kind == "comment":
-                    html_text = (
-                        f"<!-- {content.strip()} -->" if False else "<!-- " + content.strip("\n") + " -->"
-                    )
-                else:
-                    html_text = content.strip("\n")
-                out.extend(["", self._placeholder(html_text), ""])
-                i = j + 1
-                continue
             if (
                 stripped.startswith("$$")
                 and (stripped.endswith("$$") and len(stripped) > 4 or stripped == "$$")
@@ -504,7 +479,7 @@ class KramdownConverter:
                     if depth == 0:
                         return tokens[k]
                 return None
-            if t.level == level and t.nesting == 0 and t.type in ("fence", "code_block", "html_block", "hr"):
+            if t.level == level and t.nesting == 0 and t.type in _LEAF_BLOCKS:
                 return t
             if t.level < level:
                 return None
@@ -1169,6 +1144,77 @@ def _abbreviation_definition(state: Any, start_line: int, end_line: int, silent:
         state.line = start_line + 1
     return True
 
+
+
+def _extension_output(name: str, attrs: str | None, body: str) -> str:
+    """What kramdown writes for the extension ``name`` with ``body``: a comment, the body itself (raw, when
+    its ``type`` names no format or HTML), or nothing."""
+    if name == "comment":
+        return f"<!-- {body} -->"
+    if name == "nomarkdown":
+        kinds = parse_ial(attrs or "").get("type", "").split()
+        return body if not kinds or "html" in kinds else ""
+    return ""  # {::options}: read before the parse (see _preprocess)
+
+
+def _extension_block(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """kramdown's block extension: ``{::comment}``, ``{::nomarkdown}`` or ``{::options}`` alone on a line
+    where a block may start, its body up to its stop tag alone on a line (``{:/comment}`` or ``{:/}``), or
+    none (``{::comment /}``). Without its stop tag, or with a name kramdown does not know, it is text."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("{:", pos):
+        return False
+    m = EXTENSION_BLOCK_START.match(state.src, pos, state.eMarks[start_line])
+    if not m or m.group(1) not in EXTENSIONS:
+        return False
+    name, attrs, no_body = m.group(1), m.group(2), m.group(3)
+    end = start_line + 1
+    body = ""
+    if not no_body:
+        stop = extension_block_stop(name)
+        line = start_line + 1
+        while True:
+            if line >= end_line or (state.sCount[line] < state.blkIndent and not state.isEmpty(line)):
+                return False  # no stop tag in the block holding it
+            if stop.match(state.getLines(line, line + 1, state.blkIndent, False).rstrip("\n")):
+                break
+            line += 1
+        body = state.getLines(start_line + 1, line, state.blkIndent, False)
+        body = body[:-1] if body.endswith("\n") else body
+        end = line + 1
+    if silent:
+        return True
+    state.line = end
+    output = _extension_output(name, attrs, body) if not no_body else ""
+    token = state.push("kd_raw", "", 0)
+    token.content = output + "\n" if output else ""
+    token.map = [start_line, end]
+    return True
+
+
+def _extension_span(state: StateInline, silent: bool) -> bool:
+    """kramdown's span extension: ``{::comment}...{:/comment}`` or ``{::nomarkdown}...{:/}`` inside a
+    paragraph (a comment, or the text as written), ``{::comment /}`` nothing; with no stop tag it is text."""
+    if not state.src.startswith("{::", state.pos):
+        return False
+    m = EXTENSION_SPAN_START.match(state.src, state.pos, state.posMax)
+    if not m or m.group(1) not in EXTENSIONS:
+        return False
+    end = m.end()
+    output = ""
+    if not m.group(3):
+        stop = extension_stop(m.group(1)).search(state.src, end, state.posMax)
+        if not stop:
+            return False
+        output = _extension_output(m.group(1), m.group(2), state.src[end : stop.start()])
+        end = stop.end()
+    if not silent and output:
+        token = state.push("kd_raw", "", 0)
+        token.content = output
+    state.pos = end
+    return True
 
 def _abbreviations(abbrs: dict[str, str], children: list[Token]) -> list[Token]:
     """The inline tokens with each abbreviation (a whole word) as kramdown's ``<abbr>``."""
