@@ -147,6 +147,7 @@ class KramdownConverter:
         )
         md.block.ruler.after("html_block", "kd_table", _kramdown_table)
         md.block.ruler.after("code", "kd_extension", _extension_block)
+        md.block.ruler.after("kd_extension", "kd_math", _math_block)
         md.block.ruler.before("paragraph", "kd_abbreviation", _abbreviation_definition)
         md.block.ruler.at("code", _kramdown_code_block)
         md.block.ruler.at("fence", _kramdown_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]})
@@ -247,7 +248,6 @@ class KramdownConverter:
             if not (
                 self.parse_block_html
                 or "{::options" in line
-                or "$$" in line
                 or HAS_MD_ATTR.search(line)
             ):
                 # none of the kramdown extensions below can start on this line
@@ -267,41 +267,12 @@ class KramdownConverter:
             ):
                 line = re.sub(r"^(<[A-Za-z][\w-]*)", r'\1 markdown="1"', line)
                 lines[i] = line
-            if (
-                stripped.startswith("$$")
-                and (stripped.endswith("$$") and len(stripped) > 4 or stripped == "$$")
-                and (not out or not out[-1].strip())
-            ):
-                body = []
-                if stripped == "$$":
-                    j = i + 1
-                    while (
-                        j < len(lines) and lines[j].strip() != "$$" and not lines[j].rstrip().endswith("$$")
-                    ):
-                        body.append(lines[j])
-                        j += 1
-                    if j >= len(lines):
-                        out.append(line)
-                        i += 1
-                        continue
-                    last = lines[j].strip()
-                    if last != "$$":
-                        body.append(last[:-2])
-                else:
-                    j = i
-                    body.append(stripped[2:-2])
-                if j + 1 >= len(lines) or not lines[j + 1].strip():
-                    math = "\n".join(body).strip()
-                    out.extend(["", self._placeholder(f"\\[{html.escape(math, quote=False)}\\]"), ""])
-                    i = j + 1
-                    continue
             hm = re.match(
                 r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown\s*=\s*(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$",
                 line,
             )
             if hm:
                 tag = hm.group(1)
-                j = i
                 depth = 0
                 body = []
                 first_rest = hm.group(5)
@@ -1214,6 +1185,52 @@ def _extension_span(state: StateInline, silent: bool) -> bool:
         token = state.push("kd_raw", "", 0)
         token.content = output
     state.pos = end
+    return True
+
+
+_EOB_MARKER = re.compile(r"\^\s*$")
+
+
+def _math_block(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """kramdown's block math: ``$$`` where a block may start after a blank line (or first in its block), the
+    formula up to the next ``$$`` across lines, that ``$$`` ending its line and a block boundary after it
+    (a blank line, the block's end, an attribute list or ``^``); else the ``$$`` are inline math. Written
+    for MathJax: ``\\[...\\]``."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("$$", pos):
+        return False
+    first_in_block = not state.tokens or state.tokens[-1].nesting == 1
+    if not (first_in_block or start_line == 0 or state.isEmpty(start_line - 1)):
+        return False
+
+    def inside(line: int) -> bool:
+        return line < end_line and (state.sCount[line] >= state.blkIndent or state.isEmpty(line))
+
+    text = state.src[pos + 2 : state.eMarks[start_line]]
+    line = start_line
+    while "$$" not in text:
+        line += 1
+        if not inside(line):
+            return False
+        text += "\n" + state.getLines(line, line + 1, state.blkIndent, False).rstrip("\n")
+    formula, _, rest = text.partition("$$")
+    if rest.strip():
+        return False
+    after = line + 1
+    if inside(after) and not state.isEmpty(after):
+        following = state.src[state.bMarks[after] + state.tShift[after] : state.eMarks[after]]
+        if state.sCount[after] - state.blkIndent >= 4 or not (
+            _EOB_MARKER.match(following) or IAL_LINE.match(following)
+        ):
+            return False
+    if silent:
+        return True
+    state.line = after
+    token = state.push("kd_raw", "", 0)
+    token.content = f"\\[{html.escape(formula.strip(), quote=False)}\\]\n"
+    token.map = [start_line, after]
     return True
 
 def _abbreviations(abbrs: dict[str, str], children: list[Token]) -> list[Token]:
