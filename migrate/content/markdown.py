@@ -1096,6 +1096,8 @@ def _inline_math(state: StateInline, silent: bool) -> bool:
 ABBREVIATIONS = "kd_abbreviations"
 """The ``env`` key of a parse's abbreviations (``*[HTML]: Hyper Text Markup Language``): abbreviation ->
 title, read from its definitions by :func:`_abbreviation_definition`."""
+ABBREVIATION_LINES = "kd_abbreviation_lines"
+"""The ``env`` key of the numbers of the lines that define abbreviations."""
 
 
 def _abbreviation_definition(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
@@ -1112,6 +1114,7 @@ def _abbreviation_definition(state: Any, start_line: int, end_line: int, silent:
         return False
     if not silent:
         state.env.setdefault(ABBREVIATIONS, {})[m.group(1)] = m.group(2).strip()
+        state.env.setdefault(ABBREVIATION_LINES, []).append(start_line)
         state.line = start_line + 1
     return True
 
@@ -1162,6 +1165,7 @@ def _extension_block(state: Any, start_line: int, end_line: int, silent: bool) -
     token = state.push("kd_raw", "", 0)
     token.content = output + "\n" if output else ""
     token.map = [start_line, end]
+    token.meta = {"extension": name, "body": None if no_body else body}
     return True
 
 

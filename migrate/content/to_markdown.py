@@ -15,7 +15,6 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from migrate import ir
 from migrate.content.kramdown_syntax import (
-    ABBR_DEF,
     FENCE,
     FOOTNOTE_DEF,
     HAS_MD_ATTR,
@@ -30,6 +29,7 @@ from migrate.content.kramdown_syntax import (
 )
 from migrate.content.liquid import highlight_html
 from migrate.content.markdown import (
+    ABBREVIATION_LINES,
     KramdownConverter,
     angle_links,
     gfm_header_id,
@@ -54,7 +54,6 @@ class MarkdownSource(Protocol):
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})([ \t]+)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SPAN_IAL = re.compile(r"(?<=[*_`)\]])\{:(?!:)[^}\n]*\}")
-_EXT_BLOCK = re.compile(r"^\{::(comment|nomarkdown)\s*\}\n?(.*?)\n?\{:/(?:\1)?\}[ \t]*$", re.S | re.M)
 _EXT_INLINE = re.compile(r"\{::(comment|nomarkdown)\s*\}(.*?)\{:/(?:\1)?\}", re.S)
 _EXT_OPTIONS = re.compile(r"^\{::options\b[^}]*/\}[ \t]*\n?", re.M)
 _BLOCK_TAG = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s/>]|$)")
@@ -628,18 +627,16 @@ def _rewrite_kramdown(
     parse_block_html = bool(re.search(r"\{::options\b[^}]*" + PARSE_BLOCK_HTML_ON, text))
     refs = "\n".join(line for line in text.split("\n") if REF_DEF.match(line))
     text = _EXT_OPTIONS.sub("", text)
-    text = _EXT_BLOCK.sub(
-        lambda m: f"<!-- {m.group(2).strip()} -->" if m.group(1) == "comment" else m.group(2), text
-    )
-    text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), text)
-    lines = lazy_list_lines(text.split("\n"))
+    lines, dropped_abbr = _kramdown_blocks_for_goldmark(pipeline, lazy_list_lines(text.split("\n")))
+    if "{::" in text:
+        text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), "\n".join(lines))
+        lines = text.split("\n")
     code_lines = indented_code_lines(pipeline.kramdown, lines)  # nothing inside code is rewritten
     out: list[str] = []
     fence: str | None = None
     heading_index = 0
     used_ids: dict[str, int] = {}
     i = 0
-    dropped_abbr = False
     pending: str | None = None  # an IAL written above its block: Goldmark wants it below
     toc_at: list[tuple[int, bool]] = []  # where {:toc} stood (line of out, ordered list)
     no_toc: list[str] = []  # ids of the headings kramdown leaves out of its table of contents
@@ -766,10 +763,6 @@ def _rewrite_kramdown(
                 out.append(prefix + _goldmark_attrs(attrs))
             i += 1
             continue
-        if ABBR_DEF.match(line):
-            dropped_abbr = True
-            i += 1
-            continue
         h = _ATX.match(line)
         if h:
             content = h.group(4)
@@ -809,6 +802,36 @@ def _rewrite_kramdown(
             )
         )
     return "\n".join(out)
+
+
+def _kramdown_blocks_for_goldmark(pipeline: MarkdownSource, lines: list[str]) -> tuple[list[str], bool]:
+    """``lines`` with what kramdown's own parse reads as block extensions and abbreviation definitions
+    made Goldmark's: a comment an HTML comment, nomarkdown its body as written, abbreviation definitions
+    dropped (Goldmark has none); and whether one was dropped."""
+    if not any("{::" in line or "*[" in line for line in lines):
+        return lines, False
+    md = pipeline.kramdown.md
+    env: dict = {}
+    tokens: list = []
+    md.block.parse("\n".join(lines), md, env, tokens)
+    changes: list[tuple[int, int, list[str]]] = [(n, n + 1, []) for n in env.get(ABBREVIATION_LINES, ())]
+    for tok in tokens:
+        if tok.type != "kd_raw" or "extension" not in tok.meta or not tok.map:
+            continue
+        name, body = tok.meta["extension"], tok.meta["body"]
+        first = lines[tok.map[0]]
+        prefix = first[: first.find("{::")]
+        if body is None or name == "options":
+            new = []
+        elif name == "comment":
+            new = [prefix + line for line in f"<!-- {body.strip()} -->".split("\n")]
+        else:
+            new = [prefix + line for line in body.split("\n")]
+        changes.append((tok.map[0], tok.map[1], new))
+    lines = list(lines)
+    for start, end, new in sorted(changes, reverse=True):
+        lines[start:end] = new
+    return lines, bool(env.get(ABBREVIATION_LINES))
 
 
 def toc_shortcode(*, ordered: bool = False, exclude: list[str] = ()) -> str:  # type: ignore[assignment]
