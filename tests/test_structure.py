@@ -109,6 +109,13 @@ def test_the_core_imports_nothing_from_exporters():
     assert {m: ts for m, ts in offending.items() if ts} == {}
 
 
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    """The files (path relative to ``root`` -> text) of a small package tree for the checkers' own tests."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+
+
 def test_cycles_are_found_wherever_the_import_is_written(tmp_path):
     """The checker itself: a cycle through a function-level import, one through a ``TYPE_CHECKING`` import
     and one through a relative ``from . import`` are all found; a one-way import is not a cycle."""
@@ -123,9 +130,7 @@ def test_cycles_are_found_wherever_the_import_is_written(tmp_path):
         "pkg/sub/f.py": "from .e import x\nimport os\n",
         "pkg/g.py": "from pkg.a import thing\n",
     }
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
+    write_tree(tmp_path, files)
     graph = import_graph(tmp_path, ("pkg",))
     assert cycles(graph) == [["pkg.a", "pkg.b"], ["pkg.c", "pkg.d"], ["pkg.sub.e", "pkg.sub.f"]]
 
@@ -158,7 +163,5 @@ def test_private_imports_are_found(tmp_path):
         "pkg/a.py": "_hidden = 1\nshown = 2\n",
         "pkg/b.py": "from pkg.a import _hidden, shown\nfrom pkg import __version__\n",
     }
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
+    write_tree(tmp_path, files)
     assert private_imports(tmp_path, ("pkg",)) == ["pkg.b: pkg.a._hidden"]
