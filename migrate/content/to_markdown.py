@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Protocol
 from urllib.parse import unquote
 
@@ -362,16 +363,11 @@ def _paragraphs_as_kramdown_read_them(pipeline: MarkdownSource, source: str, mar
     refs = ""
     odd_refs = bool(_ODD_REF_DEF.search(source))
     changes: list[tuple[int, int, list[str]]] = []
-    fence: str | None = None
     chunk: list[int] = []
-    for n, line in enumerate([*lines, ""]):
-        bare = line.lstrip(" >")
-        if fence is not None:
-            if _closes_fence(fence, bare):
-                fence = None
+    for n, line, kind in _fenced_code_marked([*lines, ""]):
+        if kind == "code":
             continue
-        f = FENCE.match(bare)
-        if f or not line.strip():
+        if kind == "opens" or not line.strip():
             if chunk:
                 text = "\n".join(lines[chunk[0] : chunk[-1] + 1])
                 plain = _CODE_ELEMENT.sub("", _CODE_SPAN.sub("", text))
@@ -380,8 +376,6 @@ def _paragraphs_as_kramdown_read_them(pipeline: MarkdownSource, source: str, mar
                         refs = "\n" + "\n".join(line for line in source.split("\n") if REF_DEF.match(line))
                     changes += _kramdown_paragraphs(pipeline, lines, chunk[0], chunk[-1] + 1, refs)
                 chunk = []
-            if f:
-                fence = f.group(1)
             continue
         chunk.append(n)
     for begin, end, new in reversed(changes):
@@ -467,18 +461,11 @@ def _named_footnotes_as_html(pipeline: MarkdownSource, source: str, markdown: st
         return refs.get(label if k == 0 else f"{label}:{k}", m.group(0))
 
     out: list[str] = []
-    fence: str | None = None
     in_def = False
-    for line in markdown.split("\n"):
-        bare = line.lstrip(" >")
-        if fence is not None:
-            out.append(line)
-            if _closes_fence(fence, bare):
-                fence = None
-            continue
-        f = FENCE.match(bare)
-        if f:
-            fence, in_def = f.group(1), False
+    for _n, line, kind in _fenced_code_marked(markdown.split("\n")):
+        if kind != "text":
+            if kind == "opens":
+                in_def = False
             out.append(line)
             continue
         if FOOTNOTE_DEF.match(line):
@@ -537,16 +524,9 @@ def _drop_span_ials(markdown: str, doc: ir.Document, issues: list[ir.Issue]) -> 
     """Span attribute lists left where no paragraph took them as HTML (a table cell, a heading): dropped,
     as Goldmark has no attributes on a span."""
     out: list[str] = []
-    fence: str | None = None
     dropped = False
-    for line in markdown.split("\n"):
-        bare = line.lstrip(" >")
-        if fence is not None:
-            if _closes_fence(fence, bare):
-                fence = None
-        elif FENCE.match(bare):
-            fence = FENCE.match(bare).group(1)  # type: ignore[union-attr]
-        elif "{:" in line:
+    for _n, line, kind in _fenced_code_marked(markdown.split("\n")):
+        if kind == "text" and "{:" in line:
             new = _SPAN_IAL.sub("", line)
             dropped = dropped or new != line
             line = new
@@ -575,29 +555,33 @@ def _more_in_code_as_html(pipeline: MarkdownSource, markdown: str) -> str:
 
 
 
-def _closes_fence(fence: str, line: str) -> bool:
-    """Whether ``line``, stripped, closes the code fence ``fence`` opened: its character, at least as many
-    times, and nothing else (the one rule of the Markdown-side scans below)."""
-    return closing_fence(fence, "").match(line.strip()) is not None
+def _fenced_code_marked(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    """Each line with its number and what it is for the Markdown-side scans: ``"opens"`` a fenced code
+    block, ``"code"`` inside one (its closing fence included) or ``"text"``; a fence is found with the
+    blockquote marks taken off and closed by a line that, stripped, is its character at least as many
+    times (the one rule of those scans)."""
+    fence: str | None = None
+    for n, line in enumerate(lines):
+        bare = line.lstrip(" >")
+        if fence is not None:
+            if closing_fence(fence, "").match(bare.strip()):
+                fence = None
+            yield n, line, "code"
+            continue
+        f = FENCE.match(bare)
+        if f:
+            fence = f.group(1)
+            yield n, line, "opens"
+        else:
+            yield n, line, "text"
 
 _PLAIN_HEADING = re.compile(r"#{1,6}[ \t]+([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)")
 
 
 def _kramdown_heading_ids(pipeline: MarkdownSource, text: str) -> list[str]:
     """kramdown's ids for the ATX headings outside code, in order (from those headings alone: cheap)."""
-    headings: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        bare = line.lstrip(" >")
-        if fence is not None:
-            if _closes_fence(fence, bare):
-                fence = None
-            continue
-        f = FENCE.match(bare)
-        if f:
-            fence = f.group(1)
-        elif _ATX.match(line):
-            headings.append(line.strip())
+    headings = [line.strip() for _n, line, kind in _fenced_code_marked(text.split("\n"))
+                if kind == "text" and _ATX.match(line)]
     if not headings:
         return []
     kramdown = pipeline.kramdown
