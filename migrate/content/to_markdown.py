@@ -15,6 +15,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from migrate import ir
+from migrate.content.kramdown_extensions import ABBREVIATION_LINES
 from migrate.content.kramdown_syntax import (
     FENCE,
     FOOTNOTE_DEF,
@@ -30,7 +31,6 @@ from migrate.content.kramdown_syntax import (
 )
 from migrate.content.liquid import highlight_html
 from migrate.content.markdown import (
-    ABBREVIATION_LINES,
     KramdownConverter,
     angle_links,
     gfm_header_id,
