@@ -56,7 +56,7 @@ class MarkdownSource(Protocol):
 _ATX = re.compile(r"^( {0,3})(#{1,6})([ \t]+)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SPAN_IAL = re.compile(r"(?<=[*_`)\]])\{:(?!:)[^}\n]*\}")
 _EXT_INLINE = re.compile(r"\{::(comment|nomarkdown)\s*\}(.*?)\{:/(?:\1)?\}", re.S)
-_EXT_OPTIONS = re.compile(r"^\{::options\b[^}]*/\}[ \t]*\n?", re.M)
+_OPTIONS_LINE = re.compile(r"\{::options\b[^}]*/\}[ \t]*$")
 _BLOCK_TAG = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s/>]|$)")
 
 
@@ -608,9 +608,16 @@ def _rewrite_kramdown(
 ) -> str:
     """The Markdown for Goldmark; ``tocs`` gets the line numbers (of the result) where a ``toc`` shortcode
     goes, with its call (added last, after typography and escaping)."""
-    parse_block_html = bool(re.search(r"\{::options\b[^}]*" + PARSE_BLOCK_HTML_ON, text))
     refs = "\n".join(line for line in text.split("\n") if REF_DEF.match(line))
-    text = _EXT_OPTIONS.sub("", text)
+    parse_block_html = False
+    if "{::options" in text:
+        # {::options} outside code: read (parse_block_html), and a line of its own dropped; code keeps it
+        outside = [line for _n, line, kind in _fenced_code_marked(text.split("\n")) if kind == "text"]
+        parse_block_html = any(re.search(r"\{::options\b[^}]*" + PARSE_BLOCK_HTML_ON, x) for x in outside)
+        text = "\n".join(
+            line for _n, line, kind in _fenced_code_marked(text.split("\n"))
+            if kind != "text" or not _OPTIONS_LINE.match(line)
+        )
     lines, dropped_abbr = _kramdown_blocks_for_goldmark(pipeline, lazy_list_lines(text.split("\n")))
     if "{::" in text:
         text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), "\n".join(lines))
