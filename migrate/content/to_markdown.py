@@ -609,15 +609,7 @@ def _rewrite_kramdown(
     """The Markdown for Goldmark; ``tocs`` gets the line numbers (of the result) where a ``toc`` shortcode
     goes, with its call (added last, after typography and escaping)."""
     refs = "\n".join(line for line in text.split("\n") if REF_DEF.match(line))
-    parse_block_html = False
-    if "{::options" in text:
-        # {::options} outside code: read (parse_block_html), and a line of its own dropped; code keeps it
-        outside = [line for _n, line, kind in _fenced_code_marked(text.split("\n")) if kind == "text"]
-        parse_block_html = any(re.search(r"\{::options\b[^}]*" + PARSE_BLOCK_HTML_ON, x) for x in outside)
-        text = "\n".join(
-            line for _n, line, kind in _fenced_code_marked(text.split("\n"))
-            if kind != "text" or not _OPTIONS_LINE.match(line)
-        )
+    text, parse_block_html = _kramdown_options(text)
     lines, dropped_abbr = _kramdown_blocks_for_goldmark(pipeline, lazy_list_lines(text.split("\n")))
     if "{::" in text:
         text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), "\n".join(lines))
@@ -793,6 +785,20 @@ def _rewrite_kramdown(
             )
         )
     return "\n".join(out)
+
+
+def _kramdown_options(text: str) -> tuple[str, bool]:
+    """``text`` less its ``{::options}`` lines outside fenced code (code keeps them), and whether an option
+    there turns ``parse_block_html`` on (kramdown then reads Markdown inside HTML blocks)."""
+    if "{::options" not in text:
+        return text, False
+    outside = [line for _n, line, kind in _fenced_code_marked(text.split("\n")) if kind == "text"]
+    parse_block_html = any(re.search(r"\{::options\b[^}]*" + PARSE_BLOCK_HTML_ON, x) for x in outside)
+    text = "\n".join(
+        line for _n, line, kind in _fenced_code_marked(text.split("\n"))
+        if kind != "text" or not _OPTIONS_LINE.match(line)
+    )
+    return text, parse_block_html
 
 
 def _kramdown_blocks_for_goldmark(pipeline: MarkdownSource, lines: list[str]) -> tuple[list[str], bool]:
