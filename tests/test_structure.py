@@ -109,6 +109,13 @@ def test_the_core_imports_nothing_from_exporters():
     assert {m: ts for m, ts in offending.items() if ts} == {}
 
 
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    """The files (path relative to ``root`` -> text) of a small package tree for the checkers' own tests."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+
+
 def test_cycles_are_found_wherever_the_import_is_written(tmp_path):
     """The checker itself: a cycle through a function-level import, one through a ``TYPE_CHECKING`` import
     and one through a relative ``from . import`` are all found; a one-way import is not a cycle."""
@@ -123,8 +130,38 @@ def test_cycles_are_found_wherever_the_import_is_written(tmp_path):
         "pkg/sub/f.py": "from .e import x\nimport os\n",
         "pkg/g.py": "from pkg.a import thing\n",
     }
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
+    write_tree(tmp_path, files)
     graph = import_graph(tmp_path, ("pkg",))
     assert cycles(graph) == [["pkg.a", "pkg.b"], ["pkg.c", "pkg.d"], ["pkg.sub.e", "pkg.sub.f"]]
+
+
+def private_imports(root: Path, packages: tuple[str, ...] = PACKAGES) -> list[str]:
+    """Every ``from m import _name`` where ``m`` is another module of ``packages`` (``file: m._name``):
+    a name one module keeps private that another reads all the same."""
+    modules = module_files(root, packages)
+    found = []
+    for name, (path, _is_package) in modules.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in packages:
+                found.extend(
+                    f"{name}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                )
+    return sorted(found)
+
+
+def test_no_module_imports_another_modules_private_names():
+    assert private_imports(ROOT) == []
+
+
+def test_private_imports_are_found(tmp_path):
+    """The checker itself: a private name imported from another module is found, a public one or a dunder
+    is not."""
+    files = {
+        "pkg/__init__.py": "__version__ = '1'\n",
+        "pkg/a.py": "_hidden = 1\nshown = 2\n",
+        "pkg/b.py": "from pkg.a import _hidden, shown\nfrom pkg import __version__\n",
+    }
+    write_tree(tmp_path, files)
+    assert private_imports(tmp_path, ("pkg",)) == ["pkg.b: pkg.a._hidden"]

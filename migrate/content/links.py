@@ -13,6 +13,7 @@ from urllib.parse import quote, unquote, urlsplit
 from migrate import ir
 from migrate.content import Targets, htmlscan
 from migrate.content.htmlscan import EMPTY, END, START
+from migrate.content.kramdown_syntax import REF_DEF_TARGET
 
 # Where references live in HTML: (tag or "*", attribute).
 URL_ATTRIBUTES = {
@@ -520,7 +521,6 @@ _INLINE_LINK_SLOW = re.compile(rf"(!?{_LINK_TEXT}){_LINK_TARGET}")
 # The same matches, in the same order: ``!\[`` is tried before ``\[`` as ``!?`` does, and a branch of
 # literals lets the regex engine skip ahead to the next "!" or "[" instead of trying every position.
 _INLINE_LINK = re.compile(rf"(!{_LINK_TEXT}|{_LINK_TEXT}){_LINK_TARGET}")
-_REF_DEFINITION = re.compile(r"^( {0,3}\[[^\]^][^\]]*\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
 _HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 
 
@@ -585,7 +585,7 @@ def _rewrite_markdown(text: str, mapper: KindMapper, *, fast: bool = True) -> st
         return m.group(1) + (f"<{new}>" if bracketed or " " in new else new)
 
     if not fast or "]:" in work:
-        work = _REF_DEFINITION.sub(ref_def, work)
+        work = REF_DEF_TARGET.sub(ref_def, work)
     if not fast or "<" in work:
         rewrite_html = _rewrite_html if fast else _rewrite_html_slow
         work = _HTML_TAG.sub(lambda m: rewrite_html(m.group(0), mapper), work)

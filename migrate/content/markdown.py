@@ -23,22 +23,35 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from migrate.content.kramdown_extensions import ABBREVIATIONS, abbreviations, kramdown_extensions_plugin
+from migrate.content.kramdown_syntax import (
+    ABBR_DEF,
+    BLOCK_MODEL,
+    BODYLESS_ELEMENTS,
+    FENCE,
+    HAS_MD_ATTR,
+    HEADER_ID,
+    HTML_BLOCK_ELEMENTS,
+    IAL_LINE,
+    IAL_SPAN,
+    KNOWN_ELEMENTS,
+    MD_ATTR_IN_TAG,
+    MD_ATTR_TAG,
+    OPTIONS_LINE,
+    PARSE_BLOCK_HTML_ON,
+    REF_DEF,
+    SPAN_ELEMENTS,
+    SPAN_IAL_AT,
+    SPAN_MODEL,
+    VOID_ELEMENTS,
+    closing_fence,
+    lazy_list_lines,
+    parse_ial,
+)
 from migrate.content.typography import typographic
 
 logger = logging.getLogger(__name__)
 
-_IAL_LINE = re.compile(r"^[ \t]*\{:(?!:)\s*([^}]*)\}[ \t]*$")
-_IAL_SPAN = re.compile(r"^\{:(?!:)\s*([^}]*)\}")
-# XML's NameStartChar and NameChar, as kramdown's header id (REXML::XMLTokens)
-_NAME_START = (
-    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_NAME_CHAR = _NAME_START + "\\-.0-9\u00b7\u0300-\u036f\u203f\u2040"
-_HEADER_ID = re.compile(rf"[\t ]+\{{#([{_NAME_START}][{_NAME_CHAR}]*)\}}\s*$")
-_REF_DEF = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S")
-_ABBR_DEF = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*)$")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def _as_given(url: str) -> str:
@@ -49,39 +62,6 @@ def _any_link(url: str) -> bool:
     return True
 
 
-_ALD_NAME = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
-_ALD_ID = r"#[A-Za-z][A-Za-z0-9_:-]*"
-_ALD_CLASS = r"\.[^\s.#]+"
-_ALD_ANY = re.compile(
-    rf"""(?:\A|\s)(?:({_ALD_NAME})=("|')((?:\\\}}|\\\2|[^}}\x02])*?)\2|({_ALD_NAME})|((?:{_ALD_ID}|{_ALD_CLASS})+))"""
-    r"(?=\s|\Z)"
-)
-_ALD_ID_OR_CLASS = re.compile(r"#([A-Za-z][A-Za-z0-9_:-]*)|\.([^\s.#]+)")
-
-
-def parse_ial(text: str) -> dict[str, str]:
-    """``.a #b k="v"`` -> attributes (classes joined), by kramdown's attribute-list rule: each part
-    stands between spaces, values are quoted, anything else is ignored."""
-    attrs: dict[str, str] = {}
-    classes: list[str] = []
-    for m in _ALD_ANY.finditer(text):
-        if m.group(4):
-            if m.group(4) == "toc":
-                attrs["data-kd-toc"] = "1"
-            elif m.group(4) == "auto_ids":
-                attrs["data-kd-auto-ids"] = "1"
-        elif m.group(5):
-            for part in _ALD_ID_OR_CLASS.finditer(m.group(5)):
-                if part.group(2):
-                    classes.append(part.group(2))
-                else:
-                    attrs["id"] = part.group(1)
-        else:
-            sep = m.group(2)
-            attrs[m.group(1)] = re.sub(r"\\(\}|" + re.escape(sep) + ")", r"\1", m.group(3))
-    if classes:
-        attrs["class"] = " ".join(classes)
-    return attrs
 
 
 def _merge_attrs(token: Token, attrs: dict[str, str]) -> None:
@@ -112,10 +92,13 @@ def kramdown_header_id(text: str) -> str:
     return result or "section"
 
 
+_LEAF_BLOCKS = ("fence", "code_block", "html_block", "hr", "kd_raw")
+"""The blocks without children that an attribute list under them applies to."""
+
+
 @dataclass
 class _DocState:
     raw_blocks: list[str] = field(default_factory=list)
-    abbreviations: dict[str, str] = field(default_factory=dict)
     id_counter: dict[str, int] = field(default_factory=dict)
     used_ids: dict[str, int] = field(default_factory=dict)
 
@@ -149,7 +132,7 @@ class KramdownConverter:
         md.helpers.parseLinkDestination = _kramdown_link_destination
         md.use(footnote_plugin)
         md.use(deflist_plugin)
-        md.inline.ruler.before("escape", "kd_math", _inline_math)
+        md.use(kramdown_extensions_plugin)
         md.inline.ruler.at("emphasis", _kramdown_emphasis)
         md.inline.ruler.before("emphasis", "kd_span_ial", _span_ial_text)
         md.inline.ruler.at("autolink", _kramdown_autolink)
@@ -201,9 +184,9 @@ class KramdownConverter:
         if self._depth == 1:
             self.parse_block_html = False
             self._abbr_all = {
-                m.group(1): m.group(2).strip() for m in map(_ABBR_DEF.match, text.split("\n")) if m
+                m.group(1): m.group(2).strip() for m in map(ABBR_DEF.match, text.split("\n")) if m
             }
-            refs = [line for line in text.split("\n") if _REF_DEF.match(line)]
+            refs = [line for line in text.split("\n") if REF_DEF.match(line)]
             self._refs_text = "\n".join(refs)
             self._refs_env: dict[str, Any] = {}
             if refs:
@@ -213,11 +196,12 @@ class KramdownConverter:
             if self._depth > 1
             else _DocState()
         )
+        env: dict[str, Any] = {}
         if self._depth > 1:
-            self._state.abbreviations.update(getattr(self, "_abbr_all", {}))
+            # Markdown inside an HTML element: the document's abbreviations apply there too
+            env[ABBREVIATIONS] = dict(getattr(self, "_abbr_all", {}))
         try:
             source = self._preprocess(text)
-            env: dict[str, Any] = {}
             tokens = self.md.parse(source, env)
             out = self.md.renderer.render(tokens, self.md.options, env)
             out = self._postprocess(out)
@@ -232,7 +216,7 @@ class KramdownConverter:
         return f"<!--kdraw:{len(self._state.raw_blocks) - 1}-->"
 
     def _preprocess(self, text: str) -> str:
-        lines = _lazy_list_lines(text.split("\n"))
+        lines = lazy_list_lines(text.split("\n"))
         out: list[str] = []
         i = 0
         fence: str | None = None
@@ -240,11 +224,11 @@ class KramdownConverter:
             line = lines[i]
             if fence is not None:
                 out.append(line)
-                if re.match(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
+                if closing_fence(fence).match(line):
                     fence = None
                 i += 1
                 continue
-            m = _FENCE.match(line)
+            m = FENCE.match(line)
             if m:
                 fence = m.group(1)
                 out.append(line)
@@ -254,21 +238,19 @@ class KramdownConverter:
                 line = lines[i] = _join_start_tag(lines, i)
             if not (
                 self.parse_block_html
-                or "{::" in line
-                or "*[" in line
-                or "$$" in line
-                or _HAS_MD_ATTR.search(line)
+                or "{::options" in line
+                or HAS_MD_ATTR.search(line)
             ):
                 # none of the kramdown extensions below can start on this line
                 out.append(line)
                 i += 1
                 continue
             stripped = line.strip()
-            opt = re.match(r"^\{::options\s+(.*?)\s*/\}$", stripped)
+            opt = OPTIONS_LINE.match(stripped)
             if opt:
-                self.parse_block_html = re.search(
-                    r"parse_block_html=[\"']?true", opt.group(1)
-                ) is not None or (self.parse_block_html and "parse_block_html" not in opt.group(1))
+                self.parse_block_html = re.search(PARSE_BLOCK_HTML_ON, opt.group(1)) is not None or (
+                    self.parse_block_html and "parse_block_html" not in opt.group(1)
+                )
                 i += 1
                 continue
             if self.parse_block_html and re.match(
@@ -276,84 +258,12 @@ class KramdownConverter:
             ):
                 line = re.sub(r"^(<[A-Za-z][\w-]*)", r'\1 markdown="1"', line)
                 lines[i] = line
-            ext = re.match(r"^\{::(comment|nomarkdown)\s*/?\}(.*)$", stripped)
-            if ext and line.startswith(("{", " ")):
-                kind = ext.group(1)
-                body: list[str] = []
-                rest = ext.group(2)
-                end_re = re.compile(r"\{:/(?:" + kind + r")?\}")
-                j = i
-                if (
-                    stripped.endswith("/}")
-                    and stripped.startswith("{::")
-                    and "}" == stripped[-1]
-                    and not rest
-                ):
-                    i += 1
-                    continue
-                if end_re.search(rest):
-                    body.append(end_re.split(rest, 1)[0])
-                else:
-                    if rest:
-                        body.append(rest)
-                    j = i + 1
-                    while j < len(lines) and not end_re.search(lines[j]):
-                        body.append(lines[j])
-                        j += 1
-                    if j < len(lines):
-                        before = end_re.split(lines[j], 1)[0]
-                        if before:
-                            body.append(before)
-                content = "\n".join(body)
-                if kind == "comment":
-                    html_text = (
-                        f"<!-- {content.strip()} -->" if False else "<!-- " + content.strip("\n") + " -->"
-                    )
-                else:
-                    html_text = content.strip("\n")
-                out.extend(["", self._placeholder(html_text), ""])
-                i = j + 1
-                continue
-            am = _ABBR_DEF.match(line)
-            if am:
-                self._state.abbreviations[am.group(1)] = am.group(2).strip()
-                i += 1
-                continue
-            if (
-                stripped.startswith("$$")
-                and (stripped.endswith("$$") and len(stripped) > 4 or stripped == "$$")
-                and (not out or not out[-1].strip())
-            ):
-                body = []
-                if stripped == "$$":
-                    j = i + 1
-                    while (
-                        j < len(lines) and lines[j].strip() != "$$" and not lines[j].rstrip().endswith("$$")
-                    ):
-                        body.append(lines[j])
-                        j += 1
-                    if j >= len(lines):
-                        out.append(line)
-                        i += 1
-                        continue
-                    last = lines[j].strip()
-                    if last != "$$":
-                        body.append(last[:-2])
-                else:
-                    j = i
-                    body.append(stripped[2:-2])
-                if j + 1 >= len(lines) or not lines[j + 1].strip():
-                    math = "\n".join(body).strip()
-                    out.extend(["", self._placeholder(f"\\[{html.escape(math, quote=False)}\\]"), ""])
-                    i = j + 1
-                    continue
             hm = re.match(
                 r"^<([a-zA-Z][\w-]*)\b([^>]*?)\bmarkdown\s*=\s*(\"1\"|'1'|1|\"block\"|\"span\")([^>]*)>(.*)$",
                 line,
             )
             if hm:
                 tag = hm.group(1)
-                j = i
                 depth = 0
                 body = []
                 first_rest = hm.group(5)
@@ -393,12 +303,12 @@ class KramdownConverter:
 
     def markdown_in_html(self, text: str) -> str:
         """Elements carrying ``markdown="1"`` get their content converted (span or block, per element)."""
-        if not _HAS_MD_ATTR.search(text):
+        if not HAS_MD_ATTR.search(text):
             return text
         out: list[str] = []
         pos = 0
         for _ in range(1000):
-            m = _MD_ATTR_TAG.search(text, pos)
+            m = MD_ATTR_TAG.search(text, pos)
             if not m:
                 break
             tag = m.group(1).lower()
@@ -456,10 +366,10 @@ class KramdownConverter:
                 lead: dict[str, str] = {}
                 while (
                     len(content_lines) > 1
-                    and _IAL_LINE.match(content_lines[0])
-                    and not all(_IAL_LINE.match(x) for x in content_lines)
+                    and IAL_LINE.match(content_lines[0])
+                    and not all(IAL_LINE.match(x) for x in content_lines)
                 ):
-                    lead.update(parse_ial(_IAL_LINE.match(content_lines.pop(0)).group(1)))  # type: ignore[union-attr]
+                    lead.update(parse_ial(IAL_LINE.match(content_lines.pop(0)).group(1)))  # type: ignore[union-attr]
                 if lead:
                     tok.content = "\n".join(content_lines)
                     para_open = tokens[i - 1]
@@ -470,7 +380,7 @@ class KramdownConverter:
                     target_lead = previous if previous is not None and before.strip(" >\t") else para_open
                     self._apply(target_lead, lead)
                 ial_lines: list[str] = []
-                while content_lines and _IAL_LINE.match(content_lines[-1]):
+                while content_lines and IAL_LINE.match(content_lines[-1]):
                     ial_lines.insert(0, content_lines.pop())
                 if ial_lines:
                     para_open = tokens[i - 1]
@@ -478,7 +388,7 @@ class KramdownConverter:
                     applied: list[tuple[Token, dict[str, str]]] = []
                     for n, ial in enumerate(ial_lines):
                         src_line = None if last_line is None else last_line - (len(ial_lines) - 1 - n)
-                        attrs = parse_ial(_IAL_LINE.match(ial).group(1))  # type: ignore[union-attr]
+                        attrs = parse_ial(IAL_LINE.match(ial).group(1))  # type: ignore[union-attr]
                         target: Token | None = self._ial_target(tokens, i - 1, lines, src_line)
                         if target is tokens[i - 1] and not content_lines:
                             # the paragraph was only IALs: they belong to the block right above them, or
@@ -531,7 +441,7 @@ class KramdownConverter:
                     if depth == 0:
                         return tokens[k]
                 return None
-            if t.level == level and t.nesting == 0 and t.type in ("fence", "code_block", "html_block", "hr"):
+            if t.level == level and t.nesting == 0 and t.type in _LEAF_BLOCKS:
                 return t
             if t.level < level:
                 return None
@@ -582,7 +492,7 @@ class KramdownConverter:
         for i, tok in enumerate(tokens):
             if tok.type == "heading_open":
                 inline = tokens[i + 1]
-                m = _HEADER_ID.search(inline.content)
+                m = HEADER_ID.search(inline.content)
                 if m:
                     tok.attrSet("id", m.group(1))
                     self._strip_trailing(inline, m.group(0))
@@ -590,8 +500,8 @@ class KramdownConverter:
                 self._span_ials(tok.children)
                 if self.smart:
                     self._typography(tok.children)
-                if self._state.abbreviations:
-                    tok.children = self._abbreviations(tok.children)
+                if state.env.get(ABBREVIATIONS):
+                    tok.children = abbreviations(state.env[ABBREVIATIONS], tok.children)
             if (
                 tok.type == "inline"
                 and i > 0
@@ -645,7 +555,7 @@ class KramdownConverter:
         children = inline.children or []
         for child in reversed(children):
             if child.type == "text":
-                child.content = _HEADER_ID.sub("", child.content)
+                child.content = HEADER_ID.sub("", child.content)
                 break
 
     @staticmethod
@@ -653,7 +563,7 @@ class KramdownConverter:
         for j, child in enumerate(children):
             if child.type != "text" or j == 0:
                 continue
-            m = _IAL_SPAN.match(child.content)
+            m = IAL_SPAN.match(child.content)
             if not m:
                 continue
             prev = children[j - 1]
@@ -701,39 +611,6 @@ class KramdownConverter:
             source = child.content
             child.content = typographic(source, before=prev, after=after)
             prev = None if _ENDS_WITH_SYMBOL.search(source) else (child.content[-1:] or prev)
-
-    def _abbreviations(self, children: list[Token]) -> list[Token]:
-        abbrs = self._state.abbreviations
-        pattern = re.compile(
-            r"(?<![\w])("
-            + "|".join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))
-            + r")(?![\w])"
-        )
-        out: list[Token] = []
-        for child in children:
-            if child.type != "text" or not pattern.search(child.content):
-                out.append(child)
-                continue
-            pos = 0
-            for m in pattern.finditer(child.content):
-                if m.start() > pos:
-                    t = Token("text", "", 0)
-                    t.content = child.content[pos : m.start()]
-                    out.append(t)
-                h = Token("html_inline", "", 0)
-                title = abbrs[m.group(1)]
-                h.content = (
-                    f'<abbr title="{html.escape(title)}">{html.escape(m.group(1))}</abbr>'
-                    if title
-                    else f"<abbr>{html.escape(m.group(1))}</abbr>"
-                )
-                out.append(h)
-                pos = m.end()
-            if pos < len(child.content):
-                t = Token("text", "", 0)
-                t.content = child.content[pos:]
-                out.append(t)
-        return out
 
     # -- rendering -------------------------------------------------------------------------------------------
     def _render_fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
@@ -969,14 +846,13 @@ def _kramdown_emphasis(state: StateInline, silent: bool) -> bool:
     return True
 
 
-_SPAN_IAL_AT = re.compile(r"\{:(?!:)[^}\n]*\}")
 
 
 def _span_ial_text(state: StateInline, silent: bool) -> bool:
     """A span IAL is one piece of text for kramdown: no emphasis inside ``{:target="_blank"}``."""
     if not state.src.startswith("{:", state.pos):
         return False
-    m = _SPAN_IAL_AT.match(state.src, state.pos, state.posMax)
+    m = SPAN_IAL_AT.match(state.src, state.pos, state.posMax)
     if not m:
         return False
     if not silent:
@@ -1014,12 +890,12 @@ def _raw_span_html(state: StateInline, silent: bool) -> bool:
         return False
     name = m.group(1)
     low = name.lower()
-    known = low in _KNOWN_ELEMENTS
+    known = low in KNOWN_ELEMENTS
     if known:
         name = low
     md_attr = re.search(r"""\bmarkdown\s*=\s*["']?(\w+)""", m.group(2))
     raw = md_attr.group(1) == "0" if md_attr else False
-    if name in _KRAMDOWN_BODYLESS or m.group(3) or name in BLOCK_MODEL:
+    if name in BODYLESS_ELEMENTS or m.group(3) or name in BLOCK_MODEL:
         return False
     if (name in SPAN_MODEL and not raw) or (md_attr and md_attr.group(1) == "span"):
         return False
@@ -1031,7 +907,7 @@ def _raw_span_html(state: StateInline, silent: bool) -> bool:
         if md_attr:
             text = (
                 text[: m.start(2) - state.pos]
-                + _MD_ATTR_INLINE.sub("", m.group(2))
+                + MD_ATTR_IN_TAG.sub("", m.group(2))
                 + text[m.end(2) - state.pos :]
             )
         if not close:
@@ -1050,7 +926,7 @@ def _unclosed(stack: list[str], text: str) -> list[str]:
         if t.group(1):
             if name in stack:
                 del stack[len(stack) - 1 - stack[::-1].index(name) :]
-        elif not t.group(3) and name.lower() not in _KRAMDOWN_BODYLESS:
+        elif not t.group(3) and name.lower() not in BODYLESS_ELEMENTS:
             stack.append(name)
     return stack
 
@@ -1156,14 +1032,13 @@ def _escape_attribute(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-_MD_ATTR_INLINE = re.compile(r"""\s+markdown\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+)""")
 
 
 def _render_html_inline(tokens: Sequence[Token], idx: int, *args: Any) -> str:
     """An inline tag as written, less its ``markdown`` attribute (kramdown's HTML parser consumes it)."""
     content = tokens[idx].content
-    if content.startswith("<") and _HAS_MD_ATTR.search(content):
-        return _MD_ATTR_INLINE.sub("", content)
+    if content.startswith("<") and HAS_MD_ATTR.search(content):
+        return MD_ATTR_IN_TAG.sub("", content)
     return content
 
 
@@ -1192,21 +1067,6 @@ def _source_after(children: list[Token], start: int, size: int = 3) -> str:
         else:
             text += tok.markup or "<"
     return text[:size]
-
-
-def _inline_math(state: StateInline, silent: bool) -> bool:
-    src = state.src
-    pos = state.pos
-    if not src.startswith("$$", pos):
-        return False
-    end = src.find("$$", pos + 2)
-    if end < 0 or end == pos + 2:
-        return False
-    if not silent:
-        token = state.push("html_inline", "", 0)
-        token.content = "\\(" + html.escape(src[pos + 2 : end], quote=False) + "\\)"
-    state.pos = end + 2
-    return True
 
 
 _TOC_LIST = re.compile(r'<(ul|ol)([^>]*?) data-kd-toc="1"([^>]*)>.*?</\1>\n?', re.DOTALL)
@@ -1252,13 +1112,6 @@ def _toc(out: str) -> str:
     return out[: m.start()] + build(headings, True) + "\n" + out[m.end() :]
 
 
-# kramdown treats these as span-level: a line starting with one is a paragraph, not an HTML block.
-SPAN_ELEMENTS = frozenset(
-    """a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark
-option q rb rbc rp rt rtc ruby samp select small span strike strong sub sup textarea tt u var""".split()
-)
-_VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_KRAMDOWN_BODYLESS = _VOID_ELEMENTS | {"command", "keygen"}
 _LAZY_CODE_STOP = re.compile(
     r"\{:(?![:/])|\^\s*$|</?(?!(?:" + "|".join(sorted(SPAN_ELEMENTS)) + r")\b)[A-Za-z_][\w.:-]*"
 )
@@ -1480,7 +1333,7 @@ def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: boo
     if silent:
         return True
     next_line = start_line + 1
-    if not closing and name not in _VOID_ELEMENTS and not re.search(r"/>\s*$", line_text.split(">")[0] + ">"):
+    if not closing and name not in VOID_ELEMENTS and not re.search(r"/>\s*$", line_text.split(">")[0] + ">"):
         open_re = re.compile(rf"<{re.escape(name)}(?=[\s/>])", re.I)
         close_re = re.compile(rf"</{re.escape(name)}\s*>", re.I)
         depth = 0
@@ -1507,12 +1360,6 @@ def _kramdown_html_block(state: Any, start_line: int, end_line: int, silent: boo
     return True
 
 
-# kramdown's HTML_BLOCK_ELEMENTS: such a tag inside a paragraph is text for it
-_HTML_BLOCK_ELEMENTS = frozenset(
-    """address article aside applet body blockquote caption col colgroup dd div dl dt fieldset figcaption
-footer form h1 h2 h3 h4 h5 h6 header hgroup hr html head iframe legend menu li main map nav ol optgroup p
-pre section summary table tbody td th thead tfoot tr ul""".split()
-)
 _INLINE_TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]*)[^>]*?(/?)>\s*$", re.S)
 
 
@@ -1530,13 +1377,13 @@ def _balance_span_html(state: Any) -> None:
             m = _INLINE_TAG.match(child.content)
             if not m or child.content.startswith(("<!", "<?")):
                 continue
-            name = m.group(2).lower() if m.group(2).lower() in _KNOWN_ELEMENTS else m.group(2)
-            if name in _HTML_BLOCK_ELEMENTS or (m.group(1) and (not stack or stack[-1] != name)):
+            name = m.group(2).lower() if m.group(2).lower() in KNOWN_ELEMENTS else m.group(2)
+            if name in HTML_BLOCK_ELEMENTS or (m.group(1) and (not stack or stack[-1] != name)):
                 child.type = "text_special"  # written escaped, as text
                 continue
             if m.group(1):
                 stack.pop()
-            elif not m.group(3) and name not in _KRAMDOWN_BODYLESS:
+            elif not m.group(3) and name not in BODYLESS_ELEMENTS:
                 stack.append(name)
         for name in reversed(stack):
             close = Token("html_inline", "", 0)
@@ -1651,26 +1498,6 @@ def _join_start_tag(lines: list[str], i: int) -> str:
     return joined
 
 
-_HAS_MD_ATTR = re.compile(r"\bmarkdown\s*=")
-_MD_ATTR_TAG = re.compile(
-    r"""<([A-Za-z][\w-]*)\b([^>]*?)\s+markdown\s*=\s*("1"|'1'|1|"block"|"span"|'block'|'span')([^>]*)>"""
-)
-BLOCK_MODEL = frozenset(
-    """address applet article aside blockquote body dd details div dl fieldset figure
-figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td""".split()
-)
-_KNOWN_ELEMENTS = frozenset(
-    """a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb
-rbc rp rt rtc ruby samp select small span strong sub sup tt u var address article aside applet body
-blockquote caption col colgroup dd div dl dt fieldset figcaption footer form h1 h2 h3 h4 h5 h6 header
-hgroup hr html head iframe legend menu li main map nav ol optgroup p pre section summary table tbody td th
-thead tfoot tr ul area base command embed keygen link meta param source track wbr details figure noscript
-object script style math textarea""".split()
-)
-SPAN_MODEL = frozenset(
-    """a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label
-legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt""".split()
-)
 
 
 _HTML_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
@@ -1695,107 +1522,6 @@ def _dedent(text: str) -> str:
     return "\n".join(line[cut:] for line in lines)
 
 
-_LIST_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d+\.))([ \t]+)(?=\S)")
-_HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-
-
-def _lazy_list_lines(lines: list[str]) -> list[str]:
-    """kramdown continues a list item with any unindented line that directly follows it (a fence, a header,
-    ...); CommonMark only with paragraph text. Indent such lines so markdown-it keeps them in the item."""
-    out: list[str] = []
-    content_col: int | None = None
-    list_col: int | None = None  # the content column of the outermost list's latest item
-    list_kind = list_marker = ""
-    nested_markers: dict[int, str] = {}  # the first bullet of each nested list, by its indentation
-    item_fence: str | None = None  # the fence of a code block inside a list item
-    last_blank = True
-    fence: str | None = None
-    for line in lines:
-        if content_col is None and fence is not None:
-            out.append(line)
-            if re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
-                fence = None
-            continue
-        if not line.strip():
-            last_blank = True
-            out.append(line)
-            continue
-        expanded = re.sub(r"^\t+", lambda t: "    " * len(t.group(0)), line) if line[0] == "\t" else line
-        indent = len(expanded) - len(expanded.lstrip(" "))
-        if content_col is not None:
-            opening = _FENCE.match(expanded.lstrip(" "))
-            if item_fence is not None:
-                if re.match(
-                    rf"^{re.escape(item_fence[0])}{{{len(item_fence)},}}[ \t]*$", expanded.lstrip(" ")
-                ):
-                    item_fence = None
-            elif opening and not _LIST_ITEM.match(expanded):
-                item_fence = opening.group(1)
-        else:
-            item_fence = None
-        m = _LIST_ITEM.match(expanded)
-        if m and content_col is None and not last_blank and out and not _HR.match(line):
-            # kramdown lets any list interrupt a paragraph, CommonMark only one starting at 1 (kramdown
-            # writes no start number anyway)
-            num = re.match(r"^( *)(\d+)\.", expanded)
-            if num and num.group(2) != "1":
-                width = len(num.group(1)) + len(num.group(2))
-                line = expanded = " " * (width - 1) + "1" + expanded[num.end() - 1 :]
-        if m and not _HR.match(line) and (content_col is not None or last_blank or indent == 0):
-            kind = "ol" if m.group(1).strip()[0].isdigit() else "ul"
-            if item_fence is not None:
-                pass  # a line of a code block in the item
-            elif content_col is not None and list_col is not None and indent < list_col:
-                # kramdown: a sibling item is one of the same list type indented less than the item's
-                # content (any bullet character); any other list line right after the item is a lazy
-                # line of it, which starts a list nested in the item
-                if kind != list_kind or indent > min(list_col - 1, 3):
-                    if not last_blank:
-                        out.append(" " * list_col + _as_first_number(line))
-                        continue
-                elif kind == "ul" and m.group(1).strip() != list_marker:
-                    line = expanded = expanded[:indent] + list_marker + expanded[indent + 1 :]
-            elif content_col is not None and kind == "ul":
-                # a nested list: its items share the first one's bullet for kramdown too
-                first = nested_markers.setdefault(indent, m.group(1).strip())
-                if first[0] in "*+-" and first != m.group(1).strip():
-                    line = expanded = expanded[:indent] + first + expanded[indent + 1 :]
-            if list_col is None or indent < list_col:
-                nested_markers = {}
-                if list_col is None or kind != list_kind or indent > min(list_col - 1, 3):
-                    list_kind, list_marker = kind, m.group(1).strip()  # a new list
-                list_col = m.end() if len(m.group(2)) <= 4 else len(m.group(1)) + 1
-            content_col = m.end() if len(m.group(2)) <= 4 else len(m.group(1)) + 1
-            last_blank = False
-            out.append(line)
-            continue
-        if content_col is not None:
-            if indent >= content_col or (indent > 0 and not last_blank):
-                last_blank = False
-                out.append(line)
-                continue
-            if not last_blank and not line.lstrip().startswith(("{:", "<")) and not _HR.match(line):
-                out.append(" " * content_col + line)
-                continue
-            content_col = list_col = None
-        if last_blank and _IAL_LINE.match(line):
-            out.extend([line, ""])  # an IAL above a block: kept as its own paragraph, applied to the next
-            continue
-        last_blank = False
-        f = _FENCE.match(line)
-        if f:
-            fence = f.group(1)
-        out.append(line)
-    return out
-
-
-def _as_first_number(line: str) -> str:
-    """An ordered list item renumbered 1 (CommonMark lets only such a list interrupt a paragraph)."""
-    num = re.match(r"^( *)(\d+)\.", line)
-    if num and num.group(2) != "1":
-        width = len(num.group(1)) + len(num.group(2))
-        return " " * (width - 1) + "1" + line[num.end() - 1 :]
-    return line
 
 
 def _quote_depth(line: str) -> tuple[int, str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from migrate import ir
 from migrate.content import ContentFormat, Converted, Targets
+from migrate.content.kramdown_syntax import DEFINITION_LINE, REF_DEF, closing_fence
 from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo
 from migrate.content.links import LinkResolver
 from migrate.content.markdown import KramdownConverter
@@ -17,7 +18,6 @@ logger = logging.getLogger(__name__)
 
 LARGE_BODY_CHARS = 4_000_000
 """Above this, Markdown is converted in parts split at blank lines outside code, bounding memory."""
-_REF_LINE = re.compile(r"^ {0,3}\[[^\]^][^\]]*\]:[ \t]*\S")
 
 
 def split_large_markdown(text: str, size: int) -> list[str]:
@@ -32,7 +32,7 @@ def split_large_markdown(text: str, size: int) -> list[str]:
             m = re.match(r"(`{3,}|~{3,})", bare)
             if m:
                 fence = m.group(1)
-        elif re.match(rf"{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", bare):
+        elif closing_fence(fence, "").match(bare):
             fence = None
         if fence is None and not line.strip() and length >= size:
             parts.append("\n".join(current) + "\n")
@@ -121,7 +121,7 @@ class ContentPipeline:
         head, found, rest = doc.body.partition(sep)
         if not found:
             return doc.body
-        refs = [line for line in rest.split("\n") if re.match(r"^ {0,3}\[[^\]]+\]:", line)]
+        refs = [line for line in rest.split("\n") if DEFINITION_LINE.match(line)]
         if refs:
             head += "\n\n" + "\n".join(refs)
         return head
@@ -142,7 +142,7 @@ class ContentPipeline:
         try:
             if len(text) > LARGE_BODY_CHARS:
                 parts = split_large_markdown(text, LARGE_BODY_CHARS // 4)
-                refs = "\n".join(line for line in text.split("\n") if _REF_LINE.match(line))
+                refs = "\n".join(line for line in text.split("\n") if REF_DEF.match(line))
                 html_text = "".join(
                     self.kramdown.convert(part + ("\n\n" + refs if refs else "")) for part in parts
                 )
@@ -255,10 +255,6 @@ _BLOCK_START = re.compile(r"[ \t]*(?:[#>|:=~`$\[{<*+_-]|\d+[.)]|    |\t)|.*(?:\[
 definition, rule, fence, code, math, reference, IAL, extension or HTML; footnotes, Liquid and tags inside."""
 
 
-_DEFINITION_LINE = re.compile(r"^ {0,3}\[[^\]]*\]:", re.M)
-"""A reference or footnote definition, anywhere in a text."""
-
-
 def _plain_paragraph(head: str, rest: str) -> bool:
     """Whether ``head`` is one paragraph of plain text that converts alone exactly as it does at the top of
     its document (``head`` + blank line + ``rest``): no line that could be anything but paragraph text,
@@ -269,7 +265,7 @@ def _plain_paragraph(head: str, rest: str) -> bool:
     for line in head.split("\n"):
         if not line.strip() or _BLOCK_START.match(line):
             return False
-    if "\r" in head or "*[" in rest or ("[" in head and _DEFINITION_LINE.search(rest) is not None):
+    if "\r" in head or "*[" in rest or ("[" in head and DEFINITION_LINE.search(rest) is not None):
         return False
     following = rest.lstrip(" \t\n")
     return not following.startswith((":", "{:", "*[", "~", "="))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Protocol
 from urllib.parse import unquote
 
@@ -14,22 +15,27 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from migrate import ir
+from migrate.content.kramdown_extensions import ABBREVIATION_LINES
+from migrate.content.kramdown_syntax import (
+    FENCE,
+    FOOTNOTE_DEF,
+    HAS_MD_ATTR,
+    HEADER_ID,
+    IAL_LINE,
+    PARSE_BLOCK_HTML_ON,
+    REF_DEF,
+    SPAN_ELEMENTS,
+    closing_fence,
+    lazy_list_lines,
+    parse_ial,
+)
 from migrate.content.liquid import highlight_html
 from migrate.content.markdown import (
-    _ABBR_DEF,
-    _FENCE,
-    _HAS_MD_ATTR,
-    _HEADER_ID,
-    _IAL_LINE,
-    _REF_DEF,
-    SPAN_ELEMENTS,
     KramdownConverter,
-    _lazy_list_lines,
     angle_links,
     gfm_header_id,
     goldmark_emphasis_blocks,
     indented_code_lines,
-    parse_ial,
 )
 from migrate.content.typography import typographic
 
@@ -49,9 +55,8 @@ class MarkdownSource(Protocol):
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})([ \t]+)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SPAN_IAL = re.compile(r"(?<=[*_`)\]])\{:(?!:)[^}\n]*\}")
-_EXT_BLOCK = re.compile(r"^\{::(comment|nomarkdown)\s*\}\n?(.*?)\n?\{:/(?:\1)?\}[ \t]*$", re.S | re.M)
 _EXT_INLINE = re.compile(r"\{::(comment|nomarkdown)\s*\}(.*?)\{:/(?:\1)?\}", re.S)
-_EXT_OPTIONS = re.compile(r"^\{::options\b[^}]*/\}[ \t]*\n?", re.M)
+_OPTIONS_LINE = re.compile(r"\{::options\b[^}]*/\}[ \t]*$")
 _BLOCK_TAG = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s/>]|$)")
 
 
@@ -359,26 +364,19 @@ def _paragraphs_as_kramdown_read_them(pipeline: MarkdownSource, source: str, mar
     refs = ""
     odd_refs = bool(_ODD_REF_DEF.search(source))
     changes: list[tuple[int, int, list[str]]] = []
-    fence: str | None = None
     chunk: list[int] = []
-    for n, line in enumerate([*lines, ""]):
-        bare = line.lstrip(" >")
-        if fence is not None:
-            if _closes_fence(fence, bare):
-                fence = None
+    for n, line, kind in _fenced_code_marked([*lines, ""]):
+        if kind == "code":
             continue
-        f = _FENCE.match(bare)
-        if f or not line.strip():
+        if kind == "opens" or not line.strip():
             if chunk:
                 text = "\n".join(lines[chunk[0] : chunk[-1] + 1])
                 plain = _CODE_ELEMENT.sub("", _CODE_SPAN.sub("", text))
                 if _SUSPECT.search(plain) or (odd_refs and _SUSPECT_BRACKET.search(plain)):
                     if not refs:
-                        refs = "\n" + "\n".join(line for line in source.split("\n") if _REF_DEF.match(line))
+                        refs = "\n" + "\n".join(line for line in source.split("\n") if REF_DEF.match(line))
                     changes += _kramdown_paragraphs(pipeline, lines, chunk[0], chunk[-1] + 1, refs)
                 chunk = []
-            if f:
-                fence = f.group(1)
             continue
         chunk.append(n)
     for begin, end, new in reversed(changes):
@@ -440,7 +438,6 @@ def _kramdown_paragraphs(
     return changes
 
 
-_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")  # single-backtick spans: enough for what is looked for, and linear
 
@@ -465,21 +462,14 @@ def _named_footnotes_as_html(pipeline: MarkdownSource, source: str, markdown: st
         return refs.get(label if k == 0 else f"{label}:{k}", m.group(0))
 
     out: list[str] = []
-    fence: str | None = None
     in_def = False
-    for line in markdown.split("\n"):
-        bare = line.lstrip(" >")
-        if fence is not None:
-            out.append(line)
-            if _closes_fence(fence, bare):
-                fence = None
-            continue
-        f = _FENCE.match(bare)
-        if f:
-            fence, in_def = f.group(1), False
+    for _n, line, kind in _fenced_code_marked(markdown.split("\n")):
+        if kind != "text":
+            if kind == "opens":
+                in_def = False
             out.append(line)
             continue
-        if _FOOTNOTE_DEF.match(line):
+        if FOOTNOTE_DEF.match(line):
             in_def = True
             continue
         if in_def and (not line.strip() or line.startswith(("    ", "\t"))):
@@ -514,11 +504,11 @@ def _kramdown_headings(text: str) -> str:
     fence: str | None = None
     for line in text.split("\n"):
         if fence is not None:
-            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
+            if closing_fence(fence, r"[ \t]*").match(line):
                 fence = None
             out.append(line)
             continue
-        f = _FENCE.match(line)
+        f = FENCE.match(line)
         if f:
             fence = f.group(1)
         elif line.startswith("#"):
@@ -535,16 +525,9 @@ def _drop_span_ials(markdown: str, doc: ir.Document, issues: list[ir.Issue]) -> 
     """Span attribute lists left where no paragraph took them as HTML (a table cell, a heading): dropped,
     as Goldmark has no attributes on a span."""
     out: list[str] = []
-    fence: str | None = None
     dropped = False
-    for line in markdown.split("\n"):
-        bare = line.lstrip(" >")
-        if fence is not None:
-            if _closes_fence(fence, bare):
-                fence = None
-        elif _FENCE.match(bare):
-            fence = _FENCE.match(bare).group(1)  # type: ignore[union-attr]
-        elif "{:" in line:
+    for _n, line, kind in _fenced_code_marked(markdown.split("\n")):
+        if kind == "text" and "{:" in line:
             new = _SPAN_IAL.sub("", line)
             dropped = dropped or new != line
             line = new
@@ -573,29 +556,33 @@ def _more_in_code_as_html(pipeline: MarkdownSource, markdown: str) -> str:
 
 
 
-def _closes_fence(fence: str, line: str) -> bool:
-    """Whether ``line``, stripped, closes the code fence ``fence`` opened: its character, at least as many
-    times, and nothing else (the one rule of the Markdown-side scans below)."""
-    return re.match(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line.strip()) is not None
+def _fenced_code_marked(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    """Each line with its number and what it is for the Markdown-side scans: ``"opens"`` a fenced code
+    block, ``"code"`` inside one (its closing fence included) or ``"text"``; a fence is found with the
+    blockquote marks taken off and closed by a line that, stripped, is its character at least as many
+    times (the one rule of those scans)."""
+    fence: str | None = None
+    for n, line in enumerate(lines):
+        bare = line.lstrip(" >")
+        if fence is not None:
+            if closing_fence(fence, "").match(bare.strip()):
+                fence = None
+            yield n, line, "code"
+            continue
+        f = FENCE.match(bare)
+        if f:
+            fence = f.group(1)
+            yield n, line, "opens"
+        else:
+            yield n, line, "text"
 
 _PLAIN_HEADING = re.compile(r"#{1,6}[ \t]+([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)")
 
 
 def _kramdown_heading_ids(pipeline: MarkdownSource, text: str) -> list[str]:
     """kramdown's ids for the ATX headings outside code, in order (from those headings alone: cheap)."""
-    headings: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        bare = line.lstrip(" >")
-        if fence is not None:
-            if _closes_fence(fence, bare):
-                fence = None
-            continue
-        f = _FENCE.match(bare)
-        if f:
-            fence = f.group(1)
-        elif _ATX.match(line):
-            headings.append(line.strip())
+    headings = [line.strip() for _n, line, kind in _fenced_code_marked(text.split("\n"))
+                if kind == "text" and _ATX.match(line)]
     if not headings:
         return []
     kramdown = pipeline.kramdown
@@ -622,21 +609,18 @@ def _rewrite_kramdown(
 ) -> str:
     """The Markdown for Goldmark; ``tocs`` gets the line numbers (of the result) where a ``toc`` shortcode
     goes, with its call (added last, after typography and escaping)."""
-    parse_block_html = bool(re.search(r"\{::options\b[^}]*parse_block_html=[\"']?true", text))
-    refs = "\n".join(line for line in text.split("\n") if _REF_DEF.match(line))
-    text = _EXT_OPTIONS.sub("", text)
-    text = _EXT_BLOCK.sub(
-        lambda m: f"<!-- {m.group(2).strip()} -->" if m.group(1) == "comment" else m.group(2), text
-    )
-    text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), text)
-    lines = _lazy_list_lines(text.split("\n"))
+    refs = "\n".join(line for line in text.split("\n") if REF_DEF.match(line))
+    text, parse_block_html = _kramdown_options(text)
+    lines, dropped_abbr = _kramdown_blocks_for_goldmark(pipeline, lazy_list_lines(text.split("\n")))
+    if "{::" in text:
+        text = _EXT_INLINE.sub(lambda m: "" if m.group(1) == "comment" else m.group(2), "\n".join(lines))
+        lines = text.split("\n")
     code_lines = indented_code_lines(pipeline.kramdown, lines)  # nothing inside code is rewritten
     out: list[str] = []
     fence: str | None = None
     heading_index = 0
     used_ids: dict[str, int] = {}
     i = 0
-    dropped_abbr = False
     pending: str | None = None  # an IAL written above its block: Goldmark wants it below
     toc_at: list[tuple[int, bool]] = []  # where {:toc} stood (line of out, ordered list)
     no_toc: list[str] = []  # ids of the headings kramdown leaves out of its table of contents
@@ -656,11 +640,11 @@ def _rewrite_kramdown(
                 pending_started = True
         if fence is not None:
             out.append(line)
-            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line.lstrip(" >")):
+            if closing_fence(fence, r"[ \t]*").match(line.lstrip(" >")):
                 fence = None
             i += 1
             continue
-        f = _FENCE.match(line.lstrip(" >")) if line.lstrip(" >").startswith(("```", "~~~")) else None
+        f = FENCE.match(line.lstrip(" >")) if line.lstrip(" >").startswith(("```", "~~~")) else None
         if f:
             fence = f.group(1)
             out.append(line)
@@ -692,7 +676,7 @@ def _rewrite_kramdown(
                     break
                 j += 1
             block = "\n".join(lines[i : j + 1])
-            if j < len(lines) and (parse_block_html or _HAS_MD_ATTR.search(block)):
+            if j < len(lines) and (parse_block_html or HAS_MD_ATTR.search(block)):
                 # Goldmark cannot parse Markdown inside HTML: hand it kramdown's HTML for the element
                 source = ('{::options parse_block_html="true" /}\n' if parse_block_html else "") + block
                 rendered = pipeline.kramdown.convert(source + ("\n\n" + refs if refs else ""))
@@ -709,7 +693,7 @@ def _rewrite_kramdown(
                 out.extend(["", html_as_raw_block(block, wrap=False).strip("\n"), ""])
                 i = j + 1
                 continue
-        ial = _IAL_LINE.match(line.lstrip(" >")) if "{:" in line else None
+        ial = IAL_LINE.match(line.lstrip(" >")) if "{:" in line else None
         if ial:
             prefix = line[: len(line) - len(line.lstrip(" >"))]
             attrs = parse_ial(ial.group(1))
@@ -763,14 +747,10 @@ def _rewrite_kramdown(
                 out.append(prefix + _goldmark_attrs(attrs))
             i += 1
             continue
-        if _ABBR_DEF.match(line):
-            dropped_abbr = True
-            i += 1
-            continue
         h = _ATX.match(line)
         if h:
             content = h.group(4)
-            explicit = _HEADER_ID.search(content)
+            explicit = HEADER_ID.search(content)
             kid = kramdown_ids[heading_index] if heading_index < len(kramdown_ids) else None
             heading_index += 1
             last_heading_id = kid
@@ -806,6 +786,50 @@ def _rewrite_kramdown(
             )
         )
     return "\n".join(out)
+
+
+def _kramdown_options(text: str) -> tuple[str, bool]:
+    """``text`` less its ``{::options}`` lines outside fenced code (code keeps them), and whether an option
+    there turns ``parse_block_html`` on (kramdown then reads Markdown inside HTML blocks)."""
+    if "{::options" not in text:
+        return text, False
+    outside = [line for _n, line, kind in _fenced_code_marked(text.split("\n")) if kind == "text"]
+    parse_block_html = any(re.search(r"\{::options\b[^}]*" + PARSE_BLOCK_HTML_ON, x) for x in outside)
+    text = "\n".join(
+        line for _n, line, kind in _fenced_code_marked(text.split("\n"))
+        if kind != "text" or not _OPTIONS_LINE.match(line)
+    )
+    return text, parse_block_html
+
+
+def _kramdown_blocks_for_goldmark(pipeline: MarkdownSource, lines: list[str]) -> tuple[list[str], bool]:
+    """``lines`` with what kramdown's own parse reads as block extensions and abbreviation definitions
+    made Goldmark's: a comment an HTML comment, nomarkdown its body as written, abbreviation definitions
+    dropped (Goldmark has none); and whether one was dropped."""
+    if not any("{::" in line or "*[" in line for line in lines):
+        return lines, False
+    md = pipeline.kramdown.md
+    env: dict = {}
+    tokens: list = []
+    md.block.parse("\n".join(lines), md, env, tokens)
+    changes: list[tuple[int, int, list[str]]] = [(n, n + 1, []) for n in env.get(ABBREVIATION_LINES, ())]
+    for tok in tokens:
+        if tok.type != "kd_raw" or "extension" not in tok.meta or not tok.map:
+            continue
+        name, body = tok.meta["extension"], tok.meta["body"]
+        first = lines[tok.map[0]]
+        prefix = first[: first.find("{::")]
+        if body is None or name == "options":
+            new = []
+        elif name == "comment":
+            new = [prefix + line for line in f"<!-- {body.strip()} -->".split("\n")]
+        else:
+            new = [prefix + line for line in body.split("\n")]
+        changes.append((tok.map[0], tok.map[1], new))
+    lines = list(lines)
+    for start, end, new in sorted(changes, reverse=True):
+        lines[start:end] = new
+    return lines, bool(env.get(ABBREVIATION_LINES))
 
 
 def toc_shortcode(*, ordered: bool = False, exclude: list[str] = ()) -> str:  # type: ignore[assignment]
