@@ -140,13 +140,11 @@ def place_generated(exporter: Exporter, outcomes: Iterable[DocumentOutcome],
 def _nearest_list(page: GeneratedPage, new_by_source: Mapping[str, str], facts: UrlFacts) -> str | None:
     """The nearest page of the new site that lists what ``page`` listed: the target's feed for a feed, its
     sitemap for a sitemap, the new page of the list's first page for a later page of it, else the home
-    page (which lists the posts); None for anything else (a ``robots.txt``)."""
+    page (which lists the posts; also for a file a plugin wrote that the target has no use for)."""
     if page.kind == "feed":
         return facts.feed_url
     if page.kind == "sitemap":
         return facts.sitemap_url
-    if page.kind not in ("pagination", "archive"):
-        return None
     if page.template and page.template in new_by_source:
         return new_by_source[page.template]
     return "/"

@@ -60,6 +60,8 @@ def _config(site: Site, report: Report, *, base_url: str, post_pattern: str | No
     if has_extensionless_urls(site):
         cfg["server"] = {"redirects": SERVER_EXTENSIONLESS}
     cfg["taxonomies"] = {"category": "categories", "tag": "tags"}
+    if writes_robots_txt(site, claimed):
+        cfg["enableRobotsTXT"] = True
     pager_size = home_pager_size(site)
     if pager_size:  # the home page lists the posts as the old site's paginated list did
         cfg["pagination"] = {"pagerSize": pager_size}
@@ -124,6 +126,12 @@ def disabled_kinds(site: Site, claimed: Collection[str]) -> dict[str, str]:
         if hit:
             disabled[kind] = hit[0]
     return disabled
+
+
+def writes_robots_txt(site: Site, claimed: Collection[str]) -> bool:
+    """Whether Hugo writes its own robots.txt (``enableRobotsTXT``) where a plugin wrote one on the old
+    site (jekyll-sitemap) and the migrated site has none of its own."""
+    return "robots.txt" not in claimed and any(p.output_path == "robots.txt" for p in site.generated)
 
 
 def home_pager_size(site: Site) -> int | None:

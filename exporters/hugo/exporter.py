@@ -13,7 +13,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from exporters.hugo.aliases import Aliases, redirect_html
-from exporters.hugo.config import LAYOUT_FILES, disabled_kinds, feed_name, home_pager_size, hugo_toml, layout_text
+from exporters.hugo.config import (
+    LAYOUT_FILES,
+    disabled_kinds,
+    feed_name,
+    home_pager_size,
+    hugo_toml,
+    layout_text,
+    writes_robots_txt,
+)
 from exporters.hugo.front_matter import front_matter, page_body, render
 from exporters.hugo.paths import output_file, segment, site_path
 from exporters.hugo.placement import HugoAssetLocator, Placement, Placer, post_pattern
@@ -230,6 +238,8 @@ class HugoExporter(Exporter):
         feed = f"{feed_name(self.site) or 'index'}.xml"
         if page.kind == "sitemap":
             return None if "sitemap" in disabled else f"{self.base_path}/sitemap.xml"
+        if page.output_path == "robots.txt" and writes_robots_txt(self.site, self._claimed()):
+            return f"{self.base_path}/robots.txt"
         if page.lists != "posts" or page.language or page.period:
             return None
         term = self._term_url(page)
