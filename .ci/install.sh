@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES=(
   jekyll ruby-jekyll-redirect-from ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap
-  ruby-jekyll-paginate ruby-jekyll-include-cache
+  ruby-jekyll-paginate ruby-jekyll-include-cache ruby-jekyll-archives ruby-jekyll-paginate-v2
   nginx apache2 caddy chromium pandoc time
 )
 missing=()

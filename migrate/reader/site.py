@@ -28,6 +28,7 @@ from migrate.reader.config import (
 )
 from migrate.reader.data import authors_from_data, read_data
 from migrate.reader.dates import UnrepresentableDate, jekyll_date, local_zone, named_zone
+from migrate.reader.generated import Inputs, generated_pages
 from migrate.reader.rubyish import (
     DATE_PLACEHOLDERS,
     as_list,
@@ -211,6 +212,9 @@ class SiteReader:
         self._check_collisions(documents)
         data = self._read_data()
         other = self._account_rest()
+        generated, found = generated_pages(Inputs(self.root, config, self.plugins, documents, tuple(self.statics),
+                                                  self.permalink_style, config_name))
+        self.issues.extend(found)
         return Site(
             source_dir=str(self.root),
             title=ruby_str(config.get("title")) if config.get("title") is not None else "",
@@ -232,6 +236,7 @@ class SiteReader:
             ),
             documents=tuple(sorted(documents, key=lambda d: d.source)),
             static_files=tuple(sorted(self.statics, key=lambda s: s.source)),
+            generated=generated,
             other_files=tuple(sorted(other, key=lambda o: o.source)),
             config=json_safe(config),
             data=json_safe(data),

@@ -1,0 +1,114 @@
+"""jekyll-paginate 1.1: the site's posts split into pages rendered from one ``index.html``.
+
+As ``Jekyll::Paginate::Pagination`` and ``Pager`` decide: pagination is on when ``paginate`` is set; the
+template is the ``index.html`` page (by its file name) in the deepest folder on the way from the site root
+to ``paginate_path``'s folder; posts with ``hidden`` front matter are left out; page 1 is the template's own
+URL, page N a copy of the template whose folder is ``paginate_path`` with ``:num`` (its first occurrence)
+replaced by N, its URL made as for any page in that folder (the template's ``permalink``, if any, still wins).
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+
+from migrate.ir import Document, GeneratedPage, Issue
+from migrate.reader.generated.common import Inputs, output_path
+from migrate.reader.urls import generate_from_hash, sanitize_url
+
+GEM = "jekyll-paginate"
+_SOURCE = "/__source__/site"
+"""A stand-in absolute source folder: the plugin compares expanded paths, and only their shape matters."""
+
+
+def _ruby_to_i(value: object) -> int:
+    """Ruby's ``to_i``: leading digits of a string, an integer's value, 0 otherwise."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, str):
+        m = re.match(r"\s*([+-]?\d+)", value.replace("_", ""))
+        return int(m.group(1)) if m else 0
+    return 0
+
+
+def _expand(path: str) -> str:
+    return posixpath.normpath(posixpath.join(_SOURCE, path.lstrip("/")))
+
+
+def _in_hierarchy(page_dir: str, paginate_dir: str) -> bool:
+    while True:
+        if paginate_dir == posixpath.dirname(paginate_dir) or paginate_dir == posixpath.dirname(_SOURCE):
+            return False
+        if page_dir == paginate_dir:
+            return True
+        paginate_dir = posixpath.dirname(paginate_dir)
+
+
+def _page_path(page: Document) -> str:
+    path = page.front_matter.get("path")
+    return path if isinstance(path, str) else page.source
+
+
+def template_page(pages: list[Document], paginate_path: str) -> Document | None:
+    """``Pagination#template_page``: the candidate ``index.html`` with the longest path."""
+    paginate_dir = posixpath.dirname(_expand(paginate_path))
+    candidates = [
+        p for p in pages
+        if p.source.rsplit("/", 1)[-1] == "index.html"
+        and _in_hierarchy(posixpath.dirname(_expand(_page_path(p))), paginate_dir)
+    ]
+    candidates.sort(key=lambda p: -len(_page_path(p)))
+    return candidates[0] if candidates else None
+
+
+def page_url(template: Document, folder: str) -> str:
+    """The URL of the template page copied into ``folder`` (``Page#url`` with ``@dir`` = folder)."""
+    placeholders = {"path": folder, "basename": "index", "output_ext": template.output_ext}
+    chosen = template.permalink or "/:path/"
+    return sanitize_url(generate_from_hash(chosen, placeholders))
+
+
+def generate(inputs: Inputs, issues: list[Issue]) -> list[GeneratedPage]:
+    config = inputs.config
+    if config.get("paginate") is None:
+        return []
+    per_page = _ruby_to_i(config.get("paginate"))
+    raw_path = config.get("paginate_path")
+    if per_page <= 0 or not isinstance(raw_path, str):
+        issues.append(Issue("pagination-config", "warning",
+                            f"jekyll-paginate: paginate {config.get('paginate')!r} with paginate_path {raw_path!r} "
+                            "stops Jekyll's build; no pagination pages are listed", inputs.config_source))
+        return []
+    pages = inputs.pages()
+    if not pages:
+        return []
+    template = template_page(pages, raw_path)
+    if template is None:
+        issues.append(Issue("pagination-no-template", "info",
+                            "jekyll-paginate is on (paginate:) but no index.html page is in paginate_path's folder "
+                            "or above it: Jekyll paginates nothing", inputs.config_source))
+        return []
+    posts = [d for d in reversed(inputs.posts()) if not d.front_matter.get("hidden")]
+    total = math.ceil(len(posts) / per_page)
+    result: list[GeneratedPage] = []
+    for number in range(1, total + 1):
+        if number == 1:
+            url = template.url
+            out = template.output_path or output_path(url, template.output_ext)
+        else:
+            folder = raw_path.replace(":num", str(number), 1)
+            folder = folder if folder.startswith("/") else "/" + folder
+            url = page_url(template, folder)
+            out = output_path(url, template.output_ext)
+        members = posts[(number - 1) * per_page: number * per_page]
+        result.append(GeneratedPage(
+            kind="pagination", url=url, output_path=out, generator=GEM, template=template.source,
+            lists="posts", page_number=number, total_pages=total, per_page=per_page,
+            members=tuple(d.source for d in members),
+        ))
+    return result

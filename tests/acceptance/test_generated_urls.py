@@ -1,0 +1,107 @@
+"""Real Jekyll with the plugins each site enables is the oracle for the pages those plugins write.
+
+Every URL the build wrote (documents, redirect pages, the pages jekyll-paginate, jekyll-archives, jekyll-feed
+and jekyll-sitemap generated, static files) is in ``inspect --json``, and nothing more."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from migrate.cli import main
+from tests.conftest import REPO, all_sites, site_id
+from tests.support.jekyll import JekyllBuild, cached_jekyll_build
+
+pytestmark = pytest.mark.acceptance
+
+FIXTURES = REPO / "tests" / "fixtures" / "generated"
+
+
+def fixture_sites() -> list[Path]:
+    return sorted(p.parent for p in FIXTURES.glob("*/_config.yml"))
+
+
+@pytest.fixture(scope="module")
+def jekyll(tmp_path_factory):
+    root = tmp_path_factory.mktemp("jekyll-plugin-builds")
+    return lambda site_dir, **options: cached_jekyll_build(site_dir, root, **options)
+
+
+def jekyll_urls(build: JekyllBuild) -> set[str]:
+    generated = {r["url"] for r in build.records if r["kind"] == "generated" and r["written"]}
+    return build.urls | generated | build.static_urls
+
+
+def inspect_json(site_dir: Path) -> dict:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["inspect", "--json", str(site_dir)])
+    assert code in (0, 1)
+    return json.loads(out.getvalue())
+
+
+def inspect_urls(payload: dict) -> set[str]:
+    urls = {g["url"] for g in payload["generated"]} | {s["url"] for s in payload["static_files"]}
+    for doc in payload["documents"]:
+        if doc["built"]:
+            urls.add(doc["url"])
+            urls.update(doc["redirect_from"])
+    return urls
+
+
+@pytest.mark.parametrize("site_dir", all_sites() + fixture_sites(), ids=site_id)
+def test_generated_urls_equal_jekyll_with_plugins(site_dir: Path, jekyll, monkeypatch):
+    build = jekyll(site_dir)
+    monkeypatch.setenv("TZ", build.timezone)
+    payload = inspect_json(site_dir)
+    theirs, ours = jekyll_urls(build), inspect_urls(payload)
+    matched = theirs & ours
+    generated = {r["url"] for r in build.records if r["kind"] == "generated" and r["written"]}
+    print(f"\nURLS site={site_dir.name} mode=plugins jekyll={len(theirs)} ours={len(ours)} matched={len(matched)} "
+          f"generated={len(generated)}")
+    assert sorted(theirs - ours) == [] and sorted(ours - theirs) == []
+
+
+def _written(build: JekyllBuild) -> dict[str, str]:
+    return {r["output"]: r["url"] for r in build.records if r["kind"] == "generated" and r["written"]}
+
+
+@pytest.mark.parametrize("site_dir", all_sites() + fixture_sites(), ids=site_id)
+def test_generated_output_files_equal_jekyll(site_dir: Path, jekyll, monkeypatch):
+    """Each generated page's ``output_path`` is the file Jekyll wrote for that URL."""
+    build = jekyll(site_dir)
+    monkeypatch.setenv("TZ", build.timezone)
+    payload = inspect_json(site_dir)
+    pages = {r["output"] for r in build.records if r["kind"] == "page" and r["written"]}
+    ours = {g["output_path"] for g in payload["generated"]} - pages  # page 1 of a list is its template page
+    assert ours == set(_written(build))
+
+
+def test_plugin_blog_lists_what_each_plugin_wrote(jekyll, monkeypatch):
+    """The sample's pagination, archives and feeds carry what they list, checked against Jekyll's output."""
+    site_dir = REPO / "samples" / "plugin-blog"
+    build = jekyll(site_dir)
+    monkeypatch.setenv("TZ", build.timezone)
+    generated = inspect_json(site_dir)["generated"]
+    docs = {d["source"]: d for d in inspect_json(site_dir)["documents"]}
+    pagination = [g for g in generated if g["kind"] == "pagination"]
+    assert [g["page_number"] for g in pagination] == [1, 2, 3]
+    for page in pagination:
+        html = (build.dest / page["output_path"]).read_text("utf-8")
+        listed = [docs[s]["url"] for s in page["members"]]
+        assert listed and all(f'href="{url}"' in html for url in listed), page["url"]
+        assert f"page {page['page_number']} of 3" in html
+    archives = {g["url"]: g for g in generated if g["kind"] == "archive"}
+    assert archives["/2024/02/"]["period"] == "2024/02" and len(archives["/2024/02/"]["members"]) == 2
+    assert archives["/section/site-news/"]["category"] == "Site News"
+    for page in archives.values():
+        html = (build.dest / page["output_path"]).read_text("utf-8")
+        assert all(f'href="{docs[s]["url"]}"' in html for s in page["members"]), page["url"]
+    feeds = {g["url"]: g for g in generated if g["kind"] == "feed"}
+    assert feeds["/feed/releases.xml"]["category"] == "releases"
+    assert len(feeds["/feed/releases.xml"]["members"]) == 3
+    print(f"\nPLUGIN-BLOG pagination={len(pagination)} archives={len(archives)} feeds={len(feeds)}")
