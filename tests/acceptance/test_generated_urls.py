@@ -45,9 +45,13 @@ def inspect_json(site_dir: Path) -> dict:
 
 
 def inspect_urls(payload: dict) -> set[str]:
+    """The URLs ``inspect --json`` lists. jekyll-paginate-v2 removes its template pages from the site and
+    writes page 1 in their place (``/blog/index.html`` where the page was ``/blog/``): the IR keeps such a
+    template as a document (its content is what the list pages show), so its own URL is not counted."""
     urls = {g["url"] for g in payload["generated"]} | {s["url"] for s in payload["static_files"]}
+    v2_templates = {g["template"] for g in payload["generated"] if g["generator"] == "jekyll-paginate-v2"}
     for doc in payload["documents"]:
-        if doc["built"]:
+        if doc["built"] and doc["source"] not in v2_templates:
             urls.add(doc["url"])
             urls.update(doc["redirect_from"])
     return urls
