@@ -9,6 +9,7 @@ import contextlib
 import io
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -22,7 +23,10 @@ FIXTURES = REPO / "tests" / "fixtures" / "generated"
 
 
 def fixture_sites() -> list[Path]:
-    return sorted(p.parent for p in FIXTURES.glob("*/_config.yml"))
+    """This feature's fixture sites, and the reader's (those real Jekyll builds: not the ``bad-*`` ones)."""
+    reader = REPO / "tests" / "fixtures" / "reader"
+    return sorted(p.parent for p in FIXTURES.glob("*/_config.yml")) + sorted(
+        p.parent for p in reader.glob("*/_config.yml") if not p.parent.name.startswith("bad-"))
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +101,8 @@ def test_plugin_blog_lists_what_each_plugin_wrote(jekyll, monkeypatch):
     for page in pagination:
         html = (build.dest / page["output_path"]).read_text("utf-8")
         listed = [docs[s]["url"] for s in page["members"]]
-        assert listed and all(f'href="{url}"' in html for url in listed), page["url"]
+        at = [html.find(f'href="{url}"') for url in listed]
+        assert listed and -1 not in at and at == sorted(at), page["url"]
         assert f"page {page['page_number']} of 3" in html
     archives = {g["url"]: g for g in generated if g["kind"] == "archive"}
     assert archives["/2024/02/"]["period"] == "2024/02" and len(archives["/2024/02/"]["members"]) == 2
@@ -107,5 +112,25 @@ def test_plugin_blog_lists_what_each_plugin_wrote(jekyll, monkeypatch):
         assert all(f'href="{docs[s]["url"]}"' in html for s in page["members"]), page["url"]
     feeds = {g["url"]: g for g in generated if g["kind"] == "feed"}
     assert feeds["/feed/releases.xml"]["category"] == "releases"
-    assert len(feeds["/feed/releases.xml"]["members"]) == 3
+    atom = "{http://www.w3.org/2005/Atom}"
+    for page in feeds.values():
+        root = ElementTree.parse(build.dest / page["output_path"]).getroot()
+        links = [e.find(f"{atom}link[@rel='alternate']").get("href") for e in root.iter(f"{atom}entry")]
+        assert links == [f"https://plugins.example.org{docs[s]['url']}" for s in page["members"]], page["url"]
     print(f"\nPLUGIN-BLOG pagination={len(pagination)} archives={len(archives)} feeds={len(feeds)}")
+
+
+@pytest.mark.parametrize("name", ["paginate-root", "paginate-v2"])
+def test_pagination_members_equal_what_jekyll_listed(name: str, jekyll, monkeypatch):
+    """The fixtures' list pages print ``paginator.posts`` URLs: each page's members, in order, are those."""
+    site_dir = FIXTURES / name
+    build = jekyll(site_dir)
+    monkeypatch.setenv("TZ", build.timezone)
+    payload = inspect_json(site_dir)
+    urls = {d["source"]: d["url"] for d in payload["documents"]}
+    pages = [g for g in payload["generated"] if g["kind"] == "pagination"]
+    assert pages
+    for page in pages:
+        printed = (build.dest / page["output_path"]).read_text("utf-8").split()
+        assert printed == [urls[s] for s in page["members"]], page["url"]
+    print(f"\nPAGINATION-MEMBERS site={name} pages={len(pages)} members={sum(len(p['members']) for p in pages)}")
