@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,16 @@ def _post_key(doc: Document) -> tuple[float, str]:
     if date.tzinfo is None:
         date = date.replace(tzinfo=_dt.timezone.utc)
     return (date.timestamp(), doc.source)
+
+
+def ruby_to_i(value: Any) -> int:
+    """Ruby's ``to_i`` on a configuration value: an integer's value, a string's leading digits, else 0."""
+    if isinstance(value, bool) or value is None:
+        return 0
+    if isinstance(value, (int, float)):
+        return int(value)
+    m = re.match(r"\s*([+-]?\d+)", str(value).replace("_", ""))
+    return int(m.group(1)) if m else 0
 
 
 def output_path(url: str, output_ext: str) -> str:

@@ -11,29 +11,14 @@ from __future__ import annotations
 
 import math
 import posixpath
-import re
 
 from migrate.ir import Document, GeneratedPage, Issue
-from migrate.reader.generated.common import Inputs, output_path
+from migrate.reader.generated.common import Inputs, output_path, ruby_to_i
 from migrate.reader.urls import generate_from_hash, sanitize_url
 
 GEM = "jekyll-paginate"
 _SOURCE = "/__source__/site"
 """A stand-in absolute source folder: the plugin compares expanded paths, and only their shape matters."""
-
-
-def _ruby_to_i(value: object) -> int:
-    """Ruby's ``to_i``: leading digits of a string, an integer's value, 0 otherwise."""
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value)
-    if isinstance(value, str):
-        m = re.match(r"\s*([+-]?\d+)", value.replace("_", ""))
-        return int(m.group(1)) if m else 0
-    return 0
 
 
 def _expand(path: str) -> str:
@@ -77,7 +62,7 @@ def generate(inputs: Inputs, issues: list[Issue]) -> list[GeneratedPage]:
     config = inputs.config
     if config.get("paginate") is None:
         return []
-    per_page = _ruby_to_i(config.get("paginate"))
+    per_page = ruby_to_i(config.get("paginate"))
     raw_path = config.get("paginate_path")
     if per_page <= 0 or not isinstance(raw_path, str):
         issues.append(Issue("pagination-config", "warning",

@@ -26,11 +26,12 @@ from __future__ import annotations
 import math
 import posixpath
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from migrate.ir import Document, GeneratedPage, Issue
 from migrate.reader.config import deep_merge
-from migrate.reader.generated.common import Inputs, output_path
+from migrate.reader.generated.common import Inputs, output_path, ruby_to_i
 from migrate.reader.rubyish import rb_extname
 from migrate.reader.urls import slugify
 from migrate.reader.yamlsafe import YamlError, load_yaml, ruby_str
@@ -53,27 +54,15 @@ _SPLIT_KEYS = re.compile(r";|,")
 _FRONT_MATTER = re.compile(r"\A---\s*\r?\n(.*?\r?\n)?(?:---|\.\.\.)\s*$", re.DOTALL | re.MULTILINE)
 
 
-def _to_i(value: Any) -> int:
-    if isinstance(value, bool) or value is None:
-        return 0
-    if isinstance(value, (int, float)):
-        return int(value)
-    m = re.match(r"\s*([+-]?\d+)", str(value))
-    return int(m.group(1)) if m else 0
-
-
+@dataclass(frozen=True)
 class _Template:
     """A page the paginator starts from: a site page, or an autopage made from a layout."""
 
-    def __init__(self, *, source: str, config: dict[str, Any], permalink: str | None, folder: str,
-                 title_of: dict[str, str] | None = None, layout_url: str | None = None) -> None:
-        self.source = source
-        self.config = config
-        self.permalink = permalink
-        self.folder = folder
-        self.what = title_of or {}
-        self.layout_url = layout_url
-        """For an autopage: the URL it is written at when it is not paginated."""
+    source: str
+    config: dict[str, Any]
+    permalink: str | None
+    folder: str
+    """``Page#dir``: the template's URL if it ends with ``/``, else the URL's folder."""
 
 
 def generate(inputs: Inputs, issues: list[Issue]) -> list[GeneratedPage]:
@@ -87,7 +76,7 @@ def generate(inputs: Inputs, issues: list[Issue]) -> list[GeneratedPage]:
         return []
     collections = _collection_docs(inputs)
     pages: list[GeneratedPage] = []
-    templates = [t for t in _page_templates(inputs, site_config)]
+    templates = _page_templates(inputs, site_config)
     autopages, written = _autopages(inputs, site_config, collections, issues)
     pages += written
     templates += autopages
@@ -189,7 +178,7 @@ def _autopages(inputs: Inputs, site_config: dict[str, Any], collections: dict[st
                 permalink = ruby_str(ap_config.get("permalink") or "").replace(macro, slugged, 1)
                 url = posixpath.join(permalink, "index.html") if permalink else "index.html"
                 template = _Template(source=f"_layouts/{layout}", config=page_config, permalink=permalink,
-                                     folder=permalink, title_of={filter_key: key}, layout_url=url)
+                                     folder=permalink)
                 if page_config.get("enabled"):
                     templates.append(template)
                 else:
@@ -258,7 +247,7 @@ def _sorted(docs: list[Document], config: dict[str, Any]) -> list[Document]:
                 current = current[part]
             return (1, ruby_str(current).lower()) if current is not None and not isinstance(current, dict) else (0, "")
         docs = sorted(docs, key=value)
-    offset = max(0, _to_i(config.get("offset")))
+    offset = max(0, ruby_to_i(config.get("offset")))
     if offset:
         docs = docs[: max(0, len(docs) - offset)]
     if config.get("sort_reverse"):
@@ -283,14 +272,14 @@ def _join(first: str, rest: str) -> str:
 def _paginate(inputs: Inputs, template: _Template, collections: dict[str, list[Document]],
               issues: list[Issue]) -> list[GeneratedPage]:
     config = template.config
-    per_page = _to_i(config.get("per_page"))
+    per_page = ruby_to_i(config.get("per_page"))
     if per_page <= 0:
         issues.append(Issue("pagination-config", "warning", f"jekyll-paginate-v2: per_page {config.get('per_page')!r} "
                             "stops Jekyll's build", template.source))
         return []
     docs = _sorted(_filtered(collections, config), config)
     total = math.ceil(len(docs) / per_page)
-    limit = _to_i(config.get("limit"))
+    limit = ruby_to_i(config.get("limit"))
     if 0 < limit < total:
         total = limit
     total = max(total, 1)
