@@ -15,7 +15,8 @@ As ``PaginationGenerator``, ``PaginationModel``, ``Paginator`` and ``AutoPages``
 - autopages (``autopages: {enabled: true}``): for each tag, category (of every document of every
   collection, lowercased) or collection, one page per layout in ``layouts`` (read from ``_layouts``) at
   ``permalink`` with ``:tag``/``:cat``/``:coll`` slugified as ``slugify`` says (mode ``none`` by default),
-  itself paginated when pagination is enabled (site or layout front matter), else written once.
+  itself paginated when pagination is enabled (site or layout front matter), else written once; a missing
+  layout only means no front matter and no layout (Jekyll warns and writes the pages).
 
 With the legacy ``paginate:`` key set the plugin stops the build (its compatibility mode expired in 2018):
 nothing is modelled then, and an issue says so.
@@ -153,6 +154,7 @@ def _autopages(inputs: Inputs, site_config: dict[str, Any], collections: dict[st
     every = [d for label in collections for d in collections[label] if "pagination" not in d.front_matter]
     templates: list[_Template] = []
     written: list[GeneratedPage] = []
+    missing: set[str] = set()
     for kind, index_key, macro, filter_key in (("tags", "tags", ":tag", "tag"), ("categories", "categories", ":cat", "category"),
                                                ("collections", "__coll", ":coll", "collection")):
         sub = config.get(kind)
@@ -163,10 +165,8 @@ def _autopages(inputs: Inputs, site_config: dict[str, Any], collections: dict[st
             for layout in layouts if isinstance(layouts, list) else [layouts]:
                 front = _layout_front_matter(inputs, str(layout))
                 if front is None:
-                    issues.append(Issue("autopage-layout", "warning",
-                                        f"jekyll-paginate-v2 autopages: layout _layouts/{layout} is missing "
-                                        "(Jekyll stops the build)", inputs.config_source))
-                    return [], []
+                    missing.add(str(layout))
+                    front = {}
                 own_pagination = front.get("pagination") if isinstance(front.get("pagination"), dict) else {}
                 page_config = deep_merge(site_config, own_pagination)
                 page_config[filter_key] = key
@@ -187,6 +187,9 @@ def _autopages(inputs: Inputs, site_config: dict[str, Any], collections: dict[st
                         kind="archive", url=url, output_path=output_path(url, rb_extname(url) or ".html"),
                         generator=GEM, template=template.source, lists=_lists(page_config),
                         members=tuple(d.source for d in members), **_what(filter_key, key)))
+    for layout in sorted(missing):
+        issues.append(Issue("autopage-layout", "info", f"jekyll-paginate-v2 autopages: layout _layouts/{layout} "
+                            "does not exist; Jekyll writes its pages anyway, without that layout", inputs.config_source))
     return templates, written
 
 
