@@ -102,8 +102,6 @@ def _attr_hash(posts: list[Document], attr: str) -> dict[str, list[Document]]:
     """``Site#post_attr_hash``: each value of ``attr`` with the posts carrying it (in post order)."""
     found: dict[str, list[Document]] = {}
     for doc in posts:
-        for value in getattr(doc, attr):
-            bucket = found.setdefault(value, [])
-            if doc not in bucket:
-                bucket.append(doc)
+        for value in dict.fromkeys(getattr(doc, attr)):  # a value repeated on one post lists it once
+            found.setdefault(value, []).append(doc)
     return found

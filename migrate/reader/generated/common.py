@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,17 +40,20 @@ class Inputs:
     def layout_source(self, name: str) -> str | None:
         """The site-relative file of the layout called ``name`` in the site's ``layouts_dir`` (its path there
         without the last extension, as Jekyll's layout reader names layouts), or None."""
+        return self._layouts.get(name)
+
+    @functools.cached_property
+    def _layouts(self) -> dict[str, str]:
         folder = self.config.get("layouts_dir")
         rel_base = folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "_layouts"
         base = self.root / rel_base
-        if not base.is_dir():
-            return None
-        for path in sorted(base.rglob("*")):
-            if path.is_file():
-                rel = path.relative_to(base).as_posix()
-                if (rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel) == name:
-                    return f"{rel_base}/{rel}"
-        return None
+        found: dict[str, str] = {}
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file():
+                    rel = path.relative_to(base).as_posix()
+                    found.setdefault(rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel, f"{rel_base}/{rel}")
+        return found
 
 
 def _post_key(doc: Document) -> tuple[float, str]:
