@@ -4,7 +4,8 @@ As ``Jekyll::Paginate::Pagination`` and ``Pager`` decide: pagination is on when 
 template is the ``index.html`` page (by its file name) in the deepest folder on the way from the site root
 to ``paginate_path``'s folder; posts with ``hidden`` front matter are left out; page 1 is the template's own
 URL, page N a copy of the template whose folder is ``paginate_path`` with ``:num`` (its first occurrence)
-replaced by N, its URL made as for any page in that folder (the template's ``permalink``, if any, still wins).
+replaced by N, its URL made as for any page in that folder (a ``permalink`` read with the copy still wins:
+see :func:`copy_permalink`).
 """
 
 from __future__ import annotations
@@ -51,11 +52,24 @@ def template_page(pages: list[Document], paginate_path: str) -> Document | None:
     return candidates[0] if candidates else None
 
 
-def page_url(template: Document, folder: str) -> str:
+def copy_permalink(template: Document, pages: list[Document]) -> str | None:
+    """The ``permalink`` the copies of the template carry. The plugin makes each copy with
+    ``Page.new(site, source, template.dir, "index.html")``: it reads ``index.html`` in the folder of the
+    template's URL, which is the template itself unless a ``permalink`` moved it (then another page's front
+    matter, or none when no file is there: Jekyll warns and the copy has no front matter at all)."""
+    url = template.url
+    folder = url if url.endswith("/") else posixpath.dirname(url).rstrip("/") + "/"
+    read = (folder.strip("/") + "/index.html").lstrip("/")
+    if read == template.source:
+        return template.permalink
+    other = next((p for p in pages if p.source == read), None)
+    return other.permalink if other is not None else None
+
+
+def page_url(template: Document, folder: str, permalink: str | None) -> str:
     """The URL of the template page copied into ``folder`` (``Page#url`` with ``@dir`` = folder)."""
     placeholders = {"path": folder, "basename": "index", "output_ext": template.output_ext}
-    chosen = template.permalink or "/:path/"
-    return sanitize_url(generate_from_hash(chosen, placeholders))
+    return sanitize_url(generate_from_hash(permalink or "/:path/", placeholders))
 
 
 def generate(inputs: Inputs, issues: list[Issue]) -> list[GeneratedPage]:
@@ -80,6 +94,7 @@ def generate(inputs: Inputs, issues: list[Issue]) -> list[GeneratedPage]:
         return []
     posts = [d for d in reversed(inputs.posts()) if not d.front_matter.get("hidden")]
     total = math.ceil(len(posts) / per_page)
+    permalink = copy_permalink(template, pages)
     result: list[GeneratedPage] = []
     for number in range(1, total + 1):
         if number == 1:
@@ -88,7 +103,7 @@ def generate(inputs: Inputs, issues: list[Issue]) -> list[GeneratedPage]:
         else:
             folder = raw_path.replace(":num", str(number), 1)
             folder = folder if folder.startswith("/") else "/" + folder
-            url = page_url(template, folder)
+            url = page_url(template, folder, permalink)
             out = output_path(url, template.output_ext)
         members = posts[(number - 1) * per_page: number * per_page]
         result.append(GeneratedPage(
