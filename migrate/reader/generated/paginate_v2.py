@@ -130,15 +130,7 @@ def _index(docs: list[Document], key: str) -> dict[str, str]:
     """``AutoPages::Utils.ap_index_posts_by``: each lowercased key and the spelling it was first seen in."""
     found: dict[str, str] = {}
     for doc in docs:
-        if key == "__coll":
-            values: list[Any] = [doc.collection or ""]
-        else:
-            raw = doc.front_matter.get(key) if key != "categories" else list(doc.categories)
-            if key == "tags":
-                raw = list(doc.tags)
-            if not raw:
-                continue
-            values = raw if isinstance(raw, list) else _SPLIT.split(str(raw))
+        values = [doc.collection or ""] if key == "__coll" else list(doc.categories if key == "categories" else doc.tags)
         for value in values:
             for part in _SPLIT_KEYS.split(str(value).strip()):
                 found.setdefault(part.lower().strip(), part)
