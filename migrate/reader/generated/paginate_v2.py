@@ -59,7 +59,8 @@ _FRONT_MATTER = re.compile(r"\A---\s*\r?\n(.*?\r?\n)?(?:---|\.\.\.)\s*$", re.DOT
 class _Template:
     """A page the paginator starts from: a site page, or an autopage made from a layout."""
 
-    source: str
+    source: str | None
+    """The page's source, or the autopage's layout file (None when that layout does not exist)."""
     config: dict[str, Any]
     permalink: str | None
     folder: str
@@ -169,8 +170,8 @@ def _autopages(inputs: Inputs, site_config: dict[str, Any], collections: dict[st
                 slugged = slugify(key, str(mode) if mode is not None else None, bool(slug.get("cased")))
                 permalink = ruby_str(ap_config.get("permalink") or "").replace(macro, slugged, 1)
                 url = posixpath.join(permalink, "index.html") if permalink else "index.html"
-                template = _Template(source=f"_layouts/{layout}", config=page_config, permalink=permalink,
-                                     folder=permalink)
+                source = None if str(layout) in missing else f"_layouts/{layout}"
+                template = _Template(source=source, config=page_config, permalink=permalink, folder=permalink)
                 if page_config.get("enabled"):
                     templates.append(template)
                 else:
