@@ -8,12 +8,13 @@ import json
 import logging
 import sys
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from migrate import __version__
 from migrate.errors import MigrateError, OptionError
-from migrate.ir import Document, Site
+from migrate.ir import Document, GeneratedPage, Site
 from migrate.report import Report, format_issue
 
 EXIT_OK = 0
@@ -81,6 +82,25 @@ def _document_json(doc: Document) -> dict[str, Any]:
     }
 
 
+def _generated_json(page: GeneratedPage) -> dict[str, Any]:
+    return {
+        "url": page.url,
+        "kind": page.kind,
+        "generator": page.generator,
+        "output_path": page.output_path,
+        "template": page.template,
+        "lists": page.lists,
+        "page_number": page.page_number,
+        "total_pages": page.total_pages,
+        "per_page": page.per_page,
+        "category": page.category,
+        "tag": page.tag,
+        "period": page.period,
+        "language": page.language,
+        "members": list(page.members),
+    }
+
+
 def _issue_json(report: Report) -> list[dict[str, Any]]:
     return report.to_dict()["issues"]
 
@@ -104,6 +124,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             "static_files": [
                 {"source": s.source, "url": s.url} for s in sorted(site.static_files, key=lambda s: s.source)
             ],
+            "generated": [_generated_json(g) for g in site.generated],
             "other_files": [
                 {"source": o.source, "reason": o.reason} for o in sorted(site.other_files, key=lambda o: o.source)
             ],
@@ -123,6 +144,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         print(f"  {doc.kind:8} {doc.url}  <- {doc.source}{flag}")
         for old in doc.redirect_from:
             print(f"  {'redirect':8} {old}  -> {doc.url}")
+    for page in site.generated:
+        what = ", ".join(f"{k} {v}" for k, v in (("page", page.page_number), ("tag", page.tag),
+                                                  ("category", page.category), ("period", page.period)) if v)
+        print(f"  {page.kind:8} {page.url}  <- {page.generator}{f' ({what})' if what else ''}")
     _print_issues(report, stream=sys.stdout)
     return _exit_code(report)
 

@@ -373,6 +373,8 @@ class GhostExporter(Exporter):
         are tags here. Ghost has no date archives; it writes its own ``robots.txt``."""
         if page.output_path == "robots.txt":
             return "/robots.txt"
+        if page.kind == "sitemap":
+            return "/sitemap.xml"
         term = page.tag or page.category
         if term is not None:
             slug = tag_slug(term)

@@ -13,6 +13,7 @@ from migrate.ir import Issue, Site, StaticFile
 from migrate.reader.accounting import Ledger, account_rest
 from migrate.reader.documents import build_page, limit_posts
 from migrate.reader.entry_filter import EntryFilter, glob_include
+from migrate.reader.generated import Inputs, generated_pages
 from migrate.reader.parallel import read_pending
 from migrate.reader.permalinks import apply_url_issues, check_collisions, entry_url
 from migrate.reader.plugins import run_generators
@@ -57,7 +58,11 @@ class SiteReader:
         check_collisions(documents, issues)
         data = walk.data()
         other = account_rest(settings, ledger, issues)
-        return to_site(settings, documents, walk.statics, other, data, issues)
+        generated, found = generated_pages(Inputs(settings.root, settings.config, settings.plugins, documents,
+                                                  tuple(walk.statics), settings.permalink_style,
+                                                  settings.config_name))
+        issues.extend(found)
+        return to_site(settings, documents, walk.statics, other, data, issues, generated)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from migrate.ir import AccountedFile, Collection, Document, Issue, Site, StaticFile
+from migrate.ir import AccountedFile, Collection, Document, GeneratedPage, Issue, Site, StaticFile
 from migrate.reader.data import authors_from_data
 from migrate.reader.dates import jekyll_date
 from migrate.reader.documents import DATE_FILENAME, Entry, liquid_data
@@ -138,6 +138,7 @@ def to_site(
     other: list[AccountedFile],
     data: dict[str, Any],
     issues: list[Issue],
+    generated: tuple[GeneratedPage, ...] = (),
 ) -> Site:
     """The IR of the whole read, everything in a fixed order."""
     config = settings.config
@@ -162,6 +163,7 @@ def to_site(
         ),
         documents=tuple(sorted(documents, key=lambda d: d.source)),
         static_files=tuple(sorted(statics, key=lambda s: s.source)),
+        generated=generated,
         other_files=tuple(sorted(other, key=lambda o: o.source)),
         config=json_safe(config),
         data=json_safe(data),
