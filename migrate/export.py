@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -13,7 +12,7 @@ from migrate.content import Converted, Targets
 from migrate.exporter import Exporter, Outcome, UrlFacts
 from migrate.ir import Document, GeneratedPage, Site
 from migrate.plan import DocumentOutcome, GeneratedOutcome, Plan
-from migrate.redirects import RedirectMap, build_redirect_map, page_key
+from migrate.redirects import RedirectMap, build_redirect_map
 from migrate.redirects.core import is_absolute
 from migrate.report import Report
 
@@ -163,12 +162,9 @@ def export_redirect_map(site: Site, outcomes: Iterable[DocumentOutcome], facts: 
               for _, url in d.language_copies]
     # The reader's feeds, when it modelled them, replace the feed paths guessed from the configuration.
     feed_url = None if any(p.kind == "feed" for p in site.generated) else facts.feed_url
-    redirect_map = build_redirect_map(site, new_urls, feed_url=feed_url, base_path=base, extra=extra,
-                                      new_site_url=facts.new_site_url, index_files=facts.index_files)
-    if not facts.platform_urls:
-        return redirect_map
-    own = {page_key(base + url) for url in facts.platform_urls}
-    return replace(redirect_map, rules=tuple(r for r in redirect_map.rules if page_key(r.source) not in own))
+    return build_redirect_map(site, new_urls, feed_url=feed_url, base_path=base, extra=extra,
+                              new_site_url=facts.new_site_url, index_files=facts.index_files,
+                              platform_urls=facts.platform_urls)
 
 
 def _below(url: str, base: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
 import re
@@ -363,10 +364,18 @@ class GhostExporter(Exporter):
     def url_facts(self) -> UrlFacts:
         """Ghost answers ``/slug/`` (and redirects ``/slug`` there) but no ``index.html`` or ``.html``
         spelling; its own feed is ``/rss/``."""
-        return UrlFacts(feed_url="/rss/", index_files=False, sitemap_url="/sitemap.xml")
+        return UrlFacts(feed_url="/rss/", index_files=False, sitemap_url="/sitemap.xml", platform_urls=("/",))
 
     def write_redirects(self, redirect_map: RedirectMap) -> None:
         write_redirects(self.plan, redirect_map)
+
+    @functools.cached_property
+    def _public_post_tags(self) -> set[str]:
+        """Slugs of the tags of the published posts: Ghost shows a tag's page only for those (a tag only
+        pages or drafts carry has none)."""
+        return {tag_slug(name) for entry in self.entries.values()
+                if entry.post_id and entry.type == "post" and self._status(entry.doc) == "published"
+                for name in (*entry.doc.categories, *entry.doc.tags) if str(name).strip()}
 
     def generated_url(self, page: GeneratedPage) -> str | None:
         """Ghost's home and tag pages are paginated at ``page/N/`` and have feeds at ``rss/``; categories
@@ -378,8 +387,8 @@ class GhostExporter(Exporter):
         term = page.tag or page.category
         if term is not None:
             slug = tag_slug(term)
-            if slug not in self.rows.tag_rows:
-                return None  # no exported post carries it: no Ghost tag page
+            if slug not in self._public_post_tags:
+                return None  # no published post carries it: Ghost has no page for the tag
             base = f"/tag/{slug}/"
         elif page.lists == "posts" and page.period is None:
             base = "/"

@@ -25,6 +25,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f]")
 # Who keeps an old path when several claim it, lowest rank first. Jekyll writes pages, then the
 # redirect pages jekyll-redirect-from generates, then collection documents (posts included), and the
 # file written last is the one served; within a rank the later claim wins the same way.
+RANK_PLATFORM = -1
 RANK_DOCUMENT = 0
 RANK_REDIRECT_FROM = 1
 RANK_PAGE = 2
@@ -33,6 +34,7 @@ RANK_EXTRA = 4
 RANK_ALTERNATE = 5
 
 _RANK_NAMES = {
+    RANK_PLATFORM: "platform",
     RANK_DOCUMENT: "document",
     RANK_REDIRECT_FROM: "redirect_from",
     RANK_PAGE: "page",
@@ -374,6 +376,7 @@ def build_redirect_map(
     status: int = 301,
     new_site_url: str | None = None,
     index_files: bool = True,
+    platform_urls: Iterable[str] = (),
 ) -> RedirectMap:
     """Every old URL of ``site`` mapped onto where it lives now.
 
@@ -383,7 +386,8 @@ def build_redirect_map(
     ``(old, new)`` pairs. ``new_site_url``: absolute new URLs on that host become root-relative (kept as
     they are: its path already holds any sub-path). ``index_files``: the new host is a static file server
     that answers ``/x/index.html`` and ``/x.html`` by itself (False for Ghost and WordPress, which need
-    rules for those spellings too). Chains are collapsed, identities dropped, loops and conflicting
+    rules for those spellings too). ``platform_urls``: old URLs the new platform answers with its own page
+    (no rule takes them over; their other spellings lead there). Chains are collapsed, identities dropped, loops and conflicting
     claims reported.
     """
     b = _Builder(site, base_path, new_site_url)
@@ -424,6 +428,10 @@ def build_redirect_map(
             b.claim_served(path, feed_target, RANK_FEED, None)
     for old, new in extra:
         b.claim_served(old, b.new(new, new_site=True), RANK_EXTRA, None)
+    # The platform's own pages (WordPress's and Ghost's front page at /) keep their URLs before any old
+    # page that stood there, and the other spellings of those URLs lead to them.
+    for url in platform_urls:
+        b.claim_served(url, b.old(url), RANK_PLATFORM, None)
     rules = _resolve(b, live, status, index_files)
     issues = tuple(sorted(b.issues, key=lambda i: (i.code, i.source or "", i.message)))
     return RedirectMap(rules=rules, issues=issues, rewrites=tuple(rewrites[k] for k in sorted(rewrites)))
@@ -554,6 +562,8 @@ def _follow(target: str, hop: str, hop_target: str) -> str:
 
 
 def _report_collisions(b: _Builder, source: str, winner: _Claim, losers: list[_Claim]) -> None:
+    if winner.rank == RANK_PLATFORM:
+        return  # the platform's own page: the old page there is imported under another URL
     for loser in losers:
         if loser.target == winner.target or loser.rank == RANK_ALTERNATE:
             continue

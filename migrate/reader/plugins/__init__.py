@@ -20,7 +20,8 @@ GENERATORS = (
     ("jekyll-relative-links", relative_links.generate),  # :lowest
 )
 """The generators in the order Jekyll runs them (by priority)."""
-MODELLED = frozenset({name for name, _ in GENERATORS} | {"jekyll-redirect-from", "jekyll-include-cache"})
+MODELLED = frozenset({name for name, _ in GENERATORS} | {"jekyll-redirect-from", "jekyll-include-cache"}
+                     | {"jekyll-paginate", "jekyll-paginate-v2", "jekyll-archives", "jekyll-feed", "jekyll-sitemap"})
 """Plugins whose pages, URLs, tags or content changes the migration carries out."""
 
 
