@@ -19,6 +19,7 @@ import pytest
 
 from migrate.cli import main
 from migrate.reader import read_site
+from tests.acceptance.test_jekyll_urls import json_urls
 from tests.conftest import REPO, corpus_sites, site_id
 from tests.support.jekyll import JekyllBuild, cached_jekyll_build, is_github_pages_site
 
@@ -56,15 +57,6 @@ def _inspect(site_dir: Path, *flags: str) -> dict:
     return json.loads(out.getvalue())
 
 
-def _built_urls(payload: dict) -> set[str]:
-    urls: set[str] = set()
-    for doc in payload["documents"]:
-        if doc["built"]:
-            urls.add(doc["url"])
-            urls.update(doc["redirect_from"])
-    return urls
-
-
 def _written(build: JekyllBuild) -> list[dict]:
     return [r for r in build.records if r["kind"] in ("page", "post", "draft", "document") and r["written"]]
 
@@ -78,7 +70,7 @@ def test_urls_titles_layouts_and_bodies_equal_jekyll_with_the_plugins(site_dir: 
     build = jekyll(site_dir)
     monkeypatch.setenv("TZ", build.timezone)
     payload = _inspect(site_dir)
-    jekyll_urls, ours = build.urls, _built_urls(payload)
+    jekyll_urls, ours = build.urls, json_urls(payload)
     matched = jekyll_urls & ours
     print(
         f"\nURLS site={site_dir.name} mode=plugins jekyll={len(jekyll_urls)} ours={len(ours)} matched={len(matched)}"
@@ -136,14 +128,14 @@ def test_no_github_pages_reads_the_sample_as_plain_jekyll(jekyll, monkeypatch):
     build = jekyll(SAMPLE, github_pages=False)
     monkeypatch.setenv("TZ", build.timezone)
     payload = _inspect(SAMPLE, "--no-github-pages")
-    jekyll_urls, ours = build.urls, _built_urls(payload)
+    jekyll_urls, ours = build.urls, json_urls(payload)
     print(
         f"\nURLS site={SAMPLE.name} mode=plain jekyll={len(jekyll_urls)} ours={len(ours)} "
         f"matched={len(jekyll_urls & ours)}"
     )
     assert ours == jekyll_urls
     assert "/" not in ours  # no README index without the plugins
-    assert ours != _built_urls(_inspect(SAMPLE))
+    assert ours != json_urls(_inspect(SAMPLE))
 
 
 def test_github_pages_flag_reads_a_plain_site_as_github_builds_it(jekyll, monkeypatch, tmp_path):
@@ -157,10 +149,10 @@ def test_github_pages_flag_reads_a_plain_site_as_github_builds_it(jekyll, monkey
     (site_dir / "_posts" / "2998-01-01-ahead.md").write_text("---\ntitle: Ahead\n---\nLater.\n", "utf-8")
     build = jekyll(site_dir, github_pages=True)
     monkeypatch.setenv("TZ", build.timezone)
-    ours = _built_urls(_inspect(site_dir, "--github-pages"))
+    ours = json_urls(_inspect(site_dir, "--github-pages"))
     print(
         f"\nURLS site=flag-github-pages mode=plugins jekyll={len(build.urls)} ours={len(ours)} "
         f"matched={len(build.urls & ours)}"
     )
     assert ours == build.urls == {"/", "/notes.html", "/2998/01/01/ahead.html"}
-    assert _built_urls(_inspect(site_dir)) == set()
+    assert json_urls(_inspect(site_dir)) == set()
