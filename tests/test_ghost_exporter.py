@@ -637,3 +637,13 @@ def test_the_cheap_check_never_skips_a_body_the_parser_would_change(body: str) -
         finally:
             assets.may_name_site_files = original  # type: ignore[method-assign]
     assert (checked, checked_used) == (parsed, parsed_used)
+
+
+def test_an_empty_body_is_the_editors_empty_document(tmp_path: Path) -> None:
+    # Ghost turns an empty html into a lexical root without children, refuses it, and the refusal
+    # stops the whole import (measured with Ghost 6: "Invalid lexical structure").
+    run = Run(make_site(tmp_path, [post("empty")]), convert=lambda d: Converted(body="\n"))
+    lexical = json.loads(run.post("empty")["lexical"])
+    assert lexical["root"]["children"] == [
+        {"children": [], "direction": None, "format": "", "indent": 0, "type": "paragraph", "version": 1}]
+    assert "html" not in run.post("empty")

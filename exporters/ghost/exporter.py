@@ -48,6 +48,13 @@ def _parse_now(value: str) -> str:
     return parsed.isoformat()
 
 
+EMPTY_LEXICAL = json.dumps(
+    {"root": {"children": [{"children": [], "direction": None, "format": "", "indent": 0, "type": "paragraph",
+                            "version": 1}], "direction": None, "format": "", "indent": 0, "type": "root", "version": 1}},
+    separators=(",", ":"))
+"""The document Ghost's editor makes of an empty post: one empty paragraph."""
+
+
 def _parse_collection(value: str) -> str:
     name, sep, mode = value.partition("=")
     if not sep or not name.strip() or mode.strip() not in ("post", "page", "skip"):
@@ -299,7 +306,11 @@ class GhostExporter(Exporter):
         title = limited(self.report, doc, "title", title, TITLE_MAX, code="ghost-title-cut")
         used: set[str] = set()
         body = self.assets.rewrite(converted.body, doc, used)
-        if self.opts.body == "lexical":
+        if not body.strip():
+            # Ghost makes an empty root of an empty body, which it then refuses ("Invalid lexical
+            # structure"), and the refusal stops the whole import: the editor's empty document instead.
+            content = {"lexical": EMPTY_LEXICAL}
+        elif self.opts.body == "lexical":
             content = {"lexical": lexical_document(body)}
         else:
             content = {"html": ghost_html(body)}
