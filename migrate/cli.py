@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from migrate import __version__
 from migrate.errors import MigrateError, OptionError
-from migrate.ir import Document, Site
+from migrate.ir import Document, Site, jsonable
 from migrate.report import Report, format_issue
 
 EXIT_OK = 0
@@ -77,6 +77,9 @@ def _document_json(doc: Document) -> dict[str, Any]:
         "date": doc.date.isoformat() if doc.date else None,
         "redirect_from": list(doc.redirect_from),
         "redirect_to": doc.redirect_to,
+        "language": doc.language,
+        "translations": list(doc.translations),
+        "language_copies": [{"language": lang, "url": url} for lang, url in doc.language_copies],
     }
 
 
@@ -98,6 +101,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                 "baseurl": site.baseurl,
                 "timezone": site.timezone,
                 "permalink": site.permalink,
+                "languages": list(site.languages),
             },
             "documents": [_document_json(d) for d in sorted(site.documents, key=lambda d: d.source)],
             "static_files": [
@@ -106,6 +110,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             "other_files": [
                 {"source": o.source, "reason": o.reason} for o in sorted(site.other_files, key=lambda o: o.source)
             ],
+            "generated": [jsonable(g) for g in site.generated],
             "issues": _issue_json(report),
         }
         print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -122,6 +127,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         print(f"  {doc.kind:8} {doc.url}  <- {doc.source}{flag}")
         for old in doc.redirect_from:
             print(f"  {'redirect':8} {old}  -> {doc.url}")
+        for lang, url in doc.language_copies:
+            print(f"  {'copy ' + lang:8} {url}  <- {doc.source}")
     _print_issues(report, stream=sys.stdout)
     return _exit_code(report)
 

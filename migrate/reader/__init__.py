@@ -6,6 +6,7 @@ import datetime as _dt
 from pathlib import Path
 
 from migrate.ir import Site
+from migrate.reader.languages import apply_languages
 from migrate.reader.site import SiteReader
 from migrate.workers import default_jobs
 
@@ -29,9 +30,10 @@ def read_site(
     ``site.time`` (default: the current time); ``config_files`` replaces the default ``_config.yml`` like
     ``--config a.yml,b.yml`` (paths relative to the site or absolute); ``jobs`` processes read a large
     site's documents (default: one per core; the result is the same). Problems become ``Site.issues``;
-    only a path that is not a folder raises :class:`migrate.errors.SiteError`.
+    only a path that is not a folder raises :class:`migrate.errors.SiteError`. A site that loads a language plugin
+    is read as it builds one site per language (see :mod:`migrate.reader.languages`).
     """
-    return SiteReader(
+    site = SiteReader(
         Path(path),
         drafts=drafts,
         future=future or None,
@@ -40,3 +42,4 @@ def read_site(
         config_files=config_files,
         jobs=jobs if jobs is not None else default_jobs(),
     ).read()
+    return apply_languages(site)  # the language plugins build one site per language from what Jekyll read

@@ -22,7 +22,7 @@ Jekyll::Hooks.register :site, :post_write do |site|
       records << {
         "kind" => kind, "collection" => label, "relative_path" => src.call(doc.path), "url" => doc.url,
         "written" => written, "output" => written ? rel.call(doc.destination(site.dest)) : nil,
-        "redirect" => false, "date" => doc.data["date"].to_s,
+        "redirect" => false, "date" => doc.data["date"].to_s, "permalink" => doc.data["permalink"],
       }
     end
   end
@@ -42,14 +42,17 @@ Jekyll::Hooks.register :site, :post_write do |site|
       "kind" => kind, "collection" => nil, "relative_path" => redirect ? nil : page.relative_path,
       "url" => page.url, "written" => true, "output" => rel.call(page.destination(site.dest)),
       "redirect" => redirect ? true : false, "class" => page.class.name,
-      "redirect_to" => redirect ? page.redirect_to : nil,
+      "redirect_to" => redirect ? page.redirect_to : nil, "permalink" => page.data["permalink"],
     }
   end
   statics = site.static_files.map do |file|
     from_theme = site.theme && file.instance_variable_get(:@base).to_s == site.theme.root.to_s
     { "relative_path" => src.call(file.path), "url" => file.url, "written" => file.write?, "theme" => from_theme ? true : false }
   end
-  File.write(out, JSON.pretty_generate(
-    "time" => site.time.to_f, "timezone" => ENV["TZ"], "records" => records, "static_files" => statics
+  # jekyll-polyglot runs the whole build once per language (in forks, in parallel): one file per language
+  lang = site.respond_to?(:active_lang) ? site.active_lang : nil
+  File.write(lang ? "#{out}.lang-#{lang}" : out, JSON.pretty_generate(
+    "time" => site.time.to_f, "timezone" => ENV["TZ"], "records" => records, "static_files" => statics,
+    "language" => lang, "default_language" => site.respond_to?(:default_lang) ? site.default_lang : nil
   ))
 end
