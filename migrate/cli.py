@@ -400,7 +400,7 @@ def cmd_redirects(args: argparse.Namespace, exporter_cls: Any) -> int:
     redirect_map, facts = plan.redirect_map, plan.url_facts
     if args.base_path is not None:  # the same rules, answered under another sub-path
         facts = replace(facts, base_path=args.base_path)
-        redirect_map = export_redirect_map(site, plan.documents, facts)
+        redirect_map = export_redirect_map(site, plan.documents, facts, plan.generated)
     files = render_redirects(redirect_map, args.format, old_site_url=(site.url + site.baseurl) or None,
                              new_site_url=facts.new_site_url)
     if args.output:

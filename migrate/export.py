@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable, Mapping
 from migrate.convert import ConversionCache, ConversionError, Done, convert_documents
 from migrate.content import Converted, Targets
 from migrate.exporter import Exporter, Outcome, UrlFacts
-from migrate.ir import Document, Site
-from migrate.plan import DocumentOutcome, Plan
+from migrate.ir import Document, GeneratedPage, Site
+from migrate.plan import DocumentOutcome, GeneratedOutcome, Plan
 from migrate.redirects import RedirectMap, build_redirect_map, page_key
 from migrate.redirects.core import is_absolute
 from migrate.report import Report
@@ -78,7 +78,8 @@ def drive_export(
             plan.record(DocumentOutcome(source=unreadable.source, kind="unreadable", old_url=None, new_url=None,
                                         status="failed", reason="could not be read (see the report)"))
     plan.url_facts = exporter.url_facts()
-    plan.redirect_map = export_redirect_map(site, plan.documents, plan.url_facts)
+    plan.generated = place_generated(exporter, plan.documents, plan.url_facts)
+    plan.redirect_map = export_redirect_map(site, plan.documents, plan.url_facts, plan.generated)
     report.extend(plan.redirect_map.issues)
     exporter.write_redirects(plan.redirect_map)
     exporter.finish()
@@ -113,12 +114,57 @@ def _export_one(exporter: Exporter, document: Document, done: Done, keep_bodies:
     _record(plan, document, outcome)
 
 
-def export_redirect_map(site: Site, outcomes: Iterable[DocumentOutcome], facts: UrlFacts) -> RedirectMap:
+def place_generated(exporter: Exporter, outcomes: Iterable[DocumentOutcome],
+                    facts: UrlFacts) -> list[GeneratedOutcome]:
+    """Where each page a plugin generated on the old site leads now: the target's own page of the same list
+    where it has one, else the nearest page that lists the same content. A generated URL a document
+    serves itself (page 1 of a list is its template's own URL) is the document's."""
+    site = exporter.site
+    served = {d.url for d in site.documents if d.served_by_jekyll}
+    new_by_source = {o.source: o.new_url for o in outcomes if o.status == "exported" and o.new_url}
+    placed = []
+    for page in site.generated:
+        if page.url in served:
+            continue
+        native = exporter.generated_url(page)
+        if native is not None:
+            placed.append(GeneratedOutcome(page.url, page.kind, page.generator, native, "native"))
+            continue
+        nearest = _nearest_list(page, new_by_source, facts)
+        placed.append(GeneratedOutcome(page.url, page.kind, page.generator, nearest,
+                                       "nearest" if nearest else "none"))
+    return placed
+
+
+def _nearest_list(page: GeneratedPage, new_by_source: Mapping[str, str], facts: UrlFacts) -> str | None:
+    """The nearest page of the new site that lists what ``page`` listed: the target's feed for a feed, its
+    sitemap for a sitemap, the new page of the list's first page for a later page of it, else the home
+    page (which lists the posts); None for anything else (a ``robots.txt``)."""
+    if page.kind == "feed":
+        return facts.feed_url
+    if page.kind == "sitemap":
+        return facts.sitemap_url
+    if page.kind not in ("pagination", "archive"):
+        return None
+    if page.template and page.template in new_by_source:
+        return new_by_source[page.template]
+    return "/"
+
+
+def export_redirect_map(site: Site, outcomes: Iterable[DocumentOutcome], facts: UrlFacts,
+                        generated: Iterable[GeneratedOutcome] = ()) -> RedirectMap:
     """The one redirect map of an export: every URL the old site answered, to where its document went
-    (``outcomes``), on a platform that answers URLs as ``facts`` says."""
+    (``outcomes``) or its generated page leads (``generated``), on a platform that answers URLs as
+    ``facts`` says."""
     base = facts.base_path.rstrip("/")
     new_urls = {o.source: _below(o.new_url, base) for o in outcomes if o.status == "exported" and o.new_url}
-    redirect_map = build_redirect_map(site, new_urls, feed_url=facts.feed_url, base_path=base,
+    extra = [(g.url, _below(g.new_url, base)) for g in generated if g.new_url]
+    # A language plugin's copy of a document, for a language without its own version, was the document.
+    extra += [(url, new_urls[d.source]) for d in site.documents if d.served_by_jekyll and d.source in new_urls
+              for _, url in d.language_copies]
+    # The reader's feeds, when it modelled them, replace the feed paths guessed from the configuration.
+    feed_url = None if any(p.kind == "feed" for p in site.generated) else facts.feed_url
+    redirect_map = build_redirect_map(site, new_urls, feed_url=feed_url, base_path=base, extra=extra,
                                       new_site_url=facts.new_site_url, index_files=facts.index_files)
     if not facts.platform_urls:
         return redirect_map

@@ -12,7 +12,7 @@ from typing import Any, Callable, ClassVar, Iterable, Literal, Mapping, Sequence
 
 from migrate.content import ContentFormat, Converted, Targets
 from migrate.errors import OptionError
-from migrate.ir import Document, Site
+from migrate.ir import Document, GeneratedPage, Site
 from migrate.plan import Plan
 from migrate.redirects import RedirectMap
 from migrate.report import Report
@@ -78,9 +78,21 @@ class UrlFacts:
     rule's source and of every relative target that does not already start with it."""
     new_site_url: str | None = None
     """The new site's URL, when known: absolute new URLs on that host are written root-relative."""
+    sitemap_url: str | None = None
+    """The platform's own sitemap, where an old sitemap leads; None when it has none."""
     platform_urls: tuple[str, ...] = ()
     """Old URLs (below ``base_path``) the platform answers itself with its own page, which no rule may
     take over (WordPress's front page at ``/``)."""
+
+
+def page_number_on_target(page: GeneratedPage, per_page: int) -> int:
+    """The number of the page of the target's own pagination of the same list that starts with what a
+    page of the old list started with: page N of ``page.per_page`` items begins with item
+    ``(N-1) * page.per_page``, which a target showing ``per_page`` items a page shows on this page."""
+    number = page.page_number or 1
+    if not page.per_page or per_page <= 0:
+        return number
+    return (number - 1) * page.per_page // per_page + 1
 
 
 class Exporter(abc.ABC):
@@ -191,6 +203,12 @@ class Exporter(abc.ABC):
         """Pass two, in this process: add the files for one document to the plan and say what became of
         it. ``rendered`` is what ``render_document`` returned; ``converted`` is the body (and excerpt) in
         the exporter's ``content_format``."""
+
+    def generated_url(self, page: GeneratedPage) -> str | None:
+        """The target's own page for a page a plugin generated on the old site (its pagination of the same
+        list, its page of the same tag or category, its feed of it), or None where the platform has none:
+        the core then leads the old URL to the nearest page that lists the same content. The default: none."""
+        return None
 
     def write_redirects(self, redirect_map: RedirectMap) -> None:
         """Write the export's redirect map (built by the core from the outcomes and :meth:`url_facts`) in

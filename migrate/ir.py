@@ -103,8 +103,6 @@ class Document:
     """What separates the generated excerpt from the rest of the body."""
     published: bool = True
     """False for ``published: false``."""
-    draft: bool = False
-    """True for files in ``_drafts``."""
     future: bool = False
     """True when the date lies after the reader's "now" (Jekyll skips such posts unless ``future: true``)."""
     built_by_jekyll: bool = True
@@ -140,6 +138,11 @@ class Document:
     """All front matter after defaults were applied, JSON-safe (dates as ISO strings)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Front-matter keys not mapped onto a field above; never dropped."""
+
+    @property
+    def draft(self) -> bool:
+        """A file of ``_drafts`` (the kind says so; no field repeats it)."""
+        return self.kind == "draft"
 
     @property
     def is_draft(self) -> bool:
@@ -371,6 +374,7 @@ def _generated_from_dict(data: dict[str, Any]) -> GeneratedPage:
 
 def _document_from_dict(data: dict[str, Any]) -> Document:
     values = dict(data)
+    values.pop("draft", None)  # IR version 1 repeated the kind in a field
     values["translations"] = tuple(values.get("translations", ()))
     values["language_copies"] = tuple(tuple(pair) for pair in values.get("language_copies", ()))
     for name in ("date", "last_modified"):

@@ -149,7 +149,6 @@ def test_statuses(tmp_path: Path) -> None:
             title="Idea",
             slug="idea",
             collection="posts",
-            draft=True,
             built_by_jekyll=False,
         ),
         post("later", date=dt.datetime(2099, 1, 1, 12, 0, tzinfo=BERLIN), future=True, built_by_jekyll=False),

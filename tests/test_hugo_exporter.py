@@ -148,7 +148,7 @@ def test_collection_documents_become_a_section(tmp_path):
 
 
 def test_drafts_and_unpublished_become_draft_true(tmp_path):
-    draft = post("wip", "/news/2020/01/02/wip/", kind="draft", source="_drafts/wip.md", draft=True,
+    draft = post("wip", "/news/2020/01/02/wip/", kind="draft", source="_drafts/wip.md",
                  built_by_jekyll=False)
     hidden = post("hidden", "/news/2020/01/02/hidden/", published=False, built_by_jekyll=False,
                   front_matter={"published": False})

@@ -202,3 +202,13 @@ def test_names_that_are_not_utf8_are_reported_and_left_out(tmp_path):
         "_posts/2020-01-03-bad\\xffname.md", "assets/img\\xfe.png",
     ]
     json.dumps(site.to_dict(), ensure_ascii=False).encode("utf-8")  # the IR can be written out
+
+
+def test_an_infinite_limit_posts_reads_every_post_without_a_traceback(tmp_path):
+    from migrate.reader import read_site
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("limit_posts: .inf\n", "utf-8")
+    (tmp_path / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: a\n---\nx\n", "utf-8")
+    site = read_site(tmp_path)
+    assert [d.source for d in site.documents if d.built_by_jekyll] == ["_posts/2020-01-01-a.md"]

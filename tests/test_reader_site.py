@@ -288,14 +288,12 @@ def _many_posts(root: Path, count: int, *, config: str = "") -> None:
 
 @pytest.mark.parametrize("config", ["", "limit_posts: 700\n"])
 def test_parallel_read_equals_serial_read(tmp_path, monkeypatch, config):
-    from migrate.reader import site as reader_site
+    from migrate.reader import parallel
 
-    _many_posts(tmp_path, reader_site.PARALLEL_MIN_DOCUMENTS + 50, config=config)
+    _many_posts(tmp_path, parallel.PARALLEL_MIN_DOCUMENTS + 50, config=config)
     forked = []
-    build_parallel = reader_site.SiteReader._build_parallel
-    monkeypatch.setattr(
-        reader_site.SiteReader, "_build_parallel", lambda self, pending: forked.append(1) or build_parallel(self, pending)
-    )
+    build_parallel = parallel._build_parallel
+    monkeypatch.setattr(parallel, "_build_parallel", lambda *args: forked.append(1) or build_parallel(*args))
     serial = read_site(tmp_path, now=NOW, drafts=True, jobs=1)
     assert not forked
     parallel = read_site(tmp_path, now=NOW, drafts=True, jobs=2)
@@ -316,12 +314,12 @@ def _dying_worker(index: int) -> None:
 
 @pytest.mark.parametrize("failure", ["worker-dies", "no-fork"])
 def test_parallel_read_survives_worker_failures(tmp_path, monkeypatch, failure):
-    from migrate.reader import site as reader_site
+    from migrate.reader import parallel
 
-    _many_posts(tmp_path, reader_site.PARALLEL_MIN_DOCUMENTS + 50)
+    _many_posts(tmp_path, parallel.PARALLEL_MIN_DOCUMENTS + 50)
     serial = read_site(tmp_path, now=NOW, jobs=1)
     if failure == "worker-dies":
-        monkeypatch.setattr(reader_site, "_build_in_worker", _dying_worker)
+        monkeypatch.setattr(parallel, "_build_in_worker", _dying_worker)
     else:
         def no_fork() -> int:
             raise OSError(11, "Resource temporarily unavailable")

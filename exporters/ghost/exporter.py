@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from exporters.ghost.archive import Entry, import_data, write_import, write_redirects
 from exporters.ghost.assets import Assets
 from exporters.ghost.cards import ghost_html, lexical_document
-from exporters.ghost.rows import Rows, limited
+from exporters.ghost.rows import Rows, language_tag_slug, limited, tag_slug
 from exporters.ghost.schema import (
     EXCERPT_MAX,
     RESERVED_SLUGS,
@@ -28,8 +28,8 @@ from exporters.ghost.schema import (
 from exporters.ghost.slugs import SlugAllocator, ghost_slug, ghost_url_slug
 from migrate.content import Converted, Targets
 from migrate.errors import OptionError
-from migrate.exporter import Exporter, Option, Outcome, UrlFacts
-from migrate.ir import Document, Site
+from migrate.exporter import Exporter, Option, Outcome, UrlFacts, page_number_on_target
+from migrate.ir import Document, GeneratedPage, Site
 from migrate.plan import Plan
 from migrate.redirects import RedirectMap
 from migrate.report import Report
@@ -97,6 +97,13 @@ class GhostExporter(Exporter):
             "ISO date for meta.exported_on and undated pages (default: the newest document "
             "date, so output never depends on the clock)",
             type=_parse_now,
+        ),
+        Option(
+            "posts-per-page",
+            "posts on a page of the Ghost theme's lists (its package.json posts_per_page: 12 in Source, "
+            "Ghost's default theme; 25 in Casper): old list pages lead to the Ghost page with the same posts",
+            type=int,
+            default=12,
         ),
         Option(
             "email-domain",
@@ -184,7 +191,7 @@ class GhostExporter(Exporter):
         slugs.used.update(claims)
         for doc, kind in placed:
             slug = own.get(doc.source) or slugs.take(self._wanted_slug(doc, kind), fallback=kind)
-            self.entries[doc.source] = Entry(doc, kind, slug, f"/{slug}/")
+            self.entries[doc.source] = Entry(doc, kind, slug, self._language_prefix(doc, kind) + f"/{slug}/")
         for name, count in sorted(skipped_collections.items()):
             self.report.emit(
                 "ghost-collection-skipped",
@@ -197,6 +204,27 @@ class GhostExporter(Exporter):
             document_urls=self._document_urls(),
             asset_url=self.assets.urls(),
         )
+
+    def _language_prefix(self, doc: Document, kind: str) -> str:
+        """``/xx`` for a post in a language other than the site's default: routes.yaml gives each
+        language's posts a collection at ``/xx/``."""
+        languages = self.site.languages
+        if not languages or kind != "post" or (doc.language or languages[0]) == languages[0]:
+            return ""
+        return "/" + (doc.language or "")
+
+    def _routes_yaml(self) -> str:
+        """Ghost's routes.yaml for a multilingual site: one collection of posts per language, the default
+        one at the root, each chosen by its internal ``#lang-xx`` tag."""
+        default, *others = self.site.languages
+        lines = ["routes:", "", "collections:"]
+        for language in others:
+            lines += [f"  /{language}/:", f"    permalink: /{language}/{{slug}}/", "    template: index",
+                      f"    filter: tag:{language_tag_slug(language)}"]
+        lines += ["  /:", "    permalink: /{slug}/", "    template: index",
+                  f"    filter: tag:{language_tag_slug(default)}", "",
+                  "taxonomies:", "  tag: /tag/{slug}/", "  author: /author/{slug}/", ""]
+        return "\n".join(lines)
 
     def _old_url_slugs(self) -> dict[str, str]:
         """Slug -> the document whose old URL is ``/SLUG/`` (else ``/SLUG``, which Ghost redirects to it):
@@ -335,16 +363,40 @@ class GhostExporter(Exporter):
     def url_facts(self) -> UrlFacts:
         """Ghost answers ``/slug/`` (and redirects ``/slug`` there) but no ``index.html`` or ``.html``
         spelling; its own feed is ``/rss/``."""
-        return UrlFacts(feed_url="/rss/", index_files=False)
+        return UrlFacts(feed_url="/rss/", index_files=False, sitemap_url="/sitemap.xml")
 
     def write_redirects(self, redirect_map: RedirectMap) -> None:
         write_redirects(self.plan, redirect_map)
+
+    def generated_url(self, page: GeneratedPage) -> str | None:
+        """Ghost's home and tag pages are paginated at ``page/N/`` and have feeds at ``rss/``; categories
+        are tags here. Ghost has no date archives; it writes its own ``robots.txt``."""
+        if page.output_path == "robots.txt":
+            return "/robots.txt"
+        term = page.tag or page.category
+        if term is not None:
+            slug = tag_slug(term)
+            if slug not in self.rows.tag_rows:
+                return None  # no exported post carries it: no Ghost tag page
+            base = f"/tag/{slug}/"
+        elif page.lists == "posts" and page.period is None:
+            base = "/"
+        else:
+            return None
+        if page.kind == "feed":
+            return base + "rss/"
+        if page.kind == "pagination":
+            number = page_number_on_target(page, self.opts.posts_per_page)
+            return f"{base}page/{number}/" if number > 1 else base
+        return base if page.kind == "archive" else None
 
     def finish(self) -> None:
         statics = {s.source: s for s in self.site.static_files}
         files = {self.assets.paths[s]: self.site.static_file_path(statics[s]) for s in self.assets.in_zip}
         data = import_data(self.entries.values(), self.rows.tag_rows, self.rows.user_rows, self.now)
         write_import(self.plan, data, files)
+        if self.site.languages:
+            self.plan.add_text("routes.yaml", self._routes_yaml())
         counts = {"posts": 0, "pages": 0}
         for entry in self.entries.values():
             if entry.post_id:

@@ -130,13 +130,19 @@ class Rows:
                     source=doc.source,
                 )
                 name = cut(name, TAG_NAME_MAX)
-            slug = ghost_slug(name) or "tag-" + object_id("tag", name)[:8]
+            slug = tag_slug(name)
             row = self.tag_rows.get(slug)
             if row is None:
                 row = {"id": object_id("tag", slug), "name": name, "slug": slug}
                 self.tag_rows[slug] = row
             if row["id"] not in ids:
                 ids.append(row["id"])
+        if self.site.languages:  # a multilingual site: an internal tag per language, for routes.yaml
+            language = doc.language or self.site.languages[0]
+            slug = language_tag_slug(language)
+            row = self.tag_rows.setdefault(slug, {"id": object_id("tag", slug), "name": f"#lang-{language}",
+                                                  "slug": slug, "visibility": "internal"})
+            ids.append(row["id"])
         return ids
 
     def _author(self, key: str) -> Author:
@@ -222,3 +228,15 @@ def _lookup(mapping: Mapping[str, Any], dotted: str) -> Any:
             return None
         value = value.get(part)
     return value
+
+
+def tag_slug(name: str) -> str:
+    """The slug of the Ghost tag made from a category or tag name (its URL is ``/tag/SLUG/``)."""
+    name = " ".join(str(name).split()).lstrip("#,").strip()
+    return ghost_slug(name) or "tag-" + object_id("tag", name)[:8]
+
+
+def language_tag_slug(language: str) -> str:
+    """The slug of the internal tag ``#lang-xx`` that marks a language's posts (Ghost slugs ``#`` as
+    ``hash-``)."""
+    return "hash-" + ghost_slug(f"lang-{language}")

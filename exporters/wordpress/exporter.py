@@ -23,8 +23,8 @@ from exporters.wordpress.wxr import (
     write_wxr,
 )
 from migrate.content import Converted, Targets
-from migrate.exporter import Exporter, Outcome, UrlFacts
-from migrate.ir import Document
+from migrate.exporter import Exporter, Outcome, UrlFacts, page_number_on_target
+from migrate.ir import Document, GeneratedPage
 from migrate.redirects import RedirectMap, stream_redirects
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,9 @@ class WordPressExporter(Exporter):
         item.body = self.plan.spool.put(rendered)
         item.assets = tuple(a for a in converted.assets if a in self.static_by_source)
         item.featured = featured_asset(document, item.assets, self.static_by_source, baseurl=self.site.baseurl or "")
+        if self.site.languages:  # a multilingual site: each item says its language, as Polylang reads it
+            item.language = document.language or self.site.languages[0]
+            item.translations = document.translations
         if item.post_type == "post":
             item.categories = tuple(self.categories.add(c) for c in document.categories if c.strip())
             item.tags = tuple(self.tags.add(t) for t in document.tags if t.strip())
@@ -178,7 +181,34 @@ class WordPressExporter(Exporter):
         """WordPress answers its own front page at ``/`` (never redirected to the imported copy of the old
         home page), and no ``index.html`` or ``.html`` spelling; its feed is ``/feed/``."""
         return UrlFacts(feed_url=(self.wp_url + "/feed/") if self.wp_url else "/feed/", index_files=False,
-                        base_path=self.site.baseurl or "", platform_urls=("/",))
+                        base_path=self.site.baseurl or "", platform_urls=("/",), sitemap_url="/wp-sitemap.xml")
+
+    def generated_url(self, page: GeneratedPage) -> str | None:
+        """WordPress's own lists: the posts page, category and tag archives and date archives, each
+        paginated at ``page/N/`` and with a feed at ``feed/``; its core sitemap; its own robots.txt."""
+        if page.output_path == "robots.txt":
+            return self._link("/robots.txt")
+        if page.lists != "posts" and page.kind != "sitemap":
+            return None
+        if page.category is not None or page.tag is not None:
+            terms, base = (self.categories, self.category_base) if page.category is not None else (self.tags, self.tag_base)
+            name = str(page.category if page.category is not None else page.tag)
+            slug = terms.by_name.get(name) or wp_slug(name)
+            if slug not in terms.by_slug:
+                return None  # no exported post carries it: WordPress has no archive of it
+            path = f"/{base}/{slug}/"
+        elif page.period is not None:
+            path = "/" + page.period.strip("/") + "/"
+        else:
+            path = "/"
+        if page.kind == "feed":
+            return self._link(path + "feed/")
+        if page.kind == "sitemap":
+            return self._link("/wp-sitemap.xml")
+        if page.kind == "pagination":
+            number = page_number_on_target(page, self.opts.posts_per_page)
+            return self._link(f"{path}page/{number}/" if number > 1 else path)
+        return self._link(path)
 
     def write_redirects(self, redirect_map: RedirectMap) -> None:
         """The Redirection plugin's import files (``redirects/``)."""

@@ -71,4 +71,11 @@ OPTIONS = (
         default="classic",
         choices=("classic", "html-block"),
     ),
+    Option(
+        "posts-per-page",
+        "Settings > Reading > 'Blog pages show at most' on the WordPress site (WordPress's default: 10): "
+        "old list pages lead to the WordPress page with the same posts",
+        type=int,
+        default=10,
+    ),
 )

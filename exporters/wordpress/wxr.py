@@ -165,6 +165,10 @@ class Item:
     thumbnail_id: int | None = None
     depth: int = 0
     synthetic: bool = False
+    language: str | None = None
+    """On a multilingual site: the item's language code (Polylang's ``language`` taxonomy and post meta)."""
+    translations: tuple[str, ...] = ()
+    """On a multilingual site: the sources of the item's other language versions (post meta)."""
 
     @property
     def date(self) -> str:
@@ -321,7 +325,8 @@ def item_xml(item: Item, *, comments_open: bool, old_base: str, new_base: str) -
     lines = [fields]
     if item.attachment_url:
         lines.append(f"\t\t<wp:attachment_url>{cdata(item.attachment_url)}</wp:attachment_url>\n")
-    for domain, terms in (("category", item.categories), ("post_tag", item.tags)):
+    languages = ((item.language, item.language),) if item.language else ()
+    for domain, terms in (("category", item.categories), ("post_tag", item.tags), ("language", languages)):
         for slug, name in terms:
             lines.append(
                 f'\t\t<category domain="{domain}" nicename="{esc(slug)}">{cdata(name)}</category>\n'
@@ -333,6 +338,9 @@ def item_xml(item: Item, *, comments_open: bool, old_base: str, new_base: str) -
         meta.append(("_jekyll_source", item.source))
     if item.thumbnail_id:
         meta.append(("_thumbnail_id", str(item.thumbnail_id)))
+    if item.language:
+        meta.append(("_jekyll_language", item.language))
+    meta.extend(("_jekyll_translation", source) for source in item.translations)
     for key, value in meta:
         lines.append(
             f"\t\t<wp:postmeta><wp:meta_key>{cdata_word(key)}</wp:meta_key>"

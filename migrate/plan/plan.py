@@ -109,6 +109,20 @@ class DocumentOutcome:
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class GeneratedOutcome:
+    """The manifest line for one page a plugin generated on the old site (a page of a list, an archive,
+    a feed, a sitemap): where its URL now leads."""
+
+    url: str
+    kind: str
+    generator: str
+    new_url: str | None
+    how: Literal["native", "nearest", "none"]
+    """``native``: the target's own page of the same list (its pagination, tag page, feed); ``nearest``:
+    the target has none, so the nearest page that lists the same content; ``none``: no page at all."""
+
+
 @dataclass
 class Plan:
     """Everything an export would write. Exporters add to it; :func:`write_plan` writes it."""
@@ -117,6 +131,7 @@ class Plan:
     options: dict[str, Any] = field(default_factory=dict)
     files: dict[str, PlannedFile] = field(default_factory=dict)
     documents: list[DocumentOutcome] = field(default_factory=list)
+    generated: list[GeneratedOutcome] = field(default_factory=list)
     redirect_map: Any = None
     """The export's one redirect map (:class:`~migrate.redirects.RedirectMap`), built by the core once
     every document is exported."""
@@ -199,6 +214,10 @@ class Plan:
                 for d in sorted(self.documents, key=lambda d: d.source)
             ],
             "redirects": [list(r) for r in sorted(set(self.redirects))],
+            **({"generated": [
+                {"url": g.url, "kind": g.kind, "generator": g.generator, "new_url": g.new_url, "how": g.how}
+                for g in sorted(self.generated, key=lambda g: g.url)
+            ]} if self.generated else {}),
         }
 
     def finalise(self) -> None:

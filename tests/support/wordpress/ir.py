@@ -83,7 +83,6 @@ def small_site(root: Path) -> Site:
             slug="idea",
             collection="posts",
             date=dt.datetime(2020, 6, 1, 10, 0, tzinfo=BERLIN_SUMMER),
-            draft=True,
             built_by_jekyll=False,
         ),
         Document(
