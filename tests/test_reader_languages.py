@@ -71,3 +71,19 @@ def test_each_language_build_writes_the_generated_pages_again_in_its_folder(tmp_
     assert [(g.url, g.output_path, g.language) for g in built.generated] == [
         ("/blog/page2/", "blog/page2/index.html", None), ("/feed.xml", "feed.xml", None),
         ("/ru/feed.xml", "ru/feed.xml", "ru")]
+
+
+MULTIPLE = Path(__file__).parent / "fixtures" / "reader" / "multiple-languages"
+
+
+def test_multiple_languages_posts_of_one_name_in_two_language_folders_are_translations():
+    """jekyll-multiple-languages-plugin pairs nothing itself; its posts live in ``_i18n/LANG/_posts`` and one
+    post's versions share the file name there, which is what the reader takes as translations."""
+    site = read_site(MULTIPLE)
+    en = site.document("_i18n/en/_posts/2020-01-01-a.md")
+    ru = site.document("_i18n/ru/_posts/2020-01-01-a.md")
+    assert en is not None and ru is not None
+    assert (en.language, ru.language) == ("en", "ru")
+    assert en.translations == (ru.source,) and ru.translations == (en.source,)
+    assert site.document("_i18n/ru/_posts/2020-01-02-only-ru.md").translations == ()
+    assert site.document("_posts/2020-01-03-top.md") is None  # the plugin reads _i18n/LANG/_posts instead

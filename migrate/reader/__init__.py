@@ -6,7 +6,7 @@ import datetime as _dt
 from pathlib import Path
 
 from migrate.ir import Site
-from migrate.reader.languages import apply_languages
+from migrate.reader.languages import read_with_languages
 from migrate.reader.site import SiteReader
 from migrate.workers import default_jobs
 
@@ -33,7 +33,7 @@ def read_site(
     only a path that is not a folder raises :class:`migrate.errors.SiteError`. A site that loads a language plugin
     is read as it builds one site per language (see :mod:`migrate.reader.languages`).
     """
-    site = SiteReader(
+    reader = SiteReader(
         Path(path),
         drafts=drafts,
         future=future or None,
@@ -41,5 +41,5 @@ def read_site(
         now=now,
         config_files=config_files,
         jobs=jobs if jobs is not None else default_jobs(),
-    ).read()
-    return apply_languages(site)  # the language plugins build one site per language from what Jekyll read
+    )
+    return read_with_languages(reader)  # a language plugin builds one site per language

@@ -354,3 +354,180 @@ def _text(value: Any, fallback: str) -> str:
     if value is True:
         return "true"
     return str(value)
+
+
+# -- jekyll-multiple-languages-plugin --------------------------------------------------------------------
+
+MULTIPLE = "jekyll-multiple-languages-plugin"
+
+
+def read_with_languages(reader: Any) -> Site:
+    """``reader.read()`` (a :class:`migrate.reader.site.SiteReader`), as the site's language plugin builds it.
+
+    jekyll-multiple-languages-plugin (1.7.0, Debian's ``ruby-jekyll-multiple-languages``) changes what is read,
+    so the site is read again for each of its languages; jekyll-polyglot changes only what is written."""
+    site = reader.read()
+    if MULTIPLE in site.plugins and POLYGLOT not in site.plugins:
+        return _MultipleLanguages(reader, site).apply()
+    return apply_languages(site)
+
+
+class _MultipleLanguages:
+    """Jekyll's whole ``process`` once per language of ``languages``, the first the default one: the default
+    writes to the destination (or ``DEST/LANG/`` with ``default_locale_in_subfolder``), every other language
+    to ``DEST/LANG/``. Each build reads its posts from ``_i18n/LANG/_posts`` instead of ``_posts`` (unless
+    ``exclude_from_localizations`` names ``_posts``) and drops the categories ``_i18n`` and ``LANG`` that
+    folder gives them (from every document); a page's or document's ``permalink_LANG`` replaces its
+    ``permalink`` (only where a ``permalink`` is set); ``.htaccess`` is no longer included; a non-default build
+    copies no static file under a path ``exclude_from_localizations`` names (whole path segments)."""
+
+    def __init__(self, reader: Any, site: Site) -> None:
+        self.reader = reader
+        self.site = site
+        config = site.config
+        langs = config.get("languages")
+        langs = langs if isinstance(langs, list) else [langs] if langs else []
+        self.languages = [_text(x, "") for x in langs if x is not None]
+        self.default = self.languages[0] if self.languages else ""
+        raw = config.get("exclude_from_localizations") or []
+        self.excluded = [_text(e, "") for e in (raw if isinstance(raw, list) else [raw]) if e is not None]
+        self.translate_posts = "_posts" not in self.excluded
+        self.subfolder = bool(config.get("default_locale_in_subfolder"))
+
+    def prefix(self, lang: str) -> str:
+        return "" if lang == self.default and not self.subfolder else lang
+
+    def apply(self) -> Site:
+        if not self.languages or not all(self.languages):
+            issue = Issue("language-config", "error", "jekyll-multiple-languages-plugin needs a list of languages "
+                          "(the 'languages' setting): Jekyll stops without one")
+            return dataclasses.replace(self.site, issues=self.site.issues + (issue,))
+        passes = {lang: self._read(lang) for lang in self.languages}
+        default_site = passes[self.default]
+        docs: dict[str, list[tuple[str, Document]]] = {}
+        for lang in self.languages:
+            for doc in passes[lang].documents:
+                docs.setdefault(doc.source, []).append((lang, doc))
+        documents = []
+        for source in sorted(docs):
+            versions = docs[source]
+            served = [(lang, d) for lang, d in versions if d.served_by_jekyll]
+            own_lang, own = next(((lang, d) for lang, d in versions if lang == self.default), versions[0])
+            if own not in [d for _, d in served] and served:
+                own_lang, own = served[0]
+            redirects = tuple(dict.fromkeys(r for _, d in served for r in d.redirect_from))
+            documents.append(dataclasses.replace(
+                own, language=self._post_language(source) or own_lang,
+                language_copies=tuple((lang, d.url) for lang, d in served if d is not own),
+                redirect_from=redirects))
+        documents = self._translations(documents)
+        copies = []
+        for lang in self.languages:
+            if lang == self.default:
+                continue
+            for static in passes[lang].static_files:
+                if static.origin_url is None:
+                    copies.append(GeneratedPage(kind="other", url=static.url, output_path=dest_path(unescape_path(
+                        static.url)), generator=MULTIPLE, template=static.source, lists=None, language=lang))
+        issues = list(default_site.issues)
+        for lang in self.languages:
+            if lang != self.default:
+                issues += [i for i in passes[lang].issues if (i.source or "").startswith(f"_i18n/{lang}/")]
+        posts = {d.source for d in documents}
+        if self.translate_posts and (self.reader.root / "_posts").is_dir():
+            issues.append(Issue("language-posts-folder", "info", "jekyll-multiple-languages-plugin reads each "
+                                "language's posts from _i18n/LANG/_posts: Jekyll builds none of the posts here", "_posts"))
+        return dataclasses.replace(
+            default_site,
+            languages=tuple(self.languages),
+            documents=tuple(documents),
+            generated=tuple(sorted(default_site.generated + tuple(copies), key=lambda g: (g.url, g.output_path))),
+            other_files=tuple(o for o in default_site.other_files if o.source not in posts),
+            issues=tuple(issues),
+        )
+
+    def _post_language(self, source: str) -> str | None:
+        parts = source.split("/")
+        if len(parts) > 3 and parts[0] == "_i18n" and parts[2] == "_posts" and parts[1] in self.languages:
+            return parts[1]
+        return None
+
+    def _translations(self, documents: list[Document]) -> list[Document]:
+        """A post of ``_i18n/ru/_posts/x.md`` and one of ``_i18n/en/_posts/x.md`` are one post in two languages."""
+        groups: dict[str, list[str]] = {}
+        for doc in documents:
+            if self._post_language(doc.source) and doc.served_by_jekyll:
+                parts = doc.source.split("/")
+                groups.setdefault("/".join(parts[2:]), []).append(doc.source)
+        result = []
+        for doc in documents:
+            lang = self._post_language(doc.source)
+            if lang and doc.served_by_jekyll:
+                others = sorted(s for s in groups["/".join(doc.source.split("/")[2:])] if s != doc.source)
+                doc = dataclasses.replace(doc, translations=tuple(others))
+            result.append(doc)
+        return result
+
+    def _read(self, lang: str) -> Site:
+        """One language's build, read with the reader's own pipeline and the plugin's changes."""
+        from migrate.reader.accounting import Ledger, account_rest
+        from migrate.reader.documents import limit_posts, liquid_data
+        from migrate.reader.parallel import read_pending
+        from migrate.reader.permalinks import apply_url_issues, check_collisions, entry_url
+        from migrate.reader.settings import read_settings
+        from migrate.reader.to_ir import note_unused_redirects, to_documents, to_site
+        from migrate.reader.walk import Walk
+
+        reader = self.reader
+        issues: list[Issue] = []
+        settings = read_settings(reader.root, config_files=reader.config_files, drafts=reader.drafts,
+                                 future=reader.future, unpublished=reader.unpublished, now=reader.now, issues=issues)
+        include = tuple(p for p in settings.include if p != ".htaccess")
+        settings = dataclasses.replace(settings, include=include, include_patterns=compile_patterns(list(include)))
+        plugin = self
+
+        class LanguageWalk(Walk):  # type: ignore[misc]
+            def _read_posts(self, rel_dir: str, magic: str) -> None:
+                if rel_dir == "" and magic == "_posts" and plugin.translate_posts:
+                    rel_dir = f"_i18n/{lang}"
+                super()._read_posts(rel_dir, magic)
+
+        ledger = Ledger()
+        walk = LanguageWalk(settings, ledger, issues)
+        walk.site()
+        entries = read_pending(settings, walk.pending, 1, issues)
+        for entry in entries:
+            changed = False
+            if entry.kind != "page" and isinstance(entry.data.get("categories"), list):
+                kept = [c for c in entry.data["categories"] if c not in ("_i18n", lang)]
+                changed = kept != entry.data["categories"]
+                entry.data["categories"] = kept
+            data = liquid_data(settings, entry)
+            own = data.get(f"permalink_{lang}")
+            if data.get("permalink") is not None and own is not None:
+                entry.data["permalink"] = own
+                changed = True
+            if changed:
+                entry_url(settings, entry)
+        limit_posts(settings, entries, issues)
+        apply_url_issues(entries, issues)
+        documents = to_documents(settings, entries, issues)
+        note_unused_redirects(settings, documents, issues)
+        check_collisions(documents, issues)
+        data = walk.data()
+        other = account_rest(settings, ledger, issues)
+        built = to_site(settings, documents, walk.statics, other, data, issues)
+        prefix = self.prefix(lang)
+        if not prefix:
+            return built
+        documents = tuple(dataclasses.replace(
+            d, url=f"/{prefix}{d.url}", output_path=f"{prefix}/{d.output_path}" if d.output_path else None,
+            redirect_from=tuple(f"/{prefix}{r}" for r in d.redirect_from)) for d in built.documents)
+        statics = tuple(dataclasses.replace(s, url=f"/{prefix}{s.url}") for s in built.static_files
+                        if lang == self.default or not self._static_excluded(s))
+        return dataclasses.replace(built, documents=documents, static_files=statics)
+
+    def _static_excluded(self, static: StaticFile) -> bool:
+        parts = static.source.split("/")
+        prefixes = {"/".join(parts[: i + 1]) for i in range(len(parts))}
+        return any(e in prefixes for e in self.excluded)

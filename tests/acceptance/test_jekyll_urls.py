@@ -88,7 +88,8 @@ def test_output_paths_and_static_files_equal_jekyll(site_dir: Path, jekyll, monk
         own = {(d.source, d.output_path) for d in site.documents if d.served_by_jekyll}
         assert own <= pairs and len({src for src, _ in pairs}) == len(own)
         static_pairs = {(s["relative_path"], s["url"]) for s in build.static_files if s["written"]}
-        copies = {(g.template, g.url) for g in site.generated if g.generator == "jekyll-polyglot"}
+        copies = {(g.template, g.url) for g in site.generated
+                  if g.generator in ("jekyll-polyglot", "jekyll-multiple-languages-plugin")}
         assert {(s.source, s.url) for s in site.static_files} | copies == static_pairs
         return
     written = {r["relative_path"]: r["output"] for r in build.records

@@ -53,8 +53,8 @@ class JekyllBuild:
     gem that is not installed appears as ``theme:NAME``)."""
     log: str
     languages: tuple[str, ...] = ()
-    """With jekyll-polyglot: the languages it built, the default first (records then carry ``lang``, the
-    build that wrote them, and URLs and outputs inside that build's folder); () otherwise."""
+    """With jekyll-polyglot or jekyll-multiple-languages-plugin: the languages built, the default first (records
+    then carry ``lang``, the build that wrote them, with URLs and outputs in its folder); () otherwise."""
 
     @property
     def urls(self) -> set[str]:
@@ -225,8 +225,8 @@ def jekyll_build(
 
 
 def _merge_languages(dumps: list[Path], dest: Path) -> dict[str, Any]:
-    """One dump of a jekyll-polyglot build from the dump of each language's build: URLs and outputs of a
-    non-default language get its folder; a record counts as written when its file is there at the end
+    """One dump of a build by a language plugin from the dump of each language's build: URLs and outputs get
+    the folder that language's build wrote to; a record counts as written when its file is there at the end
     (a language's build removes what the default language's build wrote into its folder before it)."""
     loaded = [json.loads(p.read_text("utf-8")) for p in dumps]
     default = loaded[0]["default_language"]
@@ -235,7 +235,8 @@ def _merge_languages(dumps: list[Path], dest: Path) -> dict[str, Any]:
     statics: list[dict[str, Any]] = []
     for dump in loaded:
         lang = dump["language"]
-        prefix = "" if lang == default else "/" + lang
+        folder = os.path.relpath(dump["dest"], dest)
+        prefix = "" if folder == "." else "/" + Path(folder).as_posix()
         for record in dump["records"]:
             record = {**record, "lang": lang, "url": prefix + record["url"]}
             if record.get("output") is not None:

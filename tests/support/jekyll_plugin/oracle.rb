@@ -49,10 +49,15 @@ Jekyll::Hooks.register :site, :post_write do |site|
     from_theme = site.theme && file.instance_variable_get(:@base).to_s == site.theme.root.to_s
     { "relative_path" => src.call(file.path), "url" => file.url, "written" => file.write?, "theme" => from_theme ? true : false }
   end
-  # jekyll-polyglot runs the whole build once per language (in forks, in parallel): one file per language
-  lang = site.respond_to?(:active_lang) ? site.active_lang : nil
+  # jekyll-polyglot (in forks, in parallel) and jekyll-multiple-languages-plugin run the whole build once per
+  # language, each into its own folder: one file per language
+  lang, default_lang = if site.respond_to?(:active_lang)
+                         [site.active_lang, site.default_lang]
+                       elsif site.respond_to?(:parsed_translations)
+                         [site.config["lang"], site.config["default_lang"]]
+                       end
   File.write(lang ? "#{out}.lang-#{lang}" : out, JSON.pretty_generate(
     "time" => site.time.to_f, "timezone" => ENV["TZ"], "records" => records, "static_files" => statics,
-    "language" => lang, "default_language" => site.respond_to?(:default_lang) ? site.default_lang : nil
+    "language" => lang, "default_language" => default_lang, "dest" => site.dest
   ))
 end
