@@ -87,3 +87,13 @@ def test_multiple_languages_posts_of_one_name_in_two_language_folders_are_transl
     assert en.translations == (ru.source,) and ru.translations == (en.source,)
     assert site.document("_i18n/ru/_posts/2020-01-02-only-ru.md").translations == ()
     assert site.document("_posts/2020-01-03-top.md") is None  # the plugin reads _i18n/LANG/_posts instead
+
+
+def test_multiple_languages_without_a_translation_file_is_an_error(tmp_path):
+    """The plugin loads ``_i18n/LANG.yml`` for every language before rendering; without it Jekyll stops."""
+    root = _site(tmp_path, 'plugins: [jekyll-multiple-languages-plugin]\nlanguages: ["en", "ru"]\n',
+                 {"_i18n/en.yml": "hello: Hello\n", "index.md": "---\n---\nx\n"})
+    site = read_site(root)
+    assert [(i.code, i.severity) for i in site.issues] == [("language-config", "error")]
+    assert "_i18n/ru.yml" in site.issues[0].message
+    assert site.document("index.md").language_copies == (("ru", "/ru/"),)

@@ -434,6 +434,11 @@ class _MultipleLanguages:
             if lang != self.default:
                 issues += [i for i in passes[lang].issues if (i.source or "").startswith(f"_i18n/{lang}/")]
         posts = {d.source for d in documents}
+        for lang in self.languages:
+            if not (self.reader.root / "_i18n" / f"{lang}.yml").is_file():
+                issues.append(Issue("language-config", "error", f"jekyll-multiple-languages-plugin loads the "
+                                    f"translations of {lang!r} from _i18n/{lang}.yml, which is missing: Jekyll stops "
+                                    "the build", "_config.yml"))
         if self.translate_posts and (self.reader.root / "_posts").is_dir():
             issues.append(Issue("language-posts-folder", "info", "jekyll-multiple-languages-plugin reads each "
                                 "language's posts from _i18n/LANG/_posts: Jekyll builds none of the posts here", "_posts"))
