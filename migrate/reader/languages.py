@@ -159,7 +159,11 @@ class _Polyglot:
     def apply(self) -> Site:
         site = self.site
         time = site.time or _dt.datetime.now(_dt.timezone.utc)
-        present = [d for d in site.documents if d.built_by_jekyll]
+        # what Jekyll holds after reading: built documents, and those of a collection without output (not written,
+        # yet they take part: one can keep a URL from the pages after it)
+        quiet = {c.label for c in site.collections if not c.output}
+        present = [d for d in site.documents
+                   if d.built_by_jekyll or d.kind == "document" and d.collection in quiet and d.published]
         langs = {d.source: self.lang_of(d) for d in present}
         order = self._jekyll_order(present, time)
         writes: dict[str, list[_Write]] = {d.source: [] for d in present}
