@@ -97,3 +97,11 @@ def test_multiple_languages_without_a_translation_file_is_an_error(tmp_path):
     assert [(i.code, i.severity) for i in site.issues] == [("language-config", "error")]
     assert "_i18n/ru.yml" in site.issues[0].message
     assert site.document("index.md").language_copies == (("ru", "/ru/"),)
+
+
+def test_multiple_languages_with_an_empty_language_is_an_error(tmp_path):
+    """The plugin stops the build unless every entry of ``languages`` is set (``languages.all?``)."""
+    root = _site(tmp_path, 'plugins: [jekyll-multiple-languages-plugin]\nlanguages: [null, "ru"]\n',
+                 {"_i18n/ru.yml": "hello: Privet\n", "index.md": "---\n---\nx\n"})
+    site = read_site(root)
+    assert [(i.code, i.severity) for i in site.issues] == [("language-config", "error")]

@@ -391,7 +391,7 @@ class _MultipleLanguages:
         config = site.config
         langs = config.get("languages")
         langs = langs if isinstance(langs, list) else [langs] if langs else []
-        self.languages = [_text(x, "") for x in langs if x is not None]
+        self.languages = [_text(x, "") if x not in (None, False) else "" for x in langs]
         self.default = self.languages[0] if self.languages else ""
         raw = config.get("exclude_from_localizations") or []
         self.excluded = [_text(e, "") for e in (raw if isinstance(raw, list) else [raw]) if e is not None]
