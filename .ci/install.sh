@@ -9,6 +9,8 @@ APT_PACKAGES=(
   jekyll ruby-jekyll-redirect-from ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap
   ruby-jekyll-paginate ruby-jekyll-include-cache
   ruby-jekyll-polyglot ruby-jekyll-multiple-languages
+  ruby-jekyll-optional-front-matter ruby-jekyll-readme-index ruby-jekyll-titles-from-headings
+  ruby-jekyll-relative-links ruby-jekyll-default-layout
   nginx apache2 caddy chromium pandoc time
 )
 missing=()

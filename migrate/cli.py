@@ -36,6 +36,7 @@ def _read(args: argparse.Namespace, report: Report) -> Site:
         unpublished=getattr(args, "unpublished", False),
         config_files=args.config.split(",") if getattr(args, "config", None) else None,
         jobs=getattr(args, "jobs", 0) or None,
+        github_pages=getattr(args, "github_pages", None),
     )
     report.extend(site.issues)
     return site
@@ -468,6 +469,12 @@ def _add_read_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--future", action="store_true", help="treat future-dated posts as built")
     parser.add_argument("--unpublished", action="store_true", help="treat published: false as built")
     parser.add_argument("--config", help="config files to merge, comma-separated (as jekyll --config)")
+    pages = parser.add_mutually_exclusive_group()
+    pages.add_argument("--github-pages", dest="github_pages", action="store_true", default=None,
+                       help="read the site as GitHub Pages builds it (detected from the Gemfile's github-pages gem "
+                       "or a workflow running actions/jekyll-build-pages)")
+    pages.add_argument("--no-github-pages", dest="github_pages", action="store_false",
+                       help="read the site as plain Jekyll builds it, even where GitHub Pages is detected")
 
 
 def _add_exporter_options(parser: argparse.ArgumentParser, cls: Any) -> None:

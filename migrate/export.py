@@ -118,13 +118,14 @@ def place_generated(exporter: Exporter, outcomes: Iterable[DocumentOutcome],
                     facts: UrlFacts) -> list[GeneratedOutcome]:
     """Where each page a plugin generated on the old site leads now: the target's own page of the same list
     where it has one, else the nearest page that lists the same content. A generated URL a document
-    serves itself (page 1 of a list is its template's own URL) is the document's."""
+    serves itself (page 1 of a list is its template's own URL or file) is the document's."""
     site = exporter.site
     served = {d.url for d in site.documents if d.served_by_jekyll}
+    served |= {d.output_path for d in site.documents if d.served_by_jekyll and d.output_path}
     new_by_source = {o.source: o.new_url for o in outcomes if o.status == "exported" and o.new_url}
     placed = []
     for page in site.generated:
-        if page.url in served:
+        if page.url in served or page.output_path in served:
             continue
         native = exporter.generated_url(page)
         if native is not None:

@@ -90,7 +90,7 @@ def test_ghost_has_no_date_archives_or_categories_of_its_own(tmp_path: Path) -> 
     assert run.redirect_map.as_dict()["/2020/05/"] == "/"
 
 
-@pytest.mark.parametrize("target", ["wordpress", "ghost"])
+@pytest.mark.parametrize("target", ["hugo", "wordpress", "ghost"])
 def test_every_generated_url_has_a_rule_or_answers_itself(target: str, tmp_path: Path) -> None:
     run = _run(target, tmp_path)
     placed = _generated(run)
@@ -155,3 +155,21 @@ def test_a_list_page_leads_to_the_target_page_with_the_same_first_post(per_page:
     # Old page 2 of 2 a page starts with the third post: the target's page holding it.
     run = _run("ghost", tmp_path, posts_per_page=per_page)
     assert _generated(run)["/blog/page2/"][0] == expected
+
+
+def test_hugo_paginates_its_home_page_as_the_old_list_and_keeps_term_pages(tmp_path: Path) -> None:
+    run = _run("hugo", tmp_path)
+    placed = _generated(run)
+    assert placed["/blog/page2/"] == ("/page/2/", "native")  # the same page size: the same page number
+    assert "pagerSize = 2" in run.text("hugo.toml")
+    assert ".Paginate" in run.text("layouts/home.html")
+    assert placed["/tag/python/"] == ("/tags/python/", "native")
+    assert placed["/category/tech/"] == ("/categories/tech/", "native")
+    assert placed["/feed/Tech.xml"] == ("/categories/tech/index.xml", "native")
+    assert placed["/2020/05/"] == ("/", "nearest")
+    assert placed["/sitemap.xml"] == ("/sitemap.xml", "native")
+    assert placed["/robots.txt"] == (None, "none")
+    # a static host answers the old pages by themselves: a redirect page at each file Jekyll wrote
+    assert 'href="/page/2/"' in run.text("static/blog/page2/index.html")
+    assert 'href="/tags/python/"' in run.text("static/tag/python/index.html")
+    assert "static/2020/05/index.html" in run.files and "static/feed/Tech.xml" not in run.files

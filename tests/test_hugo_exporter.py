@@ -456,9 +456,9 @@ def test_hugo_shortcode_delimiters_in_a_body_stay_text(tmp_path):
     ("...", ""),
 ])
 def test_path_segments_are_what_hugo_leaves_alone(name, segment):
-    from exporters.hugo import _segment
+    from exporters.hugo.paths import segment as hugo_segment
 
-    assert _segment(name) == segment
+    assert hugo_segment(name) == segment
 
 
 def test_static_file_whose_url_leaves_the_output_is_reported(tmp_path):

@@ -10,8 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exporters.front_matter_yaml import block_yaml
-from exporters.hugo import _YAML_DUMPER, HugoExporter
+from exporters.hugo import HugoExporter
+from exporters.hugo.front_matter import YAML_DUMPER, front_matter
+from exporters.hugo.front_matter_yaml import block_yaml
 from migrate.content import Converted
 from migrate.plan import Plan
 from migrate.reader import read_site
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def dumped(mapping: dict) -> str:
     """What the Hugo exporter wrote before the direct writer existed."""
-    return yaml.dump(mapping, Dumper=_YAML_DUMPER, sort_keys=False, allow_unicode=True, default_flow_style=False,
+    return yaml.dump(mapping, Dumper=YAML_DUMPER, sort_keys=False, allow_unicode=True, default_flow_style=False,
                      width=1000)
 
 
@@ -93,7 +94,7 @@ def test_shared_containers_are_left_to_yaml_dump():
 
 
 def _front_matters(site_dir: Path) -> list[dict]:
-    """Every front matter the Hugo exporter renders for a site, as ``_render`` hands it to YAML."""
+    """Every front matter the Hugo exporter renders for a site, as ``render`` hands it to YAML."""
     site = read_site(site_dir)
     exporter = HugoExporter(site, {}, Report(), Plan(target="hugo"))
     exporter.prepare()
@@ -102,7 +103,7 @@ def _front_matters(site_dir: Path) -> list[dict]:
         placement = exporter.placements[document.source]
         if placement.mode in ("redirect", "snapshot"):
             continue
-        front = exporter._front_matter(placement, Converted(body="", excerpt="An excerpt."))
+        front = front_matter(placement, Converted(body="", excerpt="An excerpt."))
         out.append({k: v.isoformat() if isinstance(v, _dt.datetime) else v for k, v in front.items()})
     return out
 

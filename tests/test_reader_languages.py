@@ -105,3 +105,21 @@ def test_multiple_languages_with_an_empty_language_is_an_error(tmp_path):
                  {"_i18n/ru.yml": "hello: Privet\n", "index.md": "---\n---\nx\n"})
     site = read_site(root)
     assert [(i.code, i.severity) for i in site.issues] == [("language-config", "error")]
+
+
+def test_the_per_language_read_is_the_readers_own_pipeline(tmp_path):
+    """jekyll-multiple-languages-plugin's builds are read by a copy of ``SiteReader.read``'s steps: where the
+    plugin changes nothing (posts not localized, no permalink_LANG, no .htaccess) the default language's
+    read equals the plain reader's, so a step added to one and not the other shows here."""
+    from migrate.reader.languages import _MultipleLanguages
+    from migrate.reader.site import SiteReader
+
+    root = _site(tmp_path, 'plugins: [jekyll-multiple-languages-plugin, jekyll-redirect-from]\nlanguages: ["en"]\n'
+                 'exclude_from_localizations: ["_posts"]\ncollections:\n  docs:\n    output: true\n',
+                 {"_i18n/en.yml": "a: b\n", "_posts/2020-01-01-a.md": "---\ntitle: A\nredirect_from: /old/\n---\nx\n",
+                  "_docs/d.md": "---\ntitle: D\n---\nd\n", "about.md": "---\npermalink: /about/\n---\nx\n",
+                  "README.md": "no front matter\n", "img/x.png": "png"})
+    reader = SiteReader(root)
+    plain = reader.read()
+    ours = _MultipleLanguages(SiteReader(root), plain)._read("en")
+    assert ours.to_dict() == dataclasses.replace(plain, time=ours.time).to_dict()

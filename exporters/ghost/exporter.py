@@ -285,8 +285,8 @@ class GhostExporter(Exporter):
     def _status(self, doc: Document) -> str:
         if doc.is_draft:
             return "draft"
-        if doc.future:
-            return "scheduled"
+        if doc.future and not doc.built_by_jekyll:
+            return "scheduled"  # Jekyll built a future-dated post only with future: true (GitHub Pages' default)
         return "published"
 
     def uses_excerpt(self, document: Document) -> bool:

@@ -22,6 +22,7 @@ def read_site(
     now: _dt.datetime | None = None,
     config_files: list[str | Path] | None = None,
     jobs: int | None = None,
+    github_pages: bool | None = None,
 ) -> Site:
     """Read the Jekyll site at ``path`` into the IR.
 
@@ -29,9 +30,11 @@ def read_site(
     ``--unpublished`` (the site's own ``future: true`` counts too); ``now`` stands for Jekyll's
     ``site.time`` (default: the current time); ``config_files`` replaces the default ``_config.yml`` like
     ``--config a.yml,b.yml`` (paths relative to the site or absolute); ``jobs`` processes read a large
-    site's documents (default: one per core; the result is the same). Problems become ``Site.issues``;
-    only a path that is not a folder raises :class:`migrate.errors.SiteError`. A site that loads a language plugin
-    is read as it builds one site per language (see :mod:`migrate.reader.languages`).
+    site's documents (default: one per core; the result is the same); ``github_pages`` reads the site as
+    GitHub Pages builds it (True), as plain Jekyll (False) or as its Gemfile and workflows say (None).
+    Problems become ``Site.issues``; only a path that is not a folder raises :class:`migrate.errors.SiteError`.
+    A site that loads a language plugin is read as it builds one site per language (see
+    :mod:`migrate.reader.languages`).
     """
     reader = SiteReader(
         Path(path),
@@ -41,5 +44,6 @@ def read_site(
         now=now,
         config_files=config_files,
         jobs=jobs if jobs is not None else default_jobs(),
+        github_pages=github_pages,
     )
     return read_with_languages(reader)  # a language plugin builds one site per language

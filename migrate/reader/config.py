@@ -93,14 +93,21 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def load_config(
-    root: Path, config_files: list[str | Path] | None, issues: list[Issue]
+    root: Path,
+    config_files: list[str | Path] | None,
+    issues: list[Issue],
+    *,
+    defaults: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The merged configuration, and the site-relative names of the config files read."""
+    """The merged configuration, and the site-relative names of the config files read. ``defaults`` (GitHub
+    Pages' own) go between Jekyll's defaults and the site's files."""
     explicit = config_files is not None
     files = [Path(f) if Path(f).is_absolute() else root / f for f in (config_files or [])] if explicit else (
         default_config_files(root)
     )
     config = copy.deepcopy(DEFAULTS)
+    if defaults:
+        config = deep_merge(config, defaults)
     used: list[str] = []
     for path in files:
         name = _rel(root, path)

@@ -478,19 +478,23 @@ class _MultipleLanguages:
         return result
 
     def _read(self, lang: str) -> Site:
-        """One language's build, read with the reader's own pipeline and the plugin's changes."""
+        """One language's build: :meth:`SiteReader.read`'s pipeline (kept step for step: a test compares the two)
+        with the plugin's changes."""
         from migrate.reader.accounting import Ledger, account_rest
         from migrate.reader.documents import limit_posts, liquid_data
         from migrate.reader.parallel import read_pending
         from migrate.reader.permalinks import apply_url_issues, check_collisions, entry_url
+        from migrate.reader.plugins import run_generators
         from migrate.reader.settings import read_settings
+        from migrate.reader.site import _PluginView
         from migrate.reader.to_ir import note_unused_redirects, to_documents, to_site
         from migrate.reader.walk import Walk
 
         reader = self.reader
         issues: list[Issue] = []
         settings = read_settings(reader.root, config_files=reader.config_files, drafts=reader.drafts,
-                                 future=reader.future, unpublished=reader.unpublished, now=reader.now, issues=issues)
+                                 future=reader.future, unpublished=reader.unpublished, now=reader.now, issues=issues,
+                                 github_pages=reader.github_pages)
         include = tuple(p for p in settings.include if p != ".htaccess")
         settings = dataclasses.replace(settings, include=include, include_patterns=compile_patterns(list(include)))
         plugin = self
@@ -520,6 +524,7 @@ class _MultipleLanguages:
                 entry_url(settings, entry)
         limit_posts(settings, entries, issues)
         apply_url_issues(entries, issues)
+        run_generators(_PluginView(settings, entries, walk.statics, issues))
         documents = to_documents(settings, entries, issues)
         note_unused_redirects(settings, documents, issues)
         check_collisions(documents, issues)

@@ -14,11 +14,10 @@ from migrate.reader.config import (
     FrontmatterDefaults,
     audit_config,
     compile_patterns,
-    enabled_plugins,
-    load_config,
     python_codec,
 )
 from migrate.reader.dates import jekyll_date, local_zone, named_zone
+from migrate.reader.github_pages import Build, detect_build, load_site_config, site_plugins
 from migrate.reader.urls import add_permalink_suffix
 from migrate.reader.yamlsafe import ruby_str
 
@@ -30,6 +29,8 @@ Patterns = list[tuple[str, re.Pattern[str]]]
 class Settings:
     """One site's configuration as the reader applies it; made by :func:`read_settings`, never changed."""
 
+    build: Build
+    """Which build made the site: plain Jekyll, or GitHub Pages (its settings and plugins)."""
     run_dir: Path
     """The folder Jekyll runs in: where it finds ``_config.yml`` and the Gemfile."""
     root: Path
@@ -113,13 +114,17 @@ def read_settings(
     unpublished: bool,
     now: _dt.datetime | None,
     issues: list[Issue],
+    github_pages: bool | None = None,
 ) -> Settings:
     """The settings of the site Jekyll would build when run in ``run_dir``; the configuration's problems go to
-    ``issues``, in the order Jekyll meets them. ``future`` None: as the configuration says."""
-    config, used = load_config(run_dir, config_files, issues)
+    ``issues``, in the order Jekyll meets them. ``future`` None: as the configuration says. ``github_pages``:
+    read the site as GitHub Pages builds it (True), as plain Jekyll (False), or as detected (None)."""
+    build = detect_build(run_dir, github_pages)
+    config, used = load_site_config(run_dir, config_files, issues, build)
     config_name = used[0] if used else None
     issues.extend(audit_config(config, config_name))
-    plugins = enabled_plugins(run_dir, config)  # the Gemfile sits where Jekyll runs, beside _config.yml
+    # the Gemfile sits where Jekyll runs, beside _config.yml
+    plugins = site_plugins(run_dir, config, build, config_name, issues)
     root = _source(run_dir, config, config_name, issues)
     tz_name = config.get("timezone") if isinstance(config.get("timezone"), str) else None
     zone = local_zone(tz_name)
@@ -131,6 +136,7 @@ def read_settings(
     defaults = FrontmatterDefaults(root, collections_dir, config.get("defaults") or [], issues)
     _note_themes(config, config_name, issues)
     return Settings(
+        build=build,
         run_dir=run_dir,
         root=root,
         real_root=os.path.realpath(root),

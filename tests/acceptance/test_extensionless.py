@@ -26,7 +26,7 @@ from migrate.export import build_plan
 from migrate.ir import Site
 from migrate.plan import write_plan
 from migrate.reader import read_site
-from migrate.redirects import RedirectMap, build_redirect_map, render_redirects
+from migrate.redirects import RedirectMap, render_redirects
 from migrate.redirects.core import encode_path
 from migrate.report import Report
 from tests.acceptance.test_redirect_servers import SERVERS, _free_port, _hugo_binary, _stop
@@ -76,9 +76,7 @@ def _export(site_dir: Path, work: Path) -> Exported:
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    new_urls = {d.source: d.new_url for d in plan.documents if d.new_url}
-    redirect_map = build_redirect_map(site, new_urls, feed_url=plan.feed_url, index_files=plan.serves_index_files)
-    return Exported(build, site, out, urlsplit(base_url).path.rstrip("/"), public, redirect_map)
+    return Exported(build, site, out, urlsplit(base_url).path.rstrip("/"), public, plan.redirect_map)
 
 
 _EXPORTED: dict[str, Exported] = {}

@@ -11,11 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from migrate import ir
 from migrate.content.pipeline import ContentPipeline, identity_targets
 from tests.conftest import all_sites, corpus_sites, site_id
 from tests.content.htmlnorm import first_difference, normalise_html
+from tests.support.jekyll import (
+    GITHUB_PAGES_DEFAULT_PLUGINS,
+    GITHUB_PAGES_WHITELIST,
+    github_pages_overlay,
+    installed_plugins,
+    is_github_pages_site,
+)
 
 pytestmark = pytest.mark.acceptance
 
@@ -28,6 +36,11 @@ AVAILABLE_PLUGINS = {
     "jekyll-sitemap",
     "jekyll-paginate",
     "jekyll-include-cache",
+    "jekyll-optional-front-matter",
+    "jekyll-readme-index",
+    "jekyll-titles-from-headings",
+    "jekyll-default-layout",
+    "jekyll-relative-links",
 }
 
 # A hook that tells us which documents Jekyll rendered and from which source: the raw body before
@@ -128,8 +141,17 @@ def build_with_content_layouts(site_dir: Path, work: Path) -> tuple[Path, Path, 
     (plugins / "zz_jm_dump.rb").write_text(DUMP_PLUGIN, encoding="utf-8")
     dest = work / "site"
     env = dict(os.environ, JEKYLL_ENV="development", JM_STUB_TAGS=",".join(sorted(plugin_tags(src))))
+    cmd = ["jekyll", "build", "--source", str(src), "--destination", str(dest)]
+    if is_github_pages_site(site_dir):  # GitHub Pages' configuration and plugins, as tests/support/jekyll.py builds
+        user = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        listed = [str(p) for key in ("plugins", "gems") for p in (user.get(key) or []) if isinstance(user.get(key), list)]
+        overlay = github_pages_overlay(user)
+        overlay["plugins"] = [p for p in dict.fromkeys(listed + list(GITHUB_PAGES_DEFAULT_PLUGINS))
+                              if p in GITHUB_PAGES_WHITELIST and p in installed_plugins()]
+        (work / "github-pages.yml").write_text(json.dumps(overlay), encoding="utf-8")
+        cmd += ["--config", f"{config},{work / 'github-pages.yml'}"]
     run = subprocess.run(
-        ["jekyll", "build", "--source", str(src), "--destination", str(dest)],
+        cmd,
         capture_output=True,
         text=True,
         timeout=900,

@@ -266,7 +266,7 @@ def body_problems(sent_html: str, got_html: str) -> list[str]:
 def expected_status(doc: Document) -> str:
     if doc.kind == "draft" or doc.draft or not doc.published:
         return "draft"
-    return "scheduled" if doc.future else "published"
+    return "scheduled" if doc.future and not doc.built_by_jekyll else "published"
 
 
 def expected_tags(doc: Document) -> list[str]:

@@ -88,3 +88,11 @@ def test_highlight_inside_raw_html_is_jekylls_html():
     out = convert('<div class="n">\n<p>x</p>\n{% highlight diff %}\n- a\n{% endhighlight %}\n</div>\n', "markdown").body
     assert '<figure class="highlight"><pre><code class="language-diff" data-lang="diff">- a</code></pre></figure>' in out
     assert "```" not in out
+
+
+def test_a_reference_definitions_title_keeps_straight_quotes():
+    """Typographic quotes would make the definition plain text for Goldmark (kramdown reads the title as
+    written: it is an attribute, never typeset); a footnote's text is still typeset."""
+    out = convert('See [g][g] and "this"[^1].\n\n[g]: /a.html "The title"\n[^1]: A "note".\n', "markdown").body
+    assert '[g]: /a.html "The title"' in out
+    assert "“this”" in out and "“note”" in out

@@ -55,6 +55,8 @@ class JekyllBuild:
     languages: tuple[str, ...] = ()
     """With jekyll-polyglot or jekyll-multiple-languages-plugin: the languages built, the default first (records
     then carry ``lang``, the build that wrote them, with URLs and outputs in its folder); () otherwise."""
+    github_pages: bool = False
+    """Built with GitHub Pages' configuration and plugins."""
 
     @property
     def urls(self) -> set[str]:
@@ -89,6 +91,57 @@ def _gemfile_plugins(site: Path) -> list[str]:
     proc = subprocess.run(["ruby", "-rbundler", "-e", _GEMFILE_GROUP, "Gemfile"], capture_output=True, text=True,
                           timeout=120, cwd=site, check=False)
     return proc.stdout.split() if proc.returncode == 0 else []
+
+
+_GEMFILE_GEMS = "puts Bundler::Dsl.evaluate(ARGV[0], nil, {}).dependencies.map(&:name)"
+GITHUB_PAGES_DEFAULT_PLUGINS = (
+    "jekyll-coffeescript", "jekyll-gist", "jekyll-github-metadata", "jekyll-paginate", "jekyll-relative-links",
+    "jekyll-optional-front-matter", "jekyll-readme-index", "jekyll-default-layout", "jekyll-titles-from-headings",
+)
+GITHUB_PAGES_WHITELIST = frozenset(GITHUB_PAGES_DEFAULT_PLUGINS) | {
+    "jekyll-feed", "jekyll-redirect-from", "jekyll-seo-tag", "jekyll-sitemap", "jekyll-avatar", "jemoji",
+    "jekyll-mentions", "jekyll-include-cache", "jekyll-octicons", "jekyll-remote-theme", "jekyll-commonmark-ghpages",
+}
+"""github/pages-gem ``plugins.rb`` (2024): the plugins GitHub Pages always runs, and the only ones it allows."""
+
+
+def is_github_pages_site(site: Path) -> bool:
+    """Whether GitHub Pages builds the site: its Gemfile (as Bundler reads it) depends on ``github-pages``, or
+    a workflow of the site runs ``actions/jekyll-build-pages``."""
+    if (site / "Gemfile").is_file():
+        proc = subprocess.run(["ruby", "-rbundler", "-e", _GEMFILE_GEMS, "Gemfile"], capture_output=True, text=True,
+                              timeout=120, cwd=site, check=False)
+        if proc.returncode == 0 and "github-pages" in proc.stdout.split():
+            return True
+    workflows = site / ".github" / "workflows"
+    for path in sorted(workflows.glob("*.y*ml")) if workflows.is_dir() else []:
+        try:
+            steps = [step for job in (yaml.safe_load(path.read_text("utf-8")) or {}).get("jobs", {}).values()
+                     for step in job.get("steps") or []]
+        except (yaml.YAMLError, OSError, AttributeError):
+            continue
+        if any(str(step.get("uses", "")).startswith("actions/jekyll-build-pages@") for step in steps):
+            return True
+    return False
+
+
+def github_pages_overlay(user: dict[str, Any]) -> dict[str, Any]:
+    """What GitHub Pages' configuration (github/pages-gem ``configuration.rb``) adds to the site's own, as a
+    config file merged last: its defaults only where the site sets nothing, its overrides always. ``safe``
+    stays off here so the dumping plugin loads: the plugins are limited to GitHub's list by hand instead."""
+    overlay: dict[str, Any] = {"lsi": False, "highlighter": "rouge"}
+    if "future" not in user:
+        overlay["future"] = True
+    if "exclude" not in user:
+        overlay["exclude"] = ["CNAME"]
+    kramdown = user.get("kramdown") if isinstance(user.get("kramdown"), dict) else {}
+    defaults = {"input": "GFM", "hard_wrap": False, "gfm_quirks": "paragraph_end"}
+    overlay["kramdown"] = {**{k: v for k, v in defaults.items() if k not in kramdown},
+                           "template": "", "math_engine": "mathjax", "syntax_highlighter": "rouge"}
+    markdown = str(user.get("markdown") or "kramdown").lower()
+    if markdown not in ("kramdown", "gfm", "commonmarkghpages"):
+        overlay["markdown"] = "kramdown"
+    return overlay
 
 
 def _config_files(site: Path) -> list[Path]:
@@ -139,6 +192,7 @@ def jekyll_build(
     unpublished: bool = False,
     tz: str = "UTC",
     config_files: tuple[str, ...] | None = None,
+    github_pages: bool | None = None,
     timeout: float = 900,
 ) -> JekyllBuild:
     """Build ``site_dir`` into ``dest_dir`` with real Jekyll and return what it wrote.
@@ -149,6 +203,8 @@ def jekyll_build(
     dropped through an overlay config that also loads our dumping plugin. ``tz`` is the TZ Jekyll runs
     in unless the site sets ``timezone``. ``future=None`` keeps the site's own setting.
     ``config_files`` (site-relative) replaces the default ``_config.yml`` like ``--config a,b``.
+    ``github_pages`` builds with GitHub Pages' configuration and plugins (None: when the site is one, see
+    :func:`is_github_pages_site`): its Gemfile and ``_plugins`` play no part then, as on GitHub.
     """
     site = Path(site_dir).resolve()
     dest = Path(dest_dir)
@@ -161,10 +217,13 @@ def jekyll_build(
     wanted: list[str] = []
     themes_stripped: list[str] = []
     source = copy
+    user: dict[str, Any] = {}
+    pages = is_github_pages_site(copy) if github_pages is None else github_pages
     for cfg in configs:
         if cfg.suffix != ".toml":
             cfg.write_text(quote_colon_values(cfg.read_text("utf-8-sig")), "utf-8")
         loaded = _load_config(cfg)
+        user.update(loaded)
         if isinstance(loaded.get("source"), str):
             # Jekyll reads source: relative to the folder it runs in; --source would override it
             source = copy / loaded["source"]
@@ -176,15 +235,20 @@ def jekyll_build(
             # an overlay cannot unset a key (nil never overrides): comment the theme out in the copy
             cfg.write_text(re.sub(r"^theme:", "# theme:", cfg.read_text("utf-8"), flags=re.MULTILINE), "utf-8")
             themes_stripped.append(f"theme:{theme}")
-    wanted += _gemfile_plugins(copy)
+    if pages:
+        wanted = [p for p in dict.fromkeys(wanted + list(GITHUB_PAGES_DEFAULT_PLUGINS)) if p in GITHUB_PAGES_WHITELIST]
+    else:
+        wanted += _gemfile_plugins(copy)
     available = installed_plugins()
     keep = [p for p in dict.fromkeys(wanted) if p in available]
     stripped = tuple(p for p in dict.fromkeys(wanted) if p not in available) + tuple(themes_stripped)
     plugin_dirs = [str(PLUGIN_DIR)]
     own_plugins = source / "_plugins"
-    if own_plugins.is_dir():
+    if own_plugins.is_dir() and not pages:
         plugin_dirs.insert(0, str(own_plugins))
     overlay: dict[str, Any] = {"plugins": keep, "gems": keep, "plugins_dir": plugin_dirs, "disable_disk_cache": True}
+    if pages:
+        overlay.update(github_pages_overlay(user))
     if future is not None:
         overlay["future"] = future
     overlay_path = work / "overlay.yml"
@@ -221,6 +285,7 @@ def jekyll_build(
         stripped_plugins=stripped,
         log=log,
         languages=tuple(dumped.get("languages", ())),
+        github_pages=pages,
     )
 
 

@@ -2,6 +2,15 @@
 # the site is written; loaded by tests/support/jekyll.py through plugins_dir. Test support only.
 require "json"
 
+# Each page's and document's body as the generators left it, before Liquid and Markdown, by relative path.
+module JekyllMigrateOracle
+  BODIES = {}
+end
+
+Jekyll::Hooks.register [:pages, :documents], :pre_render do |doc, _payload|
+  JekyllMigrateOracle::BODIES[doc.relative_path] = doc.content.to_s.dup
+end
+
 Jekyll::Hooks.register :site, :post_write do |site|
   out = ENV["JEKYLL_MIGRATE_ORACLE_OUT"]
   next if out.nil? || out.empty?
@@ -23,6 +32,8 @@ Jekyll::Hooks.register :site, :post_write do |site|
         "kind" => kind, "collection" => label, "relative_path" => src.call(doc.path), "url" => doc.url,
         "written" => written, "output" => written ? rel.call(doc.destination(site.dest)) : nil,
         "redirect" => false, "date" => doc.data["date"].to_s, "permalink" => doc.data["permalink"],
+        "title" => doc.data["title"], "layout" => doc.data["layout"],
+        "body" => JekyllMigrateOracle::BODIES[doc.relative_path],
       }
     end
   end
@@ -43,8 +54,14 @@ Jekyll::Hooks.register :site, :post_write do |site|
       "url" => page.url, "written" => true, "output" => rel.call(page.destination(site.dest)),
       "redirect" => redirect ? true : false, "class" => page.class.name,
       "redirect_to" => redirect ? page.redirect_to : nil, "permalink" => page.data["permalink"],
+      "title" => redirect ? nil : page.data["title"], "layout" => redirect ? nil : page.data["layout"],
+      "body" => redirect ? nil : JekyllMigrateOracle::BODIES[page.relative_path],
     }
   end
+  # Site#write writes pages, then static files, then documents: a page a document overwrites is not on disk
+  doc_outputs = records.reject { |r| r["kind"] == "redirect" || r["collection"].nil? || !r["written"] }
+                       .map { |r| r["output"] }
+  records.each { |r| r["written"] = false if r["kind"] == "page" && doc_outputs.include?(r["output"]) }
   statics = site.static_files.map do |file|
     from_theme = site.theme && file.instance_variable_get(:@base).to_s == site.theme.root.to_s
     { "relative_path" => src.call(file.path), "url" => file.url, "written" => file.write?, "theme" => from_theme ? true : false }
