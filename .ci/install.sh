@@ -8,6 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES=(
   jekyll ruby-jekyll-redirect-from ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap
   ruby-jekyll-paginate ruby-jekyll-include-cache
+  ruby-jekyll-polyglot ruby-jekyll-multiple-languages
   ruby-jekyll-optional-front-matter ruby-jekyll-readme-index ruby-jekyll-titles-from-headings
   ruby-jekyll-relative-links ruby-jekyll-default-layout
   ruby-jekyll-archives ruby-jekyll-paginate-v2

@@ -79,6 +79,9 @@ def _document_json(doc: Document) -> dict[str, Any]:
         "date": doc.date.isoformat() if doc.date else None,
         "redirect_from": list(doc.redirect_from),
         "redirect_to": doc.redirect_to,
+        "language": doc.language,
+        "translations": list(doc.translations),
+        "language_copies": [{"language": lang, "url": url} for lang, url in doc.language_copies],
     }
 
 
@@ -119,6 +122,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                 "baseurl": site.baseurl,
                 "timezone": site.timezone,
                 "permalink": site.permalink,
+                "languages": list(site.languages),
             },
             "documents": [_document_json(d) for d in sorted(site.documents, key=lambda d: d.source)],
             "static_files": [
@@ -144,6 +148,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         print(f"  {doc.kind:8} {doc.url}  <- {doc.source}{flag}")
         for old in doc.redirect_from:
             print(f"  {'redirect':8} {old}  -> {doc.url}")
+        for lang, url in doc.language_copies:
+            print(f"  {'copy ' + lang:8} {url}  <- {doc.source}")
     for page in site.generated:
         what = ", ".join(f"{k} {v}" for k, v in (("page", page.page_number), ("tag", page.tag),
                                                   ("category", page.category), ("period", page.period)) if v)

@@ -6,6 +6,7 @@ import datetime as _dt
 from pathlib import Path
 
 from migrate.ir import Site
+from migrate.reader.languages import read_with_languages
 from migrate.reader.site import SiteReader
 from migrate.workers import default_jobs
 
@@ -32,8 +33,10 @@ def read_site(
     site's documents (default: one per core; the result is the same); ``github_pages`` reads the site as
     GitHub Pages builds it (True), as plain Jekyll (False) or as its Gemfile and workflows say (None).
     Problems become ``Site.issues``; only a path that is not a folder raises :class:`migrate.errors.SiteError`.
+    A site that loads a language plugin is read as it builds one site per language (see
+    :mod:`migrate.reader.languages`).
     """
-    return SiteReader(
+    reader = SiteReader(
         Path(path),
         drafts=drafts,
         future=future or None,
@@ -42,4 +45,5 @@ def read_site(
         config_files=config_files,
         jobs=jobs if jobs is not None else default_jobs(),
         github_pages=github_pages,
-    ).read()
+    )
+    return read_with_languages(reader)  # a language plugin builds one site per language

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from migrate.errors import SiteError
 from migrate.ir import Issue, Site, StaticFile
@@ -42,14 +42,31 @@ class SiteReader:
         """The site as the IR; its problems are ``issues`` (and the IR's), in the order Jekyll meets them."""
         if not self.root.is_dir():
             raise SiteError(f"{self.root} is not a folder")
-        issues = self.issues
+        return self.read_build(self.issues)
+
+    def read_build(
+        self,
+        issues: list[Issue],
+        *,
+        adjust_settings: Callable[[Settings], Settings] | None = None,
+        walk_class: type[Walk] = Walk,
+        adjust_entries: Callable[[Settings, list[Any]], None] | None = None,
+        jobs: int | None = None,
+    ) -> Site:
+        """One build of the site, step by step as Jekyll makes it. A plugin that builds the site once per
+        language (jekyll-multiple-languages-plugin) changes the settings, the walk or the entries read
+        through the hooks, and runs the same steps otherwise."""
         settings = read_settings(self.root, config_files=self.config_files, drafts=self.drafts, future=self.future,
                                  unpublished=self.unpublished, now=self.now, issues=issues,
                                  github_pages=self.github_pages)
+        if adjust_settings is not None:
+            settings = adjust_settings(settings)
         ledger = Ledger()
-        walk = Walk(settings, ledger, issues)
+        walk = walk_class(settings, ledger, issues)
         walk.site()
-        entries = read_pending(settings, walk.pending, self.jobs, issues)
+        entries = read_pending(settings, walk.pending, self.jobs if jobs is None else jobs, issues)
+        if adjust_entries is not None:
+            adjust_entries(settings, entries)
         limit_posts(settings, entries, issues)
         apply_url_issues(entries, issues)
         run_generators(_PluginView(settings, entries, walk.statics, issues))

@@ -31,12 +31,14 @@ def fixture_sites() -> list[Path]:
 
 
 def ir_urls(site: Site) -> set[str]:
-    """The URL set ``inspect --json`` describes: built documents and the redirect pages Jekyll writes."""
+    """The URL set ``inspect --json`` describes: built documents (and the copies a language plugin wrote of
+    them in other languages) and the redirect pages Jekyll writes."""
     urls: set[str] = set()
     for doc in site.documents:
         if doc.built_by_jekyll:
             urls.add(doc.url)
             urls.update(doc.redirect_from)
+            urls.update(url for _, url in doc.language_copies)
     return urls
 
 
@@ -47,6 +49,7 @@ def json_urls(payload: dict) -> set[str]:
         if doc["built"]:
             urls.add(doc["url"])
             urls.update(doc["redirect_from"])
+            urls.update(copy["url"] for copy in doc["language_copies"])
     return urls
 
 
@@ -79,6 +82,16 @@ def test_urls_equal_jekyll(site_dir: Path, jekyll, monkeypatch):
 def test_output_paths_and_static_files_equal_jekyll(site_dir: Path, jekyll, monkeypatch):
     build = jekyll(site_dir)
     site = _read_like(build, site_dir, monkeypatch)
+    if build.languages:  # one source is written once per language: compare (source, output) pairs
+        pairs = {(r["relative_path"], r["output"]) for r in build.records
+                 if r["kind"] in ("post", "draft", "document", "page") and r["written"]}
+        own = {(d.source, d.output_path) for d in site.documents if d.served_by_jekyll}
+        assert own <= pairs and len({src for src, _ in pairs}) == len(own)
+        static_pairs = {(s["relative_path"], s["url"]) for s in build.static_files if s["written"]}
+        copies = {(g.template, g.url) for g in site.generated
+                  if g.generator in ("jekyll-polyglot", "jekyll-multiple-languages-plugin")}
+        assert {(s.source, s.url) for s in site.static_files} | copies == static_pairs
+        return
     written = {r["relative_path"]: r["output"] for r in build.records
                if r["kind"] in ("post", "draft", "document", "page") and r["written"]}
     ours = {d.source: d.output_path for d in site.documents if d.built_by_jekyll}

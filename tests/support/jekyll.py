@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +52,9 @@ class JekyllBuild:
     """Plugins the site asks for that are not installed here and were left out of the build (a theme
     gem that is not installed appears as ``theme:NAME``)."""
     log: str
+    languages: tuple[str, ...] = ()
+    """With jekyll-polyglot or jekyll-multiple-languages-plugin: the languages built, the default first (records
+    then carry ``lang``, the build that wrote them, with URLs and outputs in its folder); () otherwise."""
     github_pages: bool = False
     """Built with GitHub Pages' configuration and plugins."""
 
@@ -266,9 +270,10 @@ def jekyll_build(
         cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=str(work), check=False
     )
     log = proc.stdout + proc.stderr
-    if proc.returncode != 0 or not out_json.exists():
+    per_language = sorted(work.glob(out_json.name + ".lang-*"))
+    if proc.returncode != 0 or not (out_json.exists() or per_language):
         raise JekyllError(f"jekyll build of {site} failed (exit {proc.returncode}):\n{log[-4000:]}")
-    dumped = json.loads(out_json.read_text("utf-8"))
+    dumped = json.loads(out_json.read_text("utf-8")) if not per_language else _merge_languages(per_language, dest)
     shutil.rmtree(copy, ignore_errors=True)
     return JekyllBuild(
         site=site,
@@ -279,8 +284,36 @@ def jekyll_build(
         timezone=dumped.get("timezone") or tz,
         stripped_plugins=stripped,
         log=log,
+        languages=tuple(dumped.get("languages", ())),
         github_pages=pages,
     )
+
+
+def _merge_languages(dumps: list[Path], dest: Path) -> dict[str, Any]:
+    """One dump of a build by a language plugin from the dump of each language's build: URLs and outputs get
+    the folder that language's build wrote to; a record counts as written when its file is there at the end
+    (a language's build removes what the default language's build wrote into its folder before it)."""
+    loaded = [json.loads(p.read_text("utf-8")) for p in dumps]
+    default = loaded[0]["default_language"]
+    loaded.sort(key=lambda d: (d["language"] != default, d["language"]))
+    records: list[dict[str, Any]] = []
+    statics: list[dict[str, Any]] = []
+    for dump in loaded:
+        lang = dump["language"]
+        folder = os.path.relpath(dump["dest"], dest)
+        prefix = "" if folder == "." else "/" + Path(folder).as_posix()
+        for record in dump["records"]:
+            record = {**record, "lang": lang, "url": prefix + record["url"]}
+            if record.get("output") is not None:
+                record["output"] = (prefix + "/" + record["output"]).lstrip("/")
+                record["written"] = bool(record["written"]) and (dest / record["output"]).is_file()
+            records.append(record)
+        for static in dump["static_files"]:
+            url = prefix + static["url"]
+            on_disk = (dest / urllib.parse.unquote(url).lstrip("/")).is_file()
+            statics.append({**static, "lang": lang, "url": url, "written": bool(static["written"]) and on_disk})
+    return {"time": loaded[0]["time"], "timezone": loaded[0]["timezone"], "records": records,
+            "static_files": statics, "languages": [d["language"] for d in loaded]}
 
 
 _CACHE: dict[tuple[Any, ...], JekyllBuild] = {}

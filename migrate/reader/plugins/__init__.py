@@ -21,7 +21,8 @@ GENERATORS = (
 )
 """The generators in the order Jekyll runs them (by priority)."""
 MODELLED = frozenset({name for name, _ in GENERATORS} | {"jekyll-redirect-from", "jekyll-include-cache"}
-                     | {"jekyll-paginate", "jekyll-paginate-v2", "jekyll-archives", "jekyll-feed", "jekyll-sitemap"})
+                     | {"jekyll-paginate", "jekyll-paginate-v2", "jekyll-archives", "jekyll-feed", "jekyll-sitemap"}
+                     | {"jekyll-polyglot", "jekyll-multiple-languages-plugin"})  # migrate.reader.languages
 """Plugins whose pages, URLs, tags or content changes the migration carries out."""
 
 

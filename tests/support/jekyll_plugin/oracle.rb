@@ -31,7 +31,7 @@ Jekyll::Hooks.register :site, :post_write do |site|
       records << {
         "kind" => kind, "collection" => label, "relative_path" => src.call(doc.path), "url" => doc.url,
         "written" => written, "output" => written ? rel.call(doc.destination(site.dest)) : nil,
-        "redirect" => false, "date" => doc.data["date"].to_s,
+        "redirect" => false, "date" => doc.data["date"].to_s, "permalink" => doc.data["permalink"],
         "title" => doc.data["title"], "layout" => doc.data["layout"],
         "body" => JekyllMigrateOracle::BODIES[doc.relative_path],
       }
@@ -53,7 +53,7 @@ Jekyll::Hooks.register :site, :post_write do |site|
       "kind" => kind, "collection" => nil, "relative_path" => redirect ? nil : page.relative_path,
       "url" => page.url, "written" => true, "output" => rel.call(page.destination(site.dest)),
       "redirect" => redirect ? true : false, "class" => page.class.name,
-      "redirect_to" => redirect ? page.redirect_to : nil,
+      "redirect_to" => redirect ? page.redirect_to : nil, "permalink" => page.data["permalink"],
       "title" => redirect ? nil : page.data["title"], "layout" => redirect ? nil : page.data["layout"],
       "body" => redirect ? nil : JekyllMigrateOracle::BODIES[page.relative_path],
     }
@@ -66,7 +66,15 @@ Jekyll::Hooks.register :site, :post_write do |site|
     from_theme = site.theme && file.instance_variable_get(:@base).to_s == site.theme.root.to_s
     { "relative_path" => src.call(file.path), "url" => file.url, "written" => file.write?, "theme" => from_theme ? true : false }
   end
-  File.write(out, JSON.pretty_generate(
-    "time" => site.time.to_f, "timezone" => ENV["TZ"], "records" => records, "static_files" => statics
+  # jekyll-polyglot (in forks, in parallel) and jekyll-multiple-languages-plugin run the whole build once per
+  # language, each into its own folder: one file per language
+  lang, default_lang = if site.respond_to?(:active_lang)
+                         [site.active_lang, site.default_lang]
+                       elsif site.respond_to?(:parsed_translations)
+                         [site.config["lang"], site.config["default_lang"]]
+                       end
+  File.write(lang ? "#{out}.lang-#{lang}" : out, JSON.pretty_generate(
+    "time" => site.time.to_f, "timezone" => ENV["TZ"], "records" => records, "static_files" => statics,
+    "language" => lang, "default_language" => default_lang, "dest" => site.dest
   ))
 end
