@@ -45,6 +45,11 @@ def _config(site: Site, report: Report, *, base_url: str, post_pattern: str | No
         "title": site.title,
         "locale": site.language or "en",
     }
+    if site.languages:  # the default language at the root, each other one under /LANG/, as the old site had them
+        cfg["locale"] = site.languages[0]
+        cfg["defaultContentLanguage"] = site.languages[0]
+        cfg["defaultContentLanguageInSubdir"] = False
+        cfg["languages"] = {lang: {"weight": n, "locale": lang} for n, lang in enumerate(site.languages, 1)}
     if site.timezone:
         cfg["timeZone"] = site.timezone
     if site.config.get("future") is True:
