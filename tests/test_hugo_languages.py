@@ -9,6 +9,7 @@ from pathlib import Path
 
 import tomllib
 
+from exporters.hugo.config import layout_text
 from migrate.ir import Document, GeneratedPage, Site, StaticFile
 from tests.test_hugo_exporter import front, make_site, page, post, run
 
@@ -81,3 +82,11 @@ def test_a_one_language_site_has_no_languages(tmp_path):
     config = tomllib.loads(plan.files["hugo.toml"].content.decode())
     assert "languages" not in config and "defaultContentLanguage" not in config
     assert "translationKey" not in front(plan, "content/posts/hello/index.md")
+    assert plan.files["layouts/baseof.html"].content.decode() == layout_text("baseof.html")
+
+
+def test_the_default_base_layout_links_translations_on_a_multilingual_site(tmp_path):
+    plan, _, _ = run(bilingual_site(tmp_path))
+    baseof = plan.files["layouts/baseof.html"].content.decode()
+    assert "{{- range .Translations }}" in baseof and 'hreflang="{{ .Language.Locale }}"' in baseof
+    assert '{{ "/" | relLangURL }}' in baseof and '{{ "/" | relURL }}' not in baseof

@@ -13,7 +13,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from exporters.hugo.aliases import Aliases, redirect_html
-from exporters.hugo.config import LAYOUT_FILES, disabled_kinds, feed_name, home_pager_size, hugo_toml, layout_text
+from exporters.hugo.config import (
+    LAYOUT_FILES,
+    disabled_kinds,
+    feed_name,
+    home_pager_size,
+    hugo_toml,
+    layout_for,
+    layout_text,
+)
 from exporters.hugo.front_matter import front_matter, page_body, render
 from exporters.hugo.paths import alias_path, output_file, segment, site_path
 from exporters.hugo.placement import HugoAssetLocator, Placement, Placer, post_pattern
@@ -161,7 +169,7 @@ class HugoExporter(Exporter):
         if not self.opts.no_layouts:
             for name in LAYOUT_FILES:
                 source = "home-paginated.html" if name == "home.html" and home_pager_size(self.site) else name
-                self.plan.add_text(f"layouts/{name}", layout_text(source))
+                self.plan.add_text(f"layouts/{name}", layout_for(self.site, name, layout_text(source)))
         if self.uses_toc:  # the content calls it: written with or without the layouts
             self.plan.add_text("layouts/_shortcodes/toc.html", layout_text("shortcode-toc.html"))
         if self.site.authors:

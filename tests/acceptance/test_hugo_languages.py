@@ -129,3 +129,28 @@ def test_a_hand_built_bilingual_site_builds_with_each_old_url(tmp_path):
     assert page_language(public, "/de/news/2020/01/02/hello/") == ("de", {("en", "/news/2020/01/02/hello/")})
     assert page_language(public, "/") == ("en", {("de", "/de/")})
     assert page_language(public, "/de/kontakt") == ("de", set())
+
+
+def test_the_default_layouts_link_each_page_to_its_translations(tmp_path, tmp_path_factory):
+    """With the layouts the exporter ships: each page names its translations (``hreflang``, absolute URLs)
+    and its header leads to the home page of its own language."""
+    build = cached_jekyll_build(POLYGLOT_BLOG, tmp_path_factory.mktemp("jekyll-polyglot"))
+    out = tmp_path / "hugo"
+    manifest, _, _ = export(POLYGLOT_BLOG, out, now=build.time, tz=build.timezone)
+    public = hugo_build(out)
+    base_url = manifest["hugo"]["base_url"].rstrip("/")
+    with local_timezone(build.timezone):
+        site = read_site(POLYGLOT_BLOG, now=build.time)
+    new_url = {d["source"]: d["new_url"] for d in manifest["documents"]}
+    checked = 0
+    for doc in site.documents:
+        if not doc.translations:
+            continue
+        text = site_file(public, unquote(new_url[doc.source])).read_text("utf-8")
+        links = set(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', text))
+        assert links == {(site.document(t).language, base_url + new_url[t]) for t in doc.translations}
+        home = "/" if doc.language == site.languages[0] else f"/{doc.language}/"
+        assert f'<header><a href="{home}">' in text
+        checked += 1
+    print(f"\nHUGO-TRANSLATIONS site=polyglot-blog pages={checked}")
+    assert checked == 8  # the sample: two posts, about and the home page, each in English and Russian
