@@ -77,7 +77,8 @@ class Aliases:
         for src, p in sorted(self.placements.items()):
             if p.mode != "redirect" or p.doc.output_path is None or p.doc.is_draft:
                 continue
-            for path in [site_path(p.doc.output_path)] + [alias_path(a) for a in p.doc.redirect_from]:
+            copies = [alias_path(url) for _, url in p.doc.language_copies]
+            for path in [site_path(p.doc.output_path)] + [alias_path(a) for a in p.doc.redirect_from] + copies:
                 out = output_file(path)
                 if self._hide_section(occupied.get(out)):
                     occupied.pop(out)
@@ -126,6 +127,19 @@ class Aliases:
                 alias = next(a for a in placement.aliases if output_file(a) == out)
                 placement.aliases.remove(alias)
                 self._collision(loser, alias, ordered[-1])
+        self._outside_language_aliases()
+
+    def _outside_language_aliases(self) -> None:
+        """Hugo writes the aliases of a page in another language than the default one under that language's
+        ``/LANG/``: an old URL outside it (the default language's copy of the page) gets a redirect page."""
+        for src, p in sorted(self.placements.items()):
+            if p.language is None:
+                continue
+            prefix = f"/{p.language}/"
+            for alias in [a for a in p.aliases if not a.startswith(prefix)]:
+                p.aliases.remove(alias)
+                if not p.doc.is_draft:
+                    self.redirect_pages.setdefault(output_file(alias), (src, p.new_url or "/"))
 
     def _report_page_collisions(self) -> None:
         """Pages that Hugo would write to one file although Jekyll wrote them apart (one is lost)."""

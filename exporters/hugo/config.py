@@ -45,6 +45,11 @@ def _config(site: Site, report: Report, *, base_url: str, post_pattern: str | No
         "title": site.title,
         "locale": site.language or "en",
     }
+    if site.languages:  # the default language at the root, each other one under /LANG/, as the old site had them
+        cfg["locale"] = site.languages[0]
+        cfg["defaultContentLanguage"] = site.languages[0]
+        cfg["defaultContentLanguageInSubdir"] = False
+        cfg["languages"] = {lang: {"weight": n, "locale": lang} for n, lang in enumerate(site.languages, 1)}
     if site.timezone:
         cfg["timeZone"] = site.timezone
     if site.config.get("future") is True:
@@ -89,6 +94,32 @@ def _config(site: Site, report: Report, *, base_url: str, post_pattern: str | No
         }
     }
     return cfg
+
+
+LANGUAGE_LINKS = (
+    '  {{- range .Translations }}\n'
+    '  <link rel="alternate" hreflang="{{ .Language.Locale }}" href="{{ .Permalink }}">\n'
+    '  {{- end }}\n'
+)
+LANGUAGE_NAV = (
+    '  {{- with .Translations }}\n'
+    '  <nav class="languages">{{ range . }}<a href="{{ .RelPermalink }}" hreflang="{{ .Language.Locale }}">'
+    '{{ .Language.Locale }}</a> {{ end }}</nav>\n'
+    '  {{- end }}\n'
+)
+
+
+def layout_for(site: Site, name: str, text: str) -> str:
+    """A default layout as the site needs it: on a multilingual site the base layout links each page's
+    translations (``hreflang`` and a language switch) and its home link is the page's language's home."""
+    if name != "baseof.html" or not site.languages:
+        return text
+    canonical = '  <link rel="canonical"'
+    home = '<header><a href="{{ "/" | relURL }}">'
+    assert canonical in text and home in text and "</header>\n" in text, "baseof.html changed: update layout_for"
+    text = text.replace(canonical, LANGUAGE_LINKS + canonical, 1)
+    text = text.replace(home, home.replace("relURL", "relLangURL"), 1)
+    return text.replace("</header>\n", "</header>\n" + LANGUAGE_NAV, 1)
 
 
 def has_extensionless_urls(site: Site) -> bool:

@@ -19,17 +19,18 @@ from exporters.hugo.config import (
     feed_name,
     home_pager_size,
     hugo_toml,
+    layout_for,
     layout_text,
     writes_robots_txt,
 )
 from exporters.hugo.front_matter import front_matter, page_body, render
-from exporters.hugo.paths import output_file, segment, site_path
+from exporters.hugo.paths import alias_path, output_file, segment, site_path
 from exporters.hugo.placement import HugoAssetLocator, Placement, Placer, post_pattern
 from exporters.hugo.readme import readme_text
 from migrate.content import Converted, Targets
 from migrate.errors import UnsafePathError
 from migrate.exporter import Exporter, Option, Outcome, UrlFacts, page_number_on_target
-from migrate.ir import Document, GeneratedPage, jsonable
+from migrate.ir import Document, GeneratedPage, StaticFile, jsonable
 from migrate.redirects import RedirectMap
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,8 @@ class HugoExporter(Exporter):
                                  f"Sass stylesheet written as it is after Liquid to {p.hugo_path}: compile it "
                                  "(Hugo Pipes css.Sass) or use the theme's styles", source=document.source)
             self.plan.add_text("static" + (p.hugo_path or ""), converted.body)
+            for _, url in document.language_copies:  # a language plugin wrote it in another language too
+                self._add_static(document.source, "static" + alias_path(url), text=converted.body)
             return Outcome.exported(p.new_url, "generated file copied as a static file")
         assert rendered is not None  # render_document renders every page
         if any(issue.code == "kramdown-toc" for issue in converted.issues):
@@ -156,6 +159,8 @@ class HugoExporter(Exporter):
         for asset in self.placer.static_assets() + fallback:
             self._add_static(asset.source, "static/" + unquote(asset.url).lstrip("/"),
                              copy_from=self.site.static_file_path(asset))
+        for page, asset in self._language_static_copies():
+            self._add_static(asset.source, "static/" + page.output_path, copy_from=self.site.static_file_path(asset))
         for out, (src, target) in sorted(self.redirect_pages.items()):
             self._add_static(src, "static/" + out, text=redirect_html(self._absolute(target)))
         for section in sorted(self.hidden_sections):
@@ -165,7 +170,7 @@ class HugoExporter(Exporter):
         if not self.opts.no_layouts:
             for name in LAYOUT_FILES:
                 source = "home-paginated.html" if name == "home.html" and home_pager_size(self.site) else name
-                self.plan.add_text(f"layouts/{name}", layout_text(source))
+                self.plan.add_text(f"layouts/{name}", layout_for(self.site, name, layout_text(source)))
         if self.uses_toc:  # the content calls it: written with or without the layouts
             self.plan.add_text("layouts/_shortcodes/toc.html", layout_text("shortcode-toc.html"))
         if self.site.authors:
@@ -190,7 +195,15 @@ class HugoExporter(Exporter):
         claimed = {output_file(p.hugo_path) for p in self.placements.values() if p.hugo_path}
         claimed |= set(self.redirect_pages)
         claimed |= {output_file(unquote(a.url)) for a in self.placer.static_assets()}
+        claimed |= {page.output_path for page, _ in self._language_static_copies()}
         return claimed
+
+    def _language_static_copies(self) -> list[tuple[GeneratedPage, StaticFile]]:
+        """A language plugin's copies of static files under a language's folder (``/ru/css/site.css``), each
+        with its static file: Hugo copies static/ once, at the root, so each copy is a static file of its own."""
+        statics = {a.source: a for a in self.site.static_files}
+        return [(page, statics[page.template]) for page in self.site.generated
+                if page.language and page.template in statics and page.output_path]
 
     def _add_static(self, source: str, path: str, *, copy_from: Path | None = None, text: str = "") -> None:
         """One file under static/; a path that would leave the output is reported, not written."""
@@ -236,6 +249,8 @@ class HugoExporter(Exporter):
         term pages of the tags and categories taxonomies, their RSS feeds, the site feed and sitemap."""
         disabled = self._disabled_kinds
         feed = f"{feed_name(self.site) or 'index'}.xml"
+        if any(page is copy for copy, _ in self._language_static_copies()):
+            return f"{self.base_path}{page.url}"  # written where it was (finish)
         if page.kind == "sitemap":
             return None if "sitemap" in disabled else f"{self.base_path}/sitemap.xml"
         if page.output_path == "robots.txt" and writes_robots_txt(self.site, self._claimed()):

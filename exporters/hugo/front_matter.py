@@ -49,8 +49,10 @@ def front_matter(p: Placement, converted: Converted) -> dict[str, Any]:
         fm["description"] = description
     if p.url_field is not None:
         fm["url"] = url_value(p.url_field)
-    if p.aliases:
-        fm["aliases"] = list(p.aliases)
+    if p.aliases:  # a language's page: Hugo puts its aliases under /LANG/ itself
+        fm["aliases"] = [a[len(p.language) + 1:] if p.language else a for a in p.aliases]
+    if p.translation_key is not None:
+        fm["translationKey"] = p.translation_key
     if p.content_path.endswith("/_index.md") and p.hugo_path and not p.hugo_path.endswith("/"):
         # a section's RSS output is written to its url: as well when that names a file (docs.html)
         fm["outputs"] = ["html"]

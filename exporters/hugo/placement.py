@@ -54,6 +54,11 @@ class Placement:
     aliases: list[str] = field(default_factory=list)
     resources: dict[str, StaticFile] = field(default_factory=dict)
     """File name in the bundle -> the static file placed there."""
+    language: str | None = None
+    """The Hugo language of a page under a language's folder other than the default one's (its content file
+    is ``NAME.LANG.md``, Hugo publishes its lists and aliases under ``/LANG/``), else None."""
+    translation_key: str | None = None
+    """``translationKey`` shared with the page's translations (a multilingual site's page that has any)."""
 
     @property
     def resource_dir(self) -> str | None:
@@ -118,6 +123,8 @@ class Placer:
         """Document source -> its placement."""
         self._content_paths: set[str] = set()
         self._folders: set[str] = set()
+        self.default_language = site.languages[0] if site.languages else None
+        """The language Hugo publishes at the root on a multilingual site (None on a one-language site)."""
 
     def place_all(self, docs: list[Document]) -> None:
         """Place every document, move pages onto the sections they name, then bundle assets."""
@@ -132,20 +139,24 @@ class Placer:
         if doc.output_path is not None and not doc.is_html_page:
             # a feed, script or text file: its text as Jekyll wrote it, at its URL, not a page of content
             return Placement(doc, "snapshot", hugo_path="/" + doc.output_path, new_url=doc.served_url)
-        placement = Placement(doc, "page")
+        placement = Placement(doc, "page", language=self._hugo_language(doc))
+        if self.site.languages and doc.translations:
+            placement.translation_key = min((doc.source, *doc.translations))
         bundle = doc.kind in ("post", "draft")
         old_path = site_path(doc.output_path) if doc.output_path is not None else None
+        suffix = f".{placement.language}.md" if placement.language else ".md"
         if bundle:
             placement.slug = segment(doc.slug) or "post"
-            placement.content_path = self._claim_bundle(placement.slug, doc)
+            placement.content_path = self._claim_bundle(placement.slug, doc, suffix)
             placement.slug = placement.content_path.split("/")[-2]
             placement.bundle = True
         else:
-            placement.content_path = self._content_path(doc, old_path)
-            if not placement.content_path.endswith("/_index.md"):
-                placement.slug = posixpath.splitext(placement.content_path.rsplit("/", 1)[1])[0]
+            placement.content_path = self._content_path(doc, old_path, placement.language)
+            name = placement.content_path.rsplit("/", 1)[1]
+            if name != "_index" + suffix:
+                placement.slug = name[: -len(suffix)]
         predicted = self.hugo_default_path(placement)
-        keep = (self.keep and doc.kind != "draft") or placement.content_path == "content/_index.md"
+        keep = (self.keep and doc.kind != "draft") or placement.content_path == "content/_index" + suffix
         if keep and old_path is not None and not hugo_can_publish(old_path):
             keep = False
             self.report.emit("hugo-url-moved", "warning",
@@ -169,7 +180,18 @@ class Placer:
                 placement.new_url = encode(placement.hugo_path)
         for extra in doc.redirect_from:
             placement.aliases.append(alias_path(extra))
+        if placement.hugo_path is not None:
+            # the copies a language plugin wrote of it in the languages without a version of their own
+            placement.aliases += [alias_path(url) for _, url in doc.language_copies]
         return placement
+
+    def _hugo_language(self, doc: Document) -> str | None:
+        """The language other than the default one whose folder the language build that wrote the document
+        put it in (``/ru/...``: Hugo publishes that language's pages, lists and aliases there), else None.
+        That is the document's own language, except where the plugin wrote it only in another language's
+        build (jekyll-polyglot's sequential builds) or for a ``lang`` the site does not list."""
+        path = unquote(doc.url)
+        return next((lang for lang in self.site.languages[1:] if path.startswith(f"/{lang}/")), None)
 
     def sections(self) -> set[str]:
         """Top-level content folders: Hugo makes each a section with its own list page."""
@@ -186,6 +208,14 @@ class Placer:
         for name in ("categories", "tags"):
             if f"content/{name}/_index.md" not in indexes:
                 paths.append((f"/{name}/", f"Hugo's {name} page"))
+        for lang in self.site.languages[1:]:  # each other language has its own home, sections and taxonomies
+            own = {p.content_path.split("/")[1] for p in self.placements.values()
+                   if p.mode == "page" and p.language == lang and p.content_path.count("/") >= 2}
+            if f"content/_index.{lang}.md" not in indexes:
+                paths.append((f"/{lang}/", f"Hugo's home page of {lang}"))
+            for name in sorted(own | {"categories", "tags"}):
+                if f"content/{name}/_index.{lang}.md" not in indexes:
+                    paths.append((f"/{lang}/{name}/", f"Hugo's {lang} list page /{lang}/{name}/"))
         return paths
 
     def _resolve_section_clashes(self) -> None:
@@ -203,13 +233,19 @@ class Placer:
                 if p.url_field is not None and self.hugo_default_path(p) == p.url_field:
                     p.url_field = None
 
-    def _claim_bundle(self, slug: str, doc: Document) -> str:
+    def _claim_bundle(self, slug: str, doc: Document, suffix: str = ".md") -> str:
+        for other in doc.translations:  # translations share one bundle, each its own NAME.LANG.md
+            placed = self.placements.get(other)
+            if placed is not None and placed.bundle:
+                path = posixpath.dirname(placed.content_path) + "/index" + suffix
+                if path not in self._content_paths:
+                    return self._claim(path)
         first = [slug] if doc.date is None else [slug, f"{doc.date:%Y-%m-%d}-{slug}"]
         numbered = (f"{slug}-{n}" for n in range(2, 1000))  # lazily: almost always the first one is free
         for name in itertools.chain(first, numbered):
             folder = f"content/{POSTS_SECTION}/{name}"
             if folder not in self._folders and folder + ".md" not in self._content_paths:
-                return self._claim(f"{folder}/index.md")
+                return self._claim(f"{folder}/index{suffix}")
         raise RuntimeError(f"no free bundle name for {doc.source}")
 
     def _claim(self, path: str) -> str:
@@ -221,9 +257,11 @@ class Placer:
             folder = posixpath.dirname(folder)
         return path
 
-    def _content_path(self, doc: Document, old_path: str | None) -> str:
-        if old_path == "/" and "content/_index.md" not in self._content_paths:
-            return self._claim("content/_index.md")
+    def _content_path(self, doc: Document, old_path: str | None, language: str | None = None) -> str:
+        suffix = f".{language}.md" if language else ".md"
+        home = "/" + (f"{language}/" if language else "")
+        if old_path == home and f"content/_index{suffix}" not in self._content_paths:
+            return self._claim(f"content/_index{suffix}")
         if doc.kind == "document" and doc.collection:
             directory = next((c.directory for c in self.site.collections if c.label == doc.collection), "")
             rel = doc.source[len(directory) + 1:] if directory and doc.source.startswith(directory + "/") \
@@ -231,15 +269,20 @@ class Placer:
             parts = [doc.collection, *rel.split("/")]
         else:
             parts = doc.source.split("/")
+        if language and len(parts) > 1 and parts[0] == language:
+            parts = parts[1:]  # the language's own folder (ru/about.md): Hugo puts the language's pages under /ru/
         folders = [s for s in (segment(p) for p in parts[:-1]) if s]
         stem = segment(posixpath.splitext(parts[-1])[0]) or "page"
+        head, dot, tail = stem.rpartition(".")
+        if dot and head and tail in self.site.languages:
+            stem = f"{head}-{tail}"  # Hugo would read kontakt.de.md as the German version of a page kontakt
         if stem == "index" or stem == "_index":
             stem = "_index"
         base = "/".join(["content", *folders])
         for n in range(1, 1000):
             name = stem if n == 1 else (f"{stem}-{n}" if stem != "_index" else f"index-{n}")
-            path = f"{base}/{name}.md"
-            if path == "content/_index.md" or path in self._content_paths:
+            path = f"{base}/{name}{suffix}"
+            if path == f"content/_index{suffix}" or path in self._content_paths:
                 continue
             return self._claim(path)
         raise RuntimeError(f"no free content path for {doc.source}")
@@ -247,6 +290,11 @@ class Placer:
     def hugo_default_path(self, placement: Placement) -> str:
         """The decoded path Hugo gives the page from its content path, slug and [permalinks]."""
         path = placement.content_path[len("content"):]
+        if placement.language:  # a language's page: its content file NAME.LANG.md, published under /LANG/
+            path = path[: -len(f".{placement.language}.md")] + ".md"
+            return f"/{placement.language}" + self.hugo_default_path(
+                Placement(placement.doc, placement.mode, "content" + path, slug=placement.slug,
+                          bundle=placement.bundle))
         if path == "/_index.md":
             return "/"
         if path.endswith("/_index.md"):
