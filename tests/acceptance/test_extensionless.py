@@ -198,6 +198,30 @@ def _shadowed(e: Exported, records: list[dict[str, Any]]) -> list[str]:
     return [r["url"] for r in records if (e.public / unquote(r["url"]).lstrip("/")).is_dir()]
 
 
+def _without_language_copies(e: Exported, records: list[dict[str, Any]]) -> tuple[list, list]:
+    """The records, and apart from them the copies a language plugin wrote of a document for a language
+    without its own version (the export leads those to the document itself)."""
+    copies = {url for d in e.site.documents for _, url in d.language_copies}
+    return [r for r in records if r["url"] not in copies], [r for r in records if r["url"] in copies]
+
+
+def _check_copies(e: Exported, records: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """A language copy's URL leads (on nginx with the generated config) to its document's page."""
+    import requests
+
+    serving, fmt, filename = SERVERS["nginx"]
+    config = render_redirects(e.redirect_map, fmt)[filename]
+    wrong, ok = [], 0
+    with serving(e.public, config) as origin, requests.Session() as session:
+        for r in records:
+            answer = session.get(origin + encode_path(r["url"]), timeout=30, allow_redirects=True)
+            if answer.status_code == 200 and _shows(e, {**r, "kind": "page"}, answer.content.decode("utf-8", "replace")):
+                ok += 1
+            else:
+                wrong.append(f"language copy {r['url']}: {answer.status_code} at {answer.url}")
+    return ok, wrong
+
+
 def _folders_beside_pages(e: Exported) -> list[str]:
     """Page files ``x.html`` of the built site with a folder ``x/`` beside them (which shadows ``/x``, the
     URL GitHub Pages answered with ``x.html``) where Jekyll's own output had no such folder."""
@@ -214,7 +238,7 @@ def test_extensionless_urls_answer_on_hugo_server_and_nginx(
     site_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     e = exported(site_dir, tmp_path_factory)
-    records = extensionless(e.build)
+    records, copies = _without_language_copies(e, extensionless(e.build))
     shadowed = _shadowed(e, records)
     wrong = [f"folder at {url} in the built site" for url in shadowed]
     wrong += [f"folder {folder} beside a page file in the built site" for folder in _folders_beside_pages(e)]
@@ -224,8 +248,10 @@ def test_extensionless_urls_answer_on_hugo_server_and_nginx(
         served = len(records) - len(on_hugo)
         nginx_ok, on_nginx = _check_static_host(e, "nginx", records)
         wrong += on_hugo + on_nginx
+    copies_ok, on_copies = _check_copies(e, copies)
+    wrong += on_copies
     print(f"EXTENSIONLESS site={site_id(site_dir)} urls={len(records)} hugo_server={served} nginx={nginx_ok} "
-          f"shadowed={len(shadowed)}")
+          f"shadowed={len(shadowed)} language_copies={len(copies)} copies_ok={copies_ok}")
     assert not wrong, "\n".join(wrong[:40])
     if site_dir in FIXTURES:
         assert len(records) >= 5  # the fixture's own cases: it must keep exercising them

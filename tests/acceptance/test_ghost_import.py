@@ -143,9 +143,15 @@ class GhostServer:
         assert r.status_code == 201, r.text
 
     def wipe(self) -> None:
-        """Delete all content, and every user but the owner (``DELETE /db/`` keeps users)."""
+        """Delete all content, and every user but the owner (``DELETE /db/`` keeps users); Ghost's own
+        routes again when a test uploaded others."""
         r = self.api("DELETE", "/db/")
         assert r.status_code == 204, r.text
+        if getattr(self, "custom_routes", False):
+            default = self.workdir / "default-routes.yaml"
+            default.write_text(DEFAULT_ROUTES, "utf-8")
+            self.upload_routes(default)
+            self.custom_routes = False
         for user in self.everything("users", filter_=None, include="roles"):
             if all(role["name"] != "Owner" for role in user.get("roles", ())):
                 r = self.api("DELETE", f"/users/{user['id']}/")
@@ -163,6 +169,13 @@ class GhostServer:
                 "POST", "/redirects/upload/", files={"redirects": (path.name, fh, "application/x-yaml")}
             )
         assert r.status_code == 200, r.text
+
+    def upload_routes(self, path: Path) -> None:
+        """Settings -> Labs -> Routes: a routes.yaml (one collection per language on a multilingual site)."""
+        with path.open("rb") as fh:
+            r = self.api("POST", "/settings/routes/yaml/", files={"routes": (path.name, fh, "application/x-yaml")})
+        assert r.status_code == 200, r.text
+        self.custom_routes = path.name != "default-routes.yaml"
 
     def everything(
         self,
@@ -376,6 +389,8 @@ def test_ghost_imports_the_whole_site(
     ghost.wipe()
     result = ghost.import_file(out / "ghost-import.zip")
     assert result.get("problems", []) == [], json.dumps(result.get("problems"), indent=1)[:4000]
+    if (out / "routes.yaml").is_file():  # a multilingual site: each language's posts at /xx/SLUG/
+        ghost.upload_routes(out / "routes.yaml")
 
     imported = {p["slug"]: p for kind in ("posts", "pages") for p in ghost.everything(kind)}
     exported = [d for d in plan.documents if d.status == "exported"]
@@ -384,7 +399,7 @@ def test_ghost_imports_the_whole_site(
     for outcome in exported:
         doc = site.document(outcome.source)
         assert doc is not None and outcome.new_url
-        slug = outcome.new_url.strip("/")
+        slug = outcome.new_url.strip("/").rsplit("/", 1)[-1]  # /SLUG/, or /xx/SLUG/ in a language collection
         got = imported.get(slug)
         if got is None:
             failures.append(f"{doc.source}: no Ghost post with slug {slug!r}")
@@ -481,6 +496,19 @@ def test_lexical_body_option_imports(ghost: GhostServer, site_dir: Path, tmp_pat
         assert body_problems(card, imported[post["slug"]]["html"] or "") == [], post["slug"]
 
 
+DEFAULT_ROUTES = """routes:
+
+collections:
+  /:
+    permalink: /{slug}/
+    template: index
+
+taxonomies:
+  tag: /tag/{slug}/
+  author: /author/{slug}/
+"""
+"""Ghost's own routes.yaml."""
+
 GENERATED_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "generated"
 
 
@@ -509,6 +537,8 @@ def test_generated_pages_answer_on_ghost(
     ghost.wipe()
     result = ghost.import_file(out / "ghost-import.zip")
     assert result.get("problems", []) == [], json.dumps(result.get("problems"), indent=1)[:4000]
+    if (out / "routes.yaml").is_file():
+        ghost.upload_routes(out / "routes.yaml")
     ghost.upload_redirects(out / "redirects.yaml")
     lost = []
     for url in urls:

@@ -24,7 +24,7 @@ import pytest
 
 from migrate.ir import Document, Site
 from migrate.redirects import RedirectMap, build_redirect_map, page_key, render_redirects
-from migrate.redirects.core import encode_path, is_absolute, jekyll_feed_paths, normalise_relative, same_page
+from migrate.redirects.core import encode_path, is_absolute, normalise_relative, same_page
 from migrate.verify import request_url, verify_map
 from tests.conftest import IN_CI, REPO, all_sites, site_id
 from tests.support.jekyll import URL_KINDS, JekyllBuild, cached_jekyll_build
@@ -408,11 +408,8 @@ def _prepare(site_dir: Path, work: Path, urls: str) -> Prepared:
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    feeds = jekyll_feed_paths(site)
-    # the Hugo export keeps the main feed's name when it can; otherwise Hugo's own /index.xml
-    feed_url = feeds[0] if feeds and (public / feeds[0].lstrip("/")).is_file() else "/index.xml"
-    redirect_map = build_redirect_map(site, new_urls, feed_url=feed_url)
-    return Prepared(build, site, new_urls, public, redirect_map)
+    # the export's own map: the one `redirects` renders for a host
+    return Prepared(build, site, new_urls, public, plan.redirect_map)
 
 
 _PREPARED: dict[str, Prepared] = {}
