@@ -433,6 +433,11 @@ class _MultipleLanguages:
                 if static.origin_url is None:
                     copies.append(GeneratedPage(kind="other", url=static.url, output_path=dest_path(unescape_path(
                         static.url)), generator=MULTIPLE, template=static.source, lists=None, language=lang))
+            prefix = self.prefix(lang)  # each language's build runs the page-making plugins again, in its folder
+            copies += [dataclasses.replace(page, url=f"/{prefix}{page.url}" if prefix else page.url,
+                                           output_path=f"{prefix}/{page.output_path}" if prefix else page.output_path,
+                                           language=lang)
+                       for page in passes[lang].generated]
         issues = list(default_site.issues)
         for lang in self.languages:
             if lang != self.default:
