@@ -3,16 +3,13 @@ URL its language builds write is in ``inspect --json``, and nothing more."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from migrate.cli import main
 from migrate.reader import read_site
+from tests.acceptance.test_generated_urls import inspect_json
 from tests.conftest import REPO, all_sites, site_id
 from tests.support.jekyll import cached_jekyll_build
 
@@ -43,14 +40,6 @@ def jekyll(tmp_path_factory):
     return lambda site_dir, **options: cached_jekyll_build(site_dir, root, **options)
 
 
-def _inspect(site_dir: Path) -> dict:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["inspect", "--json", str(site_dir)])
-    assert code in (0, 1)
-    return json.loads(out.getvalue())
-
-
 def inspect_urls(payload: dict) -> set[str]:
     """Every URL ``inspect --json`` says the old site served: documents in their own language and their copies
     in the others, redirect pages of every language build, static files and their per-language copies."""
@@ -76,7 +65,7 @@ def test_language_urls_equal_jekyll(site_dir: Path, jekyll, monkeypatch):
     assert build.languages, "the oracle saw no jekyll-polyglot build"
     monkeypatch.setenv("TZ", build.timezone)
     theirs = build.urls | build.static_urls
-    ours = inspect_urls(_inspect(site_dir))
+    ours = inspect_urls(inspect_json(site_dir))
     matched = theirs & ours
     print(f"\nURLS site={site_dir.name} mode=plugins jekyll={len(theirs)} ours={len(ours)} matched={len(matched)}")
     assert sorted(theirs - ours) == [] and sorted(ours - theirs) == []
