@@ -12,6 +12,7 @@ APT_PACKAGES=(
   ruby-jekyll-optional-front-matter ruby-jekyll-readme-index ruby-jekyll-titles-from-headings
   ruby-jekyll-relative-links ruby-jekyll-default-layout
   ruby-jekyll-archives ruby-jekyll-paginate-v2
+  ruby-jekyll-gist ruby-jekyll-mentions
   nginx apache2 caddy chromium pandoc time
 )
 missing=()

@@ -369,6 +369,75 @@ class IncludeCachedTag(IncludeTag):
     plugin = "jekyll-include-cache"
 
 
+# -- gist (jekyll-gist) --------------------------------------------------------------------------------------
+
+_GIST_ARGUMENTS = re.compile(r"\A(\S+|.*(?=/).+)\s?(\S*)\Z")
+"""jekyll-gist's markup: a gist id (``user/1234567`` or ``28949e1d...``), optionally a file name."""
+_CONTEXT_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)*\Z")
+
+
+class GistNode(Node):
+    __slots__ = ("markup",)
+
+    def __init__(self, token: Token, markup: str) -> None:
+        super().__init__(token)
+        self.markup = markup
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        state = _STATE.get()
+        m = _GIST_ARGUMENTS.match(self.markup.strip())
+        if m is None:
+            if state is not None:
+                state.add(
+                    "liquid-error",
+                    "warning",
+                    f"gist tag: {self.markup.strip()!r} is no gist id (Jekyll stops the build on it): rendered as "
+                    "nothing",
+                    self.token,
+                )
+            return 0
+        gist_id = _gist_argument(context, m.group(1).strip())
+        filename = _gist_argument(context, m.group(2).strip())
+        settings = env.site_info.site.config.get("gist")
+        if not (isinstance(settings, dict) and settings.get("noscript") is False) and state is not None:
+            state.add_once(
+                "gist",
+                "gist-noscript",
+                "info",
+                "jekyll-gist fetches each gist's code over the network for a <noscript> copy (gist: noscript, "
+                "on by default; offline it writes 'true' there); the migration never uses the network and writes "
+                "the gist's <script> embed alone, as the plugin does with gist: noscript: false",
+                self.token,
+            )
+        url = f"https://gist.github.com/{gist_id}.js"
+        if filename:
+            url += f"?file={filename}"
+        return buffer.write(f'<script src="{url}"> </script>')
+
+
+def _gist_argument(context: RenderContext, word: str) -> str:
+    """jekyll-gist's argument: the value of the variable so named when the context has it, else the word."""
+    if word and _CONTEXT_NAME.match(word):
+        value = context.get(word.split("."), token=None, default=None)
+        if value is not None and not isinstance(value, Undefined):
+            return jfilters.liquid_output(value)
+    return word
+
+
+class GistTag(Tag):
+    """jekyll-gist's ``{% gist ID [FILE] %}``: the gist's ``<script>`` embed, as the plugin writes it."""
+
+    name = "gist"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        return GistNode(token, markup)
+
+
 # -- link / post_url ---------------------------------------------------------------------------------------
 
 
@@ -636,7 +705,8 @@ def rename_keyword_variables(source: str) -> str:
             return m.group(0)
         if m.group(2):
             tag = m.group(3)
-            if tag in ("comment", "highlight", "include", "include_relative", "include_cached", "link", "post_url"):
+            if tag in ("comment", "highlight", "include", "include_relative", "include_cached", "link", "post_url",
+                       "gist"):
                 return m.group(0)
             return m.group(2) + _rename_in_expression(m.group(4), tag in ("for", "tablerow")) + m.group(5)
         return m.group(6) + _rename_in_expression(m.group(7), False) + m.group(8)
@@ -691,6 +761,8 @@ class JekyllEnvironment(Environment):
         self.add_tag(RubyEcho)
         for tag in (IncludeTag, IncludeRelativeTag, IncludeCachedTag, LinkTag, PostUrlTag, HighlightTag):
             self.add_tag(tag)
+        if "jekyll-gist" in site_info.site.plugins:
+            self.add_tag(GistTag)
         jfilters.register(
             self,
             base_path=site_info.base_path,

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from migrate import ir
-from migrate.content import ContentFormat, Converted, Targets
+from migrate.content import ContentFormat, Converted, Targets, mentions
 from migrate.content.kramdown_syntax import DEFINITION_LINE, REF_DEF, closing_fence
 from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo
 from migrate.content.links import LinkResolver
@@ -176,6 +176,7 @@ class ContentPipeline:
                 out, found = self.to_html(document, body)
                 issues.extend(found)
                 out, refs = self.links.rewrite_html(document, out)
+                out = self._mentions(document, out, issues)
             else:
                 out, found = to_markdown(self, document, body)
                 issues.extend(found)
@@ -204,6 +205,16 @@ class ContentPipeline:
                 )
             )
             return Converted(body=document.body, issues=tuple(issues))
+
+    def _mentions(self, document: ir.Document, html_text: str, issues: list[ir.Issue]) -> str:
+        """jekyll-mentions, when the site loads it: ``@name`` in the page's text linked to the profile, on the
+        pages the plugin runs on (after rendering, so never in ``post.content`` seen from another page)."""
+        if "jekyll-mentions" not in self.site.plugins or not mentions.mentionable(document):
+            return html_text
+        base, problem = mentions.base_url(self.site.config, document.front_matter)
+        if problem is not None:
+            issues.append(ir.Issue("plugin-config", "warning", problem, document.source))
+        return mentions.mentionify(html_text, base)
 
     def _convert_file(self, document: ir.Document) -> Converted:
         """A document whose output is not a web page (a feed, script, stylesheet, text): its text exactly as

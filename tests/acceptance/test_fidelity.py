@@ -41,6 +41,8 @@ AVAILABLE_PLUGINS = {
     "jekyll-titles-from-headings",
     "jekyll-default-layout",
     "jekyll-relative-links",
+    "jekyll-gist",
+    "jekyll-mentions",
 }
 
 # A hook that tells us which documents Jekyll rendered and from which source: the raw body before
@@ -140,7 +142,12 @@ def build_with_content_layouts(site_dir: Path, work: Path) -> tuple[Path, Path, 
     plugins.mkdir(exist_ok=True)
     (plugins / "zz_jm_dump.rb").write_text(DUMP_PLUGIN, encoding="utf-8")
     dest = work / "site"
-    env = dict(os.environ, JEKYLL_ENV="development", JM_STUB_TAGS=",".join(sorted(plugin_tags(src))))
+    stubs = plugin_tags(src)
+    loaded = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    listed = [str(p) for key in ("plugins", "gems") if isinstance(loaded.get(key), list) for p in loaded[key]]
+    if "jekyll-gist" in listed or is_github_pages_site(site_dir):
+        stubs.discard("gist")  # the real plugin's tag (GitHub Pages always loads it)
+    env = dict(os.environ, JEKYLL_ENV="development", JM_STUB_TAGS=",".join(sorted(stubs)))
     cmd = ["jekyll", "build", "--source", str(src), "--destination", str(dest)]
     if is_github_pages_site(site_dir):  # GitHub Pages' configuration and plugins, as tests/support/jekyll.py builds
         user = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
@@ -240,6 +247,18 @@ def test_fidelity(site_dir: Path, tmp_path: Path) -> None:
     assert result.documents > 0
     threshold = CORPUS_THRESHOLD if site_dir in corpus_sites() else 1.0
     assert result.identical / result.documents >= threshold, result.differences
+
+
+GIST_MENTIONS = Path(__file__).resolve().parents[1] / "fixtures" / "gist-mentions"
+
+
+def test_gists_and_mentions_equal_jekyll_with_the_plugins(tmp_path: Path) -> None:
+    """jekyll-gist's tag (``gist: noscript: false``, so the oracle needs no network) and jekyll-mentions'
+    links, on pages, posts, a collection's documents and an HTML page, as real Jekyll with both plugins
+    writes them; a page that turns mentions off and one with its own base URL."""
+    result = measure(GIST_MENTIONS, tmp_path)
+    print(f"FIDELITY site=gist-mentions documents={result.documents} identical={result.identical}")
+    assert result.documents >= 6 and result.differences == {}
 
 
 def test_corpora_are_configured() -> None:

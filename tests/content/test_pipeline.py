@@ -424,3 +424,70 @@ def test_a_page_that_is_not_a_web_page_is_its_text_after_liquid(fmt: str) -> Non
     pipeline = ContentPipeline(site, identity_targets(site))
     assert pipeline.convert(feed, fmt).body == body.replace('{{ 1 | plus: 1 }}', "2")  # type: ignore[arg-type]
     assert pipeline.convert(text, fmt).body == "# Not a heading x\n"  # type: ignore[arg-type]
+
+
+# -- jekyll-gist and jekyll-mentions (expected texts as real Jekyll 4.3.1 with the plugins writes them) ------
+
+
+def _with_plugins(doc: ir.Document, *plugins: str, **config: object) -> ContentPipeline:
+    site = fixture_site([doc])
+    site = dataclasses.replace(site, plugins=plugins, config={**site.config, **config})
+    return ContentPipeline(site, identity_targets(site))
+
+
+def test_gist_tag_is_the_gists_script_embed_when_the_site_loads_jekyll_gist() -> None:
+    doc = page('{% gist parkr/c08ee0f2726fd0e3909d test.md %}\n\nx {% assign g = "ben/123456" %}{% gist g %}\n')
+    converted = _with_plugins(doc, "jekyll-gist").convert(doc, "html")
+    assert converted.body == (
+        '<script src="https://gist.github.com/parkr/c08ee0f2726fd0e3909d.js?file=test.md"> </script>\n'
+        '<p>x <script src="https://gist.github.com/ben/123456.js"> </script></p>\n'
+    )
+    # the plugin's default <noscript> copy needs the network: left out, and said so
+    assert {i.code for i in converted.issues} == {"gist-noscript"}
+    quiet = _with_plugins(doc, "jekyll-gist", gist={"noscript": False}).convert(doc, "html")
+    assert quiet.issues == () and quiet.body == converted.body
+
+
+def test_gist_tag_without_the_plugin_stays_an_unknown_tag() -> None:
+    doc = page("{% gist parkr/c08ee0f2726fd0e3909d %}\n")
+    converted = _with_plugins(doc).convert(doc, "html")
+    assert "{% gist parkr/c08ee0f2726fd0e3909d %}" in converted.body
+    assert codes(converted) == ["liquid-unknown-tag"]
+
+
+def test_mentions_link_names_in_text_only_when_the_site_loads_jekyll_mentions() -> None:
+    body = "Thanks @parkr and @jekyll/core, a@example.com, @mention; `@in-code` [@in-link](https://example.com) @dot.ted @x.\n"
+    linked = _with_plugins(page(body), "jekyll-mentions").convert(page(body), "html")
+    assert linked.body == (
+        '<p>Thanks <a href="https://github.com/parkr" class="user-mention">@parkr</a> and @jekyll/core, '
+        'a@example.com, @mention; <code class="language-plaintext highlighter-rouge">@in-code</code> '
+        '<a href="https://example.com">@in-link</a> @dot.ted <a href="https://github.com/x" class="user-mention">'
+        "@x</a>.</p>\n"
+    )
+    assert _with_plugins(page(body)).convert(page(body), "html").body.count("user-mention") == 0
+
+
+def test_mentions_base_url_and_opt_out_per_page_and_site() -> None:
+    site_base = _with_plugins(page("Hi @ada\n"), "jekyll-mentions", **{"jekyll-mentions": "https://gitlab.com/"})
+    assert '<a href="https://gitlab.com/ada" class="user-mention">@ada</a>' in site_base.convert(
+        page("Hi @ada\n"), "html"
+    ).body
+    own = page("Hi @ada\n", front_matter={"jekyll-mentions": {"base_url": "https://twitter.com"}})
+    assert 'href="https://twitter.com/ada"' in _with_plugins(own, "jekyll-mentions").convert(own, "html").body
+    off = page("Hi @ada\n", front_matter={"jekyll-mentions": False})
+    assert _with_plugins(off, "jekyll-mentions").convert(off, "html").body == "<p>Hi @ada</p>\n"
+
+
+def test_mentions_skip_pre_code_a_style_and_script() -> None:
+    from migrate.content.mentions import mentionify
+
+    text = '<p><code>@a</code> <a href="@b">@c</a> <script>if(a<b) @d</script><style>@media x</style><pre>@e</pre> @f</p>'
+    assert mentionify(text, "https://github.com") == text.replace(
+        " @f", ' <a href="https://github.com/f" class="user-mention">@f</a>'
+    )
+    # html-pipeline matches on the text's HTML: after "&amp;", and never twice off one "@"
+    assert mentionify("&amp;@x @@y @a@b", "https://github.com") == (
+        '&amp;<a href="https://github.com/x" class="user-mention">@x</a> '
+        '@<a href="https://github.com/y" class="user-mention">@y</a> '
+        '<a href="https://github.com/a" class="user-mention">@a</a>@b'
+    )

@@ -22,7 +22,8 @@ GENERATORS = (
 """The generators in the order Jekyll runs them (by priority)."""
 MODELLED = frozenset({name for name, _ in GENERATORS} | {"jekyll-redirect-from", "jekyll-include-cache"}
                      | {"jekyll-paginate", "jekyll-paginate-v2", "jekyll-archives", "jekyll-feed", "jekyll-sitemap"}
-                     | {"jekyll-polyglot", "jekyll-multiple-languages-plugin"})  # migrate.reader.languages
+                     | {"jekyll-polyglot", "jekyll-multiple-languages-plugin"}  # migrate.reader.languages
+                     | {"jekyll-gist", "jekyll-mentions"})  # migrate.content: the gist tag, the mention links
 """Plugins whose pages, URLs, tags or content changes the migration carries out."""
 
 

@@ -1,0 +1,107 @@
+"""jekyll-mentions: ``@name`` in a page's HTML becomes a link to the profile, as the plugin writes it.
+
+The plugin runs html-pipeline's MentionFilter on each written HTML page after rendering: every text outside
+``pre``, ``code``, ``a``, ``style`` and ``script`` has its mentions linked. This module does the same on the
+converted body, changing only the text that holds a mention.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from migrate import ir
+
+GITHUB = "https://github.com"
+
+MENTION = re.compile(
+    r"(?:^|\W)@((?>[\w][\w-]*))(?!/)(?=\.+[ \t\W]|\.+$|[^0-9a-zA-Z_.]|$)", re.ASCII | re.IGNORECASE | re.MULTILINE
+)
+"""html-pipeline's ``MentionPatterns`` with jekyll-mentions' username pattern ``[\\w][\\w-]*`` (Ruby's ``\\w``
+is ASCII; ``^`` and ``$`` are line anchors)."""
+
+INFO_LOGINS = frozenset({"mention", "mentions", "mentioned", "mentioning"})
+"""Names html-pipeline keeps as text (it would link them to an info page jekyll-mentions does not give)."""
+
+IGNORED = frozenset({"pre", "code", "a", "style", "script"})
+"""Elements whose text is never linked."""
+
+_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)|<![^>]*>|<\?[^>]*>|</?([A-Za-z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.DOTALL
+)
+
+
+def mentionable(document: ir.Document) -> bool:
+    """The plugin's ``mentionable?``: a page, or a document Jekyll writes, whose output is ``.html`` (or
+    whose permalink is a folder), unless its front matter says ``jekyll-mentions: false``."""
+    writes = document.kind == "page" or document.output_path is not None or document.is_draft
+    html_output = document.output_ext == ".html" or (document.permalink or "").endswith("/")
+    return writes and html_output and document.front_matter.get("jekyll-mentions") is not False
+
+
+def base_url(config: dict[str, Any], front_matter: dict[str, Any]) -> tuple[str, str | None]:
+    """The profile base URL (front matter over site config) and, for a setting the plugin refuses (Jekyll
+    stops the build on it), why."""
+    setting = front_matter["jekyll-mentions"] if "jekyll-mentions" in front_matter else config.get("jekyll-mentions")
+    if setting is None:
+        return GITHUB, None
+    if isinstance(setting, str):
+        return setting, None
+    if isinstance(setting, dict):
+        value = setting.get("base_url", GITHUB)
+        return (GITHUB if value is None else str(value)), None
+    return GITHUB, (
+        f"jekyll-mentions must be a URL or a mapping with base_url, not {setting!r} (Jekyll stops the build on "
+        f"it): mentions link to {GITHUB}"
+    )
+
+
+def _link(match: re.Match[str], base: str) -> str:
+    login = match.group(1)
+    if login.lower() in INFO_LOGINS:
+        return match.group(0)
+    url = base if base.endswith(("/", "~")) else base + "/"
+    anchor = f'<a href="{html.escape(url + login)}" class="user-mention">@{login}</a>'
+    start = match.start(1) - 1 - match.start(0)
+    whole = match.group(0)
+    return whole[:start] + anchor + whole[start + 1 + len(login) :]
+
+
+def _text(segment: str, base: str) -> str:
+    """One text node: linked as html-pipeline links the node's HTML (entities decoded, ``&<>`` escaped)."""
+    if "@" not in segment:
+        return segment
+    serialised = html.unescape(segment).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    linked = MENTION.sub(lambda m: _link(m, base), serialised)
+    return segment if linked == serialised else linked
+
+
+def mentionify(body: str, base: str) -> str:
+    """``body`` with the mentions in its text linked to ``base``/name; unchanged when it has none."""
+    if "@" not in body or MENTION.search(body) is None:
+        return body
+    out: list[str] = []
+    depth = 0
+    pos = 0
+    while (m := _MARKUP.search(body, pos)) is not None:
+        text = body[pos : m.start()]
+        out.append(_text(text, base) if depth == 0 else text)
+        out.append(m.group(0))
+        pos = m.end()
+        name = (m.group(1) or "").lower()
+        if name not in IGNORED:
+            continue
+        closing = m.group(0).startswith("</")
+        if name in ("script", "style"):
+            if not closing:  # raw text up to its end tag
+                end = re.compile(rf"</{name}\b", re.IGNORECASE).search(body, pos)
+                stop = len(body) if end is None else end.start()
+                out.append(body[pos:stop])
+                pos = stop
+        elif closing:
+            depth = max(0, depth - 1)
+        elif not m.group(0).endswith("/>"):
+            depth += 1
+    out.append(_text(body[pos:], base) if depth == 0 else body[pos:])
+    return "".join(out)
