@@ -105,3 +105,68 @@ def mentionify(body: str, base: str) -> str:
             depth += 1
     out.append(_text(body[pos:], base) if depth == 0 else body[pos:])
     return "".join(out)
+
+
+_MD_MASK = re.compile(
+    r"<(pre|code|a|script|style)\b[^>]*>.*?</\1\s*>|`+[^`]*?`+|<!--.*?-->|<[A-Za-z/!][^<>]*>"
+    r"|!?\[(?:[^\[\]]|\[[^\[\]]*\])*\](?=[(\[])|\]\([^()\s]*(?:\([^()]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
+    r"|\]\[[^\]]*\]|\{[#.:][^}]*\}|\\.|&#?\w+;|https?://\S+|\*+|~~|(?<!\w)_+|_+(?!\w)",
+    re.IGNORECASE | re.DOTALL,
+)
+"""What a line of Markdown has that is no text of its own: code spans, HTML tags (and whole pre, code, a,
+script and style elements), link texts and targets, attributes, escapes, entities, URLs, emphasis marks.
+The text between them is what the HTML's text nodes hold, each piece starting one, as in the HTML."""
+
+
+def mentionify_markdown(markdown: str, base: str, parser: Any) -> str:
+    """``markdown`` (as Goldmark reads it, ``parser`` its block parser) with the mentions of its text linked
+    as HTML anchors (Hugo renders raw HTML): code blocks and link texts left alone, HTML blocks as HTML."""
+    if "@" not in markdown or MENTION.search(markdown) is None:
+        return markdown
+    tokens: list[Any] = []
+    parser.block.parse(markdown, parser, {}, tokens)
+    kinds: dict[int, str] = {}
+    for tok in tokens:
+        if tok.type in ("fence", "code_block", "html_block") and tok.map:
+            for n in range(tok.map[0], tok.map[1]):
+                kinds[n] = tok.type
+    lines = markdown.split("\n")
+    n = 0
+    while n < len(lines):
+        kind = kinds.get(n)
+        if kind == "html_block":
+            end = n
+            while kinds.get(end) == "html_block":
+                end += 1
+            lines[n:end] = mentionify("\n".join(lines[n:end]), base).split("\n")
+            n = end
+            continue
+        if kind is None and "@" in lines[n] and not _REF_DEF.match(lines[n]):
+            lines[n] = _markdown_line(lines[n], base)
+        n += 1
+    return "\n".join(lines)
+
+
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:")
+
+
+def _markdown_line(line: str, base: str) -> str:
+    parts: list[str] = []
+    pos = 0
+    # the character the HTML's text has right before a piece: an escaped one, or the ";" of an entity (both
+    # stay in the text node); nothing after markup that starts a new node
+    before = ""
+    for m in _MD_MASK.finditer(line):
+        parts.append(_markdown_text(before, line[pos : m.start()], base))
+        parts.append(m.group(0))
+        pos = m.end()
+        mark = m.group(0)
+        before = mark[1] if mark.startswith("\\") else ";" if mark.startswith("&") else ""
+    parts.append(_markdown_text(before, line[pos:], base))
+    return "".join(parts)
+
+
+def _markdown_text(before: str, text: str, base: str) -> str:
+    if "@" not in text:
+        return text
+    return MENTION.sub(lambda x: _link(x, base), before + text)[len(before) :]

@@ -12,7 +12,7 @@ from migrate.content.kramdown_syntax import DEFINITION_LINE, REF_DEF, closing_fe
 from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo
 from migrate.content.links import LinkResolver
 from migrate.content.markdown import KramdownConverter
-from migrate.content.to_markdown import to_markdown
+from migrate.content.to_markdown import goldmark_parser, to_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -178,9 +178,11 @@ class ContentPipeline:
                 out, refs = self.links.rewrite_html(document, out)
                 out = self._mentions(document, out, issues)
             else:
+                body = self._mentions(document, body, issues, before_markdown=True)
                 out, found = to_markdown(self, document, body)
                 issues.extend(found)
                 out, refs = self.links.rewrite_markdown(document, out)
+                out = self._mentions(document, out, issues, markdown=True)
             issues.extend(refs.issues)
             image_assets, image_issues = self.links.front_matter_assets(document)
             issues.extend(image_issues)
@@ -206,15 +208,23 @@ class ContentPipeline:
             )
             return Converted(body=document.body, issues=tuple(issues))
 
-    def _mentions(self, document: ir.Document, html_text: str, issues: list[ir.Issue]) -> str:
+    def _mentions(
+        self, document: ir.Document, text: str, issues: list[ir.Issue], *, markdown: bool = False,
+        before_markdown: bool = False,
+    ) -> str:
         """jekyll-mentions, when the site loads it: ``@name`` in the page's text linked to the profile, on the
-        pages the plugin runs on (after rendering, so never in ``post.content`` seen from another page)."""
+        pages the plugin runs on (after rendering, so never in ``post.content`` seen from another page). In
+        Markdown output: an HTML body is linked before it becomes Markdown, a Markdown body after."""
         if "jekyll-mentions" not in self.site.plugins or not mentions.mentionable(document):
-            return html_text
+            return text
+        if (markdown or before_markdown) and (before_markdown == self.is_markdown(document)):
+            return text
         base, problem = mentions.base_url(self.site.config, document.front_matter)
-        if problem is not None:
+        if problem is not None and not before_markdown:
             issues.append(ir.Issue("plugin-config", "warning", problem, document.source))
-        return mentions.mentionify(html_text, base)
+        if markdown:
+            return mentions.mentionify_markdown(text, base, goldmark_parser())
+        return mentions.mentionify(text, base)
 
     def _convert_file(self, document: ir.Document) -> Converted:
         """A document whose output is not a web page (a feed, script, stylesheet, text): its text exactly as

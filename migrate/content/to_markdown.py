@@ -329,6 +329,11 @@ def _goldmark_like() -> MarkdownIt:
     return _GOLDMARK
 
 
+def goldmark_parser() -> MarkdownIt:
+    """The parser that reads Markdown as Hugo's Goldmark does (see :func:`_goldmark_like`)."""
+    return _goldmark_like()
+
+
 def _reader_text(html_text: str) -> str:
     """What a reader gets from an HTML fragment: its text, link targets and image names, spaces folded."""
     text = re.sub(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>", lambda m: f" \x01{unquote(html.unescape(m.group(1)))} ",

@@ -491,3 +491,17 @@ def test_mentions_skip_pre_code_a_style_and_script() -> None:
         '@<a href="https://github.com/y" class="user-mention">@y</a> '
         '<a href="https://github.com/a" class="user-mention">@a</a>@b'
     )
+
+
+def test_mentions_in_markdown_output_are_the_same_links_as_html() -> None:
+    # Hugo renders raw HTML: the anchors Jekyll writes, in text only (code, links, escapes as in the HTML)
+    body = "Hi @ada, `@code` [@link](https://example.com) \\_@escaped *@em*\n\n```\n@fenced\n```\n\n<p>@html</p>\n"
+    out = _with_plugins(page(body), "jekyll-mentions").convert(page(body), "markdown").body  # type: ignore[attr-defined]
+    assert out == (
+        'Hi <a href="https://github.com/ada" class="user-mention">@ada</a>, `@code` [@link](https://example.com) '
+        '\\_@escaped *<a href="https://github.com/em" class="user-mention">@em</a>*\n\n```\n@fenced\n```\n\n'
+        '<p><a href="https://github.com/html" class="user-mention">@html</a></p>\n'
+    )
+    html_page = page("<p>Hi @ada</p>\n", source="p.html", markup="html", extension=".html")
+    converted = _with_plugins(html_page, "jekyll-mentions").convert(html_page, "markdown")
+    assert "[@ada](https://github.com/ada)" in converted.body  # type: ignore[attr-defined]
