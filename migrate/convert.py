@@ -142,6 +142,7 @@ class ConversionCache:
         site_inputs = {
             "version": tool_fingerprint(),
             "config": site.config,
+            "plugins": list(site.plugins),
             "data": site.data,
             "includes": folder_digest(Path(site.source_dir) / "_includes"),
             "documents": {d.source: (d.url, d.title, jsonable(d.date)) for d in site.documents},

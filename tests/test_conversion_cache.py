@@ -98,3 +98,14 @@ def test_a_page_with_include_cached_of_an_include_that_lists_posts_reconverts(si
     again, out = _export(site_dir, tmp_path / "cache", monkeypatch)
     assert "cached.md" in again
     assert b"Beta body, revised." in next(v for k, v in out.items() if "cached" in k)
+
+
+def test_a_plugin_loaded_through_the_gemfile_reconverts_every_document(site_dir, tmp_path, monkeypatch):
+    # the plugins decide what a body becomes (jekyll-mentions' links); the Gemfile can load one the config
+    # does not list
+    (site_dir / "about.md").write_text("---\ntitle: About\n---\nThanks @ada.\n", "utf-8")
+    _export(site_dir, tmp_path / "cache", monkeypatch)
+    (site_dir / "Gemfile").write_text('group :jekyll_plugins do\n  gem "jekyll-mentions"\nend\n', "utf-8")
+    again, out = _export(site_dir, tmp_path / "cache", monkeypatch)
+    assert again == DOCUMENTS
+    assert b'href="https://github.com/ada"' in next(v for k, v in out.items() if "about" in k)
