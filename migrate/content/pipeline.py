@@ -221,7 +221,7 @@ class ContentPipeline:
             return text
         base, problem = mentions.base_url(self.site.config, document.front_matter)
         if problem is not None and not before_markdown:
-            issues.append(ir.Issue("plugin-config", "warning", problem, document.source))
+            issues.append(ir.Issue("mentions-config", "warning", problem, document.source))
         if markdown:
             return mentions.mentionify_markdown(text, base, goldmark_parser())
         return mentions.mentionify(text, base)

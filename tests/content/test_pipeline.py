@@ -505,3 +505,12 @@ def test_mentions_in_markdown_output_are_the_same_links_as_html() -> None:
     html_page = page("<p>Hi @ada</p>\n", source="p.html", markup="html", extension=".html")
     converted = _with_plugins(html_page, "jekyll-mentions").convert(html_page, "markdown")
     assert "[@ada](https://github.com/ada)" in converted.body  # type: ignore[attr-defined]
+
+
+def test_a_mentions_setting_the_plugin_refuses_is_reported_and_the_default_base_used() -> None:
+    # jekyll-mentions raises InvalidJekyllMentionConfig (the build stops) for anything but a URL or a mapping
+    converted = _with_plugins(page("Hi @ada\n"), "jekyll-mentions", **{"jekyll-mentions": True}).convert(
+        page("Hi @ada\n"), "html"
+    )
+    assert 'href="https://github.com/ada"' in converted.body  # type: ignore[attr-defined]
+    assert codes(converted) == ["mentions-config"]
