@@ -28,8 +28,9 @@ IGNORED = frozenset({"pre", "code", "a", "style", "script"})
 """Elements whose text is never linked."""
 
 _MARKUP = re.compile(
-    r"<!--.*?(?:-->|\Z)|<![^>]*>|<\?[^>]*>|</?([A-Za-z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.DOTALL
+    r"<!--.*?(?:-->|\Z)|<![^<>]*>|<\?[^<>]*>|</?([A-Za-z][^\s/<>]*)(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*>", re.DOTALL
 )
+"""A comment, declaration, processing instruction or tag (never across another ``<``: linear on any text)."""
 
 
 def mentionable(document: ir.Document) -> bool:
@@ -108,14 +109,15 @@ def mentionify(body: str, base: str) -> str:
 
 
 _MD_MASK = re.compile(
-    r"<(pre|code|a|script|style)\b[^>]*>.*?</\1\s*>|`+[^`]*?`+|<!--.*?-->|<[A-Za-z/!][^<>]*>"
+    r"`+[^`]*?`+|<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/<>]*)[^<>]*>|<![^<>]*>"
     r"|!?\[(?:[^\[\]]|\[[^\[\]]*\])*\](?=[(\[])|\]\([^()\s]*(?:\([^()]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
-    r"|\]\[[^\]]*\]|\{[#.:][^}]*\}|\\.|&#?\w+;|https?://\S+|\*+|~~|(?<!\w)_+|_+(?!\w)",
+    r"|\]\[[^\]]*\]|\{[#.:][^{}]*\}|\\.|&#?\w+;|https?://\S+|\*+|~~|(?<!\w)_+|_+(?!\w)",
     re.IGNORECASE | re.DOTALL,
 )
-"""What a line of Markdown has that is no text of its own: code spans, HTML tags (and whole pre, code, a,
-script and style elements), link texts and targets, attributes, escapes, entities, URLs, emphasis marks.
-The text between them is what the HTML's text nodes hold, each piece starting one, as in the HTML."""
+"""What a line of Markdown has that is no text of its own: code spans, HTML tags, link texts and targets,
+attributes, escapes, entities, URLs, emphasis marks. The text between them is what the HTML's text nodes
+hold, each piece starting one, as in the HTML; the text inside pre, code, a, script and style elements is
+left alone."""
 
 
 def mentionify_markdown(markdown: str, base: str, parser: Any) -> str:
@@ -131,8 +133,11 @@ def mentionify_markdown(markdown: str, base: str, parser: Any) -> str:
             for n in range(tok.map[0], tok.map[1]):
                 kinds[n] = tok.type
     lines = markdown.split("\n")
+    open_elements = [0]  # pre, code, a, script and style elements open in the paragraph
     n = 0
     while n < len(lines):
+        if not lines[n].strip():
+            open_elements[0] = 0
         kind = kinds.get(n)
         if kind == "html_block":
             end = n
@@ -141,8 +146,8 @@ def mentionify_markdown(markdown: str, base: str, parser: Any) -> str:
             lines[n:end] = mentionify("\n".join(lines[n:end]), base).split("\n")
             n = end
             continue
-        if kind is None and "@" in lines[n] and not _REF_DEF.match(lines[n]):
-            lines[n] = _markdown_line(lines[n], base)
+        if kind is None and ("@" in lines[n] or open_elements[0]) and not _REF_DEF.match(lines[n]):
+            lines[n] = _markdown_line(lines[n], base, open_elements)
         n += 1
     return "\n".join(lines)
 
@@ -150,19 +155,24 @@ def mentionify_markdown(markdown: str, base: str, parser: Any) -> str:
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:")
 
 
-def _markdown_line(line: str, base: str) -> str:
+def _markdown_line(line: str, base: str, open_elements: list[int] | None = None) -> str:
+    depth = open_elements if open_elements is not None else [0]
     parts: list[str] = []
     pos = 0
     # the character the HTML's text has right before a piece: an escaped one, or the ";" of an entity (both
     # stay in the text node); nothing after markup that starts a new node
     before = ""
     for m in _MD_MASK.finditer(line):
-        parts.append(_markdown_text(before, line[pos : m.start()], base))
+        text = line[pos : m.start()]
+        parts.append(_markdown_text(before, text, base) if not depth[0] else text)
         parts.append(m.group(0))
         pos = m.end()
         mark = m.group(0)
         before = mark[1] if mark.startswith("\\") else ";" if mark.startswith("&") else ""
-    parts.append(_markdown_text(before, line[pos:], base))
+        if m.group(2) is not None and m.group(2).lower() in IGNORED and not mark.endswith("/>"):
+            depth[0] = max(0, depth[0] - 1) if m.group(1) else depth[0] + 1
+    text = line[pos:]
+    parts.append(_markdown_text(before, text, base) if not depth[0] else text)
     return "".join(parts)
 
 

@@ -514,3 +514,19 @@ def test_a_mentions_setting_the_plugin_refuses_is_reported_and_the_default_base_
     )
     assert 'href="https://github.com/ada"' in converted.body  # type: ignore[attr-defined]
     assert codes(converted) == ["mentions-config"]
+
+
+def test_mentions_take_linear_time_on_hostile_markup() -> None:
+    # unclosed tags, quotes, comments and attribute braces: each scan stops at the next "<" (or the end
+    # once); quadratic scanning took 22 s for the first of these at 60 kB, minutes at this size
+    import time
+
+    from migrate.content.mentions import mentionify, mentionify_markdown
+    from migrate.content.to_markdown import goldmark_parser
+
+    start = time.monotonic()
+    for unit in ("<a ", '<a "x', "<!--"):
+        assert "@x" in mentionify(unit * 100_000 + " @x", "B")
+    for unit in ("<a>", "<!--", "{#", "<a "):
+        mentionify_markdown("p " + unit * 100_000 + " @x\n", "B", goldmark_parser())
+    assert time.monotonic() - start < 20
