@@ -165,7 +165,7 @@ def test_oracle_strips_missing_plugins_only(jekyll):
     if not sites:
         pytest.skip("JEKYLL_MIGRATE_CORPORA is not set")
     build = jekyll(sites[0])
-    assert set(build.stripped_plugins) == {"jekyll-avatar", "jekyll-mentions", "jemoji"}
+    assert set(build.stripped_plugins) == {"jekyll-avatar", "jemoji"}  # CI installs jekyll-mentions (modelled)
     assert any(r["kind"] == "redirect" for r in build.records)  # jekyll-redirect-from stayed
 
 
