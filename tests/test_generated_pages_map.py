@@ -78,6 +78,22 @@ def test_wordpress_leads_each_generated_page_to_its_own_list(tmp_path: Path) -> 
     assert "/robots.txt" not in rules and "/2020/05/" not in rules  # the same URL answers by itself
 
 
+@pytest.mark.parametrize("where", ["baseurl", "wp_url"])
+def test_wordpress_below_the_root_of_its_host_has_no_robots_txt(where: str, tmp_path: Path) -> None:
+    """WordPress serves its virtual robots.txt only when installed at the root of its host (seen on a real
+    WordPress 6.5 at /widget-toolkit/: 404), so the old file leads to the nearest page instead."""
+    site = _site(tmp_path)
+    options = {"posts_per_page": 2}
+    if where == "baseurl":
+        site = dataclasses.replace(site, baseurl="/project")
+    else:
+        options["wp_url"] = "https://example.org/blog"
+    run = run_exporter("wordpress", site, options,
+                       converter=lambda doc, targets: Converted(body="<p>text</p>"))
+    new_url, how = _generated(run)["/robots.txt"]
+    assert how == "nearest" and not new_url.endswith("robots.txt")
+
+
 def test_ghost_has_no_date_archives_or_categories_of_its_own(tmp_path: Path) -> None:
     run = _run("ghost", tmp_path, posts_per_page=2)
     placed = _generated(run)

@@ -124,6 +124,26 @@ def test_posts_statuses_dates_and_terms(plan: Plan) -> None:
     assert field(docs["_posts/2099-01-01-future.md"], "wp:post_date") == "2099-01-01 09:00:00"
 
 
+def test_a_future_post_jekyll_published_is_scheduled_with_a_warning(tmp_path: Path) -> None:
+    """With ``future: true`` Jekyll served a post dated ahead; WordPress schedules any such post (seen on a
+    real WordPress 6.5: its old URL answered 404 after the import), so the report says so, by document."""
+    site = small_site(tmp_path)
+    docs = tuple(
+        dataclasses.replace(d, output_path="2099/01/01/future.html", built_by_jekyll=True)
+        if d.source == "_posts/2099-01-01-future.md" else d
+        for d in site.documents
+    )
+    plan, report = export(dataclasses.replace(site, documents=docs))
+    assert field(by_source(plan)["_posts/2099-01-01-future.md"], "wp:status") == "future"
+    scheduled = [i for i in report.issues if i.code == "wp-scheduled"]
+    assert [(i.source, i.severity) for i in scheduled] == [("_posts/2099-01-01-future.md", "warning")]
+
+
+def test_a_future_post_jekyll_skipped_is_scheduled_quietly(plan: Plan, tmp_path: Path) -> None:
+    _, report = export(small_site(tmp_path))
+    assert not [i for i in report.issues if i.code == "wp-scheduled"]
+
+
 def test_winter_offset_crosses_the_day_boundary_in_gmt(plan: Plan) -> None:
     item = by_source(plan)["_posts/2021-01-01-new-year-again.md"]
     assert field(item, "wp:post_date") == "2021-01-01 00:30:00"

@@ -185,9 +185,11 @@ class WordPressExporter(Exporter):
 
     def generated_url(self, page: GeneratedPage) -> str | None:
         """WordPress's own lists: the posts page, category and tag archives and date archives, each
-        paginated at ``page/N/`` and with a feed at ``feed/``; its core sitemap; its own robots.txt."""
+        paginated at ``page/N/`` and with a feed at ``feed/``; its core sitemap; its own robots.txt, which
+        WordPress serves only when it is installed at the root of its host (at a sub-path it has none)."""
         if page.output_path == "robots.txt":
-            return self._link("/robots.txt")
+            home_path = urlsplit(self.wp_url).path if self.wp_url else (self.site.baseurl or "")
+            return self._link("/robots.txt") if not home_path.strip("/") else None
         if page.lists != "posts" and page.kind != "sitemap":
             return None
         if page.category is not None or page.tag is not None:

@@ -132,6 +132,16 @@ class Placement:
     def _status(self, doc: Document) -> str:
         if doc.is_draft:
             return "draft"
+        if doc.future and doc.served_by_jekyll:
+            # Jekyll published it (future: true, GitHub Pages' default); WordPress itself turns every post
+            # dated ahead of its clock into a scheduled one, whatever status the import asks for
+            self.report.emit(
+                "wp-scheduled",
+                "warning",
+                f"{doc.url} was published by Jekyll with a future date; WordPress schedules such a post, "
+                "so this URL answers only from that date (or publish it by hand after the import)",
+                source=doc.source,
+            )
         return "future" if doc.future else "publish"
 
     def _best_structure(self, posts: list[Document], pages: list[Document]) -> str:

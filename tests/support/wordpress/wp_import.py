@@ -107,6 +107,7 @@ foreach ($q as $p) {
     'source' => $meta, 'permalink' => get_permalink($p->ID), 'content' => $p->post_content,
     'categories' => wp_get_post_terms($p->ID, 'category', array('fields' => 'names')),
     'tags' => wp_get_post_terms($p->ID, 'post_tag', array('fields' => 'names')),
+    'languages' => wp_get_post_terms($p->ID, 'language', array('fields' => 'slugs')),
     'thumbnail' => (int) get_post_thumbnail_id($p->ID));
   if ($p->post_type === 'attachment') { $row['file'] = get_attached_file($p->ID); $row['exists'] = file_exists($row['file']); $row['url'] = wp_get_attachment_url($p->ID); }
   $out['posts'][] = $row;
@@ -128,6 +129,14 @@ add_action('parse_request', function () {
   }
   $key = rawurldecode($path);
   if (isset($map[$key])) { wp_redirect($map[$key], 301); exit; }
+}, 0);
+"""
+
+
+LANGUAGE_TAXONOMY_PLUGIN = """<?php
+// Stands in for Polylang (in no registry): its `language` taxonomy, so the importer can attach the terms.
+add_action('init', function () {
+  register_taxonomy('language', array('post', 'page'), array('public' => false, 'query_var' => 'lang'));
 }, 0);
 """
 
@@ -299,12 +308,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         time.sleep(1.5)
         log_lines = []
+        mu = wp / "wp-content/mu-plugins"
+        mu.mkdir(exist_ok=True)
+        (mu / "language.php").write_text(LANGUAGE_TAXONOMY_PLUGIN, "utf-8")
         for name in manifest["wxr_files"]:
             log_lines.append(php(wp, IMPORT.replace("{file}", json.dumps(str(out / name))), host, port))
         import_log = "\n".join(log_lines)
         (args.work / "import.log").write_text(import_log, "utf-8")
-        mu = wp / "wp-content/mu-plugins"
-        mu.mkdir(exist_ok=True)
         shutil.copy(out / "redirects/redirection.csv", mu / "redirection.csv")
         (mu / "redirects.php").write_text(REDIRECTS_PLUGIN, "utf-8")
         state = json.loads(php(wp, REPORT, host, port))
@@ -344,10 +354,14 @@ def check(
     for post in imported.values():
         if media_base in post["content"]:
             leftover = post["content"].split(media_base, 1)[1].split('"', 1)[0]
-            if not leftover.lower().endswith(".svg"):
+            # a file WordPress takes no upload of (SVG, Markdown, fonts) stays in media/, linked absolutely
+            from exporters.wordpress.media import UPLOADABLE
+
+            if leftover.rsplit(".", 1)[-1].lower() in UPLOADABLE:
                 problems.append(f"{post['source']}: content still points at {media_base}{leftover}")
     # the stored content is the exported content, but for the media URLs the importer rewrote
     sent: dict[str, str] = {}
+    languages_sent: dict[str, list[str]] = {}
     wp_ns = "{http://wordpress.org/export/1.2/}"
     for name in manifest["wxr_files"]:
         for item in ET.parse(args.work / "export" / name).getroot().iter("item"):
@@ -356,6 +370,11 @@ def check(
                     sent[meta.findtext(f"{wp_ns}meta_value") or ""] = (
                         item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or ""
                     )
+            marked = [c.get("nicename") for c in item.findall("category") if c.get("domain") == "language"]
+            source = next((m.findtext(f"{wp_ns}meta_value") for m in item.findall(f"{wp_ns}postmeta")
+                           if m.findtext(f"{wp_ns}meta_key") == "_jekyll_source"), None)
+            if marked and source:
+                languages_sent[source] = marked
     media_url = re.compile(re.escape(home) + r"/(?:media|[^\s\"']*wp-content/uploads)/[^\s\"'<>)]+")
     same_content = 0
     for source, post in imported.items():
@@ -367,6 +386,13 @@ def check(
             same_content += 1
         else:
             problems.append(f"{source}: stored content differs from the exported content")
+    languages_kept = 0
+    for source, marked in languages_sent.items():
+        got = imported.get(source, {}).get("languages", [])
+        if sorted(got) == sorted(marked):
+            languages_kept += 1
+        else:
+            problems.append(f"{source}: language terms {got}, the WXR marked {marked}")
     # every old URL of a built, published document answers, at the URL the manifest promised
     answered = 0
     checked = 0
@@ -397,19 +423,39 @@ def check(
         else:
             problems.append(f"old URL {doc['old_url']} -> {status} {final} (want {want})")
     redirect_ok = 0
+    scheduled = 0  # WordPress schedules a post dated ahead of its clock: the export warns (wp-scheduled)
+    by_new_url = {unquote(d["new_url"]): imported.get(d["source"]) for d in exported if d.get("new_url")}
     for source, target in manifest["redirects"]:
         status, final = fetch(home + source)
+        lands_on = by_new_url.get(unquote(urlsplit(target).path))
         if status == 200 or (status == 0 and urlsplit(target).scheme):
             redirect_ok += 1
+        elif status == 404 and lands_on is not None and lands_on["status"] == "future":
+            scheduled += 1
         else:
             problems.append(f"redirect {source} -> {target}: {status} at {final}")
+    # pages Jekyll's plugins generated (pagination, archives, feeds, sitemaps, language copies):
+    # each answers on the real WordPress, natively or through a Redirection rule, with a 200 at the end
+    generated_ok = 0
+    generated = manifest.get("generated", [])
+    for page in generated:
+        status, final = fetch(home + base + page["url"])
+        if status == 200:
+            generated_ok += 1
+        else:
+            problems.append(f"generated {page['kind']} {page['url']} ({page['how']} {page['new_url']}): "
+                            f"{status} at {final}")
     failed_lines = [line for line in import_log.splitlines() if "Failed" in line or "error" in line.lower()]
     print(
         f"WordPress 6.5.5 import site={args.site.name} documents={len(exported)} imported="
         f"{sum(1 for d in exported if d['source'] in imported)} attachments={len(downloaded)}/{wxr_attachments} "
         f"old_urls_answering={answered}/{checked} redirects_answering={redirect_ok}/{len(manifest['redirects'])} "
-        f"content_kept={same_content}/{len(imported)} importer_failures={len(failed_lines)}"
+        f"(to_scheduled_posts={scheduled}) "
+        f"content_kept={same_content}/{len(imported)} languages_kept={languages_kept}/{len(languages_sent)} "
+        f"importer_failures={len(failed_lines)}"
     )
+    print(f"GENERATED site={args.site.name} target=wordpress urls={len(generated)} answering={generated_ok} "
+          f"(real WordPress after the official importer)")
     for line in failed_lines[:20]:
         print("  importer:", line.strip())
     for problem in problems[:40]:
