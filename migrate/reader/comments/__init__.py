@@ -58,13 +58,17 @@ def thread(comments: list[Comment], issues: list[Issue]) -> tuple[Comment, ...]:
                                 c.source or None, c.line))
             c = dataclasses.replace(c, parent=None)
         fixed[c.id] = c
+    rooted: set[str] = set()  # comments known to lead to a top-level one (each chain is walked once)
     for c in list(fixed.values()):  # a loop never reaches a top-level comment: open it at its earliest member
         path: list[str] = []
+        on_path: set[str] = set()
         at: str | None = c.id
-        while at is not None and at not in path:
+        while at is not None and at not in on_path and at not in rooted:
             path.append(at)
+            on_path.add(at)
             at = fixed[at].parent
-        if at is None:
+        if at is None or at in rooted:
+            rooted.update(path)
             continue
         loop = path[path.index(at):]
         first = min((fixed[i] for i in loop), key=_key)
@@ -72,6 +76,7 @@ def thread(comments: list[Comment], issues: list[Issue]) -> tuple[Comment, ...]:
                             f"answer each other in a loop: {first.id!r} is kept as a top-level comment",
                             first.source or None, first.line))
         fixed[first.id] = dataclasses.replace(first, parent=None)
+        rooted.update(path)
     children: dict[str | None, list[Comment]] = {}
     for c in fixed.values():
         children.setdefault(c.parent, []).append(c)

@@ -120,7 +120,7 @@ def _read_file(path: Path, source: str, zone: _dt.tzinfo, issues: list[Issue]) -
         issues.append(Issue("comment-bad-file", "warning", f"comments not read: {getattr(exc, 'message', exc)}",
                             source, line + 1 if isinstance(line, int) else None))
         return []
-    if isinstance(value, dict) and any(k in value for k in _BODY):
+    if isinstance(value, dict) and any(k in value for k in _KNOWN):  # one comment (else: comments by key)
         records = [(path.stem, value, 1)]
     else:
         lines = _item_lines(text) if path.suffix.lower() != ".json" else {}
