@@ -372,3 +372,8 @@ def test_inspect_counts_comments_per_document(capsys):
     assert {d["source"]: d["comments"] for d in data["documents"] if d["comments"]} == {
         "_posts/2019-04-02-first-light.md": 5, "_posts/2019-05-10-second-post.md": 4,
         "_posts/2020-01-15-one-file-per-post.md": 2}
+
+
+def test_hugo_readme_tells_theme_users_how_to_show_comments(tmp_path):
+    export("comments-blog", HugoExporter, tmp_path)
+    assert '{{ partial "comments.html" . }}' in (tmp_path / "README.md").read_text("utf-8")
