@@ -25,7 +25,7 @@ from tests.test_comments import SAMPLES, read
 pytestmark = pytest.mark.acceptance
 
 _TAG = re.compile(r"<[^>]*>")
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 
 
 class Comments(HTMLParser):

@@ -31,10 +31,10 @@ class _Export(ContentHandler):
         self.posts: list[dict[str, Any]] = []
         self.locator: Any = None
 
-    def setDocumentLocator(self, locator: Any) -> None:  # noqa: N802 - SAX's name
+    def setDocumentLocator(self, locator: Any) -> None:
         self.locator = locator
 
-    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:  # noqa: N802
+    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:
         local = name[1]
         self.stack.append(local)
         self.text = []
@@ -47,7 +47,7 @@ class _Export(ContentHandler):
     def characters(self, content: str) -> None:
         self.text.append(content)
 
-    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:  # noqa: N802
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
         if self.record is not None and len(self.stack) > 2:
             self.record.setdefault("/".join(self.stack[2:]), "".join(self.text).strip())
         elif len(self.stack) == 2 and self.record is not None:

@@ -20,8 +20,7 @@ def url_key(url: str, baseurl: str = "") -> str:
     for tail in ("/index.html", "/index.htm"):
         if path.endswith(tail):
             path = path[: -len(tail) + 1]
-    if path.endswith(".html"):
-        path = path[:-5]
+    path = path.removesuffix(".html")
     return path.rstrip("/") or "/"
 
 
