@@ -42,6 +42,10 @@ def _read(args: argparse.Namespace, report: Report) -> Site:
     if getattr(args, "comments_disqus", None) or getattr(args, "comments_github", None):
         from migrate.reader.comments import read_comment_exports
 
+        for flag, given in (("--comments-disqus", args.comments_disqus), ("--comments-github", args.comments_github)):
+            if given and not Path(given).is_file():
+                raise OptionError(f"{flag} {given}: no such file")
+
         site = read_comment_exports(site, disqus=args.comments_disqus, github=args.comments_github)
     report.extend(site.issues)
     return site

@@ -377,3 +377,16 @@ def test_inspect_counts_comments_per_document(capsys):
 def test_hugo_readme_tells_theme_users_how_to_show_comments(tmp_path):
     export("comments-blog", HugoExporter, tmp_path)
     assert '{{ partial "comments.html" . }}' in (tmp_path / "README.md").read_text("utf-8")
+
+
+def test_a_key_shared_by_a_post_and_a_page_names_the_post(tmp_path):
+    write_file(tmp_path, "_config.yml", "title: t\n")
+    write_file(tmp_path, "_posts/2020-01-01-hello.md", "---\ntitle: Hello\n---\nHi\n")
+    write_file(tmp_path, "hello.md", "---\ntitle: A page\n---\nHi\n")
+    write_file(tmp_path, "_data/comments/hello/a.yml", "_id: a\nmessage: hi\ndate: 1577880000\n")
+    assert list(by_source(read_site(tmp_path))) == ["_posts/2020-01-01-hello.md"]
+
+
+def test_a_comment_export_that_does_not_exist_is_a_usage_error(tmp_path, capsys):
+    assert main(["inspect", str(SAMPLE), "--comments-disqus", str(tmp_path / "none.xml")]) == 2
+    assert "--comments-disqus" in capsys.readouterr().err

@@ -127,6 +127,9 @@ class HugoExporter(Exporter):
 
     def export_document(self, document: Document, rendered: _Rendered | None, converted: Converted) -> Outcome:
         p = self.placements[document.source]
+        if document.comments and p.mode in ("redirect", "snapshot"):
+            self.report.emit("comments-not-shown", "warning", f"{len(document.comments)} comments not migrated: "
+                             f"the document becomes a {p.mode} in Hugo, not a page", source=document.source)
         if p.mode == "redirect":
             if document.is_draft:
                 return Outcome.skipped("unpublished redirect page (redirect_to)")

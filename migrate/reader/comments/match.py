@@ -63,6 +63,9 @@ class KeyIndex:
     def find(self, key: str) -> tuple[Document | None, tuple[str, ...]]:
         """The document named by ``key``, or None with the sources of every document it could name."""
         found = self._by_key.get(key) or self._by_key.get(key.lower()) or set()
+        if len(found) > 1:  # a post whose slug it is wins over a page whose file name or URL it also is
+            posts = {s for s in found if self._docs[s].slug == key and self._docs[s].kind == "post"}
+            found = posts if len(posts) == 1 else found
         if len(found) == 1:
             return self._docs[next(iter(found))], ()
         return None, tuple(sorted(found))
