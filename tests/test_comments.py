@@ -390,3 +390,8 @@ def test_a_key_shared_by_a_post_and_a_page_names_the_post(tmp_path):
 def test_a_comment_export_that_does_not_exist_is_a_usage_error(tmp_path, capsys):
     assert main(["inspect", str(SAMPLE), "--comments-disqus", str(tmp_path / "none.xml")]) == 2
     assert "--comments-disqus" in capsys.readouterr().err
+
+
+def test_wordpress_readme_counts_the_comments(tmp_path):
+    export("comments-blog", WordPressExporter, tmp_path)
+    assert "11 readers' comments" in (tmp_path / "README.txt").read_text("utf-8")

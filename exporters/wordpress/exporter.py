@@ -239,5 +239,6 @@ class WordPressExporter(Exporter):
             asset_base=self.asset_base,
             has_media=any(p.startswith("media/") for p in self.plan.files),
             files=files,
+            comments=self.next_comment_id - 1,
         )
         self.plan.add_text("README.txt", text)
