@@ -395,3 +395,11 @@ def test_a_comment_export_that_does_not_exist_is_a_usage_error(tmp_path, capsys)
 def test_wordpress_readme_counts_the_comments(tmp_path):
     export("comments-blog", WordPressExporter, tmp_path)
     assert "11 readers' comments" in (tmp_path / "README.txt").read_text("utf-8")
+
+
+def test_staticman_key_may_be_the_page_id(tmp_path):
+    write_file(tmp_path, "_config.yml", "title: t\n")
+    # page.id is the folder of the URL and the slug: /notes/hello, though the URL ends in /x/
+    write_file(tmp_path, "_posts/2020-01-01-hello.md", "---\ntitle: Hello\npermalink: /notes/x/\n---\nHi\n")
+    write_file(tmp_path, "_data/comments/notes-hello/a.yml", "_id: a\nmessage: hi\ndate: 1577880000\n")
+    assert list(by_source(read_site(tmp_path))) == ["_posts/2020-01-01-hello.md"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -34,6 +35,8 @@ class UrlIndex:
         for doc in sorted(site.documents, key=lambda d: d.source):
             for url in (doc.url, *doc.redirect_from, *(u for _, u in doc.language_copies)):
                 self._by_key.setdefault(url_key(url), doc)
+        for doc in sorted(site.documents, key=lambda d: d.source):  # a disqus_identifier is often page.id
+            self._by_key.setdefault(url_key(document_id(doc)), doc)
 
     def find(self, url: str) -> Document | None:
         return self._by_key.get(url_key(url, self.baseurl))
@@ -43,6 +46,15 @@ def slugify(text: str) -> str:
     """Jekyll's default ``slugify``: lower case, every run of characters other than letters and digits a
     hyphen, no hyphen at either end."""
     return re.sub(r"[^\w]+|_", "-", text.lower(), flags=re.ASCII).strip("-")
+
+
+def document_id(doc: Document) -> str:
+    """Jekyll's ``page.id`` of a collection document (posts included): the folder of its URL, then its slug
+    (``/2020/01/hello`` for ``/2020/01/hello.html``); a page's URL without extension."""
+    if doc.collection is None:
+        return url_key(doc.url)
+    folder = posixpath.dirname(doc.url.rstrip("/")) if doc.url != "/" else ""
+    return posixpath.join(folder or "/", doc.slug)
 
 
 class KeyIndex:
@@ -55,8 +67,10 @@ class KeyIndex:
         self._docs = {d.source: d for d in site.documents}
         for doc in site.documents:
             stem = doc.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            path = url_key(doc.url)
-            for key in {doc.slug, stem, path, path.strip("/"), slugify(path), path.strip("/").replace("/", "-")}:
+            keys = {doc.slug, stem}
+            for path in (url_key(doc.url), document_id(doc)):
+                keys |= {path, path.strip("/"), slugify(path), path.strip("/").replace("/", "-")}
+            for key in keys:
                 if key:
                     self._by_key.setdefault(key, set()).add(doc.source)
 
