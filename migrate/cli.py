@@ -39,6 +39,14 @@ def _read(args: argparse.Namespace, report: Report) -> Site:
         jobs=getattr(args, "jobs", 0) or None,
         github_pages=getattr(args, "github_pages", None),
     )
+    if getattr(args, "comments_disqus", None) or getattr(args, "comments_github", None):
+        from migrate.reader.comments import read_comment_exports
+
+        for flag, given in (("--comments-disqus", args.comments_disqus), ("--comments-github", args.comments_github)):
+            if given and not Path(given).is_file():
+                raise OptionError(f"{flag} {given}: no such file")
+
+        site = read_comment_exports(site, disqus=args.comments_disqus, github=args.comments_github)
     report.extend(site.issues)
     return site
 
@@ -82,7 +90,15 @@ def _document_json(doc: Document) -> dict[str, Any]:
         "language": doc.language,
         "translations": list(doc.translations),
         "language_copies": [{"language": lang, "url": url} for lang, url in doc.language_copies],
+        "comments": len(doc.comments),
     }
+
+
+def _comment_counts(doc: Document) -> str:
+    statuses = Counter(c.status for c in doc.comments)
+    replies = sum(1 for c in doc.comments if c.parent is not None)
+    return (f"{len(doc.comments)} ({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}; "
+            f"{replies} replies)")
 
 
 def _generated_json(page: GeneratedPage) -> dict[str, Any]:
@@ -137,11 +153,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return _exit_code(report)
     kinds = Counter(d.kind for d in site.documents)
+    total = sum(len(d.comments) for d in site.documents)
     print(f"site: {site.title or '(untitled)'}  url: {site.url}{site.baseurl}  timezone: {site.timezone or 'local'}")
     print(
         "documents: "
         + ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
         + f"; static files: {len(site.static_files)}; other files: {len(site.other_files)}"
+        + (f"; comments: {total} on {sum(1 for d in site.documents if d.comments)} documents" if total else "")
     )
     for doc in sorted(site.documents, key=lambda d: d.source):
         flag = "" if doc.built_by_jekyll else "  (not built)"
@@ -150,6 +168,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             print(f"  {'redirect':8} {old}  -> {doc.url}")
         for lang, url in doc.language_copies:
             print(f"  {'copy ' + lang:8} {url}  <- {doc.source}")
+        if doc.comments:
+            print(f"  {'comments':8} {_comment_counts(doc)}")
     for page in site.generated:
         what = ", ".join(f"{k} {v}" for k, v in (("page", page.page_number), ("tag", page.tag),
                                                   ("category", page.category), ("period", page.period)) if v)
@@ -333,6 +353,8 @@ def _run_records(args: argparse.Namespace, exporter_cls: Any, options: dict[str,
                 "args": {k: v for k, v in sorted(vars(args).items()) if k not in _NOT_INPUTS and not callable(v)}}
     site_dir = Path(args.site)
     extra = [f if Path(f).is_absolute() else site_dir / f for f in args.config.split(",")] if args.config else []
+    # comment exports are inputs too: a new export under the same name must not be taken for the old one
+    extra += [Path(f) for f in (args.comments_disqus, args.comments_github) if f]
     return RunRecords(cache_root), inputs_digest(site_dir, [p for p in extra if not _inside(p, site_dir)], settings,
                                                  skip=[out, cache_root])
 
@@ -499,6 +521,10 @@ def _add_read_flags(parser: argparse.ArgumentParser) -> None:
                        "or a workflow running actions/jekyll-build-pages)")
     pages.add_argument("--no-github-pages", dest="github_pages", action="store_false",
                        help="read the site as plain Jekyll builds it, even where GitHub Pages is detected")
+    comments = parser.add_argument_group("comments kept outside the site (its Staticman data files are always read)")
+    comments.add_argument("--comments-disqus", metavar="FILE.xml", help="a Disqus export (XML) to migrate")
+    comments.add_argument("--comments-github", metavar="FILE.json",
+                          help="utterances or giscus comments, as the README's `gh api graphql` command saves them")
 
 
 def _add_exporter_options(parser: argparse.ArgumentParser, cls: Any) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import logging
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from migrate.convert import ConversionCache, ConversionError, Done, convert_documents
 from migrate.content import Converted, Targets
+from migrate.content.comments import disqus_url_map
 from migrate.exporter import Exporter, Outcome, UrlFacts
 from migrate.ir import Document, GeneratedPage, Site
 from migrate.plan import DocumentOutcome, GeneratedOutcome, Plan
@@ -81,9 +84,39 @@ def drive_export(
     plan.redirect_map = export_redirect_map(site, plan.documents, plan.url_facts, plan.generated)
     report.extend(plan.redirect_map.issues)
     exporter.write_redirects(plan.redirect_map)
+    _account_comments(site, plan, report)
     exporter.finish()
     plan.finalise()
     return plan
+
+
+def _account_comments(site: Site, plan: Plan, report: Report) -> None:
+    """The comments of each exported document, counted in the manifest and the report, and Disqus's URL
+    mapper CSV from the export's redirect map (for a site that keeps its comments in Disqus)."""
+    exported = {d.source for d in plan.documents if d.status == "exported"}
+    commented = [d for d in site.documents if d.comments]
+    if not commented:
+        return
+    counts = {}
+    for doc in sorted(commented, key=lambda d: d.source):
+        if doc.source not in exported:
+            report.emit("comments-not-exported", "warning", f"{len(doc.comments)} comments not migrated: their "
+                        "document was not exported", source=doc.source)
+            continue
+        counts[doc.source] = len(doc.comments)
+        report.emit("comments", "info", f"{len(doc.comments)} comments migrated", source=doc.source)
+    plan.manifest_extra["comments"] = counts
+    old_site = site.url.rstrip("/")
+    if not old_site:
+        report.emit("disqus-map-no-url", "info", "the site has no url: no Disqus URL map was written "
+                    "(Disqus's URL mapper takes absolute URLs)")
+        return
+    new_site = (plan.url_facts.new_site_url if plan.url_facts else None) or old_site
+    rows = disqus_url_map(((r.source, r.target, r.origin) for r in plan.redirect_map), set(counts),
+                          old_site=old_site, new_site=new_site)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    plan.add_text("disqus-url-map.csv", buffer.getvalue())
 
 
 def _export_one(exporter: Exporter, document: Document, done: Done, keep_bodies: bool) -> None:

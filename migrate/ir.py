@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 DocumentKind = Literal["post", "draft", "page", "document"]
 GeneratedKind = Literal["pagination", "archive", "feed", "sitemap", "other"]
+CommentStatus = Literal["approved", "pending", "spam"]
 Severity = Literal["error", "warning", "info"]
 
 IR_VERSION = 2
@@ -64,6 +65,40 @@ class Collection:
     """The permalink template its documents use unless front matter overrides it."""
     directory: str
     """Site-relative folder the documents live in (``_docs``; ``_posts`` for posts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One reader's comment on a document (from Staticman data files, a Disqus export, GitHub issues or
+    discussions). The readers check threads: every ``parent`` is the ``id`` of an earlier comment of the
+    same document, and there is no loop."""
+
+    id: str
+    """Unique among the document's comments: Staticman's ``_id`` (else the file name), Disqus's post id,
+    GitHub's comment id."""
+    parent: str | None
+    """The ``id`` of the comment this one answers, None for a comment on the document itself."""
+    author: str
+    """The name the commenter gave ("" when none)."""
+    date: _dt.datetime | None
+    """When it was written, with its UTC offset; None when the source gave no usable date."""
+    body: str
+    """The text as the source stores it, in ``body_format``."""
+    body_format: Literal["markdown", "html"] = "markdown"
+    """``markdown`` (Staticman, GitHub) or ``html`` (Disqus)."""
+    email: str | None = None
+    """The commenter's address when the source has it in clear (Disqus)."""
+    email_md5: str | None = None
+    """The MD5 hex of the trimmed, lower-cased address (Gravatar's key; Staticman stores only this)."""
+    author_url: str | None = None
+    status: CommentStatus = "approved"
+    source: str = ""
+    """Where it was read: a site-relative data file (``_data/comments/hello/entry1.yml``) or the name of the
+    export file given on the command line."""
+    line: int | None = None
+    """1-based line of ``source`` where the comment starts, when known."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Every other field of the source record (JSON-safe); never dropped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +173,9 @@ class Document:
     """All front matter after defaults were applied, JSON-safe (dates as ISO strings)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Front-matter keys not mapped onto a field above; never dropped."""
+    comments: tuple[Comment, ...] = ()
+    """Readers' comments on it, in thread order: each reply right after its parent's subtree began (a
+    depth-first walk), siblings by date then id. Empty unless a comment source was read."""
 
     @property
     def draft(self) -> bool:
@@ -382,7 +420,15 @@ def _document_from_dict(data: dict[str, Any]) -> Document:
             values[name] = _dt.datetime.fromisoformat(values[name])
     for name in _TUPLE_FIELDS:
         values[name] = tuple(values.get(name, ()))
+    values["comments"] = tuple(_comment_from_dict(c) for c in values.get("comments", ()))
     return Document(**values)
+
+
+def _comment_from_dict(data: dict[str, Any]) -> Comment:
+    values = dict(data)
+    if values.get("date"):
+        values["date"] = _dt.datetime.fromisoformat(values["date"])
+    return Comment(**values)
 
 
 def _to_jsonable(value: Any) -> Any:

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from exporters.ghost.archive import Entry, import_data, write_import, write_redirects
 from exporters.ghost.assets import Assets
 from exporters.ghost.cards import ghost_html, lexical_document
+from exporters.ghost.comments import comments_json
 from exporters.ghost.rows import Rows, language_tag_slug, limited, tag_slug
 from exporters.ghost.schema import (
     EXCERPT_MAX,
@@ -127,6 +128,7 @@ class GhostExporter(Exporter):
         self.assets = Assets(site, report)
         self.rows = Rows(site, report, self.assets, self.opts)
         self.now = self._now()
+        self.comment_counts: dict[str, int] = {}  # post slug -> comments written beside the import
 
     # -- pass one ------------------------------------------------------------------------------------
     def _now(self) -> dt.datetime:
@@ -351,6 +353,10 @@ class GhostExporter(Exporter):
         entry.authors = self.rows.authors(doc)
         for source in converted.assets:
             self.assets.use(source, doc)
+        if doc.comments:
+            self.plan.add_text(f"comments/{entry.slug}.json",
+                               comments_json(doc, slug=entry.slug, url=entry.url, post_id=post["id"]))
+            self.comment_counts[entry.slug] = len(doc.comments)
         return Outcome.exported(entry.url)
 
     def _excerpt(self, doc: Document, converted: Converted) -> str | None:
@@ -423,6 +429,10 @@ class GhostExporter(Exporter):
         for entry in self.entries.values():
             if entry.post_id:
                 counts[entry.type + "s"] += 1
+        if self.comment_counts:
+            self.report.emit("ghost-comments-not-imported", "warning",
+                             f"Ghost's importer takes no comments: the {sum(self.comment_counts.values())} comments "
+                             f"of {len(self.comment_counts)} posts are in comments/<slug>.json, not in Ghost")
         self.plan.manifest_extra["ghost"] = {
             **counts,
             "tags": len(self.rows.tag_rows),

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from exporters.hugo.aliases import Aliases, redirect_html
+from exporters.hugo.comments import PARTIALS, data_json, data_path
 from exporters.hugo.config import (
     LAYOUT_FILES,
     disabled_kinds,
@@ -81,6 +82,7 @@ class HugoExporter(Exporter):
         self.placer.place_all(list(self.documents()))
         self.static_fallback: set[str] = set()
         self.uses_toc = False  # a page calls the toc shortcode (kramdown's {:toc})
+        self.has_comments = False  # a page has comments: the partials are written even with --no-layouts
         aliases = self.aliases = Aliases(self.site, self.report, self.placer)
         aliases.plan()
         self.hidden_sections = aliases.hidden_sections
@@ -125,6 +127,9 @@ class HugoExporter(Exporter):
 
     def export_document(self, document: Document, rendered: _Rendered | None, converted: Converted) -> Outcome:
         p = self.placements[document.source]
+        if document.comments and p.mode in ("redirect", "snapshot"):
+            self.report.emit("comments-not-shown", "warning", f"{len(document.comments)} comments not migrated: "
+                             f"the document becomes a {p.mode} in Hugo, not a page", source=document.source)
         if p.mode == "redirect":
             if document.is_draft:
                 return Outcome.skipped("unpublished redirect page (redirect_to)")
@@ -142,6 +147,9 @@ class HugoExporter(Exporter):
         if any(issue.code == "kramdown-toc" for issue in converted.issues):
             self.uses_toc = True
         self.plan.add_text(p.content_path, rendered.text)
+        if document.comments:
+            self.plan.add_text(data_path(p.content_path), data_json(document, p.new_url))
+            self.has_comments = True
         folder = posixpath.dirname(p.content_path)
         for name, asset in sorted(p.resources.items()):
             self.plan.add_copy(f"{folder}/{name}", self.site.static_file_path(asset))
@@ -171,6 +179,9 @@ class HugoExporter(Exporter):
             for name in LAYOUT_FILES:
                 source = "home-paginated.html" if name == "home.html" and home_pager_size(self.site) else name
                 self.plan.add_text(f"layouts/{name}", layout_for(self.site, name, layout_text(source)))
+        if not self.opts.no_layouts or self.has_comments:  # a theme only adds the call (see the README)
+            for name, shipped in PARTIALS.items():
+                self.plan.add_text(f"layouts/{name}", layout_text(shipped))
         if self.uses_toc:  # the content calls it: written with or without the layouts
             self.plan.add_text("layouts/_shortcodes/toc.html", layout_text("shortcode-toc.html"))
         if self.site.authors:

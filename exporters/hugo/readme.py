@@ -23,6 +23,12 @@ and GitHub Pages answered `/notes/x` with it. The page keeps that file here, and
 - Vercel: `vercel.json` from `--format vercel` (its `rewrites`), or `"cleanUrls": true`.
 """
 
+COMMENTS_README = """
+Readers' comments are in `data/comments/` (one file per page, named by the SHA-1 of the page's content
+path; e-mail addresses only as their MD5 hash). `layouts/_partials/comments.html` shows the approved ones
+threaded and is written also with `--no-layouts`: with a theme, add `{{ partial "comments.html" . }}` to
+its single-page template. `disqus-url-map.csv` is for Disqus's URL mapper, should the site keep Disqus."""
+
 
 def readme_text(site: Site, *, keep: bool, base_url: str, no_layouts: bool) -> str:
     """The export's README, from the template ``hugo_layouts/export-readme.md``."""
@@ -45,4 +51,5 @@ def readme_text(site: Site, *, keep: bool, base_url: str, no_layouts: bool) -> s
                  "`layouts/` holds a small default layout set (base, home, single, list, taxonomy)."),
         authors=" Authors (`authors:` keys) are described in `data/authors.json`." if site.authors else "",
         extensionless=EXTENSIONLESS_README if has_extensionless_urls(site) else "",
+        comments=COMMENTS_README if any(d.comments for d in site.documents) else "",
     )

@@ -8,6 +8,7 @@ import logging
 from urllib.parse import urlsplit
 
 from exporters.wordpress.authors import Authors
+from exporters.wordpress.comments import comments_xml
 from exporters.wordpress.media import AssetURL, attachments, featured_asset
 from exporters.wordpress.options import OPTIONS, parse_size
 from exporters.wordpress.placement import Placement
@@ -61,6 +62,7 @@ class WordPressExporter(Exporter):
         self.categories = Terms("category")
         self.tags = Terms("tag")
 
+        self.next_comment_id = 1
         self.placement = Placement(site, self.report, self.authors, self.modes)
         self.placement.place(self.documents(), structure=self.opts.wp_permalinks)
         self.items = self.placement.items
@@ -114,6 +116,10 @@ class WordPressExporter(Exporter):
         if self.site.languages:  # a multilingual site: each item says its language, as Polylang reads it
             item.language = document.language or self.site.languages[0]
             item.translations = document.translations
+        if document.comments:
+            item.comments = comments_xml(document.comments, first_id=self.next_comment_id, local=item.local,
+                                         gmt=item.gmt)
+            self.next_comment_id += len(document.comments)
         if item.post_type == "post":
             item.categories = tuple(self.categories.add(c) for c in document.categories if c.strip())
             item.tags = tuple(self.tags.add(t) for t in document.tags if t.strip())
@@ -235,5 +241,6 @@ class WordPressExporter(Exporter):
             asset_base=self.asset_base,
             has_media=any(p.startswith("media/") for p in self.plan.files),
             files=files,
+            comments=self.next_comment_id - 1,
         )
         self.plan.add_text("README.txt", text)

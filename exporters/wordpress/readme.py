@@ -18,13 +18,15 @@ def readme_text(
     asset_base: str,
     has_media: bool,
     files: Sequence[str],
+    comments: int = 0,
 ) -> str:
     """The README: ``kinds`` counts items by post type; ``files`` are the WXR files, in import order."""
     steps = [
         f"WordPress import of {site_name}",
         "",
         f"Contents: {kinds.get('post', 0)} posts, {kinds.get('page', 0)} pages, "
-        f"{attachments} attachments, {redirects} redirects.",
+        f"{attachments} attachments, {redirects} redirects"
+        + (f", {comments} readers' comments (imported with their posts, threaded)." if comments else "."),
         "",
         "1. Settings > General: set Timezone to "
         + timezone

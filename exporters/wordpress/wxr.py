@@ -169,6 +169,8 @@ class Item:
     """On a multilingual site: the item's language code (Polylang's ``language`` taxonomy and post meta)."""
     translations: tuple[str, ...] = ()
     """On a multilingual site: the sources of the item's other language versions (post meta)."""
+    comments: str = ""
+    """The item's ``wp:comment`` elements (see :mod:`.comments`)."""
 
     @property
     def date(self) -> str:
@@ -346,6 +348,7 @@ def item_xml(item: Item, *, comments_open: bool, old_base: str, new_base: str) -
             f"\t\t<wp:postmeta><wp:meta_key>{cdata_word(key)}</wp:meta_key>"
             f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>\n"
         )
+    lines.append(item.comments)
     lines.append("\t</item>\n")
     return head, "".join(lines)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from pathlib import Path
 
-from migrate.ir import Site
+from migrate.ir import Issue, Site
+from migrate.reader.comments import attach_comments
+from migrate.reader.comments.staticman import read_staticman
 from migrate.reader.languages import read_with_languages
 from migrate.reader.site import SiteReader
 from migrate.workers import default_jobs
@@ -46,4 +49,7 @@ def read_site(
         jobs=jobs if jobs is not None else default_jobs(),
         github_pages=github_pages,
     )
-    return read_with_languages(reader)  # a language plugin builds one site per language
+    site = read_with_languages(reader)  # a language plugin builds one site per language
+    issues: list[Issue] = []
+    site = attach_comments(site, read_staticman(site, issues), issues)
+    return dataclasses.replace(site, issues=site.issues + tuple(issues)) if issues else site

@@ -13,6 +13,8 @@ only downloads from the site's own host or ports 80/443/8080), installs WordPres
 structure and timezone the README names, imports every WXR file with attachments, serves the redirects
 from ``redirects/redirection.csv`` through a small must-use plugin (standing in for the Redirection plugin,
 which is in no registry either), requests every old URL, and prints one summary line plus the problems.
+With ``--comments-disqus`` / ``--comments-github`` the site's comments include those exports; every comment
+is checked on its imported post (author, UTC date, status, parent) and counted in a ``COMMENTS`` line.
 """
 
 from __future__ import annotations
@@ -111,6 +113,14 @@ foreach ($q as $p) {
     'thumbnail' => (int) get_post_thumbnail_id($p->ID));
   if ($p->post_type === 'attachment') { $row['file'] = get_attached_file($p->ID); $row['exists'] = file_exists($row['file']); $row['url'] = wp_get_attachment_url($p->ID); }
   $out['posts'][] = $row;
+}
+$out['comments'] = array();
+foreach (array('all', 'spam') as $status) {  // 'all' is approved and held comments, not spam
+  foreach (get_comments(array('status' => $status, 'type' => 'all', 'orderby' => 'comment_ID', 'order' => 'ASC')) as $c) {
+    $out['comments'][] = array('id' => (int) $c->comment_ID, 'post' => (int) $c->comment_post_ID,
+      'parent' => (int) $c->comment_parent, 'author' => $c->comment_author, 'date_gmt' => $c->comment_date_gmt,
+      'approved' => $c->comment_approved, 'jekyll_id' => get_comment_meta($c->comment_ID, '_jekyll_comment_id', true));
+  }
 }
 echo json_encode($out);
 """
@@ -256,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drafts", action="store_true")
     parser.add_argument("--split-size", default=None)
     parser.add_argument("--option", action="append", default=[], help="extra exporter option KEY=VALUE")
+    parser.add_argument("--comments-disqus", type=Path, help="a Disqus export to migrate with the site")
+    parser.add_argument("--comments-github", type=Path, help="a GitHub (utterances, giscus) export")
     args = parser.parse_args(argv)
 
     from exporters.wordpress import WordPressExporter
@@ -268,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     host = f"127.0.0.1:{port}"
     home = f"http://{host}"
     site = read_site(str(args.site), drafts=args.drafts, unpublished=args.drafts)
+    from migrate.reader.comments import read_comment_exports
+
+    site = read_comment_exports(site, disqus=args.comments_disqus, github=args.comments_github)
+    args.ir_site = site
     values: dict[str, Any] = {"asset_base_url": home + "/media"}
     if args.split_size:
         values["split_size"] = args.split_size
@@ -456,11 +472,54 @@ def check(
     )
     print(f"GENERATED site={args.site.name} target=wordpress urls={len(generated)} answering={generated_ok} "
           f"(real WordPress after the official importer)")
+    problems += check_comments(args.ir_site, imported, state.get("comments", []), args.site.name)
     for line in failed_lines[:20]:
         print("  importer:", line.strip())
     for problem in problems[:40]:
         print("  problem:", problem)
     return 1 if problems or failed_lines else 0
+
+
+def check_comments(site: Any, imported: dict[str, Any], comments: list[dict[str, Any]], name: str) -> list[str]:
+    """Every comment of the IR imported on its post, under the comment it answers, with its author, UTC
+    date and status; prints the ``COMMENTS`` line."""
+    import datetime as dt
+
+    problems: list[str] = []
+    by_post: dict[int, list[dict[str, Any]]] = {}
+    seen: set[int] = set()
+    for row in comments:
+        if row["id"] not in seen:
+            seen.add(row["id"])
+            by_post.setdefault(row["post"], []).append(row)
+    source_n = imported_n = threaded_ok = 0
+    approved = {"approved": "1", "pending": "0", "spam": "spam"}
+    for doc in site.documents:
+        if not doc.comments:
+            continue
+        source_n += len(doc.comments)
+        post = imported.get(doc.source)
+        rows = {r["jekyll_id"]: r for r in by_post.get(post["id"], [])} if post else {}
+        wp_ids = {r["id"]: r["jekyll_id"] for r in rows.values()}
+        for c in doc.comments:
+            row = rows.get(c.id)
+            if row is None:
+                problems.append(f"comment {c.id} of {doc.source} not imported")
+                continue
+            imported_n += 1
+            want_gmt = c.date.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S") if c.date else None
+            wrong = [what for what, ok in (("author", row["author"] == c.author),
+                                           ("status", row["approved"] == approved[c.status]),
+                                           ("date", want_gmt is None or row["date_gmt"] == want_gmt)) if not ok]
+            if wrong:
+                problems.append(f"comment {c.id} of {doc.source}: {', '.join(wrong)} differ ({row})")
+            parent = wp_ids.get(row["parent"]) if row["parent"] else None
+            if parent == c.parent:
+                threaded_ok += 1
+            else:
+                problems.append(f"comment {c.id} of {doc.source} answers {parent!r}, not {c.parent!r}")
+    print(f"COMMENTS site={name} target=wordpress source={source_n} imported={imported_n} threaded_ok={threaded_ok}")
+    return problems
 
 
 if __name__ == "__main__":
