@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from exporters.hugo.aliases import Aliases, redirect_html
+from exporters.hugo.embeds import hugo_embed
 from exporters.hugo.config import (
     LAYOUT_FILES,
     disabled_kinds,
@@ -93,6 +94,7 @@ class HugoExporter(Exporter):
             asset_url=HugoAssetLocator(self.placer.bundled_assets()),
             site_url=self._origin(),
             base_path=self.base_path,
+            embed=hugo_embed,
         )
 
     def _origin(self) -> str:

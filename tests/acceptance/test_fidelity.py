@@ -121,6 +121,9 @@ def plugin_tags(src: Path) -> set[str]:
         if path.is_file() and path.suffix in (".md", ".markdown", ".html", ".htm", ".xml", ".txt"):
             text = path.read_text(encoding="utf-8", errors="replace")
             found.update(re.findall(r"\{%-?\s*([A-Za-z_]\w*)", text))
+    # the site's own plugins define theirs: Jekyll runs them
+    for path in (src / "_plugins").rglob("*.rb") if (src / "_plugins").is_dir() else ():
+        found -= set(re.findall(r"register_tag\(?\s*[\"':]([\w-]+)", path.read_text(encoding="utf-8", errors="replace")))
     return {t for t in found if t not in KNOWN_TAGS and not t.startswith("end")}
 
 
@@ -187,6 +190,19 @@ class Fidelity:
 
 
 def measure(site_dir: Path, work: Path) -> Fidelity:
+    """Our body of every document Jekyll built against Jekyll's; a sample's ``extensions/*.py`` (its
+    plugins ported to Python) loaded as ``--extension`` loads them."""
+    from migrate.content import extensions
+
+    loaded = extensions.activate(sorted((site_dir / "extensions").glob("*.py")))
+    assert loaded == (), loaded
+    try:
+        return _measure(site_dir, work)
+    finally:
+        extensions.deactivate()
+
+
+def _measure(site_dir: Path, work: Path) -> Fidelity:
     copy, dest, jekyll_docs = build_with_content_layouts(site_dir, work)
     site = read_ir(copy)
     pipeline = ContentPipeline(site, identity_targets(site))
