@@ -560,10 +560,17 @@ class ExtensionNode(Node):
             yield self.body
 
 
+def _ends_block(same_name: re.Pattern[str], token: Token) -> bool:
+    """Whether the next tag of this name after ``token`` is its end tag (the block form of a tag that
+    plugins also write alone)."""
+    following = same_name.search(token.source, token.start_index + len(token.value))
+    return following is not None and following.group(1) is not None
+
+
 def extension_tag(spec: Any) -> type[Tag]:
     """A python-liquid tag class for an extension's tag."""
 
-    end_tag = re.compile(r"\{%-?\s*end" + re.escape(spec.name) + r"\s*-?%\}")
+    same_name = re.compile(r"\{%-?\s*(end)?" + re.escape(spec.name) + r"\b")
 
     class ExtensionTag(Tag):
         name = spec.name
@@ -574,7 +581,7 @@ def extension_tag(spec: Any) -> type[Tag]:
             token, markup, _last = _tag_markup(stream)
             body = None
             # "auto": a block when its end tag follows (plugins use one name for both forms)
-            if spec.block is True or (spec.block == "auto" and end_tag.search(token.source, token.start_index)):
+            if spec.block is True or (spec.block == "auto" and _ends_block(same_name, token)):
                 next(stream)
                 body = self.env.parser.parse_block(stream, (self.end,))  # type: ignore[attr-defined]
                 stream.expect(TOKEN_TAG, value=self.end)
