@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,17 +191,24 @@ class Fidelity:
     differences: dict[str, str]
 
 
-def measure(site_dir: Path, work: Path) -> Fidelity:
-    """Our body of every document Jekyll built against Jekyll's; a sample's ``extensions/*.py`` (its
-    plugins ported to Python) loaded as ``--extension`` loads them."""
+@contextlib.contextmanager
+def site_extensions(site_dir: Path) -> Iterator[None]:
+    """A sample's ``extensions/*.py`` (its ``_plugins`` ported to Python), loaded as ``--extension`` loads
+    them, while the block runs."""
     from migrate.content import extensions
 
     loaded = extensions.activate(sorted((site_dir / "extensions").glob("*.py")))
     assert loaded == (), loaded
     try:
-        return _measure(site_dir, work)
+        yield
     finally:
         extensions.deactivate()
+
+
+def measure(site_dir: Path, work: Path) -> Fidelity:
+    """Our body of every document Jekyll built against Jekyll's (with the site's extensions)."""
+    with site_extensions(site_dir):
+        return _measure(site_dir, work)
 
 
 def _measure(site_dir: Path, work: Path) -> Fidelity:
@@ -453,7 +462,8 @@ def test_hugo_pages_read_as_jekyll_pages(site_dir: Path, tmp_path: Path) -> None
 
     copy, dest, jekyll_docs = build_with_content_layouts(site_dir, tmp_path / "jekyll")
     site = read_ir(copy)
-    manifest = export_to_hugo(site, tmp_path / "hugo")
+    with site_extensions(site_dir):
+        manifest = export_to_hugo(site, tmp_path / "hugo")
     base_url = manifest["hugo"]["base_url"]
     old_base = site.url + site.baseurl
     new_url = {d["source"]: d["new_url"] for d in manifest["documents"] if d.get("new_url")}
