@@ -8,7 +8,7 @@ import re
 
 from migrate.content import ContentFormat, Embed
 
-_VIDEO_FILE = re.compile(r"^https?://[^\s<>\"]+\.(?:mp4|m4v|webm|ogv|wmv|flv)$", re.I)
+_VIDEO_FILE = re.compile(r"^https?://[^\s<>\"]+\.(?:mp4|m4v|webm|ogv|wmv|flv)$", re.IGNORECASE)
 """What WordPress' own video embed handler takes (it becomes the ``[video]`` shortcode)."""
 
 

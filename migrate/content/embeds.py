@@ -33,7 +33,7 @@ from migrate.content.extensions import Embed, Extension, Registry, TagCall
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
                   "www.youtube-nocookie.com", "youtu.be", "www.youtu.be"}
 _VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
-_TWEET = re.compile(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)", re.I)
+_TWEET = re.compile(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)", re.IGNORECASE)
 _ID = re.compile(r"[\w-]+\Z")
 
 JEKYLL_YOUTUBE_STYLE = (
@@ -180,7 +180,7 @@ def video(call: TagCall) -> Any:
     found = embed_for_url(words[0])
     if found is not None:
         return found
-    sources = [w for w in words if re.search(r"\.(?:mp4|ogv|webm|mov|m4v)(?:\?|$)", w, re.I)]
+    sources = [w for w in words if re.search(r"\.(?:mp4|ogv|webm|mov|m4v)(?:\?|$)", w, re.IGNORECASE)]
     sizes = [w for w in words if w.isdigit()]
     posters = [w for w in words if w not in sources and w not in sizes]
     size = f" width='{sizes[0]}' height='{sizes[1]}'" if len(sizes) >= 2 else ""
@@ -193,8 +193,8 @@ def video(call: TagCall) -> Any:
     return Embed("video", (sources or words)[0], "".join(parts))
 
 
-_IMG = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)["'][^>]*>""", re.I)
-_ALT = re.compile(r"""\balt=["']([^"']*)["']""", re.I)
+_IMG = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)["'][^>]*>""", re.IGNORECASE)
+_ALT = re.compile(r"""\balt=["']([^"']*)["']""", re.IGNORECASE)
 
 
 def figure_embed(src: str, *, alt: str = "", caption: str = "", css_class: str = "") -> Embed:
@@ -207,7 +207,7 @@ def figure_embed(src: str, *, alt: str = "", caption: str = "", css_class: str =
 
 def _inline_markdown(call: TagCall, text: str) -> str:
     out = call.context.markdownify(text).strip()
-    return re.sub(r"\A<p>(.*)</p>\Z", r"\1", out, flags=re.S)
+    return re.sub(r"\A<p>(.*)</p>\Z", r"\1", out, flags=re.DOTALL)
 
 
 def figure(call: TagCall) -> Any:

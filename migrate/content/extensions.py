@@ -34,11 +34,12 @@ import logging
 import re
 import sys
 import traceback
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from migrate import ir
 
@@ -293,7 +294,7 @@ def load_file(path: str | Path) -> tuple[Extension | None, ir.Issue | None]:
         sys.modules[name] = module  # dataclasses and pickling look a module up by name
         spec.loader.exec_module(module)
         return _setup(module, str(path), hashlib.sha256(data).hexdigest()), None
-    except Exception as err:  # noqa: BLE001 - the user's code: any failure is a clear issue
+    except Exception as err:
         sys.modules.pop(name, None)
         log.debug("extension %s failed to load", full, exc_info=True)
         line = where_in(err, full)
@@ -315,7 +316,7 @@ def load_packaged() -> tuple[tuple[Extension, ...], tuple[ir.Issue, ...]]:
             module = ep.load()
             version = ep.dist.version if ep.dist is not None else ""
             found.append(_setup(module, origin, f"{ep.value}=={version}"))
-        except Exception as err:  # noqa: BLE001 - a package's code: any failure is a clear issue
+        except Exception as err:
             log.debug("extension %s failed to load", origin, exc_info=True)
             issues.append(ir.Issue("extension-error", "error",
                                    f"extension {origin} could not be loaded: {describe(err)}; its tags and "

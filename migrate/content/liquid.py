@@ -462,7 +462,7 @@ EMBED_KEY = re.compile(r"<p>(jmembed[0-9a-f]{24})</p>|(jmembed[0-9a-f]{24})")
 """Where an embed the target writes its own way stands until the body is converted."""
 
 
-def _write_result(env: "JekyllEnvironment", result: Any, buffer: TextIO) -> int:
+def _write_result(env: JekyllEnvironment, result: Any, buffer: TextIO) -> int:
     """A tag function's result: text as it is, an :class:`~migrate.content.extensions.Embed` as the target
     writes it (through a placeholder the pipeline replaces after conversion) or as the plugin's HTML."""
     if result is None:
@@ -517,7 +517,7 @@ def _extension_problem(spec: Any, kind: str, err: BaseException, token: Token | 
 class ExtensionNode(Node):
     """A tag an extension registered: its function called with a :class:`~migrate.content.extensions.TagCall`."""
 
-    __slots__ = ("spec", "markup", "body")
+    __slots__ = ("body", "markup", "spec")
 
     def __init__(self, token: Token, spec: Any, markup: str, body: BlockNode | None) -> None:
         super().__init__(token)
@@ -549,7 +549,7 @@ class ExtensionNode(Node):
             result = self.spec.func(call)
         except _FATAL:
             raise
-        except Exception as err:  # noqa: BLE001 - the user's code: a warning, and the page still renders
+        except Exception as err:  # the user's code: a warning, and the page still renders
             logger.debug("extension tag %s failed", self.spec.name, exc_info=True)
             _extension_problem(self.spec, "tag", err, self.token, "the tag wrote nothing")
             return 0
@@ -598,7 +598,7 @@ def _run_filter(spec: Any, context: RenderContext, token: Token | None, value: A
         return spec.func(value, *args, **kwargs)
     except _FATAL:
         raise
-    except Exception as err:  # noqa: BLE001 - the user's code: a warning, and the page still renders
+    except Exception as err:  # the user's code: a warning, and the page still renders
         logger.debug("extension filter %s failed", spec.name, exc_info=True)
         _extension_problem(spec, "filter", err, token, "its input was output unfiltered")
         return value
@@ -612,7 +612,7 @@ def _marked(spec: Any) -> Callable[..., Any]:
     return call
 
 
-def install_extensions(env: "JekyllEnvironment", loaded: Iterable[Any]) -> None:
+def install_extensions(env: JekyllEnvironment, loaded: Iterable[Any]) -> None:
     """Register each extension's tags and filters on ``env``, later ones over earlier ones."""
     for extension in loaded:
         for spec in extension.tags:

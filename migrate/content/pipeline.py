@@ -222,7 +222,8 @@ class ContentPipeline:
             return text
 
         def write(embed: Embed, fmt: str) -> str:
-            if embed.kind in ("figure", "video") and not re.match(r"[a-z][a-z0-9+.-]*:|//", embed.url, re.I):
+            local = not re.match(r"[a-z][a-z0-9+.-]*:|//", embed.url, re.IGNORECASE)
+            if embed.kind in ("figure", "video") and local:
                 embed = dataclasses.replace(embed, url=self.links.new_reference(document, embed.url, refs))
             return writer(embed, fmt) or embed.html  # type: ignore[arg-type]
 

@@ -357,7 +357,8 @@ def test_embed_tags_reach_wordpress_as_oembed_urls(
     for item in ET.parse(tmp_path / "out" / "wordpress.xml").getroot().iter("item"):
         name = item.findtext("wp:post_name", namespaces=NS) or ""
         contents[name] = item.findtext("content:encoded", namespaces=CONTENT_NS) or ""
-    alone = {name: re.findall(r"^<p>(https?://[^\s<>\"]+)</p>$", text, re.M) for name, text in contents.items()}
+    alone = {name: re.findall(r"^<p>(https?://[^\s<>\"]+)</p>$", text, re.MULTILINE)
+             for name, text in contents.items()}
     print("EMBEDS wordpress " + " ".join(f"{k}={len(v)}" for k, v in sorted(alone.items())))
     assert alone["videos"] == ["https://www.youtube.com/watch?v=ho8-vK0L1_8"] * 2 + [
         "https://vimeo.com/76979871", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"]
@@ -367,4 +368,4 @@ def test_embed_tags_reach_wordpress_as_oembed_urls(
     assert contents["figures"].count("<figcaption>") == 3
     # a real consumer carries the URL on its own line into its own format
     pelican_text = "\n".join(p.read_text("utf-8") for p in (tmp_path / "pelican").rglob("*.md"))
-    assert re.search(r"^https://vimeo\.com/76979871\s*$", pelican_text, re.M), pelican_text[:3000]
+    assert re.search(r"^https://vimeo\.com/76979871\s*$", pelican_text, re.MULTILINE), pelican_text[:3000]
