@@ -283,3 +283,27 @@ def test_ghost_writes_embed_and_bookmark_cards_that_stay_out_of_html_cards() -> 
 def test_without_a_target_form_every_embed_is_the_plugins_html() -> None:
     plain = render(BODY)
     assert "jmembed" not in plain.body and JEKYLL_YOUTUBE.replace("ho8-vK0L1_8", "ho8-vK0L1_8") in plain.body  # type: ignore
+
+
+def test_cli_export_uses_extensions_and_a_changed_extension_is_no_longer_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ports = tmp_path / "ports"
+    ports.mkdir()
+    for port in (EXTENSION_BLOG / "extensions").glob("*.py"):
+        (ports / port.name).write_text(port.read_text("utf-8"), "utf-8")
+    out = tmp_path / "out"
+    argv = ["export", str(EXTENSION_BLOG), "--to", "hugo", "-o", str(out), "--cache", str(tmp_path / "cache"),
+            "--jobs", "1", "--extension", str(ports / "team_link.py"), "--extension", str(ports / "figure.py")]
+    assert cli.main(argv) == cli.EXIT_OK
+    post = (out / "content" / "posts" / "meet-the-team" / "index.md").read_text("utf-8")
+    assert 'Moncef Belyamani</a>' in post
+    assert '{{< figure src="/blog/assets/img/pixel.png" alt="The team at work"' in post  # the port's Embed
+    capsys.readouterr()
+    assert cli.main(argv) == cli.EXIT_OK
+    assert "is up to date" in capsys.readouterr().err
+    port = ports / "team_link.py"
+    port.write_text(port.read_text("utf-8").replace('class="team-link"', 'class="member"'), "utf-8")
+    assert cli.main(argv) == cli.EXIT_OK
+    assert "is up to date" not in capsys.readouterr().err
+    assert 'class="member"' in (out / "content" / "posts" / "meet-the-team" / "index.md").read_text("utf-8")
