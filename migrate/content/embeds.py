@@ -6,8 +6,10 @@ video, a tweet, a link, a video file, a figure), so each target can write its ow
 through the same :class:`~migrate.content.extensions.Registry` as a user's extension, which may override
 any of them.
 
-- ``{% youtube URL-or-ID %}``: jekyll-youtube (its documented default snippet: a responsive container and an
-  ``iframe`` of ``http://www.youtube.com/embed/ID``).
+- ``{% youtube URL-or-ID %}``: jekyll-youtube (its default snippet: a responsive container and an ``iframe``
+  of ``http://www.youtube.com/embed/ID``; the site's ``_includes/youtube.html`` with ``youtube_id`` when it
+  has one). The plugin reads its argument as a Liquid expression (a quoted URL or a variable); a bare URL or
+  id, which other youtube tags take, is read too.
 - ``{% vimeo ID %}``: the common Vimeo tag (an ``iframe`` of ``https://player.vimeo.com/video/ID``).
 - ``{% twitter URL %}`` (jekyll-twitter-plugin) and ``{% tweet URL %}``: the plugins fetch the tweet from
   Twitter's oEmbed API; offline, the same ``blockquote.twitter-tweet`` with the tweet's link, which
@@ -23,8 +25,10 @@ any of them.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -81,7 +85,7 @@ def youtube_embed(video: str, *, oembed: bool = False) -> Embed:
         markup = (f'<iframe width="480" height="270" src="https://www.youtube.com/embed/{video}?feature=oembed" '
                   f'frameborder="0" allowfullscreen></iframe>')
     else:  # jekyll-youtube's default snippet
-        markup = (f"{JEKYLL_YOUTUBE_STYLE}<div class='embed-container'><iframe title=\"YouTube video player\" "
+        markup = (f"{JEKYLL_YOUTUBE_STYLE}<div class='embed-container'>    <iframe title=\"YouTube video player\" "
                   f'width="640" height="390" src="http://www.youtube.com/embed/{video}" frameborder="0" '
                   f"allowfullscreen></iframe></div>")
     return Embed("youtube", f"https://www.youtube.com/watch?v={video}", markup, id=video)
@@ -137,7 +141,13 @@ def youtube(call: TagCall) -> Any:
     if video is None:
         call.note("embed-error", "warning", f"{{% youtube %}}: {word!r} is no YouTube video: rendered as nothing")
         return None
-    return youtube_embed(video)
+    embed = youtube_embed(video)
+    # jekyll-youtube renders the site's _includes/youtube.html instead, with youtube_id set, when there is one
+    own = Path(call.site.source_dir) / "_includes" / "youtube.html"
+    if call.site.source_dir and own.is_file():
+        text = own.read_text(encoding="utf-8", errors="replace")
+        return dataclasses.replace(embed, html=call.context.render(text, {"youtube_id": video}))
+    return embed
 
 
 def vimeo(call: TagCall) -> Any:

@@ -110,6 +110,17 @@ class LiquidContext:
                 return value
         return word
 
+    def render(self, text: str, variables: Mapping[str, Any] | None = None) -> str:
+        """``text`` rendered as Liquid in this context, with ``variables`` added (an include a plugin renders)."""
+        from io import StringIO
+
+        env = self._context.env
+        template = env.cached_template(text, None) if hasattr(env, "cached_template") else env.from_string(text)
+        buffer = StringIO()
+        with self._context.extend(dict(variables or {})):
+            template.render_with_context(self._context, buffer, partial=True)
+        return buffer.getvalue()
+
     def markdownify(self, text: str) -> str:
         """``text`` converted as the site's kramdown converts Markdown (Jekyll's ``markdownify``)."""
         return str(self._context.env.markdownify_func(text))

@@ -3,6 +3,7 @@ built-in embed tags: what they render, and how a broken extension is reported wi
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 from collections.abc import Iterator
 from pathlib import Path
@@ -186,11 +187,12 @@ def test_help_says_an_extension_is_code_that_runs() -> None:
 JEKYLL_YOUTUBE = (
     "<style>.embed-container { position: relative; padding-bottom: 56.25%; height: 0; overflow: hidden; "
     "max-width: 100%; } .embed-container iframe, .embed-container object, .embed-container embed { position: "
-    "absolute; top: 0; left: 0; width: 100%; height: 100%; }</style><div class='embed-container'><iframe "
+    "absolute; top: 0; left: 0; width: 100%; height: 100%; }</style><div class='embed-container'>    <iframe "
     'title="YouTube video player" width="640" height="390" src="http://www.youtube.com/embed/ho8-vK0L1_8" '
     'frameborder="0" allowfullscreen></iframe></div>'
 )
-"""jekyll-youtube's documented default output for ``{% youtube "https://www.youtube.com/watch?v=ho8-vK0L1_8" %}``."""
+"""jekyll-youtube's default output for ``{% youtube "https://www.youtube.com/watch?v=ho8-vK0L1_8" %}`` (its README and
+lib/jekyll-youtube.rb: four spaces before the iframe)."""
 
 
 @pytest.mark.parametrize("markup", [
@@ -203,6 +205,17 @@ def test_youtube_tag_writes_jekyll_youtubes_snippet(markup: str) -> None:
     out = ContentPipeline(site, identity_targets(site)).convert(doc, "html")
     assert out.body == JEKYLL_YOUTUBE + "\n"
     assert codes(out) == []
+
+
+def test_youtube_tag_renders_the_sites_own_youtube_include(tmp_path: Path) -> None:
+    (tmp_path / "_includes").mkdir()
+    (tmp_path / "_includes" / "youtube.html").write_text('<object data="/v/{{ youtube_id }}"></object>', "utf-8")
+    doc = page('{% youtube "https://youtu.be/ho8-vK0L1_8" %}\n')
+    site = dataclasses.replace(fixture_site([doc]), source_dir=str(tmp_path))
+    out = ContentPipeline(site, identity_targets(site)).convert(doc, "html")
+    assert '<object data="/v/ho8-vK0L1_8"></object>' in out.body and "embed-container" not in out.body
+    hugo = ContentPipeline(site, Targets(document_urls={}, embed=hugo_embed)).convert(doc, "markdown")
+    assert hugo.body == '{{< youtube "ho8-vK0L1_8" >}}\n'  # the target's own form all the same
 
 
 def test_embed_tags_are_no_unknown_tags() -> None:
