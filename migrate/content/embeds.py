@@ -11,7 +11,8 @@ any of them.
   has one). The plugin reads its argument as a Liquid expression (a quoted URL or a variable); a bare URL or
   id, which other youtube tags take, is read too.
 - ``{% vimeo ID %}``: the common Vimeo tag (an ``iframe`` of ``https://player.vimeo.com/video/ID``).
-- ``{% twitter URL %}`` (jekyll-twitter-plugin) and ``{% tweet URL %}``: the plugins fetch the tweet from
+- ``{% twitter URL %}`` and ``{% twitternocache URL %}`` (jekyll-twitter-plugin, which wraps the answer in
+  ``div.jekyll-twitter-plugin``) and ``{% tweet URL %}`` (jekyll-tweet-tag): the plugins fetch the tweet from
   Twitter's oEmbed API; offline, the same ``blockquote.twitter-tweet`` with the tweet's link, which
   Twitter's widget script turns into the tweet.
 - ``{% oembed URL %}``: YouTube, Vimeo and tweets as above; any other URL a link (the plugin fetches the
@@ -164,8 +165,13 @@ def twitter(call: TagCall) -> Any:
     if not _TWEET.match(url):
         call.note("embed-error", "warning", f"{{% {call.name} %}}: {url!r} is no tweet URL: rendered as a link")
         return link_embed(url) if url else None
+    if call.name == "tweet":
+        _network_note(call, "jekyll-tweet-tag")
+        return tweet_embed(url)
     _network_note(call, "jekyll-twitter-plugin")
-    return tweet_embed(url)
+    embed = tweet_embed(url)
+    # jekyll-twitter-plugin wraps what Twitter's oEmbed answers in its own div
+    return dataclasses.replace(embed, html=f"<div class='jekyll-twitter-plugin'>{embed.html}</div>")
 
 
 def oembed(call: TagCall) -> Any:
@@ -261,6 +267,7 @@ def setup(registry: Registry) -> None:
     registry.tag("youtube", youtube)
     registry.tag("vimeo", vimeo)
     registry.tag("twitter", twitter)
+    registry.tag("twitternocache", twitter)
     registry.tag("tweet", twitter)
     registry.tag("oembed", oembed)
     registry.tag("video", video)

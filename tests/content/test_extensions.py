@@ -229,8 +229,8 @@ def test_embed_tags_are_no_unknown_tags() -> None:
 
 def test_tweet_and_oembed_keep_the_url_and_say_they_did_not_fetch() -> None:
     out = render("{% twitter https://twitter.com/jekyllrb/status/1098621398325534720 %}\n")
-    assert out.body.startswith('<blockquote class="twitter-tweet"><a href="https://twitter.com/jekyllrb/status/'  # type: ignore
-                               '1098621398325534720">')
+    assert out.body.startswith("<div class='jekyll-twitter-plugin'><blockquote class=\"twitter-tweet\"><a "  # type: ignore
+                               'href="https://twitter.com/jekyllrb/status/1098621398325534720">')
     assert '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>' in out.body  # type: ignore
     assert codes(out) == ["embed-offline"]
 
