@@ -199,6 +199,7 @@ def cmd_exporters(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     report = Report()
     _check_remote_flags(args)
+    _activate_extensions(args, report)
     site = _read(args, report)
     with contextlib.ExitStack() as stack:
         site = _download_remote(args, site, report, stack, None, sources=args.sources or None)
@@ -303,6 +304,7 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
             print(replay.accounting, file=sys.stderr)
             return replay.exit_code
         records.forget(out)
+    _activate_extensions(args, report)
     site = _read(args, report)
     site = _download_remote(args, site, report, stack, cache_root)
     cache_dir = None
@@ -355,6 +357,7 @@ def _run_records(args: argparse.Namespace, exporter_cls: Any, options: dict[str,
     extra = [f if Path(f).is_absolute() else site_dir / f for f in args.config.split(",")] if args.config else []
     # comment exports are inputs too: a new export under the same name must not be taken for the old one
     extra += [Path(f) for f in (args.comments_disqus, args.comments_github) if f]
+    extra += [Path(f) for f in getattr(args, "extension", None) or ()]  # their code decides the bodies
     return RunRecords(cache_root), inputs_digest(site_dir, [p for p in extra if not _inside(p, site_dir)], settings,
                                                  skip=[out, cache_root])
 
@@ -539,6 +542,21 @@ def _add_exporter_options(parser: argparse.ArgumentParser, cls: Any) -> None:
             group.add_argument(f"--{option.name}", dest=dest, help=option.help, choices=option.choices)
 
 
+def _add_extension_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--extension", action="append", metavar="FILE.py", default=[],
+                        help="load a Python extension: Liquid tags and filters ported from the site's plugins "
+                        "(see docs/extensions.md; repeatable). An extension is Python code that runs with your "
+                        "rights: give only files you trust. Packages installed in the "
+                        "jekyll_migrate.extensions entry-point group load too.")
+
+
+def _activate_extensions(args: argparse.Namespace, report: Report) -> None:
+    """The packaged extensions and ``--extension`` files, for every renderer of this run."""
+    from migrate.content import extensions
+
+    report.extend(extensions.activate(getattr(args, "extension", None) or ()))
+
+
 def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jekyll-migrate",
@@ -563,6 +581,7 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("html", "markdown"), default="html")
     p.add_argument("--json", action="store_true")
     _add_remote_flags(p, where="they go to a temporary folder, and the bodies show where they would land")
+    _add_extension_flag(p)
 
     p = sub.add_parser("export", help="export the site to a target")
     _add_read_flags(p)
@@ -578,6 +597,7 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: the number of cores)")
     p.add_argument("--cache", help="conversion cache folder (default: .jekyll-migrate-cache beside OUT)")
     p.add_argument("--no-cache", action="store_true", help="convert every document afresh")
+    _add_extension_flag(p)
     _add_remote_flags(p, where="they are kept in the cache folder (remote/), which --dry-run and --check "
                       "may fill too (never OUT); with --no-cache, in a temporary folder")
     limits = p.add_argument_group("limits (a document over a limit fails alone, with a message)")

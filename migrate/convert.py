@@ -75,6 +75,13 @@ class _Run:
     """Stands in for the content pipeline when set (a test's own bodies): (document, targets) -> Converted."""
 
 
+def _extensions_fingerprint() -> list[str]:
+    """The Python extensions every renderer of this run registers (their code decides the bodies)."""
+    from migrate.content.extensions import fingerprint
+
+    return fingerprint()
+
+
 def _pipeline(site: Site, targets: Targets, limits: Any = None) -> Any:
     from migrate.content.pipeline import ContentPipeline
 
@@ -143,6 +150,7 @@ class ConversionCache:
             "version": tool_fingerprint(),
             "config": site.config,
             "plugins": list(site.plugins),
+            "extensions": _extensions_fingerprint(),
             "data": site.data,
             "includes": folder_digest(Path(site.source_dir) / "_includes"),
             "documents": {d.source: (d.url, d.title, jsonable(d.date)) for d in site.documents},

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 from exporters.ghost.schema import words
-from migrate.content import htmlscan
+from migrate.content import ContentFormat, Embed, htmlscan
 from migrate.content.htmlscan import EMPTY, END, RAW, START
 
 log = logging.getLogger(__name__)
@@ -285,7 +285,8 @@ def ghost_html(body: str, *, fast: bool = True) -> str:
     for chunk in chunks:
         between = body[pos : chunk.start]
         replacement = _code_block(chunk)
-        lossy = chunk.lossy and replacement is None
+        card = chunk.tag == "figure" and any(c in chunk.classes.split() for c in EMBED_CARD_CLASSES)
+        lossy = chunk.lossy and replacement is None and not card
         if card_open and not lossy:
             out.append(CARD_END)
             card_open = False
@@ -342,3 +343,34 @@ def lexical_document(body: str) -> str:
         }
     }
     return json.dumps(root, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- embeds ------------------------------------------------------------------------------------------------
+
+EMBED_CARD_CLASSES = ("kg-embed-card", "kg-bookmark-card")
+"""Figures Ghost's HTML-to-lexical conversion makes an embed or bookmark card of (never wrapped in an HTML card)."""
+
+
+def ghost_embed(embed: Embed, fmt: ContentFormat) -> str | None:
+    """Ghost's own card markup for embedded media: an embed card for a video or a tweet, a bookmark card for
+    any other link; None (the plugin's HTML) for gists, figures (Ghost makes an image card of them) and video
+    files."""
+    if fmt != "html":
+        return None
+    url = html.escape(embed.url, quote=True)
+    if embed.kind == "youtube" and embed.id:
+        player = f"https://www.youtube.com/embed/{html.escape(embed.id, quote=True)}?feature=oembed"
+        inner = f'<iframe width="200" height="113" src="{player}" frameborder="0" allowfullscreen></iframe>'
+    elif embed.kind == "vimeo" and embed.id:
+        player = f"https://player.vimeo.com/video/{html.escape(embed.id, quote=True)}"
+        inner = f'<iframe src="{player}" width="426" height="240" frameborder="0" allowfullscreen></iframe>'
+    elif embed.kind == "x" and embed.url.startswith(("https://", "http://")):
+        inner = (f'<blockquote class="twitter-tweet"><a href="{url}">{html.escape(embed.url)}</a></blockquote>'
+                 '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>')
+    elif embed.kind == "link" and embed.url.startswith(("https://", "http://")):
+        title = html.escape(embed.url)
+        return (f'<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container" href="{url}">'
+                f'<div class="kg-bookmark-content"><div class="kg-bookmark-title">{title}</div></div></a></figure>')
+    else:
+        return None
+    return f'<figure class="kg-card kg-embed-card">{inner}</figure>'

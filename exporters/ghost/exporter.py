@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from exporters.ghost.archive import Entry, import_data, write_import, write_redirects
 from exporters.ghost.assets import Assets
-from exporters.ghost.cards import ghost_html, lexical_document
+from exporters.ghost.cards import ghost_embed, ghost_html, lexical_document
 from exporters.ghost.comments import comments_json
 from exporters.ghost.rows import Rows, language_tag_slug, limited, tag_slug
 from exporters.ghost.schema import (
@@ -213,6 +213,7 @@ class GhostExporter(Exporter):
         return Targets(
             document_urls=self._document_urls(),
             asset_url=self.assets.urls(),
+            embed=ghost_embed,
         )
 
     def _language_prefix(self, doc: Document, kind: str) -> str:

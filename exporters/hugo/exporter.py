@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from exporters.hugo.aliases import Aliases, redirect_html
 from exporters.hugo.comments import PARTIALS, data_json, data_path
+from exporters.hugo.embeds import hugo_embed
 from exporters.hugo.config import (
     LAYOUT_FILES,
     disabled_kinds,
@@ -95,6 +96,7 @@ class HugoExporter(Exporter):
             asset_url=HugoAssetLocator(self.placer.bundled_assets()),
             site_url=self._origin(),
             base_path=self.base_path,
+            embed=hugo_embed,
         )
 
     def _origin(self) -> str:

@@ -92,10 +92,15 @@ def render(front: dict[str, Any], body: str, *, toml: bool) -> str:
 
 def _escape_shortcodes(body: str) -> str:
     """Hugo reads ``{{<`` and ``{{%`` as shortcodes, even inside code: keep them as text (the content
-    pipeline's ``toc`` calls stay)."""
+    pipeline's ``toc`` calls and the embed shortcodes :func:`exporters.hugo.embeds.hugo_embed` wrote stay;
+    the pipeline escaped the site's own text before it placed them)."""
+    from exporters.hugo.embeds import EMBED_SHORTCODE
     from migrate.content.to_markdown import escape_shortcodes
 
-    return escape_shortcodes(body)
+    if "{{<" not in body and "{{%" not in body:
+        return body
+    parts = EMBED_SHORTCODE.split(body)
+    return "".join(part if i % 2 else escape_shortcodes(part) for i, part in enumerate(parts))
 
 
 def _toml_safe(value: Any) -> Any:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from exporters.wordpress.authors import Authors
 from exporters.wordpress.comments import comments_xml
+from exporters.wordpress.embeds import wordpress_embed
 from exporters.wordpress.media import AssetURL, attachments, featured_asset
 from exporters.wordpress.options import OPTIONS, parse_size
 from exporters.wordpress.placement import Placement
@@ -84,6 +85,7 @@ class WordPressExporter(Exporter):
             asset_url=AssetURL(self.asset_base),
             site_url=self.wp_url or self.old_base,
             base_path=urlsplit(self.wp_url).path if self.wp_url else (site.baseurl or ""),
+            embed=wordpress_embed,
         )
 
     def _link(self, path: str) -> str:

@@ -15,9 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Literal, Mapping
 
+from migrate.content.extensions import Embed
 from migrate.ir import Document, Issue, StaticFile
 
 ContentFormat = Literal["html", "markdown"]
+
+__all__ = ["ContentFormat", "Converted", "Embed", "Targets", "keep_asset_url"]
 
 
 def keep_asset_url(document: Document, asset: StaticFile) -> str:
@@ -38,6 +41,10 @@ class Targets:
     """The new site's absolute base URL without trailing slash (for ``absolute_url``); may be empty."""
     base_path: str = ""
     """Path prefix of the new site ("" or ``/sub``), used by ``relative_url``."""
+    embed: Callable[[Embed, ContentFormat], str | None] | None = None
+    """How the target writes embedded media (a video, a tweet, a gist, a figure: :class:`Embed`) in a body of
+    the given format: its own form (a shortcode, an oEmbed URL on its own line, a card), or None to keep the
+    HTML the plugin writes. Module-level function (picklable); None keeps every plugin's HTML."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import datetime as _dt
 import logging
 import re
@@ -31,6 +32,7 @@ from liquid.token import TOKEN_ASSIGN, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_OU
 from liquid.undefined import Undefined
 
 from migrate import ir
+from migrate.content import extensions as jext
 from migrate.content import filters as jfilters
 from migrate.content import laxliquid
 
@@ -137,7 +139,11 @@ class JekyllContext(RenderContext):
     def filter(self, name: str, token: Token | None) -> Callable[..., object]:
         """An unknown filter leaves the value as it is (lax Liquid, Jekyll's default), and is reported."""
         if name in self.env.filters:
-            return super().filter(name, token)
+            found = super().filter(name, token)
+            spec = getattr(self.env.filters[name], "extension", None)
+            if spec is not None:
+                return lambda value, *args, **kwargs: _run_filter(spec, self, token, value, args, kwargs)
+            return found
         state = _STATE.get()
         if state is not None:
             state.add_once(
@@ -315,6 +321,16 @@ class IncludeNode(Node):
         for key, value in self.params:
             params[key] = value.evaluate(context) if isinstance(value, FilteredExpression) else value
         loaded = env.load_include(name, relative=self.relative, context=context)
+        if loaded is None and name == "figure.html" and not self.relative:
+            from migrate.content.embeds import include_figure
+
+            figure = include_figure(params, env.markdownify_func)
+            if figure is not None:
+                if state is not None:
+                    state.add_once("include figure.html", "include-figure", "info",
+                                   "figure.html is not among the site's includes (a theme gem's?): rendered as "
+                                   "the figure it stands for (Minimal Mistakes' figure include)", self.token)
+                return _write_result(env, figure, buffer)
         if loaded is None:
             if state is not None:
                 kind = self.token.value
@@ -415,7 +431,9 @@ class GistNode(Node):
         url = f"https://gist.github.com/{gist_id}.js"
         if filename:
             url += f"?file={filename}"
-        return buffer.write(f'<script src="{url}"> </script>')
+        embed = jext.Embed("gist", f"https://gist.github.com/{gist_id}", f'<script src="{url}"> </script>',
+                           id=gist_id, file=filename)
+        return _write_result(env, embed, buffer)
 
 
 def _gist_argument(context: RenderContext, word: str) -> str:
@@ -436,6 +454,171 @@ class GistTag(Tag):
     def parse(self, stream: TokenStream) -> Node:
         token, markup, _last = _tag_markup(stream)
         return GistNode(token, markup)
+
+
+# -- extensions (migrate.content.extensions): the embed tags, packaged extensions, --extension files ------------
+
+EMBED_KEY = re.compile(r"<p>(jmembed[0-9a-f]{24})</p>|(jmembed[0-9a-f]{24})")
+"""Where an embed the target writes its own way stands until the body is converted."""
+
+
+def _write_result(env: JekyllEnvironment, result: Any, buffer: TextIO) -> int:
+    """A tag function's result: text as it is, an :class:`~migrate.content.extensions.Embed` as the target
+    writes it (through a placeholder the pipeline replaces after conversion) or as the plugin's HTML."""
+    if result is None:
+        return 0
+    if isinstance(result, jext.Embed):
+        state = _STATE.get()
+        fmt = state.fmt if state is not None else "html"
+        writer = env.site_info.embed_writer
+        if writer is None or writer(result, fmt) is None:
+            return buffer.write(result.html)
+        key = "jmembed" + hashlib.sha256(repr((result, fmt)).encode("utf-8")).hexdigest()[:24]
+        env.embeds[key] = (result, fmt)
+        return buffer.write(key)
+    return buffer.write(result if isinstance(result, str) else jfilters.liquid_output(result))
+
+
+def place_embeds(text: str, embeds: Mapping[str, Any], write: Callable[[Any, str], str]) -> str:
+    """``text`` with every embed placeholder replaced by what ``write(embed, fmt)`` gives (a paragraph
+    holding only the placeholder becomes the target's block); in HTML, one inside running text stays the
+    plugin's HTML (a target's block form would break the paragraph)."""
+    if "jmembed" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        found = embeds.get(m.group(1) or m.group(2))
+        if found is None:
+            return m.group(0)
+        embed, fmt = found
+        if m.group(1) is None and fmt == "html" and not _own_line(text, m.start(), m.end()):
+            return str(embed.html)
+        return write(embed, fmt)
+
+    return EMBED_KEY.sub(one, text)
+
+
+def _own_line(text: str, start: int, end: int) -> bool:
+    before = text.rfind("\n", 0, start)
+    after = text.find("\n", end)
+    return not text[before + 1 : start].strip() and not text[end : after if after >= 0 else len(text)].strip()
+
+
+def _extension_problem(spec: Any, kind: str, err: BaseException, token: Token | None, then: str) -> None:
+    state = _STATE.get()
+    if state is None:
+        return
+    line = jext.where_in(err, str(Path(spec.origin).absolute())) if not spec.origin.endswith(")") else None
+    at = f" at line {line} of the extension" if line else ""
+    state.add("extension-error", "warning",
+              f"{kind} {spec.name!r} of extension {spec.origin} raised {jext.describe(err)}{at}: {then}", token)
+
+
+class ExtensionNode(Node):
+    """A tag an extension registered: its function called with a :class:`~migrate.content.extensions.TagCall`."""
+
+    __slots__ = ("body", "markup", "spec")
+
+    def __init__(self, token: Token, spec: Any, markup: str, body: BlockNode | None) -> None:
+        super().__init__(token)
+        self.spec = spec
+        self.markup = markup
+        self.body = body
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        _check_deadline()
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        state = _STATE.get()
+        inner = None
+        if self.body is not None:
+            buf = StringIO()
+            self.body.render(context, buf)
+            inner = buf.getvalue()
+        args, options = jext.split_markup(self.markup)
+        source, line = state.where(self.token) if state is not None else (None, None)
+        call = jext.TagCall(
+            name=self.spec.name, markup=self.markup, args=args, options=options,
+            context=jext.LiquidContext(context), site=env.site_info.site, source=source, line=line, body=inner,
+            format=state.fmt if state is not None else "html",
+            notify=lambda code, severity, message: state.add(code, severity, message, self.token)  # type: ignore
+            if state is not None else None,
+        )
+        try:
+            result = self.spec.func(call)
+        except _FATAL:
+            raise
+        except Exception as err:  # the user's code: a warning, and the page still renders
+            logger.debug("extension tag %s failed", self.spec.name, exc_info=True)
+            _extension_problem(self.spec, "tag", err, self.token, "the tag wrote nothing")
+            return 0
+        return _write_result(env, result, buffer)
+
+    def children(self, static_context: RenderContext, *, include_partials: bool = True) -> Iterable[Node]:
+        if self.body is not None:
+            yield self.body
+
+
+def _ends_block(same_name: re.Pattern[str], token: Token) -> bool:
+    """Whether the next tag of this name after ``token`` is its end tag (the block form of a tag that
+    plugins also write alone)."""
+    following = same_name.search(token.source, token.start_index + len(token.value))
+    return following is not None and following.group(1) is not None
+
+
+def extension_tag(spec: Any) -> type[Tag]:
+    """A python-liquid tag class for an extension's tag."""
+
+    same_name = re.compile(r"\{%-?\s*(end)?" + re.escape(spec.name) + r"\b")
+
+    class ExtensionTag(Tag):
+        name = spec.name
+        block = spec.block is True
+        end = "end" + spec.name
+
+        def parse(self, stream: TokenStream) -> Node:
+            token, markup, _last = _tag_markup(stream)
+            body = None
+            # "auto": a block when its end tag follows (plugins use one name for both forms)
+            if spec.block is True or (spec.block == "auto" and _ends_block(same_name, token)):
+                next(stream)
+                body = self.env.parser.parse_block(stream, (self.end,))  # type: ignore[attr-defined]
+                stream.expect(TOKEN_TAG, value=self.end)
+            return ExtensionNode(token, spec, markup, body)
+
+    return ExtensionTag
+
+
+def _run_filter(spec: Any, context: RenderContext, token: Token | None, value: Any, args: tuple[Any, ...],
+                kwargs: dict[str, Any]) -> Any:
+    if spec.wants_context:
+        kwargs = {**kwargs, "context": jext.LiquidContext(context)}
+    try:
+        return spec.func(value, *args, **kwargs)
+    except _FATAL:
+        raise
+    except Exception as err:  # the user's code: a warning, and the page still renders
+        logger.debug("extension filter %s failed", spec.name, exc_info=True)
+        _extension_problem(spec, "filter", err, token, "its input was output unfiltered")
+        return value
+
+
+def _marked(spec: Any) -> Callable[..., Any]:
+    def call(value: Any, *args: Any, **kwargs: Any) -> Any:
+        return spec.func(value, *args, **kwargs)
+
+    call.extension = spec  # type: ignore[attr-defined]
+    return call
+
+
+def install_extensions(env: JekyllEnvironment, loaded: Iterable[Any]) -> None:
+    """Register each extension's tags and filters on ``env``, later ones over earlier ones."""
+    for extension in loaded:
+        for spec in extension.tags:
+            env.add_tag(extension_tag(spec))
+        for fspec in extension.filters:
+            env.add_filter(fspec.name, _marked(fspec))
 
 
 # -- link / post_url ---------------------------------------------------------------------------------------
@@ -590,6 +773,8 @@ class SiteInfo:
         """Set by the pipeline: another document's rendered ``content`` or ``excerpt`` (as Jekyll exposes
         them in ``site.posts``)."""
         self.zone = _site_zone(site.timezone)
+        self.embed_writer: Callable[[Any, str], str | None] | None = None
+        """Set by the pipeline from ``Targets.embed``: how the target writes an embed (None: the plugin's HTML)."""
 
     def yaml_value(self, value: Any) -> Any:
         """A front matter or data value as Ruby's YAML gave it to Liquid. The IR keeps YAML timestamps as
@@ -770,6 +955,11 @@ class JekyllEnvironment(Environment):
             convert_markdown=self.markdownify_func,
             compile_template=self.cached_template,
         )
+        self.embeds: dict[str, tuple[jext.Embed, str]] = {}
+        """Placeholder -> the embed (and body format) it stands for, until the pipeline places it."""
+        from migrate.content import embeds
+
+        install_extensions(self, [embeds.BUILT_IN, *jext.active()])
 
     def error(self, exc: Any, msg: str | None = None, token: Token | None = None) -> None:
         if not isinstance(exc, LiquidError):

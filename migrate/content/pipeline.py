@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from typing import Any
@@ -9,8 +10,9 @@ from typing import Any
 from migrate import ir
 from migrate.content import ContentFormat, Converted, Targets, mentions
 from migrate.content.kramdown_syntax import DEFINITION_LINE, REF_DEF, closing_fence
-from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo
-from migrate.content.links import LinkResolver
+from migrate.content.extensions import Embed
+from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo, place_embeds
+from migrate.content.links import LinkResolver, References
 from migrate.content.markdown import KramdownConverter
 from migrate.content.to_markdown import goldmark_parser, to_markdown
 
@@ -83,6 +85,7 @@ class ContentPipeline:
         self.info = SiteInfo(
             site, targets.document_urls, base_path=targets.base_path, site_url=targets.site_url
         )
+        self.info.embed_writer = targets.embed
         self.liquid = LiquidRenderer(
             site, self.info, limits=limits, markdownify=self.kramdown.convert, environment=environment
         )
@@ -183,10 +186,13 @@ class ContentPipeline:
                 issues.extend(found)
                 out, refs = self.links.rewrite_markdown(document, out)
                 out = self._mentions(document, out, issues, markdown=True)
+            out = self.place_embeds(document, out, refs)
             issues.extend(refs.issues)
             image_assets, image_issues = self.links.front_matter_assets(document)
             issues.extend(image_issues)
             excerpt = self._excerpt(document, fmt, issues, out) if with_excerpt else None
+            if excerpt is not None:
+                excerpt = self.place_embeds(document, excerpt, References())
             assets = tuple(dict.fromkeys([*refs.assets, *image_assets]))
             docs = tuple(dict.fromkeys([*linked, *refs.documents]))
             return Converted(
@@ -207,6 +213,21 @@ class ContentPipeline:
                 )
             )
             return Converted(body=document.body, issues=tuple(issues))
+
+    def place_embeds(self, document: ir.Document, text: str, refs: References) -> str:
+        """The embeds the target writes its own way (``Targets.embed``), in place of their placeholders, with
+        a site file they show (a figure's image, a video) at its new URL."""
+        writer = self.targets.embed
+        if writer is None:
+            return text
+
+        def write(embed: Embed, fmt: str) -> str:
+            local = not re.match(r"[a-z][a-z0-9+.-]*:|//", embed.url, re.IGNORECASE)
+            if embed.kind in ("figure", "video") and local:
+                embed = dataclasses.replace(embed, url=self.links.new_reference(document, embed.url, refs))
+            return writer(embed, fmt) or embed.html  # type: ignore[arg-type]
+
+        return place_embeds(text, self.liquid.env.embeds, write)
 
     def _mentions(
         self, document: ir.Document, text: str, issues: list[ir.Issue], *, markdown: bool = False,
@@ -232,6 +253,7 @@ class ContentPipeline:
         try:
             body, issues, linked = self.render_liquid(document)
             out, found = self.to_html(document, body)
+            out = place_embeds(out, self.liquid.env.embeds, lambda embed, _fmt: embed.html)
             return Converted(
                 body=out, linked_documents=tuple(dict.fromkeys(linked)), issues=tuple(dict.fromkeys(issues + found))
             )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,6 +123,9 @@ def plugin_tags(src: Path) -> set[str]:
         if path.is_file() and path.suffix in (".md", ".markdown", ".html", ".htm", ".xml", ".txt"):
             text = path.read_text(encoding="utf-8", errors="replace")
             found.update(re.findall(r"\{%-?\s*([A-Za-z_]\w*)", text))
+    # the site's own plugins define theirs: Jekyll runs them
+    for path in (src / "_plugins").rglob("*.rb") if (src / "_plugins").is_dir() else ():
+        found -= set(re.findall(r"register_tag\(?\s*[\"':]([\w-]+)", path.read_text(encoding="utf-8", errors="replace")))
     return {t for t in found if t not in KNOWN_TAGS and not t.startswith("end")}
 
 
@@ -186,7 +191,27 @@ class Fidelity:
     differences: dict[str, str]
 
 
+@contextlib.contextmanager
+def site_extensions(site_dir: Path) -> Iterator[None]:
+    """A sample's ``extensions/*.py`` (its ``_plugins`` ported to Python), loaded as ``--extension`` loads
+    them, while the block runs."""
+    from migrate.content import extensions
+
+    loaded = extensions.activate(sorted((site_dir / "extensions").glob("*.py")))
+    assert loaded == (), loaded
+    try:
+        yield
+    finally:
+        extensions.deactivate()
+
+
 def measure(site_dir: Path, work: Path) -> Fidelity:
+    """Our body of every document Jekyll built against Jekyll's (with the site's extensions)."""
+    with site_extensions(site_dir):
+        return _measure(site_dir, work)
+
+
+def _measure(site_dir: Path, work: Path) -> Fidelity:
     copy, dest, jekyll_docs = build_with_content_layouts(site_dir, work)
     site = read_ir(copy)
     pipeline = ContentPipeline(site, identity_targets(site))
@@ -437,7 +462,8 @@ def test_hugo_pages_read_as_jekyll_pages(site_dir: Path, tmp_path: Path) -> None
 
     copy, dest, jekyll_docs = build_with_content_layouts(site_dir, tmp_path / "jekyll")
     site = read_ir(copy)
-    manifest = export_to_hugo(site, tmp_path / "hugo")
+    with site_extensions(site_dir):
+        manifest = export_to_hugo(site, tmp_path / "hugo")
     base_url = manifest["hugo"]["base_url"]
     old_base = site.url + site.baseurl
     new_url = {d["source"]: d["new_url"] for d in manifest["documents"] if d.get("new_url")}

@@ -497,6 +497,54 @@ def test_lexical_body_option_imports(ghost: GhostServer, site_dir: Path, tmp_pat
         assert body_problems(card, imported[post["slug"]]["html"] or "") == [], post["slug"]
 
 
+EMBEDS = Path(__file__).resolve().parent.parent / "fixtures" / "embeds"
+
+
+def test_embed_tags_import_as_ghost_embed_and_bookmark_cards(ghost: GhostServer, tmp_path: Path) -> None:
+    """The well-known embed tags (tests/fixtures/embeds) reach Ghost as its own cards: YouTube and Vimeo
+    players and tweets as embed cards, any other oEmbed link as a bookmark card; one import."""
+    import json
+
+    from migrate.export import build_plan
+    from migrate.reader import read_site
+
+    site = read_site(EMBEDS)
+    report = Report()
+    options, problems = GhostExporter.validate_options({})
+    assert problems == []
+    write_plan(build_plan(site, GhostExporter, options, report), tmp_path / "out")
+    assert not [i for i in report.issues if i.code.startswith("liquid-")]
+    ghost.wipe()
+    result = ghost.import_file(tmp_path / "out" / "ghost-import.zip")
+    assert result.get("problems", []) == []
+    r = ghost.api("GET", "/posts/", params={"formats": "lexical,html", "limit": "all"})
+    assert r.status_code == 200, r.text
+    posts = {p["slug"]: p for p in r.json()["posts"]}
+    cards: dict[str, list[dict]] = {}
+    for slug, post in posts.items():
+        children = json.loads(post["lexical"])["root"]["children"]
+        cards[slug] = [c for c in children if c["type"] in ("embed", "bookmark")]
+    urls = {slug: [(c["type"], c["url"]) for c in found] for slug, found in cards.items()}
+    print("EMBEDS ghost " + " ".join(f"{slug}={len(found)}" for slug, found in sorted(cards.items())))
+    assert urls["videos"] == [
+        ("embed", "https://www.youtube.com/embed/ho8-vK0L1_8?feature=oembed"),
+        ("embed", "https://www.youtube.com/embed/ho8-vK0L1_8?feature=oembed"),
+        ("embed", "https://player.vimeo.com/video/76979871"),
+        ("embed", "https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed"),
+    ]
+    assert urls["links"] == [
+        ("embed", "https://twitter.com/jekyllrb/status/1098621398325534720"),
+        ("bookmark", "https://jekyllrb.com/docs/plugins/"),
+        ("embed", "https://player.vimeo.com/video/76979871"),
+    ]
+    # the embed cards render their player and tweet on the imported posts
+    assert posts["videos"]["html"].count('class="kg-card kg-embed-card"') == 4
+    assert 'class="twitter-tweet"' in posts["links"]["html"] and "kg-bookmark-card" in posts["links"]["html"]
+    # gists keep their script in an HTML card; figures become image cards
+    assert "gist.github.com/parkr/c08ee0f2726fd0e3909d.js" in posts["links"]["html"]
+    assert posts["figures"]["html"].count("<figcaption>") == 3
+
+
 DEFAULT_ROUTES = """routes:
 
 collections:

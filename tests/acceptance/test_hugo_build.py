@@ -18,6 +18,7 @@ import tomllib
 import yaml
 
 from exporters.hugo import HugoExporter
+from exporters.hugo.embeds import EMBED_SHORTCODE
 from migrate.export import build_plan
 from migrate.plan import write_plan
 from migrate.report import Report
@@ -229,8 +230,10 @@ def check_no_liquid(out: Path, report: Report) -> None:
             data = yaml.safe_load(front) or {}
         if data.get("jekyll", {}).get("render_with_liquid") is False:
             continue  # Jekyll showed this text as written, braces included
-        # the toc shortcode the export writes for kramdown's {:toc} is Hugo's, not Liquid
+        # the toc shortcode the export writes for kramdown's {:toc} is Hugo's, not Liquid; so are the embed
+        # shortcodes it writes for embed tags
         outside_code = re.sub(r"^\{\{< toc\b[^\n]*>\}\}$", "", CODE.sub("", body), flags=re.M)
+        outside_code = EMBED_SHORTCODE.sub("", outside_code)
         if kept_tags is not None:
             outside_code = kept_tags.sub("", outside_code)
         if "{%" in outside_code or "{{" in outside_code:

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import os
 import shutil
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -339,3 +340,32 @@ def check_consumers(
     assert read_by_pelican == len(for_pelican), {k: v for k, v in pelican_problems.items() if v}
     assert read_by_wetm == len(for_wetm), {k: v for k, v in wetm_problems.items() if v}
     assert not bad
+
+
+EMBEDS = Path(__file__).resolve().parent.parent / "fixtures" / "embeds"
+CONTENT_NS = {"content": "http://purl.org/rss/1.0/modules/content/"}
+
+
+def test_embed_tags_reach_wordpress_as_oembed_urls(
+    tmp_path: Path, wetm_index: Path, pelican_import: str
+) -> None:
+    """tests/fixtures/embeds: the WXR the real consumers read holds each YouTube, Vimeo, tweet and other
+    oEmbed link as its URL alone in a paragraph, which WordPress' auto-embeds expand (``WP_Embed::autoembed``
+    matches ``<p>URL</p>``); gists, figures and video files stay HTML."""
+    check_consumers(EMBEDS, tmp_path, wetm_index, pelican_import, {})
+    contents = {}
+    for item in ET.parse(tmp_path / "out" / "wordpress.xml").getroot().iter("item"):
+        name = item.findtext("wp:post_name", namespaces=NS) or ""
+        contents[name] = item.findtext("content:encoded", namespaces=CONTENT_NS) or ""
+    alone = {name: re.findall(r"^<p>(https?://[^\s<>\"]+)</p>$", text, re.MULTILINE)
+             for name, text in contents.items()}
+    print("EMBEDS wordpress " + " ".join(f"{k}={len(v)}" for k, v in sorted(alone.items())))
+    assert alone["videos"] == ["https://www.youtube.com/watch?v=ho8-vK0L1_8"] * 2 + [
+        "https://vimeo.com/76979871", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"]
+    assert alone["links"] == ["https://twitter.com/jekyllrb/status/1098621398325534720",
+                              "https://jekyllrb.com/docs/plugins/", "https://vimeo.com/76979871"]
+    assert "<video " in contents["videos"] and "gist.github.com/parkr" in contents["links"]
+    assert contents["figures"].count("<figcaption>") == 3
+    # a real consumer carries the URL on its own line into its own format
+    pelican_text = "\n".join(p.read_text("utf-8") for p in (tmp_path / "pelican").rglob("*.md"))
+    assert re.search(r"^https://vimeo\.com/76979871\s*$", pelican_text, re.MULTILINE), pelican_text[:3000]
