@@ -112,6 +112,8 @@ def _issue_json(report: Report) -> list[dict[str, Any]]:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    from migrate.reader.plugins import MODELLED
+
     report = Report()
     site = _read(args, report)
     if args.json:
@@ -123,6 +125,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                 "timezone": site.timezone,
                 "permalink": site.permalink,
                 "languages": list(site.languages),
+                # each plugin the build loads, and whether the migration carries out what it does
+                "plugins": [{"name": p, "modelled": p in MODELLED} for p in site.plugins],
             },
             "documents": [_document_json(d) for d in sorted(site.documents, key=lambda d: d.source)],
             "static_files": [

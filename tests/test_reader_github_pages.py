@@ -170,3 +170,12 @@ def test_github_pages_uses_its_default_theme_unless_the_site_turns_it_off(tmp_pa
     assert off.config.get("theme") is None and "theme-gem" not in codes(off)
     own = read_site(make_site(tmp_path / "own", "theme: minima\n", **gemfile))
     assert own.config["theme"] == "minima"
+
+
+def test_inspect_lists_the_plugins_the_build_loads_and_which_are_modelled(tmp_path):
+    site = make_site(tmp_path / "s", "plugins: [jekyll-feed, jekyll-octicons]\n")
+    _, plain = _inspect(str(site))
+    assert plain["site"]["plugins"] == [{"name": "jekyll-feed", "modelled": True},
+                                        {"name": "jekyll-octicons", "modelled": False}]
+    _, pages = _inspect("--github-pages", str(site))
+    assert {"name": "jekyll-github-metadata", "modelled": True} in pages["site"]["plugins"]

@@ -21,8 +21,8 @@ from tests.support.jekyll import (
     GITHUB_PAGES_DEFAULT_PLUGINS,
     GITHUB_PAGES_WHITELIST,
     github_pages_overlay,
-    installed_plugins,
     is_github_pages_site,
+    oracle_plugins,
 )
 
 pytestmark = pytest.mark.acceptance
@@ -154,7 +154,7 @@ def build_with_content_layouts(site_dir: Path, work: Path) -> tuple[Path, Path, 
         listed = [str(p) for key in ("plugins", "gems") for p in (user.get(key) or []) if isinstance(user.get(key), list)]
         overlay = github_pages_overlay(user)
         overlay["plugins"] = [p for p in dict.fromkeys(listed + list(GITHUB_PAGES_DEFAULT_PLUGINS))
-                              if p in GITHUB_PAGES_WHITELIST and p in installed_plugins()]
+                              if p in GITHUB_PAGES_WHITELIST and p in oracle_plugins()]
         (work / "github-pages.yml").write_text(json.dumps(overlay), encoding="utf-8")
         cmd += ["--config", f"{config},{work / 'github-pages.yml'}"]
     run = subprocess.run(

@@ -23,7 +23,8 @@ GENERATORS = (
 MODELLED = frozenset({name for name, _ in GENERATORS} | {"jekyll-redirect-from", "jekyll-include-cache"}
                      | {"jekyll-paginate", "jekyll-paginate-v2", "jekyll-archives", "jekyll-feed", "jekyll-sitemap"}
                      | {"jekyll-polyglot", "jekyll-multiple-languages-plugin"}  # migrate.reader.languages
-                     | {"jekyll-gist", "jekyll-mentions"})  # migrate.content: the gist tag, the mention links
+                     | {"jekyll-gist", "jekyll-mentions"}  # migrate.content: the gist tag, the mention links
+                     | {"jekyll-github-metadata"})  # plugins.github_metadata: site.github, offline
 """Plugins whose pages, URLs, tags or content changes the migration carries out."""
 
 

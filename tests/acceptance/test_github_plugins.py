@@ -1,0 +1,108 @@
+"""jekyll-github-metadata, jekyll-last-modified-at and jekyll-avatar: our pages against real Jekyll's with
+the real (Debian) plugins, offline, in the same environment.
+
+Each fixture under ``tests/fixtures/`` is copied, set up for the case (configuration, environment, a git
+repository) and built by ``jekyll build`` run in the copy, as a site's owner runs it; the reader reads the
+same copy with the same environment, and every page's HTML is compared with what Jekyll wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from migrate.content.pipeline import ContentPipeline, identity_targets
+from migrate.reader import read_site
+from tests.content.htmlnorm import first_difference, normalise_html
+
+pytestmark = pytest.mark.acceptance
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ENV_KEYS = ("PAGES_REPO_NWO", "PAGES_ENV", "PAGE_BUILD_ID", "SSL", "SUBDOMAIN_ISOLATION", "PAGES_GITHUB_HOSTNAME",
+            "PAGES_PAGES_HOSTNAME", "PAGES_HOSTNAME", "GITHUB_HOSTNAME", "PAGES_API_URL", "API_URL",
+            "PAGES_HELP_URL", "HELP_URL", "JEKYLL_BUILD_REVISION", "JEKYLL_ENV")
+
+
+def git(folder: Path, *args: str) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com")
+    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, env=env, timeout=60)
+
+
+def build_and_compare(site: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict[str, str]]:
+    """Real Jekyll run in ``site`` with ``env``, and our HTML of every page it wrote: (pages, differences)."""
+    for key in ENV_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    run_env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    run_env.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC", **env})
+    run_env.setdefault("JEKYLL_ENV", "development")
+    dest = site.parent / "_site-out"
+    run = subprocess.run(["jekyll", "build", "--destination", str(dest), "--disable-disk-cache"], cwd=site,
+                         capture_output=True, text=True, env=run_env, timeout=600, check=False)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("TZ", "UTC")
+    ir_site = read_site(site)
+    pipeline = ContentPipeline(ir_site, identity_targets(ir_site))
+    differences: dict[str, str] = {}
+    compared = 0
+    for doc in ir_site.documents:
+        if not doc.built_by_jekyll or not doc.url.endswith(("/", ".html")):
+            continue
+        path = doc.url.lstrip("/") + ("index.html" if doc.url.endswith("/") else "")
+        theirs = (dest / path).read_text("utf-8")
+        ours = pipeline.convert(doc, "html").body
+        compared += 1
+        if normalise_html(ours) != normalise_html(theirs):
+            differences[doc.source] = first_difference(normalise_html(ours), normalise_html(theirs))
+    return compared, differences
+
+
+def fixture_copy(name: str, tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / name, site)
+    return site
+
+
+# -- jekyll-github-metadata ---------------------------------------------------------------------------------
+
+METADATA_CASES = {
+    # repository: in the configuration, a development build (Jekyll's default): the Enterprise-style URL the
+    # plugin builds outside GitHub's own builds, pages_hostname localhost:4000
+    "config-repository": ("repository: octo-org/octo-repo\n", {}, None),
+    # GitHub's own build: dotcom, a page build (site.url and site.baseurl fall back to the Pages URL), a
+    # user site named by PAGES_REPO_NWO, HTTPS
+    "pages-build-user-site": (
+        "", {"PAGES_REPO_NWO": "Octo/octo.github.io", "PAGES_ENV": "dotcom", "PAGE_BUILD_ID": "42",
+             "JEKYLL_ENV": "production", "SSL": "true"}, None),
+    "dotcom-project-site": ("repository: octo-org/octo-repo\nbaseurl: /\n", {"PAGES_ENV": "dotcom", "PAGE_BUILD_ID": "7"},
+                            None),
+    # the git remote of the folder Jekyll runs in; name: without title keeps the title empty
+    "git-remote": ("name: A named site\n", {}, "git@github.com:remote-owner/remote.repo.git"),
+    "enterprise": ("repository: team/tool\n", {"PAGES_ENV": "enterprise", "PAGES_GITHUB_HOSTNAME": "ghe.example.com",
+                                               "PAGES_PAGES_HOSTNAME": "pages.ghe.example.com",
+                                               "SUBDOMAIN_ISOLATION": "true", "SSL": "true"}, None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(METADATA_CASES))
+def test_site_github_equals_jekyll_with_the_plugin_offline(case: str, tmp_path: Path, monkeypatch) -> None:
+    """Every key of ``site.github`` the plugin computes offline, the title, url and baseurl it falls back to,
+    and the keys the API would fill (empty), as real Jekyll with jekyll-github-metadata writes them."""
+    extra, env, remote = METADATA_CASES[case]
+    site = fixture_copy("github-metadata", tmp_path)
+    config = site / "_config.yml"
+    config.write_text(config.read_text("utf-8") + extra, "utf-8")
+    if remote:
+        git(site, "init", "-q")
+        git(site, "remote", "add", "origin", remote)
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", "site")
+    compared, differences = build_and_compare(site, env, monkeypatch)
+    print(f"GITHUB_METADATA case={case} pages={compared} identical={compared - len(differences)}")
+    assert compared == 2 and differences == {}
