@@ -122,7 +122,7 @@ def _truthy(value: Any) -> bool:
 
 
 def _trim(url: str) -> str:
-    return url[:-1] if url.endswith("/") else url
+    return url.removesuffix("/")
 
 
 class _Repository:
@@ -183,7 +183,7 @@ class _Repository:
             else:
                 scheme = "http"
             url = f"{scheme}://{domain}" if self.user_page else urljoin(f"{scheme}://{domain}", self.name)
-        return url[:-1] if url.endswith("/") else url
+        return url.removesuffix("/")
 
 
 @dataclass
@@ -215,8 +215,7 @@ def nwo_from_remote(folder: Path, hostname: str) -> str | None:
     out = _git(["remote", "--verbose"], folder) or ""
     urls = [_REMOTE_LINE.sub(r"\1", line) for line in out.strip().split("\n") if line.startswith("origin\t")]
     url = urls[0] if urls else ""
-    if url.endswith(".git"):
-        url = url[:-4]
+    url = url.removesuffix(".git")
     m = re.search(re.escape(hostname) + r"(:|/)([\w-]+)/([\w.-]+)", url, re.ASCII)
     return f"{m.group(2)}/{m.group(3)}" if m else None
 
