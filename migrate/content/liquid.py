@@ -438,6 +438,62 @@ class GistTag(Tag):
         return GistNode(token, markup)
 
 
+# -- last_modified_at (jekyll-last-modified-at) --------------------------------------------------------------
+
+_STRFTIME_DIRECTIVE = re.compile(r"%[-_0^#]?[a-zA-Z%]")
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _directive(date: _dt.datetime, directive: str) -> str:
+    names = {"%b": _MONTH_NAMES[date.month - 1][:3], "%B": _MONTH_NAMES[date.month - 1],
+             "%a": _DAY_NAMES[date.weekday()][:3], "%A": _DAY_NAMES[date.weekday()], "%Y": f"{date.year:04d}",
+             "%-d": str(date.day), "%-m": str(date.month), "%%": "%"}
+    return names[directive] if directive in names else date.strftime(directive)
+
+
+def ruby_strftime(date: _dt.datetime, fmt: str) -> str:
+    """Ruby's locale-independent ``Time#strftime``, one directive at a time."""
+    return _STRFTIME_DIRECTIVE.sub(lambda m: _directive(date, m.group(0)), fmt)
+
+
+class LastModifiedAtNode(Node):
+    __slots__ = ("format",)
+
+    def __init__(self, token: Token, fmt: str | None) -> None:
+        super().__init__(token)
+        self.format = fmt
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        state = _STATE.get()
+        doc = state.document if state is not None else None
+        if doc is None or doc.last_modified is None:
+            return 0
+        site = env.site_info.site
+        settings = site.config.get("last-modified-at")
+        fmt = self.format or (settings.get("date-format") if isinstance(settings, dict) else None) or "%d-%b-%y"
+        # the plugin caches each file's first formatted date, whatever format a later tag asks for
+        cached = env.last_modified_formats.setdefault(doc.source, ruby_strftime(doc.last_modified, str(fmt)))
+        return buffer.write(cached)
+
+
+class LastModifiedAtTag(Tag):
+    """jekyll-last-modified-at's ``{% last_modified_at [FORMAT] %}``: the page's last change, formatted."""
+
+    name = "last_modified_at"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        return LastModifiedAtNode(token, markup.strip() or None)
+
+
 # -- link / post_url ---------------------------------------------------------------------------------------
 
 
@@ -763,6 +819,10 @@ class JekyllEnvironment(Environment):
             self.add_tag(tag)
         if "jekyll-gist" in site_info.site.plugins:
             self.add_tag(GistTag)
+        self.last_modified_formats: dict[str, str] = {}
+        """jekyll-last-modified-at's cache: each file's date as first formatted."""
+        if "jekyll-last-modified-at" in site_info.site.plugins:
+            self.add_tag(LastModifiedAtTag)
         jfilters.register(
             self,
             base_path=site_info.base_path,
@@ -890,6 +950,7 @@ class DocumentDrop(Mapping[str, Any]):
             )
             data.setdefault("title", fm.get("title"))
             data.setdefault("excerpt", None)
+            self._last_modified_at(data)
             return data
         # DocumentDrop: Jekyll's defaults, overridden by front matter, then the drop's own methods
         data = {
@@ -918,7 +979,16 @@ class DocumentDrop(Mapping[str, Any]):
             }
         )
         data["date"] = doc.date if doc.date is not None else fm.get("date")
+        self._last_modified_at(data)
         return data
+
+    def _last_modified_at(self, data: dict[str, Any]) -> None:
+        """jekyll-last-modified-at's time (over a page's front matter; a document's own value stays)."""
+        doc = self._doc
+        if doc.last_modified is None or "jekyll-last-modified-at" not in self._info.site.plugins:
+            return
+        if doc.kind == "page" or doc.front_matter.get("last_modified_at") is None:
+            data["last_modified_at"] = doc.last_modified
 
     @property
     def data(self) -> dict[str, Any]:

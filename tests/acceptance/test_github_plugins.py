@@ -106,3 +106,37 @@ def test_site_github_equals_jekyll_with_the_plugin_offline(case: str, tmp_path: 
     compared, differences = build_and_compare(site, env, monkeypatch)
     print(f"GITHUB_METADATA case={case} pages={compared} identical={compared - len(differences)}")
     assert compared == 2 and differences == {}
+
+
+# -- jekyll-last-modified-at --------------------------------------------------------------------------------
+
+MTIMES = {"index.md": 1_700_000_000, "formatted.md": 1_650_000_123, "_posts/2020-01-02-plain.md": 1_600_000_456,
+          "_posts/2020-01-03-own.md": 1_500_000_789, "list.html": 1_400_000_000}
+"""Modification times the test gives the files (seconds)."""
+
+
+@pytest.mark.parametrize("case", ["modification-times", "git-commits", "config-format"])
+def test_last_modified_at_equals_jekyll_with_the_plugin(case: str, tmp_path: Path, monkeypatch) -> None:
+    """``page.last_modified_at`` and ``{% last_modified_at [FORMAT] %}`` on pages (over their front matter) and
+    posts (under it), in the site's zone: from the files' modification times outside git; inside, from the
+    last commit of each file, a file never committed falling back to its modification time."""
+    site = fixture_copy("last-modified-at", tmp_path)
+    if case == "config-format":
+        config = site / "_config.yml"
+        config.write_text(config.read_text("utf-8") + 'last-modified-at:\n  date-format: "%Y/%m/%d %H:%M"\n', "utf-8")
+    for name, mtime in MTIMES.items():
+        os.utime(site / name, (mtime, mtime))
+    if case == "git-commits":
+        git(site, "init", "-q")
+        for n, name in enumerate(["index.md", "_posts/2020-01-02-plain.md", "formatted.md"]):
+            stamp = f"{1_710_000_000 + n * 86_400 + 3_600} +0000"
+            git(site, "add", name)
+            env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+            subprocess.run(["git", "commit", "-q", "-m", name], cwd=site, check=True, capture_output=True,
+                           env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+                                    GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com", **env))
+        for name, mtime in MTIMES.items():  # git add left them alone; list.html is never committed
+            os.utime(site / name, (mtime, mtime))
+    compared, differences = build_and_compare(site, {}, monkeypatch)
+    print(f"LAST_MODIFIED_AT case={case} pages={compared} identical={compared - len(differences)}")
+    assert compared == 5 and differences == {}

@@ -24,7 +24,8 @@ MODELLED = frozenset({name for name, _ in GENERATORS} | {"jekyll-redirect-from",
                      | {"jekyll-paginate", "jekyll-paginate-v2", "jekyll-archives", "jekyll-feed", "jekyll-sitemap"}
                      | {"jekyll-polyglot", "jekyll-multiple-languages-plugin"}  # migrate.reader.languages
                      | {"jekyll-gist", "jekyll-mentions"}  # migrate.content: the gist tag, the mention links
-                     | {"jekyll-github-metadata"})  # plugins.github_metadata: site.github, offline
+                     | {"jekyll-github-metadata"}  # plugins.github_metadata: site.github, offline
+                     | {"jekyll-last-modified-at"})  # plugins.last_modified_at, and its Liquid tag
 """Plugins whose pages, URLs, tags or content changes the migration carries out."""
 
 
