@@ -38,6 +38,11 @@ if [ ! -d "$JM_NPM_PREFIX/node_modules/wordpress-export-to-markdown" ]; then
     || { echo "install: npm install failed:" >&2; tail -20 "$npm_log" >&2; exit 1; }
   rm -f "$npm_log"
 fi
+# GitHub's emoji names (gemoji 4.1.0): the oracle of the table jemoji's names become Unicode by.
+if [ ! -d "$JM_NPM_PREFIX/node_modules/gemoji" ]; then
+  npm install --no-audit --no-fund --loglevel=error --prefix "$JM_NPM_PREFIX" gemoji@8.1.0 >/dev/null 2>&1 \
+    || { echo "install: npm install gemoji failed" >&2; exit 1; }
+fi
 
 # The package with its test extras, into the checkout's .venv/ (never the system Python: PEP 668).
 JM_EXTRAS=test source scripts/venv.sh

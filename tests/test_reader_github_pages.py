@@ -112,10 +112,11 @@ def test_github_pages_runs_its_plugins_and_only_those_it_allows(tmp_path):
 
 def test_each_plugin_the_migration_does_not_model_is_named(tmp_path):
     config = (
-        "plugins: [jekyll-feed, jekyll-redirect-from, jekyll-titles-from-headings, jekyll-gist, jekyll-avatar, jemoji]\n"
+        "plugins: [jekyll-feed, jekyll-redirect-from, jekyll-titles-from-headings, jekyll-gist, jekyll-avatar, jemoji,"
+        " jekyll-octicons]\n"
     )
     site = read_site(make_site(tmp_path / "s", config))
-    assert named(site, "plugin-not-modelled") == ["jekyll-avatar", "jemoji"]
+    assert named(site, "plugin-not-modelled") == ["jekyll-octicons"]
 
 
 def test_the_plugins_run_on_a_plain_site_that_lists_them_and_not_otherwise(tmp_path):

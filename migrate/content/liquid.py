@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextvars
 import datetime as _dt
 import logging
+import os
 import re
 import time
+import zlib
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
+from urllib.parse import urljoin
 
 from liquid import Environment, Mode
 from liquid.ast import BlockNode, Node
@@ -438,6 +441,80 @@ class GistTag(Tag):
         return GistNode(token, markup)
 
 
+# -- avatar (jekyll-avatar) ----------------------------------------------------------------------------------
+
+_AVATAR_SIZE = re.compile(r"\bsize=(\d+)\b", re.IGNORECASE)
+_AVATAR_USER = re.compile(r"\buser=([\w.]+)\b")
+
+
+class AvatarNode(Node):
+    __slots__ = ("size", "template", "user_variable")
+
+    def __init__(self, token: Token, template: BoundTemplate, text: str) -> None:
+        super().__init__(token)
+        self.template = template
+        m = _AVATAR_SIZE.search(text)
+        self.size = m.group(1) if m else "40"
+        m = _AVATAR_USER.search(text)
+        self.user_variable = m.group(1) if m else None
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        out = StringIO()
+        self.template.render_with_context(context, out, partial=True)
+        text = out.getvalue()  # the markup is itself Liquid, rendered in the page's context
+        if self.user_variable is not None:
+            value: Any = context
+            for part in self.user_variable.split("."):
+                value = value.get([part], token=None, default=None) if value is context else _item(value, part)
+            username = jfilters.liquid_output(value) if value not in (None, False) else self.user_variable
+        else:
+            username = text.split()[0] if text.split() else ""
+            if username.startswith("@"):
+                username = username.replace("@", "", 1)
+        size = int(self.size)
+
+        def path(scale: int = 1) -> str:
+            return f"{username}?v=3&s={self.size if scale == 1 else size * scale}"
+
+        custom = os.environ.get("PAGES_AVATARS_URL", "")
+
+        def url(scale: int = 1) -> str:
+            if custom:
+                return urljoin(custom if custom.endswith("/") else custom + "/", path(scale))
+            return f"https://avatars{zlib.crc32(path().encode()) % 4}.githubusercontent.com/{path(scale)}"
+
+        srcset = ", ".join(f"{url(scale)} {scale}x" for scale in (1, 2, 3, 4))
+        classes = "avatar avatar-small" if size < 48 else "avatar"
+        attrs = [("class", classes), ("alt", username), ("width", self.size), ("height", self.size),
+                 ("data-proofer-ignore", "true")]
+        if "lazy=true" in text:
+            attrs += [("src", ""), ("data-src", url()), ("data-srcset", srcset)]
+        else:
+            attrs += [("src", url()), ("srcset", srcset)]
+        # the plugin formats its attributes as they are, without escaping
+        return buffer.write("<img " + " ".join(f'{k}="{v}"' for k, v in attrs) + " />")
+
+
+def _item(value: Any, key: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(key)
+    return None
+
+
+class AvatarTag(Tag):
+    """jekyll-avatar's ``{% avatar USER [size=N] [user=VARIABLE] [lazy=true] %}``: the ``<img>`` of the GitHub
+    avatar, as the plugin writes it (no network: the image URL is built from the name)."""
+
+    name = "avatar"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        text = markup.strip()
+        return AvatarNode(token, self.env.from_string(text), text)
+
+
 # -- last_modified_at (jekyll-last-modified-at) --------------------------------------------------------------
 
 _STRFTIME_DIRECTIVE = re.compile(r"%[-_0^#]?[a-zA-Z%]")
@@ -762,7 +839,7 @@ def rename_keyword_variables(source: str) -> str:
         if m.group(2):
             tag = m.group(3)
             if tag in ("comment", "highlight", "include", "include_relative", "include_cached", "link", "post_url",
-                       "gist"):
+                       "gist", "avatar"):
                 return m.group(0)
             return m.group(2) + _rename_in_expression(m.group(4), tag in ("for", "tablerow")) + m.group(5)
         return m.group(6) + _rename_in_expression(m.group(7), False) + m.group(8)
@@ -823,6 +900,8 @@ class JekyllEnvironment(Environment):
         """jekyll-last-modified-at's cache: each file's date as first formatted."""
         if "jekyll-last-modified-at" in site_info.site.plugins:
             self.add_tag(LastModifiedAtTag)
+        if "jekyll-avatar" in site_info.site.plugins:
+            self.add_tag(AvatarTag)
         jfilters.register(
             self,
             base_path=site_info.base_path,

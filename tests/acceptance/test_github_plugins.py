@@ -24,7 +24,7 @@ pytestmark = pytest.mark.acceptance
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ENV_KEYS = ("PAGES_REPO_NWO", "PAGES_ENV", "PAGE_BUILD_ID", "SSL", "SUBDOMAIN_ISOLATION", "PAGES_GITHUB_HOSTNAME",
             "PAGES_PAGES_HOSTNAME", "PAGES_HOSTNAME", "GITHUB_HOSTNAME", "PAGES_API_URL", "API_URL",
-            "PAGES_HELP_URL", "HELP_URL", "JEKYLL_BUILD_REVISION", "JEKYLL_ENV")
+            "PAGES_HELP_URL", "HELP_URL", "JEKYLL_BUILD_REVISION", "JEKYLL_ENV", "PAGES_AVATARS_URL")
 
 
 def git(folder: Path, *args: str) -> None:
@@ -140,3 +140,51 @@ def test_last_modified_at_equals_jekyll_with_the_plugin(case: str, tmp_path: Pat
     compared, differences = build_and_compare(site, {}, monkeypatch)
     print(f"LAST_MODIFIED_AT case={case} pages={compared} identical={compared - len(differences)}")
     assert compared == 5 and differences == {}
+
+
+# -- jekyll-avatar ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["", "https://avatars.ghe.example.com/base"])
+def test_avatars_equal_jekyll_with_the_plugin(host: str, tmp_path: Path, monkeypatch) -> None:
+    """``{% avatar %}`` with a name, ``@name``, ``size=``, ``user=`` (a page's value, a nested one, an assigned
+    one, an unknown one, a loop variable), Liquid in its argument and ``lazy=true``, in Markdown and HTML: the
+    ``<img>`` real Jekyll with jekyll-avatar writes (its server picked from the path's CRC32, or
+    ``PAGES_AVATARS_URL``)."""
+    site = fixture_copy("avatar", tmp_path)
+    env = {"PAGES_AVATARS_URL": host} if host else {}
+    if not host:
+        monkeypatch.delenv("PAGES_AVATARS_URL", raising=False)
+    compared, differences = build_and_compare(site, env, monkeypatch)
+    print(f"AVATAR host={host or 'github'} pages={compared} identical={compared - len(differences)}")
+    assert compared == 3 and differences == {}
+
+
+# -- jemoji's names ----------------------------------------------------------------------------------------
+
+NPM_PREFIX = Path(os.environ.get("JM_NPM_PREFIX", "/opt/jm-npm"))
+_GEMOJI_NAMES = """
+import {gemoji} from %s;
+const names = {};
+for (const entry of gemoji) for (const name of entry.names) names[name] = entry.emoji;
+process.stdout.write(JSON.stringify(names));
+"""
+
+
+def test_emoji_table_is_githubs_gemoji() -> None:
+    """Every name jemoji knows (gemoji 4.1.0, as the npm package gemoji@8.1.0 lists it, which .ci/install.sh
+    installs) and the emoji it stands for, and no other: migrate/content/gemoji.tsv (regenerate it from the
+    same list)."""
+    import json
+
+    from migrate.content.emoji import table
+
+    module = NPM_PREFIX / "node_modules" / "gemoji" / "index.js"
+    assert module.is_file(), f"npm package gemoji not installed under {NPM_PREFIX} (.ci/install.sh)"
+    run = subprocess.run(["node", "--input-type=module", "-e", _GEMOJI_NAMES % json.dumps(module.as_uri())],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    names = json.loads(run.stdout)
+    ours = table()
+    print(f"GEMOJI names={len(names)} ours={len(ours)} same={sum(1 for k, v in names.items() if ours.get(k) == v)}")
+    assert ours == names
