@@ -147,6 +147,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         + ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
         + f"; static files: {len(site.static_files)}; other files: {len(site.other_files)}"
     )
+    if site.plugins:
+        print("plugins: " + ", ".join(f"{p}{'' if p in MODELLED else ' (not modelled)'}" for p in site.plugins))
     for doc in sorted(site.documents, key=lambda d: d.source):
         flag = "" if doc.built_by_jekyll else "  (not built)"
         print(f"  {doc.kind:8} {doc.url}  <- {doc.source}{flag}")

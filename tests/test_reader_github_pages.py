@@ -180,3 +180,9 @@ def test_inspect_lists_the_plugins_the_build_loads_and_which_are_modelled(tmp_pa
                                         {"name": "jekyll-octicons", "modelled": False}]
     _, pages = _inspect("--github-pages", str(site))
     assert {"name": "jekyll-github-metadata", "modelled": True} in pages["site"]["plugins"]
+
+
+def test_inspect_text_names_the_plugins_it_does_not_model(tmp_path, capsys):
+    site = make_site(tmp_path / "s", "plugins: [jekyll-feed, jekyll-octicons]\n")
+    main(["inspect", str(site)])
+    assert "plugins: jekyll-feed, jekyll-octicons (not modelled)\n" in capsys.readouterr().out
