@@ -71,3 +71,13 @@ def test_a_site_without_the_plugin_has_no_site_github(tmp_path):
     (tmp_path / "_config.yml").write_text("repository: a/b\n", "utf-8")
     (tmp_path / "index.html").write_text("---\n---\n[{{ site.github.repository_url }}]", "utf-8")
     assert rendered(tmp_path) == "[]"
+
+
+def test_the_edit_link_is_empty_without_a_repository(tmp_path, monkeypatch):
+    monkeypatch.delenv("PAGES_REPO_NWO", raising=False)
+    site_dir = make_site(tmp_path / "s", "", "[{% github_edit_link %}|{% github_edit_link \"Edit\" %}]")
+    site = read_site(site_dir)
+    pipeline = ContentPipeline(site, identity_targets(site))
+    converted = pipeline.convert(next(d for d in site.documents if d.source == "index.html"), "html")
+    assert converted.body == '[|<a href="">Edit</a>]'
+    assert [i.code for i in converted.issues] == ["github-edit-link"]

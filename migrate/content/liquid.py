@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from liquid import Environment, Mode
 from liquid.ast import BlockNode, Node
@@ -515,6 +515,56 @@ class AvatarTag(Tag):
         return AvatarNode(token, self.env.from_string(text), text)
 
 
+# -- github_edit_link (jekyll-github-metadata) ---------------------------------------------------------------
+
+_EDIT_LINK_TEXT = re.compile(r"(?:\"(.*)\"|'(.*)')")
+
+
+class GithubEditLinkNode(Node):
+    __slots__ = ("text",)
+
+    def __init__(self, token: Token, text: str | None) -> None:
+        super().__init__(token)
+        self.text = text
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        github = context.get(["site", "github"], token=None, default=None)
+        github = github if isinstance(github, Mapping) else {}
+        source = github.get("source") if isinstance(github.get("source"), Mapping) else {}
+        page = context.get(["page"], token=None, default=None)
+        page_path = page.get("path") if isinstance(page, Mapping) else None
+        parts = [github.get("repository_url"), "edit/", source.get("branch"), source.get("path"), page_path]
+        if any(p is None for p in parts):
+            state = _STATE.get()
+            if state is not None:
+                state.add("github-edit-link", "warning", "github_edit_link: site.github has no repository_url or "
+                          "source, or the page no path: Jekyll writes nothing here, and so does the migration",
+                          self.token)
+            return buffer.write(f'<a href="">{self.text}</a>' if self.text is not None else "")
+        url = ""
+        for n, part in enumerate(parts):
+            text = jfilters.liquid_output(part).removeprefix("/")
+            if n < len(parts) - 1 and not text.endswith("/"):
+                text += "/"
+            url = urljoin(url, "" if text == "/" else text) if url else text
+        url = quote(url, safe="/:@!$&'()*+,;=-._~%?#")
+        return buffer.write(f'<a href="{url}">{self.text}</a>' if self.text is not None else url)
+
+
+class GithubEditLinkTag(Tag):
+    """jekyll-github-metadata's ``{% github_edit_link ["TEXT"] %}``: the URL of the page's source on GitHub's
+    editor (``site.github.repository_url``/edit/branch/path/page.path), or a link to it with TEXT."""
+
+    name = "github_edit_link"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        m = _EDIT_LINK_TEXT.search(markup)
+        return GithubEditLinkNode(token, (m.group(1) if m.group(1) is not None else m.group(2)) if m else None)
+
+
 # -- last_modified_at (jekyll-last-modified-at) --------------------------------------------------------------
 
 _STRFTIME_DIRECTIVE = re.compile(r"%[-_0^#]?[a-zA-Z%]")
@@ -839,7 +889,7 @@ def rename_keyword_variables(source: str) -> str:
         if m.group(2):
             tag = m.group(3)
             if tag in ("comment", "highlight", "include", "include_relative", "include_cached", "link", "post_url",
-                       "gist", "avatar"):
+                       "gist", "avatar", "github_edit_link"):
                 return m.group(0)
             return m.group(2) + _rename_in_expression(m.group(4), tag in ("for", "tablerow")) + m.group(5)
         return m.group(6) + _rename_in_expression(m.group(7), False) + m.group(8)
@@ -902,6 +952,8 @@ class JekyllEnvironment(Environment):
             self.add_tag(LastModifiedAtTag)
         if "jekyll-avatar" in site_info.site.plugins:
             self.add_tag(AvatarTag)
+        if "jekyll-github-metadata" in site_info.site.plugins:
+            self.add_tag(GithubEditLinkTag)
         jfilters.register(
             self,
             base_path=site_info.base_path,
