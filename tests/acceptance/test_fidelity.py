@@ -444,7 +444,10 @@ HUGO_SEEN_FIXTURES = sorted(p.parent for p in (Path(__file__).parent.parent / "f
 """Small sites, one per group of kramdown constructs Goldmark lacks, read like the samples (every page)."""
 
 
-@pytest.mark.parametrize("site_dir", [*all_sites(), *HUGO_SEEN_FIXTURES, GIST_MENTIONS], ids=site_id)
+AVATAR = Path(__file__).resolve().parents[1] / "fixtures" / "avatar"
+
+
+@pytest.mark.parametrize("site_dir", [*all_sites(), *HUGO_SEEN_FIXTURES, GIST_MENTIONS, AVATAR], ids=site_id)
 def test_hugo_pages_read_as_jekyll_pages(site_dir: Path, tmp_path: Path) -> None:
     """Real Hugo's page for every document reads as real Jekyll's: same words in order, images (by file
     name), links and heading ids (tests/support/readerview.py says what a reader sees)."""
