@@ -35,6 +35,7 @@ from liquid.undefined import Undefined
 
 from migrate import ir
 from migrate.content import filters as jfilters
+from migrate.filedates import LastModified
 from migrate.content import laxliquid
 
 logger = logging.getLogger(__name__)
@@ -600,13 +601,16 @@ class LastModifiedAtNode(Node):
         assert isinstance(env, JekyllEnvironment)
         state = _STATE.get()
         doc = state.document if state is not None else None
-        if doc is None or doc.last_modified is None:
+        if doc is None:
+            return 0
+        when = env.last_modified(doc)
+        if when is None:
             return 0
         site = env.site_info.site
         settings = site.config.get("last-modified-at")
         fmt = self.format or (settings.get("date-format") if isinstance(settings, dict) else None) or "%d-%b-%y"
         # the plugin caches each file's first formatted date, whatever format a later tag asks for
-        cached = env.last_modified_formats.setdefault(doc.source, ruby_strftime(doc.last_modified, str(fmt)))
+        cached = env.last_modified_formats.setdefault(doc.source, ruby_strftime(when, str(fmt)))
         return buffer.write(cached)
 
 
@@ -948,6 +952,7 @@ class JekyllEnvironment(Environment):
             self.add_tag(GistTag)
         self.last_modified_formats: dict[str, str] = {}
         """jekyll-last-modified-at's cache: each file's date as first formatted."""
+        self._file_dates: LastModified | None = None
         if "jekyll-last-modified-at" in site_info.site.plugins:
             self.add_tag(LastModifiedAtTag)
         if "jekyll-avatar" in site_info.site.plugins:
@@ -1012,6 +1017,19 @@ class JekyllEnvironment(Environment):
                 token,
             )
         return token._replace(value=lax)
+
+    def last_modified(self, doc: ir.Document) -> _dt.datetime | None:
+        """The time jekyll-last-modified-at's tag shows: the document's (the reader's), or, for a post or
+        document whose front matter has its own ``last_modified_at``, its file's own (the tag ignores the
+        front matter), when the site's folder is at hand."""
+        if doc.kind == "page" or doc.front_matter.get("last_modified_at") is None:
+            return doc.last_modified
+        site = self.site_info.site
+        if not site.source_dir or not Path(site.source_dir).is_dir():
+            return doc.last_modified
+        if self._file_dates is None:
+            self._file_dates = LastModified(Path(site.source_dir))
+        return self._file_dates.time(doc.source, self.site_info.zone) or doc.last_modified
 
     def cached_template(self, text: str, origin: tuple[str, int] | None) -> BoundTemplate:
         key = (text, origin[0] if origin else None)

@@ -7,13 +7,13 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from migrate.filedates import NAME as LAST_MODIFIED_AT
+from migrate.filedates import LastModified
 from migrate.ir import AccountedFile, Collection, Document, GeneratedPage, Issue, Site, StaticFile
 from migrate.reader.data import authors_from_data
 from migrate.reader.dates import jekyll_date
 from migrate.reader.documents import DATE_FILENAME, Entry, liquid_data
 from migrate.reader.permalinks import HTML_EXTS
-from migrate.reader.plugins import last_modified_at
-from migrate.reader.plugins.last_modified_at import LastModified
 from migrate.reader.rubyish import as_list, flatten, pluralized, rb_extname
 from migrate.reader.settings import Settings
 from migrate.reader.yamlsafe import json_safe, ruby_str
@@ -32,7 +32,7 @@ REDIRECT_KEYS = frozenset({"redirect_from", "redirect_to"})
 def to_documents(settings: Settings, entries: list[Entry], issues: list[Issue]) -> tuple[Document, ...]:
     """The entries as documents, in their order. ``entries`` is emptied as it goes: a large site's front
     matter then exists in one form at a time (the reader's or the IR's), not in both."""
-    dates = LastModified(settings.root) if last_modified_at.NAME in settings.plugins else None
+    dates = LastModified(settings.root) if LAST_MODIFIED_AT in settings.plugins else None
     return tuple(document(settings, entry, issues, dates) for entry in _each_once(entries))
 
 

@@ -1,4 +1,5 @@
-"""jekyll-last-modified-at: each page's and document's last modification, as the plugin decides it.
+"""When a file last changed, as jekyll-last-modified-at decides it (the reader's ``last_modified_at``, the
+content pipeline's ``{% last_modified_at %}``).
 
 The plugin takes the time of the last commit that touched the file when the site is in a git work tree
 (``git log -n 1 --format=%ct -- FILE``), else (no repository, or a file never committed) the file's
@@ -62,7 +63,9 @@ class LastModified:
         self._cache[relative] = value
         return value
 
-    def time(self, relative: str, zone: _dt.tzinfo) -> _dt.datetime | None:
-        """``Time.at`` of :meth:`unix` in the site's zone."""
+    def time(self, relative: str, zone: _dt.tzinfo | None) -> _dt.datetime | None:
+        """``Time.at`` of :meth:`unix` in the site's zone (None: the local one)."""
         unix = self.unix(relative)
-        return None if unix is None else _dt.datetime.fromtimestamp(unix, zone)
+        if unix is None:
+            return None
+        return _dt.datetime.fromtimestamp(unix, zone) if zone is not None else _dt.datetime.fromtimestamp(unix).astimezone()
