@@ -13,6 +13,7 @@ APT_PACKAGES=(
   ruby-jekyll-relative-links ruby-jekyll-default-layout
   ruby-jekyll-archives ruby-jekyll-paginate-v2
   ruby-jekyll-gist ruby-jekyll-mentions
+  ruby-jekyll-github-metadata ruby-jekyll-last-modified-at ruby-jekyll-avatar
   nginx apache2 caddy chromium pandoc time
 )
 missing=()
@@ -36,6 +37,11 @@ if [ ! -d "$JM_NPM_PREFIX/node_modules/wordpress-export-to-markdown" ]; then
     netlify-redirect-parser@14.4.0 @vercel/routing-utils@6.6.0 wordpress-export-to-markdown@2.2.2 >"$npm_log" 2>&1 \
     || { echo "install: npm install failed:" >&2; tail -20 "$npm_log" >&2; exit 1; }
   rm -f "$npm_log"
+fi
+# GitHub's emoji names (gemoji 4.1.0): the oracle of the table jemoji's names become Unicode by.
+if [ ! -d "$JM_NPM_PREFIX/node_modules/gemoji" ]; then
+  npm install --no-audit --no-fund --loglevel=error --prefix "$JM_NPM_PREFIX" gemoji@8.1.0 >/dev/null 2>&1 \
+    || { echo "install: npm install gemoji failed" >&2; exit 1; }
 fi
 
 # The package with its test extras, into the checkout's .venv/ (never the system Python: PEP 668).

@@ -128,6 +128,8 @@ def _issue_json(report: Report) -> list[dict[str, Any]]:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    from migrate.reader.plugins import MODELLED
+
     report = Report()
     site = _read(args, report)
     if args.json:
@@ -139,6 +141,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                 "timezone": site.timezone,
                 "permalink": site.permalink,
                 "languages": list(site.languages),
+                # each plugin the build loads, and whether the migration carries out what it does
+                "plugins": [{"name": p, "modelled": p in MODELLED} for p in site.plugins],
             },
             "documents": [_document_json(d) for d in sorted(site.documents, key=lambda d: d.source)],
             "static_files": [
@@ -161,6 +165,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         + f"; static files: {len(site.static_files)}; other files: {len(site.other_files)}"
         + (f"; comments: {total} on {sum(1 for d in site.documents if d.comments)} documents" if total else "")
     )
+    if site.plugins:
+        print("plugins: " + ", ".join(f"{p}{'' if p in MODELLED else ' (not modelled)'}" for p in site.plugins))
     for doc in sorted(site.documents, key=lambda d: d.source):
         flag = "" if doc.built_by_jekyll else "  (not built)"
         print(f"  {doc.kind:8} {doc.url}  <- {doc.source}{flag}")

@@ -112,10 +112,11 @@ def test_github_pages_runs_its_plugins_and_only_those_it_allows(tmp_path):
 
 def test_each_plugin_the_migration_does_not_model_is_named(tmp_path):
     config = (
-        "plugins: [jekyll-feed, jekyll-redirect-from, jekyll-titles-from-headings, jekyll-gist, jekyll-avatar, jemoji]\n"
+        "plugins: [jekyll-feed, jekyll-redirect-from, jekyll-titles-from-headings, jekyll-gist, jekyll-avatar, jemoji,"
+        " jekyll-octicons]\n"
     )
     site = read_site(make_site(tmp_path / "s", config))
-    assert named(site, "plugin-not-modelled") == ["jekyll-avatar", "jemoji"]
+    assert named(site, "plugin-not-modelled") == ["jekyll-octicons"]
 
 
 def test_the_plugins_run_on_a_plain_site_that_lists_them_and_not_otherwise(tmp_path):
@@ -170,3 +171,18 @@ def test_github_pages_uses_its_default_theme_unless_the_site_turns_it_off(tmp_pa
     assert off.config.get("theme") is None and "theme-gem" not in codes(off)
     own = read_site(make_site(tmp_path / "own", "theme: minima\n", **gemfile))
     assert own.config["theme"] == "minima"
+
+
+def test_inspect_lists_the_plugins_the_build_loads_and_which_are_modelled(tmp_path):
+    site = make_site(tmp_path / "s", "plugins: [jekyll-feed, jekyll-octicons]\n")
+    _, plain = _inspect(str(site))
+    assert plain["site"]["plugins"] == [{"name": "jekyll-feed", "modelled": True},
+                                        {"name": "jekyll-octicons", "modelled": False}]
+    _, pages = _inspect("--github-pages", str(site))
+    assert {"name": "jekyll-github-metadata", "modelled": True} in pages["site"]["plugins"]
+
+
+def test_inspect_text_names_the_plugins_it_does_not_model(tmp_path, capsys):
+    site = make_site(tmp_path / "s", "plugins: [jekyll-feed, jekyll-octicons]\n")
+    main(["inspect", str(site)])
+    assert "plugins: jekyll-feed, jekyll-octicons (not modelled)\n" in capsys.readouterr().out

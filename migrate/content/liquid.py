@@ -6,12 +6,15 @@ import contextvars
 import hashlib
 import datetime as _dt
 import logging
+import os
 import re
 import time
+import zlib
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
+from urllib.parse import quote, urljoin
 
 from liquid import Environment, Mode
 from liquid.ast import BlockNode, Node
@@ -34,6 +37,7 @@ from liquid.undefined import Undefined
 from migrate import ir
 from migrate.content import extensions as jext
 from migrate.content import filters as jfilters
+from migrate.filedates import LastModified
 from migrate.content import laxliquid
 
 logger = logging.getLogger(__name__)
@@ -621,6 +625,189 @@ def install_extensions(env: JekyllEnvironment, loaded: Iterable[Any]) -> None:
             env.add_filter(fspec.name, _marked(fspec))
 
 
+# -- avatar (jekyll-avatar) ----------------------------------------------------------------------------------
+
+_AVATAR_SIZE = re.compile(r"\bsize=(\d+)\b", re.IGNORECASE)
+_AVATAR_USER = re.compile(r"\buser=([\w.]+)\b")
+
+
+class AvatarNode(Node):
+    __slots__ = ("size", "template", "user_variable")
+
+    def __init__(self, token: Token, template: BoundTemplate, text: str) -> None:
+        super().__init__(token)
+        self.template = template
+        m = _AVATAR_SIZE.search(text)
+        self.size = m.group(1) if m else "40"
+        m = _AVATAR_USER.search(text)
+        self.user_variable = m.group(1) if m else None
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        out = StringIO()
+        self.template.render_with_context(context, out, partial=True)
+        text = out.getvalue()  # the markup is itself Liquid, rendered in the page's context
+        if self.user_variable is not None:
+            value: Any = context
+            for part in self.user_variable.split("."):
+                value = value.get([part], token=None, default=None) if value is context else _item(value, part)
+            username = jfilters.liquid_output(value) if value not in (None, False) else self.user_variable
+        else:
+            username = text.split()[0] if text.split() else ""
+            if username.startswith("@"):
+                username = username.replace("@", "", 1)
+        size = int(self.size)
+
+        def path(scale: int = 1) -> str:
+            return f"{username}?v=3&s={self.size if scale == 1 else size * scale}"
+
+        custom = os.environ.get("PAGES_AVATARS_URL", "")
+
+        def url(scale: int = 1) -> str:
+            if custom:
+                return urljoin(custom if custom.endswith("/") else custom + "/", path(scale))
+            return f"https://avatars{zlib.crc32(path().encode()) % 4}.githubusercontent.com/{path(scale)}"
+
+        srcset = ", ".join(f"{url(scale)} {scale}x" for scale in (1, 2, 3, 4))
+        classes = "avatar avatar-small" if size < 48 else "avatar"
+        attrs = [("class", classes), ("alt", username), ("width", self.size), ("height", self.size),
+                 ("data-proofer-ignore", "true")]
+        if "lazy=true" in text:
+            attrs += [("src", ""), ("data-src", url()), ("data-srcset", srcset)]
+        else:
+            attrs += [("src", url()), ("srcset", srcset)]
+        # the plugin formats its attributes as they are, without escaping
+        return buffer.write("<img " + " ".join(f'{k}="{v}"' for k, v in attrs) + " />")
+
+
+def _item(value: Any, key: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(key)
+    return None
+
+
+class AvatarTag(Tag):
+    """jekyll-avatar's ``{% avatar USER [size=N] [user=VARIABLE] [lazy=true] %}``: the ``<img>`` of the GitHub
+    avatar, as the plugin writes it (no network: the image URL is built from the name)."""
+
+    name = "avatar"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        text = markup.strip()
+        return AvatarNode(token, self.env.from_string(text), text)
+
+
+# -- github_edit_link (jekyll-github-metadata) ---------------------------------------------------------------
+
+_EDIT_LINK_TEXT = re.compile(r"(?:\"(.*)\"|'(.*)')")
+
+
+class GithubEditLinkNode(Node):
+    __slots__ = ("text",)
+
+    def __init__(self, token: Token, text: str | None) -> None:
+        super().__init__(token)
+        self.text = text
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        github = context.get(["site", "github"], token=None, default=None)
+        github = github if isinstance(github, Mapping) else {}
+        source = github.get("source") if isinstance(github.get("source"), Mapping) else {}
+        page = context.get(["page"], token=None, default=None)
+        page_path = page.get("path") if isinstance(page, Mapping) else None
+        parts = [github.get("repository_url"), "edit/", source.get("branch"), source.get("path"), page_path]
+        if any(p is None for p in parts):
+            state = _STATE.get()
+            if state is not None:
+                state.add("github-edit-link", "warning", "github_edit_link: site.github has no repository_url or "
+                          "source, or the page no path: Jekyll writes nothing here, and so does the migration",
+                          self.token)
+            return buffer.write(f'<a href="">{self.text}</a>' if self.text is not None else "")
+        url = ""
+        for n, part in enumerate(parts):
+            text = jfilters.liquid_output(part).removeprefix("/")
+            if n < len(parts) - 1 and not text.endswith("/"):
+                text += "/"
+            url = urljoin(url, "" if text == "/" else text) if url else text
+        url = quote(url, safe="/:@!$&'()*+,;=-._~%?#")
+        return buffer.write(f'<a href="{url}">{self.text}</a>' if self.text is not None else url)
+
+
+class GithubEditLinkTag(Tag):
+    """jekyll-github-metadata's ``{% github_edit_link ["TEXT"] %}``: the URL of the page's source on GitHub's
+    editor (``site.github.repository_url``/edit/branch/path/page.path), or a link to it with TEXT."""
+
+    name = "github_edit_link"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        m = _EDIT_LINK_TEXT.search(markup)
+        return GithubEditLinkNode(token, (m.group(1) if m.group(1) is not None else m.group(2)) if m else None)
+
+
+# -- last_modified_at (jekyll-last-modified-at) --------------------------------------------------------------
+
+_STRFTIME_DIRECTIVE = re.compile(r"%[-_0^#]?[a-zA-Z%]")
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _directive(date: _dt.datetime, directive: str) -> str:
+    names = {"%b": _MONTH_NAMES[date.month - 1][:3], "%B": _MONTH_NAMES[date.month - 1],
+             "%a": _DAY_NAMES[date.weekday()][:3], "%A": _DAY_NAMES[date.weekday()], "%Y": f"{date.year:04d}",
+             "%-d": str(date.day), "%-m": str(date.month), "%%": "%"}
+    return names[directive] if directive in names else date.strftime(directive)
+
+
+def ruby_strftime(date: _dt.datetime, fmt: str) -> str:
+    """Ruby's locale-independent ``Time#strftime``, one directive at a time."""
+    return _STRFTIME_DIRECTIVE.sub(lambda m: _directive(date, m.group(0)), fmt)
+
+
+class LastModifiedAtNode(Node):
+    __slots__ = ("format",)
+
+    def __init__(self, token: Token, fmt: str | None) -> None:
+        super().__init__(token)
+        self.format = fmt
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        state = _STATE.get()
+        doc = state.document if state is not None else None
+        if doc is None:
+            return 0
+        when = env.last_modified(doc)
+        if when is None:
+            return 0
+        site = env.site_info.site
+        settings = site.config.get("last-modified-at")
+        fmt = self.format or (settings.get("date-format") if isinstance(settings, dict) else None) or "%d-%b-%y"
+        # the plugin caches each file's first formatted date, whatever format a later tag asks for
+        cached = env.last_modified_formats.setdefault(doc.source, ruby_strftime(when, str(fmt)))
+        return buffer.write(cached)
+
+
+class LastModifiedAtTag(Tag):
+    """jekyll-last-modified-at's ``{% last_modified_at [FORMAT] %}``: the page's last change, formatted."""
+
+    name = "last_modified_at"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, markup, _last = _tag_markup(stream)
+        return LastModifiedAtNode(token, markup.strip() or None)
+
+
 # -- link / post_url ---------------------------------------------------------------------------------------
 
 
@@ -891,7 +1078,7 @@ def rename_keyword_variables(source: str) -> str:
         if m.group(2):
             tag = m.group(3)
             if tag in ("comment", "highlight", "include", "include_relative", "include_cached", "link", "post_url",
-                       "gist"):
+                       "gist", "avatar", "github_edit_link"):
                 return m.group(0)
             return m.group(2) + _rename_in_expression(m.group(4), tag in ("for", "tablerow")) + m.group(5)
         return m.group(6) + _rename_in_expression(m.group(7), False) + m.group(8)
@@ -948,6 +1135,15 @@ class JekyllEnvironment(Environment):
             self.add_tag(tag)
         if "jekyll-gist" in site_info.site.plugins:
             self.add_tag(GistTag)
+        self.last_modified_formats: dict[str, str] = {}
+        """jekyll-last-modified-at's cache: each file's date as first formatted."""
+        self._file_dates: LastModified | None = None
+        if "jekyll-last-modified-at" in site_info.site.plugins:
+            self.add_tag(LastModifiedAtTag)
+        if "jekyll-avatar" in site_info.site.plugins:
+            self.add_tag(AvatarTag)
+        if "jekyll-github-metadata" in site_info.site.plugins:
+            self.add_tag(GithubEditLinkTag)
         jfilters.register(
             self,
             base_path=site_info.base_path,
@@ -1011,6 +1207,19 @@ class JekyllEnvironment(Environment):
                 token,
             )
         return token._replace(value=lax)
+
+    def last_modified(self, doc: ir.Document) -> _dt.datetime | None:
+        """The time jekyll-last-modified-at's tag shows: the document's (the reader's), or, for a post or
+        document whose front matter has its own ``last_modified_at``, its file's own (the tag ignores the
+        front matter), when the site's folder is at hand."""
+        if doc.kind == "page" or doc.front_matter.get("last_modified_at") is None:
+            return doc.last_modified
+        site = self.site_info.site
+        if not site.source_dir or not Path(site.source_dir).is_dir():
+            return doc.last_modified
+        if self._file_dates is None:
+            self._file_dates = LastModified(Path(site.source_dir))
+        return self._file_dates.time(doc.source, self.site_info.zone) or doc.last_modified
 
     def cached_template(self, text: str, origin: tuple[str, int] | None) -> BoundTemplate:
         key = (text, origin[0] if origin else None)
@@ -1080,6 +1289,7 @@ class DocumentDrop(Mapping[str, Any]):
             )
             data.setdefault("title", fm.get("title"))
             data.setdefault("excerpt", None)
+            self._last_modified_at(data)
             return data
         # DocumentDrop: Jekyll's defaults, overridden by front matter, then the drop's own methods
         data = {
@@ -1108,7 +1318,16 @@ class DocumentDrop(Mapping[str, Any]):
             }
         )
         data["date"] = doc.date if doc.date is not None else fm.get("date")
+        self._last_modified_at(data)
         return data
+
+    def _last_modified_at(self, data: dict[str, Any]) -> None:
+        """jekyll-last-modified-at's time (over a page's front matter; a document's own value stays)."""
+        doc = self._doc
+        if doc.last_modified is None or "jekyll-last-modified-at" not in self._info.site.plugins:
+            return
+        if doc.kind == "page" or doc.front_matter.get("last_modified_at") is None:
+            data["last_modified_at"] = doc.last_modified
 
     @property
     def data(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from migrate import ir
-from migrate.content import ContentFormat, Converted, Targets, mentions
+from migrate.content import ContentFormat, Converted, Targets, emoji, mentions
 from migrate.content.kramdown_syntax import DEFINITION_LINE, REF_DEF, closing_fence
 from migrate.content.extensions import Embed
 from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo, place_embeds
@@ -180,12 +180,15 @@ class ContentPipeline:
                 issues.extend(found)
                 out, refs = self.links.rewrite_html(document, out)
                 out = self._mentions(document, out, issues)
+                out = self._emoji(document, out)
             else:
                 body = self._mentions(document, body, issues, before_markdown=True)
+                body = self._emoji(document, body, before_markdown=True)
                 out, found = to_markdown(self, document, body)
                 issues.extend(found)
                 out, refs = self.links.rewrite_markdown(document, out)
                 out = self._mentions(document, out, issues, markdown=True)
+                out = self._emoji(document, out, markdown=True)
             out = self.place_embeds(document, out, refs)
             issues.extend(refs.issues)
             image_assets, image_issues = self.links.front_matter_assets(document)
@@ -246,6 +249,18 @@ class ContentPipeline:
         if markdown:
             return mentions.mentionify_markdown(text, base, goldmark_parser())
         return mentions.mentionify(text, base)
+
+    def _emoji(self, document: ir.Document, text: str, *, markdown: bool = False, before_markdown: bool = False) -> str:
+        """jemoji, when the site loads it: each ``:name:`` of GitHub's emoji in the page's text as the Unicode
+        emoji, on the pages the plugin runs on (after rendering). In Markdown output: an HTML body before it
+        becomes Markdown, a Markdown body after."""
+        if "jemoji" not in self.site.plugins or not emoji.emojiable(document):
+            return text
+        if (markdown or before_markdown) and (before_markdown == self.is_markdown(document)):
+            return text
+        if markdown:
+            return emoji.emojify_markdown(text, goldmark_parser())
+        return emoji.emojify(text)
 
     def _convert_file(self, document: ir.Document) -> Converted:
         """A document whose output is not a web page (a feed, script, stylesheet, text): its text exactly as

@@ -18,6 +18,7 @@ from migrate.reader.config import (
 )
 from migrate.reader.dates import jekyll_date, local_zone, named_zone
 from migrate.reader.github_pages import Build, detect_build, load_site_config, site_plugins
+from migrate.reader.plugins import github_metadata
 from migrate.reader.urls import add_permalink_suffix
 from migrate.reader.yamlsafe import ruby_str
 
@@ -125,6 +126,10 @@ def read_settings(
     issues.extend(audit_config(config, config_name))
     # the Gemfile sits where Jekyll runs, beside _config.yml
     plugins = site_plugins(run_dir, config, build, config_name, issues)
+    if github_metadata.NAME in plugins:  # site.github, and the title (url, baseurl) it falls back to
+        metadata = github_metadata.apply(config, run_dir, config_name)
+        config = metadata.config
+        issues.extend(metadata.issues)
     root = _source(run_dir, config, config_name, issues)
     tz_name = config.get("timezone") if isinstance(config.get("timezone"), str) else None
     zone = local_zone(tz_name)

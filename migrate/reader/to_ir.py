@@ -7,6 +7,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from migrate.filedates import NAME as LAST_MODIFIED_AT
+from migrate.filedates import LastModified
 from migrate.ir import AccountedFile, Collection, Document, GeneratedPage, Issue, Site, StaticFile
 from migrate.reader.data import authors_from_data
 from migrate.reader.dates import jekyll_date
@@ -30,7 +32,8 @@ REDIRECT_KEYS = frozenset({"redirect_from", "redirect_to"})
 def to_documents(settings: Settings, entries: list[Entry], issues: list[Issue]) -> tuple[Document, ...]:
     """The entries as documents, in their order. ``entries`` is emptied as it goes: a large site's front
     matter then exists in one form at a time (the reader's or the IR's), not in both."""
-    return tuple(document(settings, entry, issues) for entry in _each_once(entries))
+    dates = LastModified(settings.root) if LAST_MODIFIED_AT in settings.plugins else None
+    return tuple(document(settings, entry, issues, dates) for entry in _each_once(entries))
 
 
 def _each_once(entries: list[Entry]) -> Iterator[Entry]:
@@ -39,7 +42,7 @@ def _each_once(entries: list[Entry]) -> Iterator[Entry]:
         yield entries.pop()
 
 
-def document(settings: Settings, entry: Entry, issues: list[Issue]) -> Document:
+def document(settings: Settings, entry: Entry, issues: list[Issue], dates: LastModified | None = None) -> Document:
     data = liquid_data(settings, entry)
     ext = rb_extname(entry.source)
     excerpt_sep = data.get("excerpt_separator", settings.excerpt_separator)
@@ -58,7 +61,7 @@ def document(settings: Settings, entry: Entry, issues: list[Issue]) -> Document:
         slug=entry.slug,
         collection=entry.collection,
         date=entry.date if entry.kind in ("post", "draft") or entry.dated else None,
-        last_modified=_last_modified(settings, entry, data, issues),
+        last_modified=_last_modified(settings, entry, data, issues, dates),
         categories=tuple(ruby_str(c) for c in as_list(cats)),
         tags=tuple(ruby_str(t) for t in as_list(tags)),
         authors=tuple(ruby_str(a) for a in flatten(pluralized(data, "author", "authors"))),
@@ -108,7 +111,12 @@ def _redirect_to(settings: Settings, data: dict[str, Any]) -> Any:
     return redirect_to
 
 
-def _last_modified(settings: Settings, entry: Entry, data: dict[str, Any], issues: list[Issue]) -> _dt.datetime | None:
+def _last_modified(
+    settings: Settings, entry: Entry, data: dict[str, Any], issues: list[Issue], dates: LastModified | None
+) -> _dt.datetime | None:
+    # jekyll-last-modified-at sets a page's after reading its front matter, a document's before
+    if dates is not None and (entry.kind == "page" or data.get("last_modified_at") is None):
+        return dates.time(entry.source, settings.zone)
     if data.get("last_modified_at") is None:
         return None
     try:

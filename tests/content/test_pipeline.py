@@ -530,3 +530,42 @@ def test_mentions_take_linear_time_on_hostile_markup() -> None:
     for unit in ("<a>", "<!--", "{#", "<a "):
         mentionify_markdown("p " + unit * 100_000 + " @x\n", "B", goldmark_parser())
     assert time.monotonic() - start < 20
+
+
+# -- jemoji (GitHub's emoji names as Unicode; jemoji itself is not packaged by Debian: rules from its source) --
+
+
+def test_emoji_names_become_unicode_in_text_only_when_the_site_loads_jemoji() -> None:
+    body = "Ship it :+1: :tada::heart: [:rocket:](/:smile:/) `:smile:` :no_such_emoji: ![:x:](a.png) a:b:c 10:30:45\n"
+    on = _with_plugins(page(body), "jemoji").convert(page(body), "html").body
+    assert on == (
+        '<p>Ship it 👍 🎉❤️ <a href="/:smile:/">🚀</a> <code class="language-plaintext highlighter-rouge">:smile:</code> '
+        ':no_such_emoji: <img src="a.png" alt=":x:" /> a🅱️c 10:30:45</p>\n'
+    )
+    assert _with_plugins(page(body)).convert(page(body), "html").body.count("👍") == 0
+
+
+def test_emoji_skip_pre_code_and_tt_and_stay_inside_body() -> None:
+    from migrate.content.emoji import emojify
+
+    assert emojify("<pre>:x:</pre><tt>:x: <b>:x:</b></tt><p>:x:</p><script>':x:'</script>") == (
+        "<pre>:x:</pre><tt>:x: <b>:x:</b></tt><p>❌</p><script>':x:'</script>"
+    )
+    page_html = "<html><head><title>:x:</title></head><body class='a'>\n:x:</body></html>:x:"
+    assert emojify(page_html) == "<html><head><title>:x:</title></head><body class='a'>\n❌</body></html>:x:"
+    # the first name that fits, scanning left to right, as a Ruby gsub does
+    assert emojify("::smile: :foo:smile: :smile:smile:") == ":😄 :foo😄 😄smile:"
+
+
+def test_emoji_in_markdown_output_leave_code_and_targets_alone() -> None:
+    body = "Hi :wave: `:wave:` [:wave:](/:wave:/)\n\n    :wave: in code\n\n<div>:wave: <code>:wave:</code></div>\n"
+    doc = page(body)
+    out = _with_plugins(doc, "jemoji").convert(doc, "markdown").body
+    assert "Hi 👋 `:wave:` [👋](/:wave:/)" in out
+    assert "    :wave: in code" in out
+    assert "<div>👋 <code>:wave:</code></div>" in out
+
+
+def test_emoji_only_on_the_pages_jemoji_runs_on() -> None:
+    feed = page("Hi :wave:\n", source="feed.xml", output_ext=".xml")
+    assert ":wave:" in _with_plugins(feed, "jemoji").convert(feed, "html").body

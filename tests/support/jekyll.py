@@ -77,6 +77,18 @@ def installed_plugins() -> frozenset[str]:
     return frozenset(proc.stdout.split())
 
 
+ORACLE_LEAVES_OUT = frozenset({"jekyll-github-metadata"})
+"""Installed plugins the oracle builds never load: offline, jekyll-github-metadata stops the build of a site
+whose configuration has a ``github:`` mapping (its call for the owner's public repositories gets no answer)
+or that names no repository, and it changes no URL of a development build. Its own test
+(``tests/acceptance/test_github_plugins.py``) builds with it, in the environment it reads."""
+
+
+def oracle_plugins() -> frozenset[str]:
+    """The plugins the oracle builds may load: those installed, less :data:`ORACLE_LEAVES_OUT`."""
+    return installed_plugins() - ORACLE_LEAVES_OUT
+
+
 _GEMFILE_GROUP = (
     "puts Bundler::Dsl.evaluate(ARGV[0], nil, {}).dependencies"
     ".select { |d| d.groups.include?(:jekyll_plugins) }.map(&:name)"
@@ -239,7 +251,7 @@ def jekyll_build(
         wanted = [p for p in dict.fromkeys(wanted + list(GITHUB_PAGES_DEFAULT_PLUGINS)) if p in GITHUB_PAGES_WHITELIST]
     else:
         wanted += _gemfile_plugins(copy)
-    available = installed_plugins()
+    available = oracle_plugins()
     keep = [p for p in dict.fromkeys(wanted) if p in available]
     stripped = tuple(p for p in dict.fromkeys(wanted) if p not in available) + tuple(themes_stripped)
     plugin_dirs = [str(PLUGIN_DIR)]

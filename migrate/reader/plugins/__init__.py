@@ -24,7 +24,11 @@ MODELLED = frozenset({name for name, _ in GENERATORS} | {"jekyll-redirect-from",
                      | {"jekyll-paginate", "jekyll-paginate-v2", "jekyll-archives", "jekyll-feed", "jekyll-sitemap"}
                      | {"jekyll-polyglot", "jekyll-multiple-languages-plugin"}  # migrate.reader.languages
                      | {"jekyll-gist", "jekyll-mentions"}  # migrate.content: the gist tag, the mention links
-                     | {"jekyll-youtube", "jekyll-twitter-plugin", "jekyll-figure"})  # migrate.content.embeds
+                     | {"jekyll-youtube", "jekyll-twitter-plugin", "jekyll-figure"}  # migrate.content.embeds
+                     | {"jekyll-github-metadata"}  # plugins.github_metadata: site.github, offline
+                     | {"jekyll-last-modified-at"}  # migrate.filedates, and its Liquid tag
+                     | {"jekyll-avatar"}  # migrate.content: the avatar tag
+                     | {"jemoji"})  # migrate.content.emoji: GitHub's emoji names as Unicode
 """Plugins whose pages, URLs, tags or content changes the migration carries out."""
 
 
