@@ -13,6 +13,7 @@ APT_PACKAGES=(
   ruby-jekyll-relative-links ruby-jekyll-default-layout
   ruby-jekyll-archives ruby-jekyll-paginate-v2
   ruby-jekyll-gist ruby-jekyll-mentions
+  ruby-jekyll-avatar
   nginx apache2 caddy chromium pandoc time
 )
 missing=()

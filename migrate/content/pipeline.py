@@ -13,6 +13,7 @@ from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo
 from migrate.content.links import LinkResolver
 from migrate.content.markdown import KramdownConverter
 from migrate.content.to_markdown import goldmark_parser, to_markdown
+from migrate.renderers import RenderedBody, Rendering
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +77,12 @@ class ContentPipeline:
         *,
         limits: Limits | None = None,
         environment: str = "development",
+        rendering: Rendering | None = None,
     ) -> None:
         self.site = site
         self.targets = targets
+        self.rendering = rendering
+        """Bodies another renderer (the site's own Jekyll) made: they replace Liquid and Markdown here."""
         self.kramdown = KramdownConverter(**_kramdown_options(site))
         self.info = SiteInfo(
             site, targets.document_urls, base_path=targets.base_path, site_url=targets.site_url
@@ -96,6 +100,9 @@ class ContentPipeline:
         cache_key = (doc.source, key)
         if cache_key in self._drop_cache:
             return self._drop_cache[cache_key]
+        other = self.rendered(doc)
+        if other is not None:
+            return other.content if key == "content" else other.excerpt or ""
         if doc.source in self._in_progress:
             return doc.body if key == "content" else ""
         self._in_progress.add(doc.source)
@@ -127,7 +134,24 @@ class ContentPipeline:
         return head
 
     def is_markdown(self, doc: ir.Document) -> bool:
-        return doc.is_markdown
+        """Whether the body is kramdown source here (a body another renderer made is HTML already)."""
+        return doc.is_markdown and self.rendered(doc) is None
+
+    def rendered(self, doc: ir.Document) -> RenderedBody | None:
+        """The body another renderer made of ``doc``, if one did."""
+        return self.rendering.bodies.get(doc.source) if self.rendering is not None else None
+
+    def _liquid_or_rendered(
+        self, document: ir.Document, fmt: ContentFormat
+    ) -> tuple[str, list[ir.Issue], list[str]]:
+        """The body after Liquid: another renderer's (already converted, so HTML) where it made one, else
+        the built-in Liquid's, noted in the report when another renderer was asked for."""
+        other = self.rendered(document)
+        if other is not None:
+            return other.content, [], []
+        body, found, linked = self.render_liquid(document, fmt=fmt)
+        fallback = self.rendering.fallback_issue(document.source) if self.rendering is not None else None
+        return body, found + ([fallback] if fallback else []), linked
 
     def render_liquid(
         self, doc: ir.Document, text: str | None = None, *, fmt: ContentFormat = "html"
@@ -168,8 +192,8 @@ class ContentPipeline:
         if not document.is_html_page:
             return self._convert_file(document)
         try:
-            body, found, linked = self.render_liquid(
-                document, fmt=fmt if self.is_markdown(document) else "html"
+            body, found, linked = self._liquid_or_rendered(
+                document, fmt if self.is_markdown(document) else "html"
             )
             issues.extend(found)
             if fmt == "html":
@@ -230,7 +254,7 @@ class ContentPipeline:
         """A document whose output is not a web page (a feed, script, stylesheet, text): its text exactly as
         Jekyll writes it, after Liquid (and kramdown for Markdown), whatever the format asked for."""
         try:
-            body, issues, linked = self.render_liquid(document)
+            body, issues, linked = self._liquid_or_rendered(document, "html")
             out, found = self.to_html(document, body)
             return Converted(
                 body=out, linked_documents=tuple(dict.fromkeys(linked)), issues=tuple(dict.fromkeys(issues + found))
@@ -246,6 +270,9 @@ class ContentPipeline:
     def _excerpt(
         self, doc: ir.Document, fmt: ContentFormat, issues: list[ir.Issue], converted_body: str
     ) -> str | None:
+        other = self.rendered(doc)
+        if other is not None:
+            return self._rendered_excerpt(doc, other, fmt)
         if doc.excerpt is not None:
             text, found, _ = self.render_liquid(doc, doc.excerpt)
         else:
@@ -267,6 +294,20 @@ class ContentPipeline:
             html_text, _refs = self.links.rewrite_html(doc, html_text)
             return html_text
         md, _ = to_markdown(self, doc, text)
+        md, _refs = self.links.rewrite_markdown(doc, md)
+        return md
+
+    def _rendered_excerpt(self, doc: ir.Document, other: RenderedBody, fmt: ContentFormat) -> str | None:
+        """Another renderer's excerpt, where the built-in one would give one (its own excerpt in the front
+        matter, or a separator in the body): Jekyll makes one of every post, the whole body without one."""
+        if other.excerpt is None or not other.excerpt.strip():
+            return None
+        if doc.excerpt is None and (doc.excerpt_separator or "\n\n") not in doc.body.lstrip("\n"):
+            return None
+        if fmt == "html":
+            html_text, _refs = self.links.rewrite_html(doc, other.excerpt)
+            return html_text
+        md, _ = to_markdown(self, doc, other.excerpt)
         md, _refs = self.links.rewrite_markdown(doc, md)
         return md
 
