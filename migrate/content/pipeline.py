@@ -82,6 +82,7 @@ class ContentPipeline:
         self.site = site
         self.targets = targets
         self.rendering = rendering
+        self._differences: dict[str, str | None] = {}
         """Bodies another renderer (the site's own Jekyll) made: they replace Liquid and Markdown here."""
         self.kramdown = KramdownConverter(**_kramdown_options(site))
         self.info = SiteInfo(
@@ -100,8 +101,8 @@ class ContentPipeline:
         cache_key = (doc.source, key)
         if cache_key in self._drop_cache:
             return self._drop_cache[cache_key]
-        other = self.rendered(doc)
-        if other is not None:
+        other = self.rendering.bodies.get(doc.source) if self.rendering is not None else None
+        if other is not None:  # what Jekyll's own Liquid read there
             return other.content if key == "content" else other.excerpt or ""
         if doc.source in self._in_progress:
             return doc.body if key == "content" else ""
@@ -138,8 +139,30 @@ class ContentPipeline:
         return doc.is_markdown and self.rendered(doc) is None
 
     def rendered(self, doc: ir.Document) -> RenderedBody | None:
-        """The body another renderer made of ``doc``, if one did."""
-        return self.rendering.bodies.get(doc.source) if self.rendering is not None else None
+        """The body another renderer made of ``doc``, where it differs from the built-in renderer's. Where
+        the two agree (as a reader sees the HTML), the built-in one is kept: it converts the source to the
+        target's Markdown natively, so the output differs only where the bodies do."""
+        if self.rendering is None:
+            return None
+        other = self.rendering.bodies.get(doc.source)
+        if other is None:
+            return None
+        if doc.source not in self._differences:
+            self._differences[doc.source] = self.builtin_difference(doc, other)
+        return other if self._differences[doc.source] is not None else None
+
+    def builtin_difference(self, doc: ir.Document, other: RenderedBody) -> str | None:
+        """Where the built-in renderer's HTML of ``doc`` parts from ``other``'s (None: they agree)."""
+        from migrate.renderers.compare import first_difference, normalise
+
+        try:
+            body, _found, _linked = self.render_liquid(doc)
+            ours = self.kramdown.convert(body) if doc.is_markdown else body
+        except Exception as exc:  # noqa: BLE001 - the other renderer's body is used instead
+            logger.debug("built-in rendering of %s failed", doc.source, exc_info=True)
+            return f"the built-in renderer failed ({type(exc).__name__})"
+        mine, theirs = normalise(ours), normalise(other.content)
+        return None if mine == theirs else first_difference(mine, theirs)
 
     def _liquid_or_rendered(
         self, document: ir.Document, fmt: ContentFormat
