@@ -80,10 +80,11 @@ def render_with_jekyll(
                **({} if bundled else {"JEKYLL_NO_BUNDLER_REQUIRE": "true"}),
                "LANG": os.environ.get("LANG") or "C.UTF-8", "LC_ALL": os.environ.get("LC_ALL") or "C.UTF-8"}
         code, output = _run(command, copy, env, timeout)
-        if code != 0 or not out.is_file():
+        per_language = sorted(work.glob(out.name + ".lang-*"))
+        if code != 0 or not (out.is_file() or per_language):
             raise RendererError(f"--renderer jekyll: jekyll build failed (exit {code}): {_last_error(output)}")
-        dumped = json.loads(out.read_text("utf-8"))
-    rendering = _rendering(site, dumped, skipped, time.monotonic() - started)
+        builds = [json.loads(p.read_text("utf-8")) for p in ([out] if out.is_file() else per_language)]
+    rendering = _rendering(site, _merge_languages(builds, work / "_site"), skipped, time.monotonic() - started)
     return Rendering(rendering.renderer, rendering.bodies, rendering.generated,
                      tuple(notes) + rendering.issues, None, rendering.seconds, rendering.skipped)
 
@@ -226,11 +227,41 @@ def _last_error(output: str) -> str:
     return (plain[-1] if plain else "no output")[:300]
 
 
+def _merge_languages(builds: list[dict[str, Any]], dest: Path) -> dict[str, Any]:
+    """One dump from the dumps of a language plugin's builds (one per language, each into its own folder,
+    so URLs gain that folder): the default language's records, and from each other build the records of the
+    documents in that language (front matter ``lang``), which are the ones that build wrote for it."""
+    if len(builds) == 1 and not builds[0].get("language"):
+        return builds[0]
+    default = builds[0].get("default_language")
+    builds = sorted(builds, key=lambda b: (b.get("language") != default, str(b.get("language"))))
+    records: list[dict[str, Any]] = []
+    for build in builds:
+        folder = os.path.relpath(build["dest"], dest) if build.get("dest") else "."
+        prefix = "" if folder == "." else "/" + Path(folder).as_posix()
+        for record in build["records"]:
+            record = {**record, "url": prefix + record["url"], "language": build.get("language"),
+                      "default_build": build.get("language") == default}
+            records.append(record)
+    return {"records": records, "languages": [b.get("language") for b in builds]}
+
+
 def _rendering(site: Site, dumped: dict[str, Any], skipped: frozenset[str], seconds: float) -> Rendering:
     """Bodies by source, generated pages, and the URL cross-check against the reader."""
     by_source: dict[str, list[dict[str, Any]]] = {}
     generated: list[GeneratedBody] = []
+    readers = {d.source: d for d in site.documents}
+    languages = {d.source: d.language for d in site.documents}
+    built = set(dumped.get("languages") or ())
     for record in dumped.get("records", ()):
+        if "default_build" in record:
+            # a language's build: its own language's documents; the default build: every other record
+            wanted = languages.get(record.get("source") or "")
+            own = wanted if wanted in built else None
+            if (own is None and not record["default_build"]) or (own is not None and record["language"] != own):
+                continue
+        if record.get("overwritten") and record.get("source") not in readers:
+            continue  # a page a document wrote over: never served, and the reader rightly has no document
         if record.get("generated") or not record.get("source"):
             generated.append(GeneratedBody(record["url"], record.get("output_path") or "",
                                            record.get("class") or "", record.get("content")))
@@ -238,7 +269,6 @@ def _rendering(site: Site, dumped: dict[str, Any], skipped: frozenset[str], seco
             by_source.setdefault(record["source"], []).append(record)
     issues: list[Issue] = []
     bodies: dict[str, RenderedBody] = {}
-    readers = {d.source: d for d in site.documents}
     for source, records in sorted(by_source.items()):
         doc = readers.get(source)
         if doc is None:

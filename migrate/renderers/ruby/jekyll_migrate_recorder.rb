@@ -115,10 +115,14 @@ end
 Jekyll::Hooks.register :site, :post_write do |site|
   out = ENV["JEKYLL_MIGRATE_RENDER_OUT"]
   next if out.nil? || out.empty?
-  # a language plugin builds the site once per language: the default language's build is the site's
-  if site.respond_to?(:active_lang) && site.respond_to?(:default_lang) && site.active_lang != site.default_lang
-    next
-  end
+
+  # jekyll-polyglot and jekyll-multiple-languages-plugin build the site once per language, each into its
+  # own folder (polyglot in parallel forks): one file per language
+  lang, default_lang = if site.respond_to?(:active_lang)
+                         [site.active_lang, site.default_lang]
+                       elsif site.respond_to?(:parsed_translations)
+                         [site.config["lang"], site.config["default_lang"]]
+                       end
 
   records = []
   site.collections.each do |label, collection|
@@ -128,10 +132,15 @@ Jekyll::Hooks.register :site, :post_write do |site|
       records << JekyllMigrateRecorder.record(site, doc, label == "posts" ? "post" : "document", label)
     end
   end
+  documents = records.map { |r| r["output_path"] }.to_set
   site.pages.each do |page|
-    records << JekyllMigrateRecorder.record(site, page, "page", nil)
+    record = JekyllMigrateRecorder.record(site, page, "page", nil)
+    # Site#write writes pages before documents: a page a document overwrites was never served
+    record["overwritten"] = documents.include?(record["output_path"])
+    records << record
   end
-  File.write(out, JSON.generate(
-    "jekyll_version" => Jekyll::VERSION, "records" => records, "plugins" => site.config["plugins"]
+  File.write(lang ? "#{out}.lang-#{lang}" : out, JSON.generate(
+    "jekyll_version" => Jekyll::VERSION, "records" => records, "language" => lang,
+    "default_language" => default_lang, "dest" => site.dest
   ))
 end
