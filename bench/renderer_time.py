@@ -24,7 +24,7 @@ def main() -> int:
     times: dict[str, list[float]] = {"builtin": [], "jekyll": []}
     with tempfile.TemporaryDirectory(prefix="jm-renderer-bench-") as tmp:
         for run in range(args.runs):
-            for renderer in times:
+            for renderer in ("builtin", "jekyll"):
                 out = Path(tmp) / f"{renderer}-{run}"
                 started = time.monotonic()
                 proc = subprocess.run([sys.executable, "-m", "migrate", "export", args.site, "--to", "hugo", "-o",

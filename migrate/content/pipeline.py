@@ -14,6 +14,7 @@ from migrate.content.links import LinkResolver
 from migrate.content.markdown import KramdownConverter
 from migrate.content.to_markdown import goldmark_parser, to_markdown
 from migrate.renderers import RenderedBody, Rendering
+from migrate.renderers.normalise import first_difference, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -153,8 +154,6 @@ class ContentPipeline:
 
     def builtin_difference(self, doc: ir.Document, other: RenderedBody) -> str | None:
         """Where the built-in renderer's HTML of ``doc`` parts from ``other``'s (None: they agree)."""
-        from migrate.renderers.compare import first_difference, normalise
-
         try:
             body, _found, _linked = self.render_liquid(doc)
             ours = self.kramdown.convert(body) if doc.is_markdown else body

@@ -97,7 +97,7 @@ def _empty_stylesheets(copy: Path) -> frozenset[str]:
         if path.suffix.lower() not in _STYLESHEETS or path.is_symlink() or not path.is_file():
             continue
         raw = path.read_bytes()
-        end = re.match(rb"---[ \t]*\r?\n(?:.*?\r?\n)??---[ \t]*(?:\r?\n|$)", raw, re.S)
+        end = re.match(rb"---[ \t]*\r?\n(?:.*?\r?\n)??---[ \t]*(?:\r?\n|$)", raw, re.DOTALL)
         if end is None:
             continue
         path.write_bytes(raw[: end.end()] + b"\n")
@@ -222,7 +222,7 @@ def _last_error(output: str) -> str:
     red = [_ANSI.sub("", line).strip() for line in lines if "\x1b[31m" in line]
     plain = [_ANSI.sub("", line).strip() for line in lines]
     for line in red + plain:
-        if re.search(r"error|exception|could not find|cannot|fatal", line, re.I) and "-----" not in line:
+        if re.search(r"error|exception|could not find|cannot|fatal", line, re.IGNORECASE) and "-----" not in line:
             return line[:300]
     return (plain[-1] if plain else "no output")[:300]
 

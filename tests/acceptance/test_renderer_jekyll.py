@@ -129,8 +129,8 @@ def test_plugins_own_exports_what_its_plugins_make(tmp_path: Path) -> None:
     assert generated == ["/team/ada/", "/team/moncef/"]
     compared = [i["message"] for i in issues if i["code"] == "renderers-compared"]
     differ = [i["source"] for i in issues if i["code"] == "renderer-differs"]
-    assert compared == [f"5 documents compared: {5 - len(differ)} identical, {len(differ)} differ "
-                        "(built-in renderer against the site's own Jekyll)"]
+    assert compared == [(f"5 documents compared: {5 - len(differ)} identical, {len(differ)} differ "
+                         "(built-in renderer against the site's own Jekyll)")]
     assert sorted(differ) == ["_posts/2024-03-01-welcome.md", "_posts/2024-04-02-careful.md",
                               "_projects/migrator.md", "about.md"]
 
