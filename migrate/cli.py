@@ -415,8 +415,8 @@ def _render(args: argparse.Namespace, site: Site, report: Report, *, limits: Any
         report.emit("renderer-failed", "warning", f"{exc}; the built-in renderer renders every document")
         return Rendering("jekyll", failure=str(exc))
     report.extend(rendering.issues)
-    report.emit("renderer", "info", f"the site's own Jekyll rendered {len(rendering.bodies)} documents "
-                f"in {rendering.seconds:.1f} s")
+    report.emit("renderer", "info", f"the site's own Jekyll ({rendering.command}) rendered "
+                f"{len(rendering.bodies)} documents in {rendering.seconds:.1f} s")
     if args.compare_renderers:
         report.extend(compare_renderers(site, rendering, limits=limits))
     return rendering

@@ -55,6 +55,8 @@ class Rendering:
     seconds: float = 0.0
     skipped: frozenset[str] = frozenset()
     """Sources the renderer leaves to the built-in pipeline on purpose (stylesheets), without a warning."""
+    command: str = ""
+    """How the renderer ran (``bundle exec jekyll`` or ``jekyll``)."""
 
     def digest(self) -> str:
         """A key of every body, for the conversion cache."""

@@ -86,7 +86,8 @@ def render_with_jekyll(
         builds = [json.loads(p.read_text("utf-8")) for p in ([out] if out.is_file() else per_language)]
     rendering = _rendering(site, _merge_languages(builds, work / "_site"), skipped, time.monotonic() - started)
     return Rendering(rendering.renderer, rendering.bodies, rendering.generated,
-                     tuple(notes) + rendering.issues, None, rendering.seconds, rendering.skipped)
+                     tuple(notes) + rendering.issues, None, rendering.seconds, rendering.skipped,
+                     "bundle exec jekyll" if bundled else "jekyll")
 
 
 def _empty_stylesheets(copy: Path) -> frozenset[str]:

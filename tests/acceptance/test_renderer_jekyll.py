@@ -195,3 +195,38 @@ def test_a_build_over_time_is_stopped(tmp_path: Path, capsys: pytest.CaptureFixt
     err = capsys.readouterr().err.strip()
     assert code == 2 and not out.exists() and time.monotonic() - started < 30
     assert "longer than 3 seconds" in err and err.count("\n") == 0
+
+
+@pytest.mark.parametrize(("gems", "command"), [(["jekyll", "jekyll-avatar"], "bundle exec jekyll"),
+                                               (["jekyll", "jekyll-no-such-gem-here"], "jekyll")])
+def test_a_gemfile_bundler_resolves_offline_runs_bundle_exec(tmp_path: Path, gems: list[str], command: str) -> None:
+    """With a Gemfile that Bundler resolves from the installed gems (``bundle check``), Jekyll runs through
+    ``bundle exec``; with one it cannot resolve offline, plain ``jekyll`` renders the same bodies."""
+    site_dir = tmp_path / "site"
+    shutil.copytree(PLUGINS_OWN, site_dir)
+    lines = ['source "https://rubygems.org"', *(f'gem "{g}"' for g in gems)]
+    (site_dir / "Gemfile").write_text("\n".join(lines) + "\n", "utf-8")
+    rendering = render_with_jekyll(read_site(site_dir))
+    plain = render_with_jekyll(read_site(PLUGINS_OWN))
+    assert rendering.command == command
+    assert rendering.bodies == plain.bodies and len(rendering.bodies) == 5
+    assert not (site_dir / "Gemfile.lock").exists()  # the site is never written
+
+
+def test_drafts_future_and_unpublished_are_passed_on(tmp_path: Path) -> None:
+    site_dir = Path(__file__).resolve().parents[2] / "samples" / "blog-classic"
+    wanted = {"_drafts/a-half-written-idea.md", "_posts/2020-09-01-not-published.md",
+              "_posts/2099-01-01-from-the-future.md"}
+    assert not wanted & set(render_with_jekyll(read_site(site_dir)).bodies)
+    site = read_site(site_dir, drafts=True, future=True, unpublished=True)
+    rendering = render_with_jekyll(site, drafts=True, future=True, unpublished=True)
+    assert wanted <= set(rendering.bodies)
+    assert [i for i in rendering.issues if i.code == "renderer-url-mismatch"] == []
+
+
+def test_convert_prints_the_body_jekyll_rendered(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(PLUGINS_OWN), "about.md", "--renderer", "jekyll", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["url"] == "/about/"
+    assert '<figure class="oembed"><iframe src="https://media.example.com/7" loading="lazy"></iframe></figure>' in row["body"]
+    assert '<div class="table-wrap"><table>' in row["body"]

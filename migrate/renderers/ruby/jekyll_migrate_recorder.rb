@@ -34,6 +34,18 @@ module JekyllMigrateRecorder
     nil
   end
 
+  # jekyll-polyglot rewrites the links of each page's output after the layout (site :post_render, for its
+  # language's folder): the recorded content gets the same rewriting
+  Holder = Struct.new(:output)
+
+  def self.language_links(site, html)
+    return html if html.nil? || !site.respond_to?(:process_documents) || !site.respond_to?(:active_lang)
+
+    holder = Holder.new(html.dup)
+    site.process_documents([holder])
+    holder.output
+  end
+
   def self.record(site, doc, kind, collection)
     source = source_of(site, doc)
     theme = site.theme && doc.respond_to?(:path) && doc.path.to_s.start_with?(site.theme.root.to_s)
@@ -46,8 +58,8 @@ module JekyllMigrateRecorder
       "url" => doc.url,
       "output_path" => doc.destination(site.dest).to_s.delete_prefix(site.dest.chomp("/") + "/"),
       "rendered" => CONTENT.key?(key(doc)),
-      "content" => CONTENT[key(doc)],
-      "excerpt" => kind == "page" ? nil : excerpt_of(doc),
+      "content" => language_links(site, CONTENT[key(doc)]),
+      "excerpt" => kind == "page" ? nil : language_links(site, excerpt_of(doc)),
       "unknown_tags" => UNKNOWN.fetch(key(doc), Set.new).to_a.sort,
       "redirect_to" => doc.data["redirect_to"].is_a?(String) ? doc.data["redirect_to"] : nil,
     }
