@@ -138,13 +138,14 @@ Jekyll::Hooks.register :site, :post_write do |site|
 
   records = []
   site.collections.each do |label, collection|
+    # every document Jekyll rendered, also those of a collection it does not write (output: false)
     collection.docs.each do |doc|
-      next unless doc.write?
-
-      records << JekyllMigrateRecorder.record(site, doc, label == "posts" ? "post" : "document", label)
+      record = JekyllMigrateRecorder.record(site, doc, label == "posts" ? "post" : "document", label)
+      record["written"] = doc.write?
+      records << record
     end
   end
-  documents = records.map { |r| r["output_path"] }.to_set
+  documents = records.select { |r| r["written"] }.map { |r| r["output_path"] }.to_set
   site.pages.each do |page|
     record = JekyllMigrateRecorder.record(site, page, "page", nil)
     # Site#write writes pages before documents: a page a document overwrites was never served
