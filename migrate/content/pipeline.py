@@ -83,8 +83,12 @@ class ContentPipeline:
         self.site = site
         self.targets = targets
         self.rendering = rendering
-        self._differences: dict[str, str | None] = {}
         """Bodies another renderer (the site's own Jekyll) made: they replace Liquid and Markdown here."""
+        self._differences: dict[str, str | None] = {}
+        self._last_liquid: tuple[str, tuple[str, list[ir.Issue], list[str]]] | None = None
+        """The built-in Liquid output the last comparison made (source, result), which HTML output reuses."""
+        self._reference: ContentPipeline | None = None
+        self._limits, self._environment = limits, environment
         self.kramdown = KramdownConverter(**_kramdown_options(site))
         self.info = SiteInfo(
             site, targets.document_urls, base_path=targets.base_path, site_url=targets.site_url
@@ -152,11 +156,23 @@ class ContentPipeline:
             self._differences[doc.source] = self.builtin_difference(doc, other)
         return other if self._differences[doc.source] is not None else None
 
+    def _reference_pipeline(self) -> ContentPipeline:
+        """The built-in renderer with the site's own URLs, as Jekyll renders (``post_url``, ``link`` and
+        ``absolute_url`` give the old URLs there): this pipeline when its targets are those."""
+        if self._reference is None:
+            identity = identity_targets(self.site)
+            self._reference = self if self.targets == identity else ContentPipeline(
+                self.site, identity, limits=self._limits, environment=self._environment)
+        return self._reference
+
     def builtin_difference(self, doc: ir.Document, other: RenderedBody) -> str | None:
         """Where the built-in renderer's HTML of ``doc`` parts from ``other``'s (None: they agree)."""
+        reference = self._reference_pipeline()
         try:
-            body, _found, _linked = self.render_liquid(doc)
-            ours = self.kramdown.convert(body) if doc.is_markdown else body
+            body, found, linked = reference.render_liquid(doc)
+            if reference is self:
+                self._last_liquid = (doc.source, (body, found, linked))
+            ours = reference.kramdown.convert(body) if doc.is_markdown else body
         except Exception as exc:  # noqa: BLE001 - the other renderer's body is used instead
             logger.debug("built-in rendering of %s failed", doc.source, exc_info=True)
             return f"the built-in renderer failed ({type(exc).__name__})"
@@ -171,6 +187,10 @@ class ContentPipeline:
         other = self.rendered(document)
         if other is not None:
             return other.content, [], []
+        last, self._last_liquid = self._last_liquid, None
+        if last is not None and last[0] == document.source and fmt == "html":
+            body, found, linked = last[1]  # the comparison's, which agreed with Jekyll
+            return body, list(found), list(linked)
         body, found, linked = self.render_liquid(document, fmt=fmt)
         fallback = self.rendering.fallback_issue(document.source) if self.rendering is not None else None
         return body, found + ([fallback] if fallback else []), linked
