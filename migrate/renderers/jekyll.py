@@ -7,6 +7,7 @@ The site folder is never written: Jekyll builds a copy in a temporary folder, re
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -63,10 +64,14 @@ def render_with_jekyll(
         root = Path(site.source_dir)
         destination = str(site.config.get("destination") or "_site")
         ignore_top = {destination.strip("/").split("/")[0]} if not Path(destination).is_absolute() else set()
-        shutil.copytree(root, copy, symlinks=True,
-                        ignore=lambda folder, names: [n for n in names if n in _NOT_COPIED
-                                                      or (Path(folder) == root and n in ignore_top)])
-        skipped = _empty_stylesheets(copy)
+        try:
+            shutil.copytree(root, copy, symlinks=True,
+                            ignore=lambda folder, names: [n for n in names if n in _NOT_COPIED
+                                                          or (Path(folder) == root and n in ignore_top)])
+            skipped = _empty_stylesheets(copy)
+        except (OSError, shutil.Error) as exc:
+            raise RendererError(f"--renderer jekyll: the site could not be copied for Jekyll: "
+                                f"{str(exc).splitlines()[0][:300]}") from exc
         command, bundled = _command(copy, jekyll, timeout)
         config, missing = _config(site, copy, work / "_site", bundled, notes)
         config_path = work / "jekyll-migrate-config.yml"
@@ -75,19 +80,22 @@ def render_with_jekyll(
         command += ["build", "--config", str(config_path), "--disable-disk-cache"]
         command += [flag for flag, on in (("--drafts", drafts), ("--future", future),
                                           ("--unpublished", unpublished)) if on]
-        env = {**os.environ, "JEKYLL_MIGRATE_MISSING_PLUGINS": ",".join(missing), "JEKYLL_MIGRATE_RENDER_OUT": str(out), "JEKYLL_ENV": environment,
-               # without a resolvable bundle, Jekyll must not set up Bundler from the Gemfile beside it
-               **({} if bundled else {"JEKYLL_NO_BUNDLER_REQUIRE": "true"}),
+        env = {**os.environ, "JEKYLL_MIGRATE_RENDER_OUT": str(out), "JEKYLL_ENV": environment,
+               "JEKYLL_MIGRATE_MISSING_PLUGINS": ",".join(missing),
                "LANG": os.environ.get("LANG") or "C.UTF-8", "LC_ALL": os.environ.get("LC_ALL") or "C.UTF-8"}
+        if not bundled:  # without a resolvable bundle, Jekyll must not set up Bundler from the Gemfile beside it
+            env["JEKYLL_NO_BUNDLER_REQUIRE"] = "true"
         code, output = _run(command, copy, env, timeout)
         per_language = sorted(work.glob(out.name + ".lang-*"))
         if code != 0 or not (out.is_file() or per_language):
             raise RendererError(f"--renderer jekyll: jekyll build failed (exit {code}): {_last_error(output)}")
-        builds = [json.loads(p.read_text("utf-8")) for p in ([out] if out.is_file() else per_language)]
+        try:
+            builds = [json.loads(p.read_text("utf-8")) for p in ([out] if out.is_file() else per_language)]
+        except (OSError, ValueError) as exc:
+            raise RendererError(f"--renderer jekyll: the recorder's output could not be read: {exc}") from exc
     rendering = _rendering(site, _merge_languages(builds, work / "_site"), skipped, time.monotonic() - started)
-    return Rendering(rendering.renderer, rendering.bodies, rendering.generated,
-                     tuple(notes) + rendering.issues, None, rendering.seconds, rendering.skipped,
-                     "bundle exec jekyll" if bundled else "jekyll")
+    return dataclasses.replace(rendering, issues=tuple(notes) + rendering.issues,
+                               command="bundle exec jekyll" if bundled else "jekyll")
 
 
 def _empty_stylesheets(copy: Path) -> frozenset[str]:
