@@ -88,7 +88,8 @@ def render_with_jekyll(
         code, output = _run(command, copy, env, timeout)
         per_language = sorted(work.glob(out.name + ".lang-*"))
         if code != 0 or not (out.is_file() or per_language):
-            raise RendererError(f"--renderer jekyll: jekyll build failed (exit {code}): {_last_error(output)}")
+            why = _last_error(output).replace(f"{copy}/", "")  # the site's own paths, not the copy's
+            raise RendererError(f"--renderer jekyll: jekyll build failed (exit {code}): {why}")
         try:
             builds = [json.loads(p.read_text("utf-8")) for p in ([out] if out.is_file() else per_language)]
         except (OSError, ValueError) as exc:

@@ -171,6 +171,7 @@ def test_a_failing_build_is_one_line_and_writes_nothing(tmp_path: Path, capsys: 
     err = capsys.readouterr().err.strip()
     assert code == 2 and not out.exists()
     assert err.count("\n") == 0 and "jekyll build failed" in err and "the site's plugin gave up" in err, err
+    assert "_plugins/zz_broken.rb:2" in err and "jekyll-migrate-render-" not in err  # the site's file and line
 
 
 def test_a_failing_build_falls_back_when_asked(tmp_path: Path) -> None:
