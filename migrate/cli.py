@@ -209,10 +209,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     site = _read(args, report)
     with contextlib.ExitStack() as stack:
         site = _download_remote(args, site, report, stack, None, sources=args.sources or None)
-        return _print_converted(args, site, report)
+        rendering = _render(args, site, report)
+        return _print_converted(args, site, report, rendering)
 
 
-def _print_converted(args: argparse.Namespace, site: Site, report: Report) -> int:
+def _print_converted(args: argparse.Namespace, site: Site, report: Report, rendering: Any = None) -> int:
     from migrate.content import Targets
     from migrate.content.pipeline import ContentPipeline
 
@@ -222,7 +223,7 @@ def _print_converted(args: argparse.Namespace, site: Site, report: Report) -> in
     for source in sorted(missing):
         report.emit("unknown-source", "error", "no such document in the site", source=source)
     pipeline = ContentPipeline(site, Targets(document_urls={d.source: d.url for d in site.documents},
-                                             site_url=site.url, base_path=site.baseurl))
+                                             site_url=site.url, base_path=site.baseurl), rendering=rendering)
     results = []
     for doc in docs:
         converted = pipeline.convert(doc, args.format)
@@ -313,6 +314,7 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
     _activate_extensions(args, report)
     site = _read(args, report)
     site = _download_remote(args, site, report, stack, cache_root)
+    rendering = _render(args, site, report, limits=_limits(args))
     cache_dir = None
     if not (args.no_cache or args.dry_run or args.check):
         cache_dir = cache_root
@@ -320,7 +322,7 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
                       progress=lambda results: _progress(results, desc="converting", total=len(site.documents)),
                       keep_bodies=bool(args.report and args.report.endswith(".html")),
                       jobs=args.jobs or default_jobs(), cache_dir=cache_dir, limits=_limits(args),
-                      max_document_bytes=int(args.max_document_size * 1_000_000))
+                      max_document_bytes=int(args.max_document_size * 1_000_000), rendering=rendering)
     failed = any(d.status == "failed" for d in plan.documents)
     exit_code = _exit_code(report, strict=args.strict, failed=failed)
     if args.dry_run or args.check:
@@ -416,6 +418,53 @@ def _add_remote_flags(parser: argparse.ArgumentParser, *, where: str) -> None:
                        help="connect and read timeout of each download (default: 20)")
     group.add_argument("--remote-max-size", type=float, default=50.0, metavar="MB",
                        help="largest remote file (default: 50)")
+
+
+# -- --renderer jekyll (issue 19) ----------------------------------------------------------------------------
+
+
+def _render(args: argparse.Namespace, site: Site, report: Report, *, limits: Any = None) -> Any:
+    """With ``--renderer jekyll``: the bodies the site's own Jekyll renders (its failure is fatal, before any
+    output is written); with ``jekyll,builtin`` a failure leaves every document to the built-in renderer,
+    each listed in the report. None with the built-in renderer."""
+    if args.renderer == "builtin":
+        if args.compare_renderers:
+            raise OptionError("--compare-renderers needs --renderer jekyll (or jekyll,builtin)")
+        return None
+    if args.renderer_timeout <= 0:
+        raise OptionError(f"--renderer-timeout must be above 0 (got {args.renderer_timeout:g})")
+    from migrate.renderers import Rendering
+    from migrate.renderers.compare import compare_renderers
+    from migrate.renderers.jekyll import RendererError, render_with_jekyll
+
+    try:
+        rendering = render_with_jekyll(site, drafts=args.drafts, future=args.future, unpublished=args.unpublished,
+                                       timeout=args.renderer_timeout)
+    except RendererError as exc:
+        if args.renderer == "jekyll":
+            raise
+        report.emit("renderer-failed", "warning", f"{exc}; the built-in renderer renders every document")
+        return Rendering("jekyll", failure=str(exc))
+    report.extend(rendering.issues)
+    report.emit("renderer", "info", f"the site's own Jekyll ({rendering.command}) rendered "
+                f"{len(rendering.bodies)} documents in {rendering.seconds:.1f} s")
+    if args.compare_renderers:
+        report.extend(compare_renderers(site, rendering, limits=limits))
+    return rendering
+
+
+def _add_renderer_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("renderer (the site's own Jekyll runs only when asked)")
+    group.add_argument("--renderer", choices=("builtin", "jekyll", "jekyll,builtin"), default="builtin",
+                       help="who renders each body (Liquid, Markdown): builtin (default, runs no code of the "
+                       "site), jekyll (the site's own Jekyll with its _plugins and gems, on a copy of the site: "
+                       "this RUNS THE SITE'S RUBY CODE; exit 2 when Jekyll is missing or fails), or "
+                       "jekyll,builtin (the built-in renderer for what Jekyll did not render)")
+    group.add_argument("--renderer-timeout", type=float, default=600.0, metavar="SECONDS",
+                       help="stop the Jekyll build after this long (default: 600)")
+    group.add_argument("--compare-renderers", action="store_true",
+                       help="with --renderer jekyll: report, per document, where the built-in renderer and "
+                       "Jekyll disagree, and how many do")
 
 
 def _finish_report(args: argparse.Namespace, report: Report, plan: Any) -> None:
@@ -588,6 +637,7 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _add_remote_flags(p, where="they go to a temporary folder, and the bodies show where they would land")
     _add_extension_flag(p)
+    _add_renderer_flags(p)
 
     p = sub.add_parser("export", help="export the site to a target")
     _add_read_flags(p)
@@ -606,6 +656,7 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     _add_extension_flag(p)
     _add_remote_flags(p, where="they are kept in the cache folder (remote/), which --dry-run and --check "
                       "may fill too (never OUT); with --no-cache, in a temporary folder")
+    _add_renderer_flags(p)
     limits = p.add_argument_group("limits (a document over a limit fails alone, with a message)")
     limits.add_argument("--max-document-size", type=float, default=100.0, metavar="MB",
                         help="largest document body (default: 100)")

@@ -73,6 +73,8 @@ class _Run:
     cache: ConversionCache | None
     converter: Any = None
     """Stands in for the content pipeline when set (a test's own bodies): (document, targets) -> Converted."""
+    rendering: Any = None
+    """Bodies the site's own Jekyll rendered (``migrate.renderers.Rendering``), or None (built-in only)."""
 
 
 def _extensions_fingerprint() -> list[str]:
@@ -82,16 +84,16 @@ def _extensions_fingerprint() -> list[str]:
     return fingerprint()
 
 
-def _pipeline(site: Site, targets: Targets, limits: Any = None) -> Any:
+def _pipeline(site: Site, targets: Targets, limits: Any = None, rendering: Any = None) -> Any:
     from migrate.content.pipeline import ContentPipeline
 
-    return ContentPipeline(site, targets, limits=limits)
+    return ContentPipeline(site, targets, limits=limits, rendering=rendering)
 
 
 def _init_worker(run: _Run) -> None:
     global _worker_run, _worker_pipeline, _worker_documents
     _worker_run = run
-    _worker_pipeline = _pipeline(run.site, run.targets, run.limits)
+    _worker_pipeline = _pipeline(run.site, run.targets, run.limits, run.rendering)
     _worker_documents = {d.source: d for d in run.site.documents}
 
 
@@ -300,6 +302,7 @@ def convert_documents(
     limits: Any = None,
     renderer: Any = None,
     converter: Any = None,
+    rendering: Any = None,
 ) -> Iterator[tuple[Document, Done]]:
     """Yield ``(document, Done)`` in the order of ``documents``.
 
@@ -310,7 +313,7 @@ def convert_documents(
     keys: list[str | None] = [cache.key(d, fmt) for d in documents] if cache else [None] * len(documents)
     hits = cache.known([k for k in keys if k is not None]) if cache else set()
     tasks = [(d, k if k in hits else None) for d, k in zip(documents, keys)]
-    run = _Run(site, targets, fmt, limits, renderer, cache, converter)
+    run = _Run(site, targets, fmt, limits, renderer, cache, converter, rendering)
     try:
         for (document, hit), key, done in zip(tasks, keys, _process_all(run, tasks, 1 if converter else jobs)):
             if cache is not None and key is not None and done.fresh and isinstance(done.result, Converted):
@@ -326,7 +329,7 @@ def _process_all(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[Done]:
         return iter(())
     fresh = sum(1 for _, hit in tasks if hit is None)
     if jobs <= 1 or (fresh < 2 * jobs and run.renderer is None) or len(tasks) < 2 * jobs or fork_context() is None:
-        pipeline = _pipeline(run.site, run.targets, run.limits)
+        pipeline = _pipeline(run.site, run.targets, run.limits, run.rendering)
         return (_process(run, pipeline, d, hit) for d, hit in tasks)
     return _process_parallel(run, tasks, jobs)
 
@@ -348,7 +351,7 @@ def _process_parallel(run: _Run, tasks: Sequence[Task], jobs: int) -> Iterator[D
         # A worker died (killed, out of memory): finish in this process rather than lose documents.
         log.warning("a conversion worker died; converting the remaining %d documents in-process",
                     len(tasks) - done)
-        pipeline = _pipeline(run.site, run.targets, run.limits)
+        pipeline = _pipeline(run.site, run.targets, run.limits, run.rendering)
         for document, hit in tasks[done:]:
             yield _process(run, pipeline, document, hit)
     finally:

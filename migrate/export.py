@@ -45,12 +45,14 @@ def drive_export(
     limits: Any = None,
     max_document_bytes: int | None = None,
     converter: Callable[[Document, Targets], Converted] | None = None,
+    rendering: Any = None,
 ) -> Plan:
     """Drive an exporter made on its site, report and empty plan through the contract, and return the plan.
 
     A failure while converting or exporting one document becomes an error in the report and a
     ``failed`` line in the manifest; the other documents go on. ``converter`` stands in for the content
-    pipeline (tests of an exporter that give each document a body of their own).
+    pipeline (tests of an exporter that give each document a body of their own). ``rendering``: bodies the
+    site's own Jekyll made (``--renderer jekyll``), used in place of the built-in Liquid and Markdown.
     """
     site, report, plan, exporter_cls = exporter.site, exporter.report, exporter.plan, type(exporter)
     plan.options = dataclasses.asdict(exporter.opts)
@@ -70,9 +72,10 @@ def drive_export(
     cache = None
     if cache_dir is not None:
         cache = ConversionCache(cache_dir, site, targets, {"exporter": exporter_cls.name, "options": plan.options,
-                                                           "limits": repr(limits)})
+                                                           "limits": repr(limits),
+                                                           "renderer": rendering.digest() if rendering else "builtin"})
     results = convert_documents(site, targets, documents, exporter.content_format, jobs=jobs, cache=cache,
-                                limits=limits, renderer=exporter, converter=converter)
+                                limits=limits, renderer=exporter, converter=converter, rendering=rendering)
     for document, done in progress(results):
         _export_one(exporter, document, done, keep_bodies)
     for unreadable in site.other_files:

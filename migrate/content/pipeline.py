@@ -15,6 +15,8 @@ from migrate.content.liquid import Limits, LiquidRenderer, SiteInfo, place_embed
 from migrate.content.links import LinkResolver, References
 from migrate.content.markdown import KramdownConverter
 from migrate.content.to_markdown import goldmark_parser, to_markdown
+from migrate.renderers import RenderedBody, Rendering
+from migrate.renderers.normalise import first_difference, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +80,17 @@ class ContentPipeline:
         *,
         limits: Limits | None = None,
         environment: str = "development",
+        rendering: Rendering | None = None,
     ) -> None:
         self.site = site
         self.targets = targets
+        self.rendering = rendering
+        """Bodies another renderer (the site's own Jekyll) made: they replace Liquid and Markdown here."""
+        self._differences: dict[str, str | None] = {}
+        self._last_liquid: tuple[str, tuple[str, list[ir.Issue], list[str]]] | None = None
+        """The built-in Liquid output the last comparison made (source, result), which HTML output reuses."""
+        self._reference: ContentPipeline | None = None
+        self._limits, self._environment = limits, environment
         self.kramdown = KramdownConverter(**_kramdown_options(site))
         self.info = SiteInfo(
             site, targets.document_urls, base_path=targets.base_path, site_url=targets.site_url
@@ -99,6 +109,9 @@ class ContentPipeline:
         cache_key = (doc.source, key)
         if cache_key in self._drop_cache:
             return self._drop_cache[cache_key]
+        other = self.rendering.bodies.get(doc.source) if self.rendering is not None else None
+        if other is not None:  # what Jekyll's own Liquid read there
+            return other.content if key == "content" else other.excerpt or ""
         if doc.source in self._in_progress:
             return doc.body if key == "content" else ""
         self._in_progress.add(doc.source)
@@ -130,7 +143,60 @@ class ContentPipeline:
         return head
 
     def is_markdown(self, doc: ir.Document) -> bool:
-        return doc.is_markdown
+        """Whether the body is kramdown source here (a body another renderer made is HTML already)."""
+        return doc.is_markdown and self.rendered(doc) is None
+
+    def rendered(self, doc: ir.Document) -> RenderedBody | None:
+        """The body another renderer made of ``doc``, where it differs from the built-in renderer's. Where
+        the two agree (as a reader sees the HTML), the built-in one is kept: it converts the source to the
+        target's Markdown natively, so the output differs only where the bodies do."""
+        if self.rendering is None:
+            return None
+        other = self.rendering.bodies.get(doc.source)
+        if other is None:
+            return None
+        if doc.source not in self._differences:
+            self._differences[doc.source] = self.builtin_difference(doc, other)
+        return other if self._differences[doc.source] is not None else None
+
+    def _reference_pipeline(self) -> ContentPipeline:
+        """The built-in renderer with the site's own URLs, as Jekyll renders (``post_url``, ``link`` and
+        ``absolute_url`` give the old URLs there): this pipeline when its targets are those."""
+        if self._reference is None:
+            identity = identity_targets(self.site)
+            self._reference = self if self.targets == identity else ContentPipeline(
+                self.site, identity, limits=self._limits, environment=self._environment)
+        return self._reference
+
+    def builtin_difference(self, doc: ir.Document, other: RenderedBody) -> str | None:
+        """Where the built-in renderer's HTML of ``doc`` parts from ``other``'s (None: they agree)."""
+        reference = self._reference_pipeline()
+        try:
+            body, found, linked = reference.render_liquid(doc)
+            if reference is self:
+                self._last_liquid = (doc.source, (body, found, linked))
+            ours = reference.kramdown.convert(body) if doc.is_markdown else body
+        except Exception as exc:  # noqa: BLE001 - the other renderer's body is used instead
+            logger.debug("built-in rendering of %s failed", doc.source, exc_info=True)
+            return f"the built-in renderer failed ({type(exc).__name__})"
+        mine, theirs = normalise(ours), normalise(other.content)
+        return None if mine == theirs else first_difference(mine, theirs)
+
+    def _liquid_or_rendered(
+        self, document: ir.Document, fmt: ContentFormat
+    ) -> tuple[str, list[ir.Issue], list[str]]:
+        """The body after Liquid: another renderer's (already converted, so HTML) where it made one, else
+        the built-in Liquid's, noted in the report when another renderer was asked for."""
+        other = self.rendered(document)
+        if other is not None:
+            return other.content, [], []
+        last, self._last_liquid = self._last_liquid, None
+        if last is not None and last[0] == document.source and fmt == "html":
+            body, found, linked = last[1]  # the comparison's, which agreed with Jekyll
+            return body, list(found), list(linked)
+        body, found, linked = self.render_liquid(document, fmt=fmt)
+        fallback = self.rendering.fallback_issue(document.source) if self.rendering is not None else None
+        return body, found + ([fallback] if fallback else []), linked
 
     def render_liquid(
         self, doc: ir.Document, text: str | None = None, *, fmt: ContentFormat = "html"
@@ -171,8 +237,8 @@ class ContentPipeline:
         if not document.is_html_page:
             return self._convert_file(document)
         try:
-            body, found, linked = self.render_liquid(
-                document, fmt=fmt if self.is_markdown(document) else "html"
+            body, found, linked = self._liquid_or_rendered(
+                document, fmt if self.is_markdown(document) else "html"
             )
             issues.extend(found)
             if fmt == "html":
@@ -266,7 +332,7 @@ class ContentPipeline:
         """A document whose output is not a web page (a feed, script, stylesheet, text): its text exactly as
         Jekyll writes it, after Liquid (and kramdown for Markdown), whatever the format asked for."""
         try:
-            body, issues, linked = self.render_liquid(document)
+            body, issues, linked = self._liquid_or_rendered(document, "html")
             out, found = self.to_html(document, body)
             out = place_embeds(out, self.liquid.env.embeds, lambda embed, _fmt: embed.html)
             return Converted(
@@ -283,6 +349,9 @@ class ContentPipeline:
     def _excerpt(
         self, doc: ir.Document, fmt: ContentFormat, issues: list[ir.Issue], converted_body: str
     ) -> str | None:
+        other = self.rendered(doc)
+        if other is not None:
+            return self._rendered_excerpt(doc, other, fmt)
         if doc.excerpt is not None:
             text, found, _ = self.render_liquid(doc, doc.excerpt)
         else:
@@ -304,6 +373,20 @@ class ContentPipeline:
             html_text, _refs = self.links.rewrite_html(doc, html_text)
             return html_text
         md, _ = to_markdown(self, doc, text)
+        md, _refs = self.links.rewrite_markdown(doc, md)
+        return md
+
+    def _rendered_excerpt(self, doc: ir.Document, other: RenderedBody, fmt: ContentFormat) -> str | None:
+        """Another renderer's excerpt, where the built-in one would give one (its own excerpt in the front
+        matter, or a separator in the body): Jekyll makes one of every post, the whole body without one."""
+        if other.excerpt is None or not other.excerpt.strip():
+            return None
+        if doc.excerpt is None and (doc.excerpt_separator or "\n\n") not in doc.body.lstrip("\n"):
+            return None
+        if fmt == "html":
+            html_text, _refs = self.links.rewrite_html(doc, other.excerpt)
+            return html_text
+        md, _ = to_markdown(self, doc, other.excerpt)
         md, _refs = self.links.rewrite_markdown(doc, md)
         return md
 
