@@ -11,9 +11,10 @@ import logging
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from migrate.ir import Site
@@ -99,8 +100,7 @@ def _escape(text: str) -> str:
 # -- visible text and its diff -------------------------------------------------------------------------
 
 _BLOCK = frozenset(
-    "address article aside blockquote br dd details div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+    ["address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
 )
 _HIDDEN = frozenset({"script", "style", "template", "noscript"})
 
@@ -199,8 +199,8 @@ def text_diff(before: list[str], after: list[str], *, limit: int = MAX_DIFF_LINE
 
 # -- images ----------------------------------------------------------------------------------------------
 
-_SRC = re.compile(r"""<(?:img|source|image|input)\b[^>]*?\s(?:src|href|xlink:href)\s*=\s*["']?([^"'\s>]+)""", re.I)
-_SRCSET = re.compile(r"""\ssrcset\s*=\s*["']([^"']+)""", re.I)
+_SRC = re.compile(r"""<(?:img|source|image|input)\b[^>]*?\s(?:src|href|xlink:href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_SRCSET = re.compile(r"""\ssrcset\s*=\s*["']([^"']+)""", re.IGNORECASE)
 
 
 def image_urls(html_text: str) -> list[str]:

@@ -12,9 +12,10 @@ import gzip
 import html
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from migrate.ir import Site
@@ -22,8 +23,8 @@ from migrate.plan import Plan
 from migrate.report import Report
 from migrate.report_bodies import (
     MARKDOWN_STAND_IN,
-    clipped,
     ImageResolver,
+    clipped,
     image_urls,
     render_markdown,
     text_diff,
@@ -83,8 +84,8 @@ def _page(title: str, body: str, scripts: Iterable[str]) -> str:
     return "".join([
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>",
         f"<meta http-equiv='Content-Security-Policy' content=\"{_CSP}\">",
-        "<meta name='viewport' content='width=device-width,initial-scale=1'><meta name='color-scheme' "
-        f"content='light dark'><title>{e(title)}</title><style>{_asset('report.css')}</style></head><body>",
+        ("<meta name='viewport' content='width=device-width,initial-scale=1'><meta name='color-scheme' "
+         f"content='light dark'><title>{e(title)}</title><style>{_asset('report.css')}</style></head><body>"),
         body, *scripts, f"<script>{_asset('report.js')}</script></body></html>\n",
     ])
 
@@ -187,6 +188,7 @@ def report_data(report: Report, plan: Plan, *, site: Site | None = None) -> tupl
     base = site.baseurl if site is not None else ""
     titles = {d.source: d.title for d in site.documents} if site is not None else {}
     urls = {d.source: d.url for d in site.documents} if site is not None else {}
+    body_lines = {d.source: d.body_line for d in site.documents} if site is not None else {}
     strings: list[str] = []
     string_index: dict[str, int] = {}
 
@@ -240,6 +242,8 @@ def report_data(report: Report, plan: Plan, *, site: Site | None = None) -> tupl
                             missing[url] = resolver.skipped.get(wanted, "not found")
                 if any(local.values()):
                     row["im"] = {side: m for side, m in local.items() if m}
+            if body_lines.get(d.source, 1) != 1:
+                row["l"] = body_lines[d.source]  # the source's line numbers are the file's (issues name them)
             row["b"] = [intern(clipped(raw)), intern(clipped(converted)), intern(clipped(before)),
                         intern(clipped(after)), intern(clipped(diff.diff))]
             row["d"] = diff.score

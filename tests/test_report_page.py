@@ -30,10 +30,10 @@ def _cli(*argv: str) -> int:
 
 def page_parts(page: str) -> tuple[dict, list[str], list[str]]:
     """The index, bodies and images a page embeds."""
-    index = json.loads(re.search(r"id='jm-index'>(.*?)</script>", page, re.S).group(1))
-    packed = re.search(r"id='jm-bodies'>(.*?)</script>", page, re.S).group(1)
+    index = json.loads(re.search(r"id='jm-index'>(.*?)</script>", page, re.DOTALL).group(1))
+    packed = re.search(r"id='jm-bodies'>(.*?)</script>", page, re.DOTALL).group(1)
     bodies = json.loads(gzip.decompress(base64.b64decode(packed)))
-    images = json.loads(re.search(r"id='jm-images'>(.*?)</script>", page, re.S).group(1))
+    images = json.loads(re.search(r"id='jm-images'>(.*?)</script>", page, re.DOTALL).group(1))
     return index, bodies, images
 
 

@@ -234,16 +234,18 @@
     });
     parts.push(el('details', {open: ''}, [el('summary', {text: 'Text diff (− Jekyll, + ' + index.target + ')' +
       (d.c ? ', ' + d.c + ' lines beyond the limit not compared' : '')}), pre]));
-    parts.push(el('details', {cls: 'source'}, [el('summary', {text: 'Source (' + d.s + ')'}), numbered(bodyText(d.b[0]))]));
+    parts.push(el('details', {cls: 'source', 'data-first': String(d.l || 1)}, [
+      el('summary', {text: 'Source (' + d.s + (d.l ? ', after its front matter' : '') + ')'}),
+      numbered(bodyText(d.b[0]), d.l || 1)]));
     if (d.b[1] !== d.b[3]) {
       parts.push(el('details', null, [el('summary', {text: 'Converted body, as written for ' + index.target}),
-        numbered(bodyText(d.b[1]))]));
+        numbered(bodyText(d.b[1]), 1)]));
     }
     return parts;
   }
-  function numbered(text) {
+  function numbered(text, first) {
     var pre = el('pre', {cls: 'text'});
-    text.split('\n').forEach(function (l, i) { pre.appendChild(el('span', {cls: 'ln', 'data-n': String(i + 1)}, [l + '\n'])); });
+    text.split('\n').forEach(function (l, i) { pre.appendChild(el('span', {cls: 'ln', 'data-n': String(i + first)}, [l + '\n'])); });
     return pre;
   }
   function showLine(detail, line) {
@@ -252,7 +254,7 @@
     src.open = true;
     var lines = src.querySelectorAll('.ln');
     lines.forEach(function (n) { n.classList.remove('hit'); });
-    var target = lines[line - 1];
+    var target = lines[line - parseInt(src.getAttribute('data-first'), 10)];
     if (target) { target.classList.add('hit'); target.scrollIntoView({block: 'center'}); }
     else detail.scrollIntoView();
   }

@@ -43,7 +43,7 @@ class Browser:
              "--disable-background-networking", "--disable-component-update", "--mute-audio",
              f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=fds, close_fds=False,
+            preexec_fn=fds, close_fds=False,  # noqa: PLW1509 - only fcntl and dup2 run there, before exec
         )
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -129,7 +129,7 @@ class Browser:
             raise RuntimeError(f"{method}: {answer['error']}")
         return answer.get("result", {})
 
-    def open(self, path: str | os.PathLike[str], *, timeout: float = 60.0) -> "Page":
+    def open(self, path: str | os.PathLike[str], *, timeout: float = 60.0) -> Page:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         page = Page(self, target, session)
@@ -150,7 +150,7 @@ class Browser:
                 pass
         shutil.rmtree(self.profile, ignore_errors=True)
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:  # noqa: PYI034 - Python 3.10 has no typing.Self
         return self
 
     def __exit__(self, *exc: object) -> None:
