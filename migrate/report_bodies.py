@@ -39,7 +39,7 @@ _IMAGE_TYPES = {
 }
 
 MARKDOWN_STAND_IN = ("the Markdown as Goldmark would render it, rendered here by markdown-it-py (CommonMark with "
-                     "tables, strikethrough, footnotes, definition lists and block attributes, raw HTML kept as "
+                     "tables, strikethrough, footnotes, definition lists, block and heading attributes, raw HTML kept as "
                      "the export's unsafe = true does); a stand-in, not Hugo's own output: shortcodes show as text")
 
 
@@ -65,25 +65,110 @@ def jekyll_renderings(site: Site, sources: Iterable[str], *, limits: Any = None,
 _MARKDOWN: Any = None
 
 
-def render_markdown(text: str) -> str:
-    """Markdown -> HTML the way the Hugo export's Goldmark settings read it (see :data:`MARKDOWN_STAND_IN`)."""
+def _backlink(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    if tokens[idx].meta["subId"] > 0:
+        ident += ":" + str(tokens[idx].meta["subId"])
+    return f'&#160;<a href="#fnref{ident}" class="footnote-backref">{env.get("backlink", "&#8617;")}</a>'
+
+
+def render_markdown(text: str, *, backlink: str = "&#8617;") -> str:
+    """Markdown -> HTML the way the Hugo export's Goldmark settings read it (see :data:`MARKDOWN_STAND_IN`);
+    ``backlink``: the footnote back link the export configures (kramdown's ``footnote_backlink``)."""
     global _MARKDOWN
     if _MARKDOWN is None:
         from markdown_it import MarkdownIt
-        from mdit_py_plugins.attrs import attrs_block_plugin
         from mdit_py_plugins.deflist import deflist_plugin
         from mdit_py_plugins.footnote import footnote_plugin
 
         md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-        md = md.use(footnote_plugin).use(deflist_plugin).use(attrs_block_plugin)
-        # Goldmark writes strikethrough as <del>, markdown-it as <s>.
+        md = md.use(footnote_plugin).use(deflist_plugin)
+        md.block.ruler.before("paragraph", "hugo_block_attributes", _attribute_line,
+                              {"alt": ["paragraph", "blockquote", "list"]})
+        md.core.ruler.push("hugo_attributes", _apply_attributes)
+        # Goldmark numbers a footnote reference 1, markdown-it [1]; strikethrough is <del> there, <s> here.
+        md.add_render_rule("footnote_caption", lambda self, tokens, idx, options, env:
+                           str(tokens[idx].meta["id"] + 1) + (f":{tokens[idx].meta['subId']}"
+                                                              if tokens[idx].meta.get("subId", 0) > 0 else ""))
+        md.add_render_rule("footnote_anchor", _backlink)
         md.add_render_rule("s_open", lambda self, tokens, idx, options, env: "<del>")
         md.add_render_rule("s_close", lambda self, tokens, idx, options, env: "</del>")
         _MARKDOWN = md
     try:
-        return str(_MARKDOWN.render(text))
+        return str(_MARKDOWN.render(text, {"backlink": backlink}))
     except Exception as exc:  # noqa: BLE001 - a stand-in renderer must not stop the report
         return f"<pre>{_escape(text)}</pre><p>(not rendered: {_escape(str(exc))})</p>"
+
+
+_ATTRIBUTES = re.compile(r"^\{([^{}\n]*)\}[ \t]*$")
+_ATTRIBUTE = re.compile(r"""([.#])([^\s.#=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+def _parse_attributes(text: str) -> list[tuple[str, str]] | None:
+    """``.a #b k=v`` as (name, value) pairs; None when the text is not only attributes."""
+    found, rest = [], text
+    for m in _ATTRIBUTE.finditer(text):
+        if m.group(1) == ".":
+            found.append(("class", m.group(2)))
+        elif m.group(1) == "#":
+            found.append(("id", m.group(2)))
+        else:
+            found.append((m.group(3), next(v for v in m.group(4, 5, 6) if v is not None)))
+        rest = rest.replace(m.group(0), "", 1)
+    return found if found and not rest.strip() else None
+
+
+def _attribute_line(state: Any, start: int, end: int, silent: bool) -> bool:
+    """Hugo's block attributes (``markup.goldmark.parser.attribute.block``): a line ``{.class #id k=v}`` ends
+    the block above it (it may interrupt a paragraph) and applies to that block."""
+    line = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]
+    m = _ATTRIBUTES.match(line)
+    if not m or state.sCount[start] - state.blkIndent >= 4 or _parse_attributes(m.group(1)) is None:
+        return False
+    if silent:
+        return True
+    token = state.push("hugo_attributes", "", 0)
+    token.meta = {"attributes": _parse_attributes(m.group(1))}
+    token.map = [start, start + 1]
+    state.line = start + 1
+    return True
+
+
+def _set_attributes(token: Any, pairs: list[tuple[str, str]]) -> None:
+    for name, value in pairs:
+        if name == "class":
+            token.attrJoin("class", value)
+        else:
+            token.attrSet(name, value)
+
+
+def _apply_attributes(state: Any) -> None:
+    """Each attribute line to the block just above it; a heading's trailing ``{#id}`` to the heading
+    (``parser.attribute.title``)."""
+    tokens, kept = state.tokens, []
+    for token in tokens:
+        if token.type != "hugo_attributes":
+            kept.append(token)
+            continue
+        if kept and kept[-1].nesting == -1:
+            depth = 0
+            for opener in reversed(kept):
+                depth += opener.nesting
+                if depth == 0:
+                    _set_attributes(opener, token.meta["attributes"])
+                    break
+    for i, token in enumerate(kept):
+        if token.type == "heading_open" and i + 1 < len(kept) and kept[i + 1].type == "inline":
+            inline = kept[i + 1]
+            m = re.search(r"\s*\{([^{}]*)\}\s*$", inline.content)
+            pairs = _parse_attributes(m.group(1)) if m else None
+            if m and pairs is not None and inline.children and inline.children[-1].type == "text":
+                last = inline.children[-1]
+                tail = re.search(r"\s*\{([^{}]*)\}\s*$", last.content)
+                if tail:
+                    last.content = last.content[:tail.start()]
+                    _set_attributes(token, pairs)
+    state.tokens = kept
 
 
 def clipped(text: str, *, limit: int = MAX_TEXT_CHARS) -> str:

@@ -189,6 +189,9 @@ def report_data(report: Report, plan: Plan, *, site: Site | None = None) -> tupl
     titles = {d.source: d.title for d in site.documents} if site is not None else {}
     urls = {d.source: d.url for d in site.documents} if site is not None else {}
     body_lines = {d.source: d.body_line for d in site.documents} if site is not None else {}
+    kramdown = site.config.get("kramdown") if site is not None else None
+    backlink = kramdown.get("footnote_backlink") if isinstance(kramdown, dict) else None
+    backlink = backlink if isinstance(backlink, str) else "&#8617;"  # as the Hugo export configures Goldmark
     strings: list[str] = []
     string_index: dict[str, int] = {}
 
@@ -222,7 +225,7 @@ def report_data(report: Report, plan: Plan, *, site: Site | None = None) -> tupl
                                  [x for x in converted.splitlines() if x.strip()])
                 row["f"] = 1
             else:
-                after = render_markdown(converted) if plan.body_format == "markdown" else converted
+                after = render_markdown(converted, backlink=backlink) if plan.body_format == "markdown" else converted
                 if before is None:  # Jekyll's rendering failed (the export reported why): its source stands in
                     before = f"<pre>{html.escape(raw)}</pre>"
                 diff = text_diff(visible_text(before), visible_text(after))

@@ -106,7 +106,7 @@
   };
 
   // -- a rendering in a sandboxed frame: nothing in it may run or fetch ---------------------------------
-  var FRAME_CSS = ':root{color-scheme:light dark}body{font:16px/1.5 Georgia,serif;margin:1em;overflow-wrap:anywhere}' +
+  var FRAME_CSS = ':root{color-scheme:light dark}html{background:Canvas;color:CanvasText}body{font:16px/1.5 Georgia,serif;margin:1em;overflow-wrap:anywhere}' +
     'img,svg,video{max-width:100%;height:auto}pre{overflow:auto;white-space:pre-wrap}table{border-collapse:collapse}' +
     'td,th{border:1px solid #8888;padding:2px 5px}a[title]{color:#1a56db;text-decoration:underline}' +
     '@media (prefers-color-scheme:dark){a[title]{color:#8ab4ff}}' +

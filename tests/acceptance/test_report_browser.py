@@ -287,3 +287,71 @@ def test_verify_report_shows_each_redirect_chain(browser: Browser, tmp_path: Pat
     assert page.eval("document.getElementById('verdict').textContent") == "3 of 3 old URLs do not answer as the map says."
     assert page.console_errors() == [] and page.requests() == []
     page.close()
+
+
+STAND_IN_CASES = """\
+Some *emphasis*, **strong**, `code`, a [link](/a/) and ~~struck~~ text.
+{.note .info}
+
+> A quote
+{.purple}
+
+## A heading {#my-id .x}
+
+- one
+- two
+  1. nested
+{.list}
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+A note[^1] and a line  
+with a hard break.
+
+Term
+: Definition
+
+```ruby
+puts 1
+```
+
+<div class="raw">raw *html* kept</div>
+
+![An image](/img/a.png "title")
+
+[^1]: The note.
+"""
+
+
+def test_the_hugo_stand_in_reads_as_goldmark_with_the_exports_settings(tmp_path: Path) -> None:
+    """The report renders Hugo's Markdown with markdown-it-py as a stand-in for Goldmark. With the Goldmark
+    settings a real export writes (its hugo.toml), real Hugo renders the same constructs to the same text a
+    reader sees, block by block, and the same attributes on the same blocks."""
+    import tomllib
+
+    from migrate.report_bodies import render_markdown, visible_text
+    from tests.acceptance.test_hugo_build import hugo_binary
+
+    export_report(SAMPLES_DIR / "blog-classic", "hugo", tmp_path / "out", dry_run=False)
+    markup = tomllib.loads((tmp_path / "out" / "hugo.toml").read_text("utf-8"))["markup"]
+    site = tmp_path / "hugo-site"
+    (site / "content").mkdir(parents=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.html").write_text("{{ .Content }}")
+    (site / "layouts" / "_default" / "list.html").write_text("")
+    import tomli_w
+
+    (site / "hugo.toml").write_text(tomli_w.dumps({"baseURL": "http://example.org/", "markup": markup}))
+    (site / "content" / "p.md").write_text("---\ntitle: p\n---\n" + STAND_IN_CASES)
+    import subprocess
+
+    subprocess.run([str(hugo_binary()), "--quiet", "-s", str(site), "-d", str(site / "public")], check=True,
+                   capture_output=True, timeout=120)
+    built = (site / "public" / "p" / "index.html").read_text("utf-8")
+    ours = render_markdown(STAND_IN_CASES)
+    assert visible_text(ours) == visible_text(built)
+    for marker in ('<p class="note info">', '<blockquote class="purple">', '<h2 id="my-id" class="x">',
+                   '<ul class="list">', "<del>struck</del>", "<br", "<dl>", '<div class="raw">raw *html* kept</div>'):
+        assert marker in built and marker in ours, marker
