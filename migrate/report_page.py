@@ -313,7 +313,7 @@ def render_html(report: Report, plan: Plan, *, site: Site | None = None) -> str:
 _NAV = ("<nav aria-label='sections'><a href='#summary'>Summary</a> <a href='#documents'>Documents</a> "
         "<a href='#urls'>URL map</a> <a href='#issues'>Issues</a></nav>")
 _SEARCH = ("<label class='search'><span>Search</span> <input type='search' id='q' "
-           "placeholder='title, file, URL (as people read it)' autocomplete='off'></label>")
+           "placeholder='documents and URL map: title, file, URL (as people read it)' autocomplete='off'></label>")
 _DOCS_SECTION = (
     "<section id='documents' aria-labelledby='documents-h'><h2 id='documents-h'>Documents, most changed first</h2>"
     + _SEARCH + "<div class='filters' data-for='docs' role='group' aria-label='document status'></div>"
