@@ -12,14 +12,19 @@ import contextlib
 import io
 import json
 import os
+import subprocess
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import tomli_w
+import tomllib
 
 from migrate.cli import main
+from migrate.report_bodies import render_markdown, visible_text
+from tests.acceptance.test_hugo_build import hugo_binary
 from tests.conftest import SAMPLES_DIR
 from tests.support.chromium import CHROMIUM, Browser, Page
 from tests.support.local_http import serve_locally
@@ -329,11 +334,6 @@ def test_the_hugo_stand_in_reads_as_goldmark_with_the_exports_settings(tmp_path:
     """The report renders Hugo's Markdown with markdown-it-py as a stand-in for Goldmark. With the Goldmark
     settings a real export writes (its hugo.toml), real Hugo renders the same constructs to the same text a
     reader sees, block by block, and the same attributes on the same blocks."""
-    import tomllib
-
-    from migrate.report_bodies import render_markdown, visible_text
-    from tests.acceptance.test_hugo_build import hugo_binary
-
     export_report(SAMPLES_DIR / "blog-classic", "hugo", tmp_path / "out", dry_run=False)
     markup = tomllib.loads((tmp_path / "out" / "hugo.toml").read_text("utf-8"))["markup"]
     site = tmp_path / "hugo-site"
@@ -341,12 +341,8 @@ def test_the_hugo_stand_in_reads_as_goldmark_with_the_exports_settings(tmp_path:
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "layouts" / "_default" / "single.html").write_text("{{ .Content }}")
     (site / "layouts" / "_default" / "list.html").write_text("")
-    import tomli_w
-
     (site / "hugo.toml").write_text(tomli_w.dumps({"baseURL": "http://example.org/", "markup": markup}))
     (site / "content" / "p.md").write_text("---\ntitle: p\n---\n" + STAND_IN_CASES)
-    import subprocess
-
     subprocess.run([str(hugo_binary()), "--quiet", "-s", str(site), "-d", str(site / "public")], check=True,
                    capture_output=True, timeout=120)
     built = (site / "public" / "p" / "index.html").read_text("utf-8")
