@@ -161,6 +161,10 @@ def test_summary_equals_migration_json_and_the_page_works_at_1280(browser: Brows
         assert shown[f"documents.{key}"] == manifest["counts"][key], key
     for key in ("error", "warning", "info"):
         assert shown[f"issues.{key}"] == issues[key], key
+    old_urls = ({unquote(d["old_url"]) for d in manifest["documents"] if d["old_url"]}
+                | {unquote(src) for src, _ in manifest["redirects"]} | {unquote(g["url"]) for g in manifest["generated"]})
+    assert shown["old URLs.kept"] + shown["old URLs.redirected"] + shown["old URLs.lost"] == len(old_urls)
+    assert shown["old URLs.lost"] == 0
     assert page.eval("document.getElementById('verdict').textContent").startswith("Migration complete")
     assert page.eval(OVERFLOW) <= 0
     page.screenshot(shots / "report-summary.png", clip={"x": 0, "y": 0, "width": 1280, "height": 520})
@@ -172,8 +176,8 @@ def test_summary_equals_migration_json_and_the_page_works_at_1280(browser: Brows
                            ".flatMap(s => (s.title || s.textContent).split('\\n'))"))
     sources = {unquote(src) for src, _ in manifest["redirects"]}
     assert sources <= {unquote(u) for u in listed}
-    assert all(t == "redirected" for t in page.eval("[...document.querySelectorAll('#urls-rows td:nth-child(2)')]"
-                                                    ".map(n => n.textContent)"))
+    fates = page.eval("[...document.querySelectorAll('#urls-rows td:nth-child(2)')].map(n => n.textContent)")
+    assert set(fates) == {"redirected"} and len(fates) == shown["old URLs.redirected"]
 
     # the search narrows the document rows to those that match
     before = page.eval("document.querySelectorAll('#docs-rows tr').length")
