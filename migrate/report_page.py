@@ -312,8 +312,9 @@ def render_html(report: Report, plan: Plan, *, site: Site | None = None) -> str:
 
 _NAV = ("<nav aria-label='sections'><a href='#summary'>Summary</a> <a href='#documents'>Documents</a> "
         "<a href='#urls'>URL map</a> <a href='#issues'>Issues</a></nav>")
-_SEARCH = ("<label class='search'><span>Search</span> <input type='search' id='q' "
-           "placeholder='documents and URL map: title, file, URL (as people read it)' autocomplete='off'></label>")
+_SEARCH_FIELD = ("<label class='search'><span>Search</span> <input type='search' id='q' placeholder='{}' "
+                 "autocomplete='off'></label>")
+_SEARCH = _SEARCH_FIELD.format("documents and URL map: title, file, URL (as people read it)")
 _DOCS_SECTION = (
     "<section id='documents' aria-labelledby='documents-h'><h2 id='documents-h'>Documents, most changed first</h2>"
     + _SEARCH + "<div class='filters' data-for='docs' role='group' aria-label='document status'></div>"
@@ -359,7 +360,7 @@ def render_verify_html(result: Any) -> str:
             "<a href='#checks'>Old URLs</a></nav></header><main>"
             + _summary(not failed, verdict, bars)
             + "<section id='checks' aria-labelledby='checks-h'><h2 id='checks-h'>Each old URL and where it led"
-            "</h2>" + _SEARCH + "<div class='filters' data-for='checks' role='group' aria-label='result'></div>"
+            "</h2>" + _SEARCH_FIELD.format("old URL, redirect chain or problem") + "<div class='filters' data-for='checks' role='group' aria-label='result'></div>"
             "<p class='count' id='checks-count' aria-live='polite'></p><table class='rows checks'><colgroup>"
             "<col class='c-url2'><col class='c-chain'><col class='c-st'></colgroup><thead><tr><th scope='col'>Old URL"
             "</th><th scope='col'>Redirect chain</th><th scope='col'>Result</th></tr></thead><tbody id='checks-rows'>"
