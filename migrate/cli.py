@@ -332,7 +332,7 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
             for chunk in diff.unified():
                 sys.stdout.write(chunk)
         if args.check and diff.has_changes:
-            _finish_report(args, report, plan)
+            _finish_report(args, report, plan, site)
             print(_accounting_line(plan), file=sys.stderr)
             return EXIT_PROBLEMS
     else:
@@ -341,7 +341,7 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
         if records is not None:
             records.save(out, inputs, site, report.issues, files=len(plan.files), accounting=_accounting_line(plan),
                          exit_code=exit_code)
-    _finish_report(args, report, plan)
+    _finish_report(args, report, plan, site)
     _print_issues(report, limit=50)
     print(_accounting_line(plan), file=sys.stderr)
     return exit_code
@@ -467,13 +467,13 @@ def _add_renderer_flags(parser: argparse.ArgumentParser) -> None:
                        "Jekyll disagree, and how many do")
 
 
-def _finish_report(args: argparse.Namespace, report: Report, plan: Any) -> None:
+def _finish_report(args: argparse.Namespace, report: Report, plan: Any, site: Site | None = None) -> None:
     if not args.report:
         return
     from migrate.report_page import write_report
 
     try:
-        write_report(Path(args.report), report, plan)
+        write_report(Path(args.report), report, plan, site=site)
     except OSError as exc:
         raise MigrateError(f"could not write the report {args.report}: {exc}") from exc
 
@@ -549,7 +549,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         result = verify_map(
             rules, args.base_url, concurrency=args.concurrency, timeout=args.timeout, retries=args.retries,
             rate_limit=args.rate_limit, expected_statuses=tuple(args.expected_status or (301, 308)),
-            check_external_targets=args.check_external,
+            check_external_targets=args.check_external, trace=bool(args.report),
             progress=(lambda _check: bar.update(1)) if bar is not None else None,
         )
     finally:
@@ -558,6 +558,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     summary = result.to_dict()
     if args.json_report:
         Path(args.json_report).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    if args.report:  # the page of each old URL and the redirects it went through
+        from migrate.report_page import render_verify_html
+
+        report_path = Path(args.report)
+        if report_path.suffix.lower() in (".html", ".htm"):
+            report_path.write_text(render_verify_html(result), "utf-8")
+        else:
+            report_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(result.summary_line())
     for failure in result.failures[:50]:
         print(f"  FAIL {failure}", file=sys.stderr)
@@ -692,6 +700,8 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--expected-status", type=int, action="append", help="accepted redirect status (repeatable)")
     p.add_argument("--check-external", action="store_true", help="also request targets on other hosts")
     p.add_argument("--json-report", help="write the JSON report here")
+    p.add_argument("--report", help="write the report to FILE.html (each old URL, its redirect chain and final "
+                   "status) or FILE.json")
     return parser
 
 

@@ -78,6 +78,11 @@ def drive_export(
                                 limits=limits, renderer=exporter, converter=converter, rendering=rendering)
     for document, done in progress(results):
         _export_one(exporter, document, done, keep_bodies)
+    if keep_bodies:  # the report page shows each body as Jekyll rendered it beside the target's
+        from migrate.report_bodies import jekyll_renderings
+
+        plan.body_format = exporter.content_format
+        plan.jekyll_html = jekyll_renderings(site, list(plan.bodies), limits=limits, jobs=jobs)
     for unreadable in site.other_files:
         if unreadable.reason == "error":
             plan.record(DocumentOutcome(source=unreadable.source, kind="unreadable", old_url=None, new_url=None,

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -43,9 +43,12 @@ class Check:
     attempts: int = 1
     in_place: bool = False
     """A rewrite of the map: the page answers at ``url`` itself (200, no redirect)."""
+    chain: tuple[tuple[str, int | None], ...] = ()
+    """With ``trace``: every URL requested, from ``url`` through each Location to the last answer, with
+    its status (None: no answer); empty otherwise."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        return ({"chain": [list(hop) for hop in self.chain]} if self.chain else {}) | {
             "source": self.source,
             "url": self.url,
             "expected": self.expected,
@@ -187,7 +190,9 @@ class _Verifier:
         expected_statuses: Sequence[int],
         check_external_targets: bool,
         backoff: float,
+        trace: bool = False,
     ) -> None:
+        self.trace = trace
         self.base_url = base_url
         self.base_origin = urlsplit(canonical_url(base_url)).netloc
         self.timeout = timeout
@@ -242,6 +247,28 @@ class _Verifier:
         self.target_results[url] = result
         event.set()
         return result
+
+    MAX_HOPS = 10
+
+    def traced(self, check: Check) -> Check:
+        """``check`` with its redirect chain: the requested URL, then each Location followed (on the base
+        URL's host, or any host with ``check_external_targets``) until an answer that is not a redirect."""
+        if not self.trace:
+            return check
+        hops: list[tuple[str, int | None]] = [(check.url, check.status)]
+        location, seen = check.location, {check.url}
+        while location and len(hops) <= self.MAX_HOPS and location not in seen:
+            url = location.split("#", 1)[0]
+            if urlsplit(canonical_url(url)).netloc != self.base_origin and not self.check_external_targets:
+                hops.append((location, None))
+                break
+            seen.add(location)
+            response, _problem, _ = self.get(url)
+            status = response.status_code if response is not None else None
+            hops.append((location, status))
+            raw = response.headers.get("Location") if response is not None and 300 <= status < 400 else None
+            location = urljoin(url, raw) if raw else None
+        return replace(check, chain=tuple(hops))
 
     def check_in_place(self, rule: Redirect) -> Check:
         """A rewrite: the old URL answers 200 itself (served from ``rule.target``), no redirect."""
@@ -301,11 +328,13 @@ def verify_map(
     progress: Callable[[Check], None] | None = None,
     check_external_targets: bool = False,
     backoff: float = 0.5,
+    trace: bool = False,
 ) -> VerifyResult:
     """Request every rule's source under ``base_url`` without following redirects and check the status,
     that Location names the rule's target (relative Locations made absolute), and that the target
     answers 200; a map's rewrites (pages a static host serves at their extensionless old URL) must
-    answer 200 themselves. ``rate_limit`` caps requests per second; ``progress`` is called once per finished rule.
+    answer 200 themselves. ``trace`` records each check's whole redirect chain (more requests: one per
+    hop, for the report page). ``rate_limit`` caps requests per second; ``progress`` is called once per finished rule.
     Targets on another host than ``base_url`` are only requested with ``check_external_targets``."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -322,11 +351,12 @@ def verify_map(
         expected_statuses=expected_statuses,
         check_external_targets=check_external_targets,
         backoff=backoff,
+        trace=trace,
     )
 
     def run(rule: Redirect, in_place: bool = False) -> Check:
         try:
-            result = verifier.check_in_place(rule) if in_place else verifier.check(rule)
+            result = verifier.traced(verifier.check_in_place(rule) if in_place else verifier.check(rule))
         except Exception as exc:  # one odd answer must not stop the others
             log.debug("checking %s failed", rule.source, exc_info=True)
             result = Check(rule.source, request_url(base_url, rule.source), rule.target, False,

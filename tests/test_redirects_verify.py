@@ -202,3 +202,16 @@ def test_rewrites_must_answer_in_place(base_url: str) -> None:
     assert "the host needs the rewrite" in (result.checks[2].problem or "")
     assert result.summary() == "2/4 old URLs redirect correctly (3 of them pages that must answer in place); 2 failed"
     assert json.loads(json.dumps(result.to_dict()))["in_place"] == 3
+
+
+def test_trace_records_the_whole_redirect_chain(base_url: str) -> None:
+    """With ``trace`` (the report page) each Location is followed to the last answer: /wrong/ -> /elsewhere/
+    (200) although the map wanted /new/; a target on another host is named, not requested."""
+    c = check(base_url, "/wrong/", "/new/", trace=True)
+    assert not c.ok
+    assert c.chain == ((f"{base_url}/wrong/", 301), (f"{base_url}/elsewhere/", 200))
+    assert check(base_url, "/ext/", "https://example.org/away", trace=True).chain == (
+        (f"{base_url}/ext/", 301), ("https://example.org/away", None))
+    assert check(base_url, "/gone/", "/new/", trace=True).chain == ((f"{base_url}/gone/", 404),)
+    assert check(base_url, "/old/", "/new/").chain == ()  # without trace: one request as before
+    assert "chain" not in check(base_url, "/old/", "/new/").to_dict()

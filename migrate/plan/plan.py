@@ -143,6 +143,11 @@ class Plan:
     itemizers: dict[str, Itemizer] = field(default_factory=dict)
     bodies: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Source -> (raw body, converted body), kept only when a report page asks for them."""
+    body_format: str = "html"
+    """What the converted bodies are: ``html`` or ``markdown`` (the exporter's content format)."""
+    jekyll_html: dict[str, tuple[bool, str]] = field(default_factory=dict)
+    """Source -> (is a web page, the body as Jekyll rendered it with the old URLs): HTML for a page, the
+    file's text for a file that is no page (a script, a feed). Kept with ``bodies`` for the report page."""
     """For single-file formats: path -> function splitting the file into named items (dry-run diffs)."""
     spool: Spool = field(default_factory=Spool, repr=False, compare=False)
     """Where the contents of all but the smallest files wait to be written; exporters may keep their own
