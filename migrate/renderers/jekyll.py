@@ -185,6 +185,14 @@ def _config(site: Site, copy: Path, dest: Path, bundled: bool,
     config["safe"] = False
     config["disable_disk_cache"] = True
     plugins = list(site.plugins)
+    if "jekyll-github-metadata" in plugins:
+        # the plugin asks GitHub's API (and stops the build offline, where the site's github: mapping or a
+        # missing repository name makes it look): site.github is the configuration's ``github``, which holds
+        # the values the reader computed as the plugin does without the network
+        plugins.remove("jekyll-github-metadata")
+        notes.append(Issue("renderer-github-metadata", "info",
+                           "jekyll-github-metadata is not run (it needs GitHub's API): site.github holds the "
+                           "values the plugin computes offline, as the built-in renderer uses them", None))
     missing: list[str] = []
     theme = config.get("theme") if isinstance(config.get("theme"), str) else None
     installed = None if bundled else _loadable(plugins, theme)
