@@ -63,7 +63,7 @@ def admin_token(key: str, *, now: float | None = None) -> str:
 
 
 def marker(key: str, digest: str) -> str:
-    return f"<!-- jekyll-migrate source={quote(key, safe='/:@')} sha={digest} -->"
+    return f"<!-- jekyll-migrate source={quote(key, safe='/:@').replace('-', '%2D')} sha={digest} -->"
 
 
 def read_marker(text: str | None) -> tuple[str, str] | None:
@@ -77,7 +77,7 @@ class GhostPushTarget(PushTarget):
 
     name = "ghost"
     credentials = (KEY_NAME,)
-    order = ("media", "page", "post", "redirects")
+    order = ("media", "term", "page", "post", "redirects")
 
     def __init__(self, url: str, credentials: Mapping[str, str], http: Any, options: Mapping[str, Any]) -> None:
         super().__init__(url, credentials, http, options)
@@ -141,7 +141,14 @@ class GhostPushTarget(PushTarget):
                 return value
             return paths.sub(lambda m: ref(by_path[m.group(0)], "url"), value)
 
+        # Tags are items of their own, made before the posts: Ghost makes a missing tag while saving a
+        # post, and two posts saved at once with one new tag make it twice ("news", "news-2").
         tag_names = {row["id"]: row for row in exporter.rows.tag_rows.values()}
+        used_tags = {t for entry in exporter.entries.values() if entry.post_id for t in entry.tags}
+        for row in sorted(exporter.rows.tag_rows.values(), key=lambda r: r["slug"]):
+            if row["id"] in used_tags:
+                items.append(PushItem(key=f"term:tag:{row['slug']}", kind="term", slug=row["slug"],
+                                      fields={"name": row["name"], "slug": row["slug"]}, title=row["name"]))
         user_rows = {row["id"]: row for row in exporter.rows.user_rows.values()}
         for source, entry in sorted(exporter.entries.items()):
             if not entry.post_id or entry.post_json is None:
@@ -156,7 +163,11 @@ class GhostPushTarget(PushTarget):
             if row.get("feature_image"):
                 fields["feature_image"] = point(row["feature_image"])
             fields.update(entry.meta)
-            fields["tags"] = [{"name": tag_names[t]["name"], "slug": tag_names[t]["slug"]} for t in entry.tags]
+            fields["tags"] = [{"id": ref(f"term:tag:{tag_names[t]['slug']}")} for t in entry.tags]
+            if exporter._date(entry.doc) is None:
+                # No date of its own: the export dates it at the newest post, which moves whenever a post
+                # is added; Ghost dates it when first published and keeps that.
+                fields.pop("published_at", None)
             authors = [a for a in (self._author(user_rows[u]) for u in entry.authors) if a]
             if authors:
                 fields["authors"] = [{"id": a} for a in dict.fromkeys(authors)]
@@ -219,6 +230,13 @@ class GhostPushTarget(PushTarget):
             return self._find_upload(item)
         if item.kind == "redirects":
             return self._find_redirects(item)
+        if item.kind == "term":
+            r = self._api("GET", f"/tags/slug/{quote(item.slug or '')}/", allow=(404,), what=f"reading tag {item.label}")
+            if r.status_code == 404:
+                return None
+            tag = r.json()["tags"][0]
+            same = tag.get("name") == item.fields["name"]
+            return Remote(id=tag["id"], url=tag.get("url"), hash=item_hash(item, dict(item.fields)) if same else None)
         index = self._load_index()
         post = index.get(item.key) or self._slugs.get((item.kind, item.slug or ""))
         if post is None:
@@ -254,6 +272,10 @@ class GhostPushTarget(PushTarget):
             return self._upload(item, fields)
         if item.kind == "redirects":
             return self._upload_redirects(item, fields)
+        if item.kind == "term":
+            r = self._api("POST", "/tags/", json={"tags": [dict(fields)]}, what=f"creating tag {item.label}")
+            tag = r.json()["tags"][0]
+            return Remote(id=tag["id"], url=tag.get("url"))
         kind = item.kind + "s"
         post = {**fields, "codeinjection_foot": marker(item.key, digest)}
         r = self._api("POST", f"/{kind}/", json={kind: [post]}, params=_source(fields),
@@ -266,6 +288,13 @@ class GhostPushTarget(PushTarget):
             return self._upload_redirects(item, fields, remote.extra.get("ours") or ())
         if item.kind == "media":
             return self.create(item, fields, digest)
+        if item.kind == "term":
+            r = self._api("PUT", f"/tags/{remote.id}/", json={"tags": [dict(fields)]}, allow=(404,),
+                          what=f"updating tag {item.label}")
+            if r.status_code == 404:
+                raise RemoteGone(f"Ghost no longer has tag {item.label}")
+            tag = r.json()["tags"][0]
+            return Remote(id=tag["id"], url=tag.get("url"))
         kind = str(remote.extra.get("type") or item.kind) + "s"
         r = self._api("GET", f"/{kind}/{remote.id}/", params={"fields": "id,updated_at"}, allow=(404,),
                       what=f"reading {item.kind} {item.label}")
@@ -333,6 +362,8 @@ class GhostPushTarget(PushTarget):
         self._api("DELETE", f"/{kind}/{managed.remote.id}/", allow=(404,), what=f"deleting {managed.title}")
 
     def live_fields(self, item: PushItem, remote: Remote) -> Mapping[str, Any] | None:
+        if item.kind == "redirects":
+            return {"rules": self._live_redirects() or []}
         if item.kind not in ("post", "page"):
             return None
         kind = str(remote.extra.get("type") or item.kind) + "s"
@@ -342,7 +373,7 @@ class GhostPushTarget(PushTarget):
             return None
         post = r.json()[kind][0]
         live = {k: post.get(k) for k in item.fields}
-        live["tags"] = [{"name": t["name"], "slug": t["slug"]} for t in post.get("tags", [])]
+        live["tags"] = [{"id": t["id"]} for t in post.get("tags", [])]
         if "authors" in item.fields:
             live["authors"] = [{"id": a["id"]} for a in post.get("authors", [])]
         return live
