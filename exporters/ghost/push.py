@@ -91,6 +91,7 @@ class GhostPushTarget(PushTarget):
         self.notes: list[str] = []
         self._index: dict[str, dict[str, Any]] | None = None
         self._slugs: dict[tuple[str, str], dict[str, Any]] = {}
+        self.site_url = self.url
 
     # -- talking to Ghost --------------------------------------------------------------------------------
     def _api(self, method: str, path: str, **kw: Any) -> Any:
@@ -118,6 +119,8 @@ class GhostPushTarget(PushTarget):
             raise PushError(f"the Admin API key may not read users on {where} (403 {_message(r)}): use a custom "
                             "integration's key or an Administrator's staff access token")
         self.users = list(r.json().get("users", []))
+        # Ghost names its uploads under its own configured address, which may differ from --url (a proxy)
+        self.site_url = str(site.get("url") or self.url).rstrip("/")
 
     # -- items ---------------------------------------------------------------------------------------------
     def build_items(self, exported: Exported) -> list[PushItem]:
@@ -251,9 +254,10 @@ class GhostPushTarget(PushTarget):
         months = [(today.tm_year, today.tm_mon)]
         months.append((today.tm_year - 1, 12) if today.tm_mon == 1 else (today.tm_year, today.tm_mon - 1))
         for year, month in months:
-            url = f"{self.url}/content/{item.fields['folder']}/{year:04d}/{month:02d}/{item.fields['name']}"
-            r = self.http.request("HEAD", url, allow=(404, 403, 301, 302), allow_redirects=False)
+            path = f"/content/{item.fields['folder']}/{year:04d}/{month:02d}/{item.fields['name']}"
+            r = self.http.request("HEAD", path, allow=(404, 403, 301, 302), allow_redirects=False)
             if r.status_code == 200:
+                url = self.site_url + path
                 return Remote(id=url, url=url, hash=item_hash(item, dict(item.fields)))
         return None
 
