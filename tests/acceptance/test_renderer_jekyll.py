@@ -140,7 +140,9 @@ def test_plugins_own_exports_what_its_plugins_make(tmp_path: Path) -> None:
     main(["export", str(PLUGINS_OWN), "--to", "hugo", "-o", str(tmp_path / "builtin"), "--no-cache",
           "--report", str(builtin_report)])
     builtin = json.loads(builtin_report.read_text("utf-8"))["issues"]["issues"]
-    assert any(i["code"] == "liquid-unknown-tag" and "oembed" in i["message"] for i in builtin)
+    # the site's own block tag is unknown to the built-in renderer (its {% oembed %} is one of the well-known
+    # embed tags the built-in renderer writes its own way)
+    assert any(i["code"] == "liquid-unknown-tag" and "callout" in i["message"] for i in builtin)
 
 
 @pytest.mark.parametrize("target", ["hugo", "wordpress", "ghost"])
