@@ -14,6 +14,7 @@ APT_PACKAGES=(
   ruby-jekyll-archives ruby-jekyll-paginate-v2
   ruby-jekyll-gist ruby-jekyll-mentions
   nginx apache2 caddy chromium pandoc time
+  php-cli php-sqlite3 php-xml php-mbstring
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -35,6 +36,17 @@ if [ ! -d "$JM_NPM_PREFIX/node_modules/wordpress-export-to-markdown" ]; then
   npm install --no-audit --no-fund --loglevel=error --prefix "$JM_NPM_PREFIX" \
     netlify-redirect-parser@14.4.0 @vercel/routing-utils@6.6.0 wordpress-export-to-markdown@2.2.2 >"$npm_log" 2>&1 \
     || { echo "install: npm install failed:" >&2; tail -20 "$npm_log" >&2; exit 1; }
+  rm -f "$npm_log"
+fi
+
+# A real WordPress for the push tests (tests/support/wordpress/server.py): WordPress and its SQLite
+# integration from npm, as a tarball (npm pack: nothing to install, the zips inside are unpacked by the tests).
+WP_BUILDS=wp-playground-wordpress-builds-0.9.19.tgz
+if [ ! -f "$JM_NPM_PREFIX/tarballs/$WP_BUILDS" ]; then
+  mkdir -p "$JM_NPM_PREFIX/tarballs"
+  npm_log=$(mktemp)
+  npm pack --silent --pack-destination "$JM_NPM_PREFIX/tarballs" @wp-playground/wordpress-builds@0.9.19 >"$npm_log" 2>&1 \
+    || { echo "install: npm pack @wp-playground/wordpress-builds failed:" >&2; tail -20 "$npm_log" >&2; exit 1; }
   rm -f "$npm_log"
 fi
 
