@@ -487,6 +487,163 @@ def cmd_verify(args: argparse.Namespace) -> int:
 # -- parser --------------------------------------------------------------------------------------------
 
 
+# -- push ----------------------------------------------------------------------------------------------
+
+
+def _push_cache_root(args: argparse.Namespace) -> Path:
+    if args.cache:
+        return Path(args.cache)
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jekyll-migrate"
+
+
+def _parse_author_map(values: Sequence[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values or ():
+        old, sep, new = value.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise OptionError(f"--author-map expects OLD=NEW, got {value!r}")
+        mapping[old.strip()] = new.strip()
+    return mapping
+
+
+def cmd_push(args: argparse.Namespace, exporter_cls: Any) -> int:
+    from migrate.export import drive_export
+    from migrate.plan import Plan
+    from migrate.push import Exported
+    from migrate.push.core import load_credentials, load_target, push
+    from migrate.push.http import Http
+    from migrate.push.items import PushError
+    from migrate.push.state import PushState, state_path
+    from migrate.workers import default_jobs
+
+    report = Report(suppressed=frozenset(args.suppress or ()))
+    options = _exporter_options(exporter_cls, args)
+    target_cls = load_target(exporter_cls)
+    push_options = {"author_map": _parse_author_map(args.author_map)}
+    credentials = load_credentials(target_cls.credentials, args.credentials)
+    if args.timeout <= 0 or args.retries < 0 or args.concurrency < 1:
+        raise OptionError("--timeout must be above 0, --retries 0 or more, --concurrency 1 or more")
+    url = args.url.strip()
+    if not url.startswith(("http://", "https://")):
+        raise OptionError(f"--url must start with http:// or https:// (got {url!r})")
+    http = Http(url, timeout=args.timeout, retries=args.retries, secrets=credentials.values())
+    target = target_cls(url, credentials, http, push_options)
+    try:
+        target.check()
+    except PushError as exc:
+        print(f"jekyll-migrate: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    site = _read(args, report)
+    exporter = exporter_cls(site, options, report, Plan(target=exporter_cls.name))
+    plan = drive_export(exporter, jobs=args.jobs or default_jobs(), limits=_limits(args),
+                        progress=lambda results: _progress(results, desc="converting", total=len(site.documents)))
+    exported = Exported(site=site, exporter=exporter, plan=plan, redirect_map=plan.redirect_map, report=report,
+                        options=push_options)
+    items = target.build_items(exported)
+    protected = {d.source for d in plan.documents if d.status == "failed"}
+    state = PushState(state_path(_push_cache_root(args), target_cls.name, url), target=target_cls.name, url=url)
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(items), desc="pushing", unit="item", leave=False)
+
+    def on_change(change: Any) -> None:
+        if bar is not None and change.action in ("create", "update", "unchanged", "failed"):
+            bar.update(1)
+        if change.action == "failed":
+            line = f"failed {change.kind} {change.label}: {change.message}"
+            (bar.write(line, file=sys.stderr) if bar is not None else print(line, file=sys.stderr))
+
+    try:
+        result = push(target, items, state, dry_run=args.dry_run or args.check, diff=args.diff, prune=args.prune,
+                      jobs=args.concurrency, protected=protected, on_change=on_change)
+    except KeyboardInterrupt:
+        state.close()
+        print("jekyll-migrate: interrupted; what was sent is recorded, the next push resumes there",
+              file=sys.stderr)
+        return 130
+    finally:
+        if bar is not None:
+            bar.close()
+    state.close(compact=not (args.dry_run or args.check))
+    dry = args.dry_run or args.check
+    for change in result.changes:
+        if change.action in ("unchanged", "failed"):
+            continue
+        if change.action == "orphan":
+            print(f"not on the site any more: {change.kind} {change.label} {change.url or ''} "
+                  "(removed only with --prune)".replace("  ", " "))
+            continue
+        verb = {"create": "create", "update": "update", "prune": "prune"}[change.action]
+        verb = f"would {verb}" if dry else verb.rstrip("e") + "ed"
+        print(f"{verb} {change.kind} {change.label}" + (f" {change.url}" if change.url else ""))
+        for line in change.diff:
+            sys.stdout.write(line)
+    for line in target.summary():
+        print(line, file=sys.stderr)
+    _print_issues(report, limit=50)
+    counts = {a: result.count(a) for a in ("create", "update", "unchanged", "failed", "prune", "orphan")}
+    print(f"push {target_cls.name} {url}: {'would create' if dry else 'created'} {counts['create']}, "
+          f"{'would update' if dry else 'updated'} {counts['update']}, unchanged {counts['unchanged']}, "
+          f"failed {counts['failed']}, {'would prune' if dry else 'pruned'} {counts['prune']}, "
+          f"not on the site {counts['orphan']} ({result.reads} reads, {result.writes} writes, "
+          f"{result.retried} retries)", file=sys.stderr)
+    if args.report:
+        _write_push_report(Path(args.report), result, report)
+    if result.failed:
+        return EXIT_PROBLEMS
+    if args.check and result.has_changes:
+        return EXIT_PROBLEMS
+    return _exit_code(report, strict=args.strict)
+
+
+def _write_push_report(path: Path, result: Any, report: Report) -> None:
+    import dataclasses
+
+    data = {"changes": [dataclasses.asdict(c) for c in result.changes], "reads": result.reads,
+            "writes": result.writes, "retried": result.retried, "dry_run": result.dry_run,
+            "issues": _issue_json(report)}
+    try:
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise MigrateError(f"could not write the report {path}: {exc}") from exc
+
+
+def _add_push_parser(sub: Any, exporter_cls: Any) -> None:
+    p = sub.add_parser("push", help="send the export straight into a live WordPress or Ghost")
+    _add_read_flags(p)
+    p.add_argument("--to", required=True, help="target (ghost, wordpress)")
+    p.add_argument("--url", required=True, help="the live site's address (http:// or https://)")
+    p.add_argument("--credentials", metavar="FILE",
+                   help="file of NAME=value lines (JM_GHOST_ADMIN_KEY; JM_WP_USER, JM_WP_APP_PASSWORD) read "
+                   "when the environment has no such variable; credentials are never taken as arguments")
+    p.add_argument("--dry-run", action="store_true", help="send nothing; list what would be created, updated, "
+                   "pruned")
+    p.add_argument("--diff", action="store_true", help="with --dry-run: show the changed fields")
+    p.add_argument("--check", action="store_true", help="send nothing; exit 1 when anything would change")
+    p.add_argument("--prune", action="store_true", help="delete what this tool pushed and the site no longer has")
+    p.add_argument("--author-map", action="append", metavar="OLD=NEW",
+                   help="send the site's author OLD as the target's user NEW (login, slug or e-mail)")
+    p.add_argument("--concurrency", type=int, default=4, help="requests at a time (default: 4)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each answer (default: 60)")
+    p.add_argument("--retries", type=int, default=4,
+                   help="retries of a request after a timeout, 429 or 5xx, with backoff (default: 4)")
+    p.add_argument("--cache", help="folder of the push state (default: ~/.cache/jekyll-migrate)")
+    p.add_argument("--report", help="write what happened to FILE.json")
+    p.add_argument("--strict", action="store_true", help="exit 1 on any warning")
+    p.add_argument("--suppress", action="append", metavar="CODE", help="drop issues with this code")
+    p.add_argument("--jobs", type=int, default=0, help="conversion worker processes (default: the number of cores)")
+    p.add_argument("--max-include-depth", type=int, default=30, help=argparse.SUPPRESS)
+    p.add_argument("--max-loop-iterations", type=int, default=1_000_000, help=argparse.SUPPRESS)
+    p.add_argument("--max-render-seconds", type=float, default=20.0, help=argparse.SUPPRESS)
+    if exporter_cls is not None:
+        _add_exporter_options(p, exporter_cls)
+
+
 def _add_read_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("site", help="the Jekyll site folder")
     parser.add_argument("--drafts", action="store_true", help="also read _drafts as Jekyll --drafts does")
@@ -589,12 +746,14 @@ def build_parser(exporter_cls: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--expected-status", type=int, action="append", help="accepted redirect status (repeatable)")
     p.add_argument("--check-external", action="store_true", help="also request targets on other hosts")
     p.add_argument("--json-report", help="write the JSON report here")
+
+    _add_push_parser(sub, exporter_cls)
     return parser
 
 
 def _exporter_for(argv: Sequence[str]) -> Any:
     """Find ``--to NAME`` before full parsing, so the exporter's own options can be added."""
-    if not argv or argv[0] not in ("export", "redirects"):
+    if not argv or argv[0] not in ("export", "redirects", "push"):
         return None
     name = None
     for i, arg in enumerate(argv):
@@ -635,6 +794,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_redirects(args, exporter_cls)
         if args.command == "verify":
             return cmd_verify(args)
+        if args.command == "push":
+            return cmd_push(args, exporter_cls)
         parser.error(f"unknown command {args.command}")
     except MigrateError as exc:
         print(f"jekyll-migrate: {exc}", file=sys.stderr)

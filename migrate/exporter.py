@@ -119,6 +119,9 @@ class Exporter(abc.ABC):
     content_format: ClassVar[ContentFormat]
     """The body format this target reads."""
     options: ClassVar[Sequence[Option]] = ()
+    push_target: ClassVar[str | None] = None
+    """``"module:Class"`` of the :class:`migrate.push.PushTarget` that pushes this export into a live site
+    (``jekyll-migrate push``), imported only when pushing; None: this target cannot be pushed to."""
 
     def __init__(self, site: Site, options: Mapping[str, Any], report: Report, plan: Plan) -> None:
         self.site = site
