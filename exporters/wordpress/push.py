@@ -32,7 +32,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from migrate.push import Exported, Managed, PushError, PushItem, PushTarget, Remote, RemoteGone, ref, refs_in
 from migrate.push.items import item_hash
@@ -229,6 +229,11 @@ class WordPressTarget(PushTarget):
                 f"{self.url} is not a WordPress site with its REST API on: neither /wp-json/ nor "
                 "/?rest_route=/ answers (check the URL, and that the REST API is not disabled)"
             )
+        home = str(root.get("home") or "").rstrip("/")
+        if home and urlsplit(home)._replace(scheme="").geturl().lower() != urlsplit(self.url)._replace(
+                scheme="").geturl().lower():
+            raise PushError(f"{self.url} is not the address of the WordPress site that answers there: its "
+                            f"address is {home} (push --url {home})")
         namespaces = set(root.get("namespaces") or ())
         if "wp/v2" not in namespaces:
             raise PushError(f"{self.url}: the WordPress REST API has no wp/v2 routes (it may be disabled)")
@@ -299,9 +304,10 @@ class WordPressTarget(PushTarget):
             name = local.name
             items.append(PushItem(
                 key=key, kind="media", slug=item.slug, media_file=local, title=item.attachment_url,
-                fields={"title": item.title, "slug": item.slug, "date": _iso_with_offset(item.date, item.date_gmt),
-                        "author": self.authors_used.get(item.creator) or self.me.get("id"),
-                        "comment_status": "closed", "ping_status": "closed", "filename": name},
+                # no date or author: the WXR takes them from the first post using the file, which changes
+                # when that post goes; the upload is made by the authenticated user, now
+                fields={"title": item.title, "slug": item.slug, "comment_status": "closed",
+                        "ping_status": "closed", "filename": name},
             ))
         # the longest URL first, so one that begins another is not taken for it
         media_pattern = (
@@ -335,7 +341,10 @@ class WordPressTarget(PushTarget):
                 fields["menu_order"] = item.menu_order
                 fields["parent"] = ref(keys[item.parent]) if item.parent in by_id else 0
             else:
-                fields["categories"] = [ref(f"term:category:{s}") for d, s, _ in item.terms if d == "category"]
+                # none: left out, so WordPress files it under its default category, as the importer does
+                categories = [ref(f"term:category:{s}") for d, s, _ in item.terms if d == "category"]
+                if categories:
+                    fields["categories"] = categories
                 fields["tags"] = [ref(f"term:post_tag:{s}") for d, s, _ in item.terms if d == "post_tag"]
             thumb = item.first("_thumbnail_id")
             if thumb and thumb.isdigit() and int(thumb) in by_id and keys[int(thumb)] in url_of.values():

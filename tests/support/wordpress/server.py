@@ -36,13 +36,13 @@ ADMIN_PASSWORD = "jekyll-migrate-Test-1234"
 
 ROUTER = r"""<?php
 // Every request is logged (method and URI) before WordPress sees it; files are served as they are.
-$log = __DIR__ . '/requests.log';
+$log = __DIR__ . '/requests.log';  // the document root's
 file_put_contents($log, $_SERVER['REQUEST_METHOD'] . ' ' . $_SERVER['REQUEST_URI'] . "\n", FILE_APPEND | LOCK_EX);
 $path = parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
 $file = __DIR__ . urldecode($path);
 if ($path !== '/' && is_file($file) && substr($file, -4) !== '.php') { return false; }
-$_SERVER['SCRIPT_NAME'] = '/index.php';
-require __DIR__ . '/index.php';
+$_SERVER['SCRIPT_NAME'] = '{base}/index.php';
+require __DIR__ . '{base}/index.php';
 """
 
 CONFIG = r"""<?php
@@ -50,7 +50,7 @@ define('DB_NAME', 'wordpress'); define('DB_USER', ''); define('DB_PASSWORD', '')
 define('DB_CHARSET', 'utf8mb4'); define('DB_COLLATE', '');
 define('DB_DIR', __DIR__ . '/wp-content/database/'); define('DB_FILE', '.ht.sqlite');
 $jm_host = isset($_SERVER['HTTP_HOST']) ? $_SERVER['HTTP_HOST'] : '127.0.0.1';
-define('WP_HOME', 'http://' . $jm_host); define('WP_SITEURL', 'http://' . $jm_host);
+define('WP_HOME', 'http://' . $jm_host . '{base}'); define('WP_SITEURL', 'http://' . $jm_host . '{base}');
 define('AUTH_KEY', 'k1'); define('SECURE_AUTH_KEY', 'k2'); define('LOGGED_IN_KEY', 'k3'); define('NONCE_KEY', 'k4');
 define('AUTH_SALT', 's1'); define('SECURE_AUTH_SALT', 's2'); define('LOGGED_IN_SALT', 's3'); define('NONCE_SALT', 's4');
 define('DISABLE_WP_CRON', true); define('AUTOMATIC_UPDATER_DISABLED', true); define('WP_DEBUG', false);
@@ -82,7 +82,14 @@ echo 'JM-INSTALL:' . json_encode(array('app_password' => $made[0]));
 
 OPTIONS = r"""
 require __DIR__ . '/wp-load.php';
-foreach (json_decode({options}, true) as $name => $value) { update_option($name, $value); }
+global $wp_rewrite;
+foreach (json_decode({options}, true) as $name => $value) {
+  if ($name === 'permalink_structure') { $wp_rewrite->set_permalink_structure($value); }
+  elseif ($name === 'category_base') { $wp_rewrite->set_category_base($value); }
+  elseif ($name === 'tag_base') { $wp_rewrite->set_tag_base($value); }
+  else { update_option($name, $value); }
+}
+$wp_rewrite->init();
 flush_rewrite_rules(true);
 echo "ok";
 """
@@ -176,8 +183,8 @@ def prepared(builds: Path, work: Path) -> Path:
     (template / "wp-content/db.php").write_text(dropin, "utf-8")
     (template / "wp-content/database").mkdir(exist_ok=True)
     (template / "wp-content/mu-plugins").mkdir(exist_ok=True)
-    (template / "wp-config.php").write_text(CONFIG, "utf-8")
-    (template / "router.php").write_text(ROUTER, "utf-8")
+    (template / "wp-config.php").write_text(CONFIG.replace("{base}", ""), "utf-8")
+    (template / "router.php").write_text(ROUTER.replace("{base}", ""), "utf-8")
     out = run_php(template, INSTALL.replace("{password}", ADMIN_PASSWORD))
     info = json.loads(out[out.index("JM-INSTALL:") + len("JM-INSTALL:") :])
     info["user"] = ADMIN_USER
@@ -188,22 +195,28 @@ def prepared(builds: Path, work: Path) -> Path:
 class WordPress:
     """One running WordPress, a copy of the template in ``root``."""
 
-    def __init__(self, template: Path, root: Path, *, lifetime: float = 900) -> None:
-        self.root = root
-        shutil.rmtree(root, ignore_errors=True)
+    def __init__(self, template: Path, docroot: Path, *, base: str = "", lifetime: float = 900) -> None:
+        """``base``: the path WordPress is installed under (``/docs``), as the old site's baseurl was."""
+        self.base = "/" + base.strip("/") if base.strip("/") else ""
+        self.docroot = docroot
+        self.root = docroot / self.base.lstrip("/") if self.base else docroot
+        shutil.rmtree(docroot, ignore_errors=True)
+        self.root.parent.mkdir(parents=True, exist_ok=True)
         # Hard links for WordPress's own files (never written to), a real copy of the database.
-        subprocess.run(["cp", "-al", str(template), str(root)], check=True)
-        db = root / "wp-content/database/.ht.sqlite"
+        subprocess.run(["cp", "-al", str(template), str(self.root)], check=True)
+        db = self.root / "wp-content/database/.ht.sqlite"
         db.unlink()
         shutil.copyfile(template / "wp-content/database/.ht.sqlite", db)
-        for name in ("wp-config.php", "router.php"):  # edited by some tests
-            (root / name).unlink()
-            shutil.copyfile(template / name, root / name)
+        for name in ("wp-config.php", "router.php", "jm-install.json"):
+            (self.root / name).unlink()
+        (self.root / "wp-config.php").write_text(CONFIG.replace("{base}", self.base), "utf-8")
+        (docroot / "router.php").write_text(ROUTER.replace("{base}", self.base), "utf-8")
         info = json.loads((template / "jm-install.json").read_text("utf-8"))
         self.user: str = info["user"]
         self.app_password: str = info["app_password"]
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.host = f"http://127.0.0.1:{self.port}"
+        self.url = self.host + self.base
         self.lifetime = lifetime
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -212,9 +225,9 @@ class WordPress:
     def start(self) -> WordPress:
         self.proc = subprocess.Popen(
             # coreutils timeout: the server goes by itself even if the test process dies
-            ["timeout", str(int(self.lifetime)), "php", "-S", f"127.0.0.1:{self.port}", "-t", str(self.root),
-             str(self.root / "router.php")],
-            cwd=self.root,
+            ["timeout", str(int(self.lifetime)), "php", "-d", "opcache.enable_cli=1", "-S", f"127.0.0.1:{self.port}", "-t", str(self.docroot),
+             str(self.docroot / "router.php")],
+            cwd=self.docroot,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
@@ -266,7 +279,7 @@ class WordPress:
 
     @property
     def log_path(self) -> Path:
-        return self.root / "requests.log"
+        return self.docroot / "requests.log"
 
     def clear_log(self) -> None:
         self.log_path.write_text("", "utf-8")
