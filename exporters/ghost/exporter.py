@@ -85,6 +85,7 @@ class GhostExporter(Exporter):
     name = "ghost"
     description = "Ghost 6 import zip (posts, pages, tags, authors, images) plus Ghost redirects"
     content_format = "html"
+    push_target = "exporters.ghost.push:GhostPushTarget"
     options = (
         Option(
             "collection",
