@@ -36,6 +36,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from migrate.push import Exported, Managed, PushError, PushItem, PushTarget, Remote, RemoteGone, ref, refs_in
 from migrate.push.items import item_hash
+from migrate.push.state import state_path
 
 NS = {
     "wp": "http://wordpress.org/export/1.2/",
@@ -45,7 +46,12 @@ NS = {
 }
 MARKER = re.compile(r"<!-- jekyll-migrate (jmsrc-[0-9a-f]{24})((?: [a-z]+=[^ ]*)*) -->")
 REST_KINDS = {"post": "posts", "page": "pages", "media": "media", "category": "categories", "tag": "tags"}
-ENCODE_SAFE = "/:@!$&'()*+,;=._~"  # a percent-encoded value never holds a space, "--" or ">"
+ENCODE_SAFE = "/:@!$&'()*+,;=._~"
+
+
+def _enc(value: str) -> str:
+    """Percent-encoded so it holds no space, ``-`` (no ``--`` to end the comment) or ``>``."""
+    return quote(value, safe=ENCODE_SAFE).replace("-", "%2D")
 
 
 def token(key: str) -> str:
@@ -53,9 +59,9 @@ def token(key: str) -> str:
 
 
 def marker(key: str, digest: str, old_url: str | None = None) -> str:
-    parts = [f"source={quote(key, safe=ENCODE_SAFE)}"]
+    parts = [f"source={_enc(key)}"]
     if old_url:
-        parts.append(f"old={quote(old_url, safe=ENCODE_SAFE)}")
+        parts.append(f"old={_enc(old_url)}")
     parts.append(f"hash={digest}")
     return f"<!-- jekyll-migrate {token(key)} {' '.join(parts)} -->"
 
@@ -351,16 +357,27 @@ class WordPressTarget(PushTarget):
                 fields["featured_media"] = ref(keys[int(thumb)])
             items.append(PushItem(
                 key=key, kind=item.post_type, slug=item.slug, fields=fields,
-                title=f"{item.post_type} {item.first('_jekyll_source') or item.slug}",
+                title=item.first("_jekyll_source") or item.slug,
             ))
             self._old_urls[key] = item.first("_jekyll_old_url")
         self.redirect_rows = list(getattr(exported.plan, "redirects", []) or [])
         if self.redirect_rows and not self.has_redirection:
+            where = "redirects/redirection.csv of `jekyll-migrate export --to wordpress`"
+            cache = exported.options.get("cache_dir")
+            if cache:
+                csv_path = state_path(Path(cache), self.name, self.url)
+                csv_path = csv_path.with_name(csv_path.stem + "-redirection.csv")
+                try:
+                    csv_path.parent.mkdir(parents=True, exist_ok=True)
+                    csv_path.write_text(self.redirects_csv(), encoding="utf-8")
+                    where = str(csv_path)
+                except OSError as exc:
+                    exported.report.emit("wp-push-redirects", "warning",
+                                         f"could not write {csv_path}: {exc.strerror or exc}")
             self.redirects_note = (
-                f"redirects: the Redirection plugin is not active on {self.url}, so {len(set(self.redirect_rows))} "
-                "old URLs WordPress does not answer itself are not redirected; activate Redirection and push "
-                "again, or import redirects/redirection.csv of `jekyll-migrate export --to wordpress` in "
-                "Tools > Redirection > Import"
+                f"redirects: the Redirection plugin is not active on {self.url}, so the "
+                f"{len(set(self.redirect_rows))} old URLs WordPress does not answer itself are not redirected; "
+                f"activate Redirection and push again, or import {where} in Tools > Redirection > Import"
             )
         elif self.redirect_rows:
             for source, target in sorted(set(self.redirect_rows)):

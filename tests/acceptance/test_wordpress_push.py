@@ -41,6 +41,15 @@ from tests.support.wordpress import server
 pytestmark = pytest.mark.acceptance
 
 URL_SAFE = "/!$&'()*+,;=:@-._~%"
+BROKEN_POST = r"""<?php
+add_filter('rest_pre_dispatch', function ($result, $server, $request) {
+  if ($request->get_method() === 'POST' && $request->get_route() === '/wp/v2/posts'
+      && $request->get_param('slug') === 'filters-at-work') {
+    return new WP_Error('jm_broken', 'Broken on purpose', array('status' => 500));
+  }
+  return $result;
+}, 10, 3);
+"""
 
 
 @pytest.fixture(scope="session")
@@ -278,8 +287,12 @@ def test_push_site(site_dir: Path, wp_template: Path, tmp_path: Path) -> None:
         print(f"PUSH site={site_dir.name} target=wordpress documents={len(expected.documents)} created={created} "
               f"media={counts['media']} old_urls={counts['old_urls']} answering={counts['answering']} "
               f"images_200={counts['images']} writes={writes} seconds={took:.1f}")
-        if expected.plan.redirects:
+        if expected.plan.redirects:  # no Redirection plugin here (it is in no package registry)
             assert "Redirection plugin is not active" in run.stderr
+            written = next((tmp_path / "cache/push").glob("*-redirection.csv"))
+            rows = written.read_text("utf-8").splitlines()
+            assert len(rows) == 1 + len(set(expected.plan.redirects))
+            assert str(written) in run.stderr
         assert not problems, "\n".join(problems[:40])
 
 
@@ -436,7 +449,26 @@ def test_clear_messages(blog: Path, wp_template: Path, tmp_path: Path) -> None:
         assert f"its address is {wp.url} (push --url {wp.url})" in elsewhere.stderr, elsewhere.stderr
         assert wp.writes() == []
 
+        # one post answered with 500 (every attempt): that one fails with its reason, the others go on,
+        # exit 1; the next push completes it
+        broken = wp.add_mu_plugin("broken-post", BROKEN_POST)
+        one_bad = run_push(wp, blog, tmp_path / "cache", "--retries", "1")
+        assert one_bad.returncode == 1, one_bad.stderr[-3000:]
+        failed = [line for line in one_bad.stderr.splitlines() if line.startswith("failed ")]
+        assert len(failed) == 1 and "HTTP 500" in failed[0] and "Broken on purpose" in failed[0], failed
+        live = Live(wp)
+        expected = Expected(blog)
+        pushed = [p for p in live.posts if read_marker(p["content"]["raw"])]
+        assert len(pushed) == sum(1 for i in expected.items if i.post_type in ("post", "page")) - 1
+        broken.unlink()
+        wp.clear_log()
+        again = run_push(wp, blog, tmp_path / "cache", report=tmp_path / "again.json")
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert _changes(tmp_path / "again.json") == Counter({("create", "post"): 1})
+        print("message:", failed[0])
+
         wp.disable_rest()
+        wp.clear_log()
         off = run_push(wp, blog, tmp_path / "cache")
         assert off.returncode != 0
         assert "REST API is switched off or blocked" in off.stderr, off.stderr

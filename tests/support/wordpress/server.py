@@ -275,7 +275,13 @@ class WordPress:
         self.php(OPTIONS.replace("{options}", repr(json.dumps(options))))
 
     def disable_rest(self) -> None:
-        (self.root / "wp-content/mu-plugins/rest-off.php").write_text(REST_OFF, "utf-8")
+        self.add_mu_plugin("rest-off", REST_OFF)
+
+    def add_mu_plugin(self, name: str, code: str) -> Path:
+        """A must-use plugin (PHP code with its ``<?php``): loaded by every request from now on."""
+        path = self.root / f"wp-content/mu-plugins/{name}.php"
+        path.write_text(code, "utf-8")
+        return path
 
     @property
     def log_path(self) -> Path:
