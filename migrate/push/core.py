@@ -220,13 +220,18 @@ def push(
         except KeyError as exc:
             return Change("failed", item.key, item.kind, label, message=f"depends on {exc.args[0]}, not pushed")
 
-    workers = max(1, jobs)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="push") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="push")
+    try:
         for group in groups:
             for change in pool.map(one, group):
                 if change.action == "failed":
                     failed.add(change.key)
                 note(change)
+    except BaseException:
+        # Ctrl-C: what is being sent finishes and is recorded; nothing more starts
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
     wanted = set(keys) | set(protected)
     try:
