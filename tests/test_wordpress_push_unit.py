@@ -12,6 +12,7 @@ from exporters.wordpress import WordPressExporter
 from exporters.wordpress.push import (
     WordPressTarget,
     _iso_with_offset,
+    _same_offset,
     marker,
     read_marker,
     read_wxr,
@@ -47,6 +48,8 @@ def test_marker_round_trip(key: str) -> None:
 )
 def test_dates_carry_their_offset(local: str, gmt: str, want: str) -> None:
     assert _iso_with_offset(local, gmt) == want
+    # what WordPress answers (date_gmt), written the same way for --diff: no change when the instant is kept
+    assert _same_offset(gmt.replace(" ", "T"), want) == want
 
 
 class ScriptedHttp:

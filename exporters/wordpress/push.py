@@ -93,6 +93,16 @@ def _iso_with_offset(local: str, gmt: str) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _same_offset(gmt: str, sent: str) -> str:
+    """WordPress's ``date_gmt`` written as ``sent`` is (local time and offset), to compare instants."""
+    offset = sent[19:] or "+00:00"
+    sign = -1 if offset.startswith("-") else 1
+    hours, _, minutes = offset[1:].partition(":")
+    delta = dt.timedelta(hours=int(hours or 0), minutes=int(minutes or 0)) * sign
+    when = dt.datetime.strptime(gmt[:19], "%Y-%m-%dT%H:%M:%S") + delta
+    return when.strftime("%Y-%m-%dT%H:%M:%S") + offset
+
+
 class WxrItem:
     """One ``<item>`` of the WXR, the values a push needs."""
 
@@ -561,6 +571,8 @@ class WordPressTarget(PushTarget):
                 value = value["raw"]
             if name == "content":
                 value = strip_marker(value or "")
+            if name == "date" and body.get("date_gmt"):
+                value = _same_offset(str(body["date_gmt"]), str(item.fields["date"]))
             out[name] = value
         return out
 

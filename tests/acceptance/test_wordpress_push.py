@@ -339,6 +339,18 @@ def test_second_push_edit_add_delete(blog: Path, wp_template: Path, tmp_path: Pa
             "---\ntitle: A new post\nlayout: post\n---\nWritten during the migration.\n", "utf-8")
         (blog / "_posts/2020-08-10-with-an-excerpt.md").unlink()
         wp.clear_log()
+        dry = run_push(wp, blog, cache, "--dry-run", "--diff")
+        assert dry.returncode == 0, dry.stderr[-3000:]
+        assert wp.writes() == []
+        assert f"would update post {edited_key}" in dry.stdout
+        assert "would create post _posts/2020-11-11-a-new-post.md" in dry.stdout
+        assert "+<p>One more sentence.</p>" in dry.stdout
+        assert f"{edited_key} date (live)" not in dry.stdout  # the same instant, whatever WordPress's time zone
+        assert f"{edited_key} title (live)" not in dry.stdout
+        check = run_push(wp, blog, cache, "--check")
+        assert check.returncode == 1 and wp.writes() == []
+
+        wp.clear_log()
         changed = run_push(wp, blog, cache, report=tmp_path / "changed.json")
         assert changed.returncode == 0, changed.stderr[-3000:]
         after = _documents(blog)
