@@ -190,7 +190,7 @@ def check_site(site_dir: Path, wp: server.WordPress, expected: Expected, author_
         post = found[0]
         label = key
 
-        def same(name: str, got: Any, want: Any) -> None:
+        def same(name: str, got: Any, want: Any, label: str = label) -> None:
             if got != want:
                 problems.append(f"{label}: {name} is {got!r}, the WXR says {want!r}")
 

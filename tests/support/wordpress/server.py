@@ -13,6 +13,7 @@ after ``lifetime`` seconds even if nobody stops it, and every request is appende
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -61,8 +62,8 @@ require_once ABSPATH . 'wp-settings.php';
 """
 
 CLI_PRELUDE = r"""<?php
-$_SERVER['HTTP_HOST'] = '127.0.0.1'; $_SERVER['SERVER_NAME'] = '127.0.0.1'; $_SERVER['REQUEST_URI'] = '/';
-$_SERVER['SERVER_PORT'] = '80'; $_SERVER['REQUEST_METHOD'] = 'GET';
+$_SERVER['HTTP_HOST'] = '{host}'; $_SERVER['SERVER_NAME'] = '127.0.0.1'; $_SERVER['REQUEST_URI'] = '/';
+$_SERVER['SERVER_PORT'] = '{port}'; $_SERVER['REQUEST_METHOD'] = 'GET';
 """
 
 INSTALL = r"""
@@ -83,7 +84,7 @@ echo 'JM-INSTALL:' . json_encode(array('app_password' => $made[0]));
 OPTIONS = r"""
 require __DIR__ . '/wp-load.php';
 global $wp_rewrite;
-foreach (json_decode({options}, true) as $name => $value) {
+foreach (json_decode(base64_decode('{options}'), true) as $name => $value) {
   if ($name === 'permalink_structure') { $wp_rewrite->set_permalink_structure($value); }
   elseif ($name === 'category_base') { $wp_rewrite->set_category_base($value); }
   elseif ($name === 'tag_base') { $wp_rewrite->set_tag_base($value); }
@@ -128,10 +129,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_php(root: Path, body: str, timeout: float = 300) -> str:
-    """Run a PHP script (``body`` after the CLI prelude) inside the WordPress at ``root``."""
+def run_php(root: Path, body: str, timeout: float = 3600, port: int = 80) -> str:
+    """Run a PHP script (``body`` after the CLI prelude) inside the WordPress at ``root``, as if requested
+    on 127.0.0.1:``port`` (so the URLs it makes are the server's)."""
     script = root / f"_cli_{os.getpid()}_{time.monotonic_ns()}.php"
-    script.write_text(CLI_PRELUDE + body, "utf-8")
+    host = "127.0.0.1" if port == 80 else f"127.0.0.1:{port}"
+    script.write_text(CLI_PRELUDE.replace("{host}", host).replace("{port}", str(port)) + body, "utf-8")
     try:
         run = subprocess.run(
             ["php", "-d", "memory_limit=1G", str(script)],
@@ -259,7 +262,7 @@ class WordPress:
                 self.proc.wait(timeout=10)
         self.proc = None
 
-    def __enter__(self) -> WordPress:
+    def __enter__(self) -> WordPress:  # noqa: PYI034 (Python 3.10 has no typing.Self)
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -268,11 +271,11 @@ class WordPress:
     # -- what tests need ------------------------------------------------------------------------------
 
     def php(self, body: str) -> str:
-        return run_php(self.root, body)
+        return run_php(self.root, body, port=self.port)
 
     def set_options(self, **options: object) -> None:
         """WordPress options (``permalink_structure``, ``timezone_string``, ...), rewrite rules flushed."""
-        self.php(OPTIONS.replace("{options}", repr(json.dumps(options))))
+        self.php(OPTIONS.replace("{options}", base64.b64encode(json.dumps(options).encode()).decode()))
 
     def disable_rest(self) -> None:
         self.add_mu_plugin("rest-off", REST_OFF)
