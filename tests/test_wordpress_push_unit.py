@@ -128,3 +128,10 @@ def test_media_items_upload_the_local_files() -> None:
     for item in media:
         assert item.media_file is not None and Path(item.media_file).is_file()
         assert set(item.fields) >= {"title", "slug"} and "date" not in item.fields
+
+
+def test_languages_the_push_cannot_set_are_said() -> None:
+    target, items, _wxr = _items("polyglot-blog")
+    assert any(line.startswith("languages: the site has ") for line in target.summary())
+    target, items, _wxr = _items("blog-classic")
+    assert not any(line.startswith("languages:") for line in target.summary())

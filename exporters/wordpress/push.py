@@ -195,6 +195,7 @@ class WordPressTarget(PushTarget):
         self.author_lines: list[str] = []
         self._old_urls: dict[str, str | None] = {}
         self._group: int | None = None
+        self.language_note: str | None = None
 
     # -- the API -----------------------------------------------------------------------------------
 
@@ -337,6 +338,13 @@ class WordPressTarget(PushTarget):
                 return text
             return media_pattern.sub(lambda m: ref(url_of[m.group(1)], "url"), text)
 
+        languages = sorted({s for i in wxr for d, s, _ in i.terms if d == "language"})
+        if languages:
+            self.language_note = (
+                f"languages: the site has {len(languages)} ({', '.join(languages)}); each post is pushed, but its "
+                "language (Polylang's taxonomy and the links between translations, which the WXR carries) is "
+                "not: set them in Polylang, or import the WXR instead"
+            )
         for item in wxr:
             if item.post_type not in ("post", "page"):
                 continue
@@ -620,6 +628,8 @@ class WordPressTarget(PushTarget):
                          f"old URLs (e.g. {self.not_uploaded[0]})")
         if self.redirects_note:
             lines.append(self.redirects_note)
+        if self.language_note:
+            lines.append(self.language_note)
         return lines
 
     def redirects_csv(self) -> str:
