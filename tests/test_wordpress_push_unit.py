@@ -131,7 +131,7 @@ def test_media_items_upload_the_local_files() -> None:
 
 
 def test_languages_the_push_cannot_set_are_said() -> None:
-    target, items, _wxr = _items("polyglot-blog")
+    target, _items_made, _wxr = _items("polyglot-blog")
     assert any(line.startswith("languages: the site has ") for line in target.summary())
-    target, items, _wxr = _items("blog-classic")
+    target, _items_made, _wxr = _items("blog-classic")
     assert not any(line.startswith("languages:") for line in target.summary())
