@@ -488,3 +488,18 @@ def test_clear_messages(blog: Path, wp_template: Path, tmp_path: Path) -> None:
         assert wp.writes() == []
         for run in (wrong, lost, elsewhere, off):
             print("message:", run.stderr.strip().splitlines()[-1])
+
+
+def test_plain_permalinks_use_rest_route(wp_template: Path, tmp_path: Path) -> None:
+    """Without pretty permalinks WordPress has no /wp-json/: the API is reached at /?rest_route=/."""
+    tiny = REPO / "tests/fixtures/push/tiny-blog"
+    with server.WordPress(wp_template, tmp_path / "wp") as wp:
+        wp.set_options(permalink_structure="")
+        run = run_push(wp, tiny, tmp_path / "cache", report=tmp_path / "report.json")
+        assert run.returncode == 0, run.stderr[-3000:]
+        writes = wp.writes()
+        assert writes and all("?rest_route=/wp/v2/" in uri for _, uri in writes), writes
+        assert _changes(tmp_path / "report.json")[("create", "post")] == 2
+        wp.clear_log()
+        again = run_push(wp, tiny, tmp_path / "cache")
+        assert again.returncode == 0 and wp.writes() == []
