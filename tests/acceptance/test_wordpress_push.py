@@ -7,7 +7,8 @@ Every sample site is pushed and read back through the REST API against the WXR t
 at WordPress. The corpora are pushed too when $JEKYLL_MIGRATE_PUSH_CORPORA is set (a by-hand run: they
 take minutes). Then, on one site: a second push sends no write request (counted in the server's request
 log), an edit, an addition and a deletion are one update, one create and one prune (only with --prune),
-a push killed at random points and re-run leaves no duplicate, and a wrong password, a wrong URL and a
+a push of a tiny blog killed at a random write (three seeds) and re-run leaves what an uninterrupted push
+leaves, with no duplicate, and a wrong password, a wrong URL and a
 REST API that is off each give one clear message.
 """
 
@@ -41,6 +42,7 @@ from tests.support.wordpress import server
 pytestmark = pytest.mark.acceptance
 
 URL_SAFE = "/!$&'()*+,;=:@-._~%"
+TINY = REPO / "tests/fixtures/push/tiny-blog"  # terms, media, a page and posts: 8 writes
 BROKEN_POST = r"""<?php
 add_filter('rest_pre_dispatch', function ($result, $server, $request) {
   if ($request->get_method() === 'POST' && $request->get_route() === '/wp/v2/posts'
@@ -404,17 +406,18 @@ def _fingerprint(wp: server.WordPress) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def whole_push(wp_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], int]:
-    """What an uninterrupted push of blog-classic leaves on WordPress, and how many writes it takes."""
+    """What an uninterrupted push of the tiny blog leaves on WordPress, and how many writes it takes."""
     tmp = tmp_path_factory.mktemp("whole")
     with server.WordPress(wp_template, tmp / "wp") as wp:
-        run = run_push(wp, REPO / "samples/blog-classic", tmp / "cache")
+        run = run_push(wp, TINY, tmp / "cache")
         assert run.returncode == 0, run.stderr[-3000:]
         return _fingerprint(wp), len(wp.writes())
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_killed_push_resumes(seed: int, whole_push: tuple[dict[str, Any], int], blog: Path, wp_template: Path,
+def test_killed_push_resumes(seed: int, whole_push: tuple[dict[str, Any], int], wp_template: Path,
                              tmp_path: Path) -> None:
+    blog = TINY
     whole, total_writes = whole_push
     at = random.Random(seed).randint(1, total_writes - 1)
     cache = tmp_path / "cache"
@@ -499,7 +502,7 @@ def test_clear_messages(blog: Path, wp_template: Path, tmp_path: Path) -> None:
 
 def test_plain_permalinks_use_rest_route(wp_template: Path, tmp_path: Path) -> None:
     """Without pretty permalinks WordPress has no /wp-json/: the API is reached at /?rest_route=/."""
-    tiny = REPO / "tests/fixtures/push/tiny-blog"
+    tiny = TINY
     with server.WordPress(wp_template, tmp_path / "wp") as wp:
         wp.set_options(permalink_structure="")
         run = run_push(wp, tiny, tmp_path / "cache", report=tmp_path / "report.json")
