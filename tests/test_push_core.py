@@ -311,3 +311,25 @@ def test_ghost_admin_token_is_signed_as_ghost_documents() -> None:
     assert "not-a-key" not in str(info.value)
     assert read_marker("x " + marker("_posts/a b--c.md", "abc123") + " y") == ("_posts/a b--c.md", "abc123")
     assert "--c" not in marker("_posts/a b--c.md", "abc")[4:-3]
+
+
+def test_push_command_usage_errors(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                   tmp_path: Path) -> None:
+    from migrate.cli import main
+
+    site = str(Path(__file__).parent / "fixtures" / "push" / "tiny-blog")
+    monkeypatch.delenv("JM_GHOST_ADMIN_KEY", raising=False)
+    assert main(["push", site, "--to", "hugo", "--url", "http://127.0.0.1:9"]) == 2
+    assert "the hugo exporter cannot push to a live site" in capsys.readouterr().err
+    assert main(["push", site, "--to", "ghost", "--url", "http://127.0.0.1:9"]) == 2
+    assert "missing credential JM_GHOST_ADMIN_KEY" in capsys.readouterr().err
+    creds = tmp_path / "creds"
+    secret = "ab" * 32
+    creds.write_text(f"JM_GHOST_ADMIN_KEY={'c' * 24}:{secret}\n", "utf-8")
+    assert main(["push", site, "--to", "ghost", "--url", "ftp://x", "--credentials", str(creds)]) == 2
+    err = capsys.readouterr().err
+    assert "--url must start with http:// or https://" in err and secret not in err
+    monkeypatch.setenv("JM_GHOST_ADMIN_KEY", "id-and-secret-of-the-wrong-shape")
+    assert main(["push", site, "--to", "ghost", "--url", "http://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert "not a Ghost Admin API key" in err and "wrong-shape" not in err

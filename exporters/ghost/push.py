@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import json
 import posixpath
 import re
@@ -77,7 +78,7 @@ class GhostPushTarget(PushTarget):
 
     name = "ghost"
     credentials = (KEY_NAME,)
-    order = ("media", "term", "page", "post", "redirects")
+    order = ("media", "term", "page", "post", "routes", "redirects")
 
     def __init__(self, url: str, credentials: Mapping[str, str], http: Any, options: Mapping[str, Any]) -> None:
         super().__init__(url, credentials, http, options)
@@ -180,6 +181,10 @@ class GhostPushTarget(PushTarget):
             rules = json.loads(b"".join(redirects.chunks()).decode("utf-8"))
             items.append(PushItem(key="redirects", kind="redirects", fields={"rules": rules},
                                   title=f"file of {len(rules)} rules"))
+        routes = exported.plan.files.get("routes.yaml")
+        if routes is not None:  # a multilingual site: a collection of posts per language
+            items.append(PushItem(key="routes", kind="routes", title="routes.yaml (a collection per language)",
+                                  fields={"yaml": b"".join(routes.chunks()).decode("utf-8")}))
         return items
 
     def _author(self, row: Mapping[str, Any]) -> str | None:
@@ -214,7 +219,7 @@ class GhostPushTarget(PushTarget):
             page: Any = 1
             while page:
                 r = self._api("GET", f"/{kind}/", params={
-                    "limit": "100", "page": str(page), "fields": "id,slug,url,updated_at,codeinjection_foot,title",
+                    "limit": "100", "page": str(page), "fields": "id,uuid,slug,url,updated_at,codeinjection_foot,title",
                     "filter": "status:[draft,published,scheduled,sent]"})
                 body = r.json()
                 for post in body.get(kind, []):
@@ -233,6 +238,11 @@ class GhostPushTarget(PushTarget):
             return self._find_upload(item)
         if item.kind == "redirects":
             return self._find_redirects(item)
+        if item.kind == "routes":
+            r = self._api("GET", "/settings/routes/yaml/", allow=(403, 404), what="reading routes.yaml")
+            if r.status_code == 200 and _yaml(r.text) == _yaml(item.fields["yaml"]):
+                return Remote(id="routes", hash=item_hash(item, dict(item.fields)))
+            return None
         if item.kind == "term":
             r = self._api("GET", f"/tags/slug/{quote(item.slug or '')}/", allow=(404,), what=f"reading tag {item.label}")
             if r.status_code == 404:
@@ -253,8 +263,9 @@ class GhostPushTarget(PushTarget):
         today = time.gmtime()
         months = [(today.tm_year, today.tm_mon)]
         months.append((today.tm_year - 1, 12) if today.tm_mon == 1 else (today.tm_year, today.tm_mon - 1))
-        for year, month in months:
-            path = f"/content/{item.fields['folder']}/{year:04d}/{month:02d}/{item.fields['name']}"
+        folders = [str(item.fields["folder"])] + (["files"] if item.fields["folder"] == "images" else [])
+        for (year, month), folder in itertools.product(months, folders):
+            path = f"/content/{folder}/{year:04d}/{month:02d}/{item.fields['name']}"
             r = self.http.request("HEAD", path, allow=(404, 403, 301, 302), allow_redirects=False)
             if r.status_code == 200:
                 url = self.site_url + path
@@ -276,6 +287,8 @@ class GhostPushTarget(PushTarget):
             return self._upload(item, fields)
         if item.kind == "redirects":
             return self._upload_redirects(item, fields)
+        if item.kind == "routes":
+            return self._upload_routes(fields)
         if item.kind == "term":
             r = self._api("POST", "/tags/", json={"tags": [dict(fields)]}, what=f"creating tag {item.label}")
             tag = r.json()["tags"][0]
@@ -287,10 +300,23 @@ class GhostPushTarget(PushTarget):
         made = r.json()[kind][0]
         return Remote(id=made["id"], url=made.get("url"), extra={"type": item.kind})
 
+    def _upload_routes(self, fields: Mapping[str, Any]) -> Remote:
+        with tempfile.NamedTemporaryFile(suffix=".yaml") as handle:
+            handle.write(str(fields["yaml"]).encode("utf-8"))
+            handle.flush()
+            r = self._api("POST", "/settings/routes/yaml/",
+                          files={"routes": ("routes.yaml", Path(handle.name), "application/x-yaml")},
+                          allow=(403,), what="uploading routes.yaml")
+        if r.status_code == 403:
+            raise PushError("Ghost refuses the routes.yaml upload to this key (403): push again with an "
+                            f"Administrator's staff access token in {KEY_NAME}, or upload routes.yaml of "
+                            "`jekyll-migrate export --to ghost` at Settings -> Labs -> Routes")
+        return Remote(id="routes")
+
     def update(self, item: PushItem, remote: Remote, fields: Mapping[str, Any], digest: str) -> Remote:
         if item.kind == "redirects":
             return self._upload_redirects(item, fields, remote.extra.get("ours") or ())
-        if item.kind == "media":
+        if item.kind in ("media", "routes"):
             return self.create(item, fields, digest)
         if item.kind == "term":
             r = self._api("PUT", f"/tags/{remote.id}/", json={"tags": [dict(fields)]}, allow=(404,),
@@ -317,8 +343,20 @@ class GhostPushTarget(PushTarget):
         assert item.media_file is not None
         mime = _mime(str(fields["name"]))
         data = {"ref": item.key} if endpoint == "images" else None
-        r = self._api("POST", f"/{endpoint}/upload/", files={"file": (str(fields["name"]), item.media_file, mime)},
-                      data=data, what=f"uploading {item.label}")
+        try:
+            r = self._api("POST", f"/{endpoint}/upload/",
+                          files={"file": (str(fields["name"]), item.media_file, mime)}, data=data,
+                          what=f"uploading {item.label}")
+        except PushError as exc:
+            if endpoint != "images" or exc.status not in (400, 415, 422):
+                raise
+            # Ghost resizes every image it takes and refuses one its image library cannot read (the
+            # import zip copies it as it is): the files endpoint keeps it as it is, at a URL that answers.
+            endpoint = "files"
+            r = self._api("POST", "/files/upload/", files={"file": (str(fields["name"]), item.media_file, mime)},
+                          what=f"uploading {item.label} as a file")
+            self.notes.append(f"Ghost could not process the image {item.label} ({exc.message.split(': ', 1)[-1]}); "
+                              "it was uploaded as a file, served as it is")
         url = r.json()[endpoint][0]["url"]
         return Remote(id=url, url=url)
 
@@ -419,6 +457,13 @@ def _message(response: Any) -> str:
         return str(errors[0].get("message") or "").rstrip(".")
     except (ValueError, AttributeError):
         return ""
+
+
+def _yaml(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
 
 
 def _parse_redirects(text: str) -> list[dict[str, Any]]:
