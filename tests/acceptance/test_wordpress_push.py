@@ -42,7 +42,7 @@ from tests.support.wordpress import server
 pytestmark = pytest.mark.acceptance
 
 URL_SAFE = "/!$&'()*+,;=:@-._~%"
-TINY = REPO / "tests/fixtures/push/tiny-blog"  # terms, media, a page and posts: 8 writes
+TINY = REPO / "tests/fixtures/push/tiny-blog"  # a few terms, media, a page and posts
 BROKEN_POST = r"""<?php
 add_filter('rest_pre_dispatch', function ($result, $server, $request) {
   if ($request->get_method() === 'POST' && $request->get_route() === '/wp/v2/posts'
