@@ -206,6 +206,7 @@ def check_site(site_dir: Path, wp: server.WordPress, expected: Expected, author_
                 problems.append(f"{label}: {name} is {got!r}, the WXR says {want!r}")
 
         same("type", post["type"], item.post_type)
+        same("old permalink kept", read_marker(post["content"]["raw"]).get("old"), item.first("_jekyll_old_url"))
         same("title", post["title"]["raw"], item.title)
         same("slug", unquote(post["slug"]), unquote(item.slug))
         same("date", post["date"], item.date.replace(" ", "T"))
