@@ -74,8 +74,9 @@ def push_sites() -> list[Path]:
 
 
 def run_push(wp: server.WordPress, site: Path, cache: Path, *extra: str, password: str | None = None,
-             report: Path | None = None, url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "JM_WP_USER": wp.user,
+             report: Path | None = None, url: str | None = None, user: str | None = None,
+             ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "JM_WP_USER": user or wp.user,
            "JM_WP_APP_PASSWORD": password if password is not None else wp.app_password}
     args = [sys.executable, "-m", "migrate", "push", str(site), "--to", "wordpress", "--url", url or wp.url,
             "--cache", str(cache), "--jobs", "1", *extra]
@@ -516,3 +517,18 @@ def test_plain_permalinks_use_rest_route(wp_template: Path, tmp_path: Path) -> N
         wp.clear_log()
         again = run_push(wp, tiny, tmp_path / "cache")
         assert again.returncode == 0 and wp.writes() == []
+
+
+def test_an_editor_can_push(wp_template: Path, tmp_path: Path) -> None:
+    """An editor (not an administrator) may push: WordPress lists users to it only as the public sees them."""
+    with server.WordPress(wp_template, tmp_path / "wp") as wp:
+        out = wp.php("require __DIR__ . '/wp-load.php'; $u = get_user_by('login', 'editor');"
+                     "$made = WP_Application_Passwords::create_new_application_password($u->ID, array('name' => 't'));"
+                     "echo 'PW:' . $made[0];")
+        password = out[out.index("PW:") + 3:].strip()
+        run = run_push(wp, TINY, tmp_path / "cache", user="editor", password=password,
+                       report=tmp_path / "report.json")
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert _changes(tmp_path / "report.json")[("create", "post")] == 2
+        assert "-> editor" in run.stderr  # the authors the site names went to the authenticated user
+        assert any("/wp/v2/users" in uri and "context=view" in uri for _, uri in wp.requests())
