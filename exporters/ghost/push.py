@@ -251,9 +251,14 @@ class GhostPushTarget(PushTarget):
             same = tag.get("name") == item.fields["name"]
             return Remote(id=tag["id"], url=tag.get("url"), hash=item_hash(item, dict(item.fields)) if same else None)
         index = self._load_index()
-        post = index.get(item.key) or self._slugs.get((item.kind, item.slug or ""))
+        post = index.get(item.key)
         if post is None:
-            return None
+            post = self._slugs.get((item.kind, item.slug or ""))
+            if post is None:
+                return None
+            if read_marker(post.get("codeinjection_foot")) is None:
+                self.notes.append(f"the Ghost {item.kind} /{item.slug}/ was not pushed by jekyll-migrate; it has the "
+                                  f"slug of {item.key} and becomes that document")
         return Remote(id=post["id"], url=post.get("url"), hash=post.get("_sha") or None,
                       extra={"type": post["_type"]})
 
