@@ -15,6 +15,7 @@ APT_PACKAGES=(
   ruby-jekyll-gist ruby-jekyll-mentions
   ruby-jekyll-github-metadata ruby-jekyll-last-modified-at ruby-jekyll-avatar
   nginx apache2 caddy chromium pandoc time
+  php-cli php-sqlite3 php-xml php-mbstring
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -42,6 +43,17 @@ fi
 if [ ! -d "$JM_NPM_PREFIX/node_modules/gemoji" ]; then
   npm install --no-audit --no-fund --loglevel=error --prefix "$JM_NPM_PREFIX" gemoji@8.1.0 >/dev/null 2>&1 \
     || { echo "install: npm install gemoji failed" >&2; exit 1; }
+fi
+
+# A real WordPress for the push tests (tests/support/wordpress/server.py): WordPress and its SQLite
+# integration from npm, as a tarball (npm pack: nothing to install, the zips inside are unpacked by the tests).
+WP_BUILDS=wp-playground-wordpress-builds-0.9.19.tgz
+if [ ! -f "$JM_NPM_PREFIX/tarballs/$WP_BUILDS" ]; then
+  mkdir -p "$JM_NPM_PREFIX/tarballs"
+  npm_log=$(mktemp)
+  npm pack --silent --pack-destination "$JM_NPM_PREFIX/tarballs" @wp-playground/wordpress-builds@0.9.19 >"$npm_log" 2>&1 \
+    || { echo "install: npm pack @wp-playground/wordpress-builds failed:" >&2; tail -20 "$npm_log" >&2; exit 1; }
+  rm -f "$npm_log"
 fi
 
 # The package with its test extras, into the checkout's .venv/ (never the system Python: PEP 668).

@@ -610,7 +610,7 @@ def cmd_push(args: argparse.Namespace, exporter_cls: Any) -> int:
     report = Report(suppressed=frozenset(args.suppress or ()))
     options = _exporter_options(exporter_cls, args)
     target_cls = load_target(exporter_cls)
-    push_options = {"author_map": _parse_author_map(args.author_map)}
+    push_options = {"author_map": _parse_author_map(args.author_map), "cache_dir": str(_push_cache_root(args))}
     credentials = load_credentials(target_cls.credentials, args.credentials)
     if args.timeout <= 0 or args.retries < 0 or args.concurrency < 1:
         raise OptionError("--timeout must be above 0, --retries 0 or more, --concurrency 1 or more")

@@ -39,6 +39,7 @@ class WordPressExporter(Exporter):
     description = "WordPress: a WXR file for Tools > Import > WordPress, media files, redirects"
     content_format = "html"
     options = OPTIONS
+    push_target = "exporters.wordpress.push:WordPressTarget"
 
     # -- pass one ----------------------------------------------------------------------------------
 

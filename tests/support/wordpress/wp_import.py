@@ -9,7 +9,8 @@ A by-hand check, not part of CI: the official importer plugin is in no package r
         --importer /path/to/wordpress-importer/src --site samples/blog-classic --work /tmp/wp-check
 
 The script exports the site with ``--asset-base-url`` pointing at the WordPress server itself (the importer
-only downloads from the site's own host or ports 80/443/8080), installs WordPress with the permalink
+only downloads from the site's own host or ports 80/443/8080), installs WordPress (through
+``tests/support/wordpress/server.py``, under the site's baseurl) with the permalink
 structure and timezone the README names, imports every WXR file with attachments, serves the redirects
 from ``redirects/redirection.csv`` through a small must-use plugin (standing in for the Redirection plugin,
 which is in no registry either), requests every old URL, and prints one summary line plus the problems.
@@ -21,19 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tarfile
-import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -41,47 +35,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO))
 
-ROUTER = """<?php
-$path = parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
-$file = __DIR__ . urldecode($path);
-if ($path !== '/' && is_file($file) && substr($file, -4) !== '.php') { return false; }
-$_SERVER['SCRIPT_NAME'] = '{base}/index.php';
-require __DIR__ . '{base}/index.php';
-"""
-
-CONFIG = """<?php
-define('DB_NAME', 'wordpress'); define('DB_USER', ''); define('DB_PASSWORD', ''); define('DB_HOST', '');
-define('DB_CHARSET', 'utf8mb4'); define('DB_COLLATE', '');
-define('DB_DIR', __DIR__ . '/wp-content/database/'); define('DB_FILE', '.ht.sqlite');
-define('WP_HOME', '{home}'); define('WP_SITEURL', '{home}');
-define('AUTH_KEY', 'k1'); define('SECURE_AUTH_KEY', 'k2'); define('LOGGED_IN_KEY', 'k3'); define('NONCE_KEY', 'k4');
-define('AUTH_SALT', 's1'); define('SECURE_AUTH_SALT', 's2'); define('LOGGED_IN_SALT', 's3'); define('NONCE_SALT', 's4');
-define('DISABLE_WP_CRON', true); define('AUTOMATIC_UPDATER_DISABLED', true); define('WP_DEBUG', false);
-define('FS_METHOD', 'direct'); define('WP_HTTP_BLOCK_EXTERNAL', false);
-$table_prefix = 'wp_';
-if (!defined('ABSPATH')) { define('ABSPATH', __DIR__ . '/'); }
-require_once ABSPATH . 'wp-settings.php';
-"""
-
-CLI_PRELUDE = """<?php
-$_SERVER['HTTP_HOST'] = '{host}'; $_SERVER['SERVER_NAME'] = '127.0.0.1'; $_SERVER['REQUEST_URI'] = '/';
-$_SERVER['SERVER_PORT'] = '{port}'; $_SERVER['REQUEST_METHOD'] = 'GET';
-"""
-
-INSTALL = """
-define('WP_INSTALLING', true);
-require __DIR__ . '/wp-load.php';
-require_once ABSPATH . 'wp-admin/includes/upgrade.php';
-if (!is_blog_installed()) { wp_install('Import check', 'admin', 'admin@example.org', true, '', 'password'); }
-update_option('permalink_structure', {structure});
-update_option('category_base', {category_base});
-update_option('tag_base', {tag_base});
-update_option('timezone_string', {timezone});
-update_option('gmt_offset', '');
-update_option('uploads_use_yearmonth_folders', 1);
-flush_rewrite_rules(true);
-echo "installed\n";
-"""
+from tests.support.wordpress import server
 
 IMPORT = """
 require __DIR__ . '/wp-load.php';
@@ -151,78 +105,6 @@ add_action('init', function () {
 """
 
 
-def php(wp: Path, body: str, host: str, port: int, timeout: int = 3600) -> str:
-    script = wp / f"_cli_{abs(hash(body))}.php"
-    prelude = CLI_PRELUDE.replace("{host}", host).replace("{port}", str(port))
-    script.write_text(prelude + body, "utf-8")
-    try:
-        run = subprocess.run(
-            ["php", "-d", "memory_limit=1G", str(script)],
-            cwd=wp,
-            capture_output=True,
-            check=False,
-            text=True,
-            timeout=timeout,
-        )
-    finally:
-        script.unlink()
-    if run.returncode != 0:
-        raise RuntimeError(f"php failed ({run.returncode}): {run.stdout[-2000:]} {run.stderr[-2000:]}")
-    return run.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def install_wordpress(builds: Path, importer: Path, work: Path, home: str, base: str) -> Path:
-    """WordPress in ``work/docroot`` + ``base`` (the old site's baseurl), so old paths keep their prefix."""
-    docroot = work / "docroot"
-    shutil.rmtree(docroot, ignore_errors=True)
-    wp = docroot / base.strip("/") if base.strip("/") else docroot
-    wp.mkdir(parents=True)
-    with tarfile.open(builds) as tar:
-        zips = {
-            m.name: m
-            for m in tar.getmembers()
-            if m.name
-            in (
-                "package/src/wordpress/wp-6.5.zip",
-                "package/src/sqlite-database-integration/sqlite-database-integration.zip",
-            )
-        }
-        for member in zips.values():
-            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: refuse members that would leave ``work``
-                tar.extract(member, work / "builds", filter="data")
-            else:
-                tar.extract(member, work / "builds")
-    with zipfile.ZipFile(work / "builds/package/src/wordpress/wp-6.5.zip") as z:
-        z.extractall(wp)
-    plugin = wp / "wp-content/plugins/sqlite-database-integration"
-    with zipfile.ZipFile(
-        work / "builds/package/src/sqlite-database-integration/sqlite-database-integration.zip"
-    ) as z:
-        for info in z.infolist():
-            rel = info.filename.split("/", 1)[1] if "/" in info.filename else ""
-            if not rel or info.is_dir():
-                continue
-            target = plugin / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(z.read(info))
-    dropin = (plugin / "db.copy").read_text("utf-8")
-    dropin = dropin.replace("{SQLITE_IMPLEMENTATION_FOLDER_PATH}", str(plugin)).replace(
-        "{SQLITE_PLUGIN}", "sqlite-database-integration/load.php"
-    )
-    (wp / "wp-content/db.php").write_text(dropin, "utf-8")
-    (wp / "wp-content/database").mkdir(exist_ok=True)
-    (wp / "wp-config.php").write_text(CONFIG.replace("{home}", home + base), "utf-8")
-    (docroot / "router.php").write_text(ROUTER.replace("{base}", base), "utf-8")
-    shutil.copytree(importer, wp / "wp-content/plugins/wordpress-importer")
-    return wp
-
-
 def shown_id(url: str) -> int | None:
     """The id of the post or page WordPress shows at ``url`` (from its ``<body>`` classes), None for an
     archive or anything else."""
@@ -276,14 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     from migrate.reader import read_site
     from migrate.report import Report
 
-    port = free_port()
-    host = f"127.0.0.1:{port}"
-    home = f"http://{host}"
     site = read_site(str(args.site), drafts=args.drafts, unpublished=args.drafts)
     from migrate.reader.comments import read_comment_exports
 
     site = read_comment_exports(site, disqus=args.comments_disqus, github=args.comments_github)
     args.ir_site = site
+    args.baseurl = site.baseurl or ""
+    template = server.prepared(args.builds, args.work)
+    wp = server.WordPress(template, args.work / "docroot", base=args.baseurl, lifetime=4 * 3600)
+    home = wp.host
     values: dict[str, Any] = {"asset_base_url": home + "/media"}
     if args.split_size:
         values["split_size"] = args.split_size
@@ -300,44 +183,29 @@ def main(argv: list[str] | None = None) -> int:
     write_plan(plan, out, force=True)
     manifest = json.loads((out / "migration.json").read_text("utf-8"))
 
-    args.baseurl = site.baseurl or ""
-    wp = install_wordpress(args.builds, args.importer, args.work, home, args.baseurl)
-    docroot = args.work / "docroot"
+    shutil.copytree(args.importer, wp.root / "wp-content/plugins/wordpress-importer")
     if (out / "media").is_dir():
-        shutil.copytree(out / "media", docroot / "media")
-    install = (
-        INSTALL.replace("{structure}", json.dumps(manifest["permalink_structure"]))
-        .replace("{timezone}", json.dumps(site.timezone or "UTC"))
+        shutil.copytree(out / "media", wp.docroot / "media")
+    wp.set_options(
+        permalink_structure=manifest["permalink_structure"],
+        timezone_string=site.timezone or "UTC",
+        gmt_offset="",
         # "" is WordPress's default base (category, tag); the README names another when pages need it
-        .replace("{category_base}", json.dumps(manifest.get("category_base", "")))
-        .replace("{tag_base}", json.dumps(manifest.get("tag_base", "")))
+        category_base=manifest.get("category_base", ""),
+        tag_base=manifest.get("tag_base", ""),
+        uploads_use_yearmonth_folders=1,
     )
-    print(php(wp, install, host, port).strip())
-    server = subprocess.Popen(
-        ["php", "-S", host, "-t", str(docroot), str(docroot / "router.php")],
-        cwd=docroot,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
-        start_new_session=True,  # its worker processes share the group, and go with it
-    )
-    try:
-        time.sleep(1.5)
+    with wp:
         log_lines = []
-        mu = wp / "wp-content/mu-plugins"
-        mu.mkdir(exist_ok=True)
-        (mu / "language.php").write_text(LANGUAGE_TAXONOMY_PLUGIN, "utf-8")
+        wp.add_mu_plugin("language", LANGUAGE_TAXONOMY_PLUGIN)
         for name in manifest["wxr_files"]:
-            log_lines.append(php(wp, IMPORT.replace("{file}", json.dumps(str(out / name))), host, port))
+            log_lines.append(wp.php(IMPORT.replace("{file}", json.dumps(str(out / name)))))
         import_log = "\n".join(log_lines)
         (args.work / "import.log").write_text(import_log, "utf-8")
-        shutil.copy(out / "redirects/redirection.csv", mu / "redirection.csv")
-        (mu / "redirects.php").write_text(REDIRECTS_PLUGIN, "utf-8")
-        state = json.loads(php(wp, REPORT, host, port))
+        shutil.copy(out / "redirects/redirection.csv", wp.root / "wp-content/mu-plugins/redirection.csv")
+        wp.add_mu_plugin("redirects", REDIRECTS_PLUGIN)
+        state = json.loads(wp.php(REPORT))
         return check(manifest, plan, state, import_log, home, args)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
 
 
 def same_path(a: str, b: str) -> bool:
