@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from migrate import ir
+from migrate.content.markdown_blocks import block_kinds
 
 IGNORED = frozenset({"pre", "code", "tt"})
 """Elements whose text keeps its ``:name:`` as written."""
@@ -104,13 +105,7 @@ def emojify_markdown(markdown: str, parser: Any) -> str:
     as emoji: code blocks, code spans, link targets and URLs left alone, HTML blocks as HTML."""
     if ":" not in markdown or pattern().search(markdown) is None:
         return markdown
-    tokens: list[Any] = []
-    parser.block.parse(markdown, parser, {}, tokens)
-    kinds: dict[int, str] = {}
-    for tok in tokens:
-        if tok.type in ("fence", "code_block", "html_block") and tok.map:
-            for n in range(tok.map[0], tok.map[1]):
-                kinds[n] = tok.type
+    kinds = block_kinds(markdown, parser)
     lines = markdown.split("\n")
     depth = [0]  # pre, code and tt elements open in the paragraph
     n = 0

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from migrate import ir
+from migrate.content.markdown_blocks import block_kinds
 
 GITHUB = "https://github.com"
 
@@ -125,13 +126,7 @@ def mentionify_markdown(markdown: str, base: str, parser: Any) -> str:
     as HTML anchors (Hugo renders raw HTML): code blocks and link texts left alone, HTML blocks as HTML."""
     if "@" not in markdown or MENTION.search(markdown) is None:
         return markdown
-    tokens: list[Any] = []
-    parser.block.parse(markdown, parser, {}, tokens)
-    kinds: dict[int, str] = {}
-    for tok in tokens:
-        if tok.type in ("fence", "code_block", "html_block") and tok.map:
-            for n in range(tok.map[0], tok.map[1]):
-                kinds[n] = tok.type
+    kinds = block_kinds(markdown, parser)
     lines = markdown.split("\n")
     open_elements = [0]  # pre, code, a, script and style elements open in the paragraph
     n = 0
