@@ -169,6 +169,8 @@ class Item:
     """On a multilingual site: the item's language code (Polylang's ``language`` taxonomy and post meta)."""
     translations: tuple[str, ...] = ()
     """On a multilingual site: the sources of the item's other language versions (post meta)."""
+    footnotes: str | None = None
+    """With ``--wp-content blocks``: the post meta ``footnotes`` the footnotes block renders (a JSON list)."""
 
     @property
     def date(self) -> str:
@@ -341,6 +343,8 @@ def item_xml(item: Item, *, comments_open: bool, old_base: str, new_base: str) -
     if item.language:
         meta.append(("_jekyll_language", item.language))
     meta.extend(("_jekyll_translation", source) for source in item.translations)
+    if item.footnotes is not None:
+        meta.append(("footnotes", item.footnotes))
     for key, value in meta:
         lines.append(
             f"\t\t<wp:postmeta><wp:meta_key>{cdata_word(key)}</wp:meta_key>"
