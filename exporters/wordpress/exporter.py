@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import Counter
 from urllib.parse import urlsplit
 
 from exporters.wordpress.authors import Authors
@@ -108,11 +109,13 @@ class WordPressExporter(Exporter):
         if self.opts.wp_content == "blocks":
             made = to_blocks(converted.body, media=self.image_ids.get, key=document.source)
             body, footnotes = made.content, made.footnotes
-            for what in made.fallbacks:
+            if made.fallbacks:
+                kinds = Counter(made.fallbacks)
+                named = ", ".join(f"{what} ({n})" if n > 1 else what for what, n in sorted(kinds.items()))
                 self.report.emit(
                     "wp-block-html",
                     "info",
-                    f"{what} is kept as a Custom HTML block: no core block holds it",
+                    f"{len(made.fallbacks)} part(s) kept as Custom HTML blocks, which no core block holds: {named}",
                     source=document.source,
                 )
         else:

@@ -2,9 +2,11 @@
 // block the way the block editor does when it opens the post.
 //
 //   node validate.js NAME=OUT_DIR [NAME=OUT_DIR ...]
+//   node validate.js --json NAME=FILE.json      (FILE: a JSON list of {"id", "content"})
 //
 // OUT_DIR holds wordpress.xml (or wordpress-NNN.xml). Prints one JSON line per site:
-// {"site", "posts", "blocks", "invalid", "freeform", "html", "problems": [...first invalid blocks...]}.
+// {"site", "posts", "blocks", "invalid", "freeform", "html", "resaved", "problems": [...first problems...]}.
+// "resaved" counts the posts WordPress's own serializer writes back byte for byte (parse, then serialize).
 // The @wordpress packages come from the folder .ci/install.sh installs package.json into (NODE_PATH).
 'use strict';
 
@@ -69,13 +71,21 @@ function issueText(issue) {
   }).slice(0, 3000);
 }
 
-function checkSite(name, dir) {
+function sitePosts(dir) {
   const files = fs.readdirSync(dir).filter((f) => /^wordpress(-\d+)?\.xml$/.test(f)).sort();
-  const result = { site: name, posts: 0, blocks: 0, invalid: 0, freeform: 0, html: 0, problems: [] };
-  for (const file of files) {
-    for (const post of items(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+  return files.flatMap((file) => items(fs.readFileSync(path.join(dir, file), 'utf8')));
+}
+
+function checkSite(name, posts) {
+  const result = { site: name, posts: 0, blocks: 0, invalid: 0, freeform: 0, html: 0, resaved: 0, problems: [] };
+  {
+    for (const post of posts) {
       result.posts += 1;
-      walk(blocks.parse(post.content), (block) => {
+      const parsed = blocks.parse(post.content);
+      const resaved = blocks.serialize(parsed);
+      if (resaved === post.content) result.resaved += 1;
+      else if (result.problems.length < 20) result.problems.push({ post: post.id, resaved: resaved.slice(0, 1500) });
+      walk(parsed, (block) => {
         result.blocks += 1;
         if (FREEFORM.has(block.name)) {
           result.freeform += 1;
@@ -102,7 +112,14 @@ function checkSite(name, dir) {
 
 // The validator logs each mismatch on the console as well; the report carries them instead.
 for (const level of ['log', 'info', 'warn', 'error', 'group', 'groupCollapsed', 'groupEnd']) console[level] = () => {};
+let json = false;
 for (const arg of process.argv.slice(2)) {
+  if (arg === '--json') {
+    json = true;
+    continue;
+  }
   const at = arg.indexOf('=');
-  process.stdout.write(JSON.stringify(checkSite(arg.slice(0, at), arg.slice(at + 1))) + '\n');
+  const where = arg.slice(at + 1);
+  const posts = json ? JSON.parse(fs.readFileSync(where, 'utf8')) : sitePosts(where);
+  process.stdout.write(JSON.stringify(checkSite(arg.slice(0, at), posts)) + '\n');
 }
