@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import posixpath
 import re
 import shutil
 import signal
@@ -108,6 +109,12 @@ foreach ($q as $p) {
     'categories' => wp_get_post_terms($p->ID, 'category', array('fields' => 'names')),
     'tags' => wp_get_post_terms($p->ID, 'post_tag', array('fields' => 'names')),
     'thumbnail' => (int) get_post_thumbnail_id($p->ID));
+  if ($p->post_type !== 'attachment') {
+    // What a reader sees: the_content as the theme prints it (blocks rendered, footnotes from post meta).
+    $GLOBALS['post'] = $p; setup_postdata($p);
+    $row['rendered'] = apply_filters('the_content', $p->post_content);
+    wp_reset_postdata();
+  }
   if ($p->post_type === 'attachment') { $row['file'] = get_attached_file($p->ID); $row['exists'] = file_exists($row['file']); $row['url'] = wp_get_attachment_url($p->ID); }
   $out['posts'][] = $row;
 }
@@ -247,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drafts", action="store_true")
     parser.add_argument("--split-size", default=None)
     parser.add_argument("--option", action="append", default=[], help="extra exporter option KEY=VALUE")
+    parser.add_argument("--rendered", type=Path, default=None,
+                        help="write each post's rendered the_content here (JSON by source), to compare two exports "
+                        "with tests/support/wordpress/same_rendering.py")
     args = parser.parse_args(argv)
 
     from exporters.wordpress import WordPressExporter
@@ -308,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(out / "redirects/redirection.csv", mu / "redirection.csv")
         (mu / "redirects.php").write_text(REDIRECTS_PLUGIN, "utf-8")
         state = json.loads(php(wp, REPORT, host, port))
+        if args.rendered:
+            rendered = {p["source"]: p["rendered"] for p in state["posts"] if p["source"] and "rendered" in p}
+            args.rendered.write_text(json.dumps(rendered, indent=1, sort_keys=True, ensure_ascii=False), "utf-8")
         return check(manifest, plan, state, import_log, home, args)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -346,6 +359,16 @@ def check(
             leftover = post["content"].split(media_base, 1)[1].split('"', 1)[0]
             if not leftover.lower().endswith(".svg"):
                 problems.append(f"{post['source']}: content still points at {media_base}{leftover}")
+    # an image block names its attachment by ID (--wp-content blocks): the importer kept the IDs of the WXR
+    att_urls = {a["id"]: a.get("url") or "" for a in attachments}
+    image_ids = image_ids_ok = 0
+    for post in imported.values():
+        for src, ident in re.findall(r'<img src="([^"]+)"[^>]*? class="wp-image-(\d+)"', post["content"]):
+            image_ids += 1
+            if posixpath.basename(att_urls.get(int(ident), "")) == posixpath.basename(src):
+                image_ids_ok += 1
+            else:
+                problems.append(f"{post['source']}: image {src} names attachment {ident} ({att_urls.get(int(ident))})")
     # the stored content is the exported content, but for the media URLs the importer rewrote
     sent: dict[str, str] = {}
     wp_ns = "{http://wordpress.org/export/1.2/}"
@@ -409,6 +432,7 @@ def check(
         f"{sum(1 for d in exported if d['source'] in imported)} attachments={len(downloaded)}/{wxr_attachments} "
         f"old_urls_answering={answered}/{checked} redirects_answering={redirect_ok}/{len(manifest['redirects'])} "
         f"content_kept={same_content}/{len(imported)} importer_failures={len(failed_lines)}"
+        + (f" image_block_ids={image_ids_ok}/{image_ids}" if image_ids else "")
     )
     for line in failed_lines[:20]:
         print("  importer:", line.strip())
