@@ -247,6 +247,8 @@ class _Converter:
                 continue
             if child.tag not in _INLINE or (child.tag == "a" and in_link):
                 return False
+            if not child.children and child.tag not in _VOID:
+                return False  # rich text drops an empty element (an anchor's <a id>, an empty <span>)
             if not self.rich_ok(child, in_link=in_link or child.tag == "a"):
                 return False
         return True

@@ -135,4 +135,4 @@ def test_the_conversion_cases_are_what_wordpress_saves(tmp_path: Path) -> None:
     data.write_text(json.dumps([{"id": c.title, "content": c.expected} for c in cases]), encoding="utf-8")
     result = validate({"cases": data}, json_input=True)["cases"]
     assert (result["invalid"], result["freeform"]) == (0, 0), result["problems"]
-    assert result["resaved"] == len(cases), result["problems"]
+    assert result["resaved"] == len(cases), result["resave_diffs"]

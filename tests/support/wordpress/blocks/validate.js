@@ -5,7 +5,8 @@
 //   node validate.js --json NAME=FILE.json      (FILE: a JSON list of {"id", "content"})
 //
 // OUT_DIR holds wordpress.xml (or wordpress-NNN.xml). Prints one JSON line per site:
-// {"site", "posts", "blocks", "invalid", "freeform", "html", "resaved", "problems": [...first problems...]}.
+// {"site", "posts", "blocks", "invalid", "freeform", "html", "resaved", "problems": [...first problems...],
+//  "resave_diffs": [...]}.
 // "resaved" counts the posts WordPress's own serializer writes back byte for byte (parse, then serialize).
 // The @wordpress packages come from the folder .ci/install.sh installs package.json into (NODE_PATH).
 'use strict';
@@ -77,14 +78,14 @@ function sitePosts(dir) {
 }
 
 function checkSite(name, posts) {
-  const result = { site: name, posts: 0, blocks: 0, invalid: 0, freeform: 0, html: 0, resaved: 0, problems: [] };
+  const result = { site: name, posts: 0, blocks: 0, invalid: 0, freeform: 0, html: 0, resaved: 0, problems: [], resave_diffs: [] };
   {
     for (const post of posts) {
       result.posts += 1;
       const parsed = blocks.parse(post.content);
       const resaved = blocks.serialize(parsed);
       if (resaved === post.content) result.resaved += 1;
-      else if (result.problems.length < 20) result.problems.push({ post: post.id, resaved: resaved.slice(0, 1500) });
+      else if (result.resave_diffs.length < 5) result.resave_diffs.push({ post: post.id, resaved: resaved.slice(0, 1500) });
       walk(parsed, (block) => {
         result.blocks += 1;
         if (FREEFORM.has(block.name)) {
