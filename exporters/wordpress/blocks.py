@@ -213,6 +213,7 @@ class _Converter:
         self.fallbacks: list[str] = []
         self.footnotes: list[dict[str, str]] = []
         self.footnote_ids: dict[str, str] = {}
+        self.footnote_names: set[str] = set()
 
     # -- helpers
 
@@ -388,22 +389,18 @@ class _Converter:
 
     # -- the blocks
 
-    def _anchor_class(self, node: Node, allowed: tuple[str, ...] = ("id", "class")) -> tuple[dict[str, object], str] | None:
-        """The block attributes and the wrapper's attribute text for an element's ``id`` and ``class``; None
-        when it has any other attribute (no core block keeps it)."""
-        attrs: dict[str, object] = {}
-        text = ""
+    def _anchor_class(self, node: Node) -> dict[str, object] | None:
+        """The block attributes for an element's ``class`` (its ``id`` is the anchor, read from the markup);
+        None when it has any other attribute, which no core block keeps."""
         for key, value in node.attrs:
-            if key not in allowed or value is None:
+            if key not in ("id", "class") or value is None:
                 return None
-        classes = node.attr("class")
-        if classes is not None and classes.split():
-            attrs["className"] = " ".join(classes.split())
-        return attrs, text
+        classes = " ".join((node.attr("class") or "").split())
+        return {"className": classes} if classes else {}
 
     def el_p(self, node: Node) -> str | None:
-        made = self._anchor_class(node)
-        if made is None or not self.rich_ok(node):
+        attrs = self._anchor_class(node)
+        if attrs is None or not self.rich_ok(node):
             return None
         embed = self.embed_from_text(node)
         if embed is not None and not node.attrs:
@@ -411,23 +408,21 @@ class _Converter:
         image = self.image_from_paragraph(node) if not node.attrs else None
         if image is not None:
             return image
-        attrs, _ = made
         anchor = node.attr("id")
-        open_tag = "<p" + _class_attr(attrs.get("className")) + (f' id="{_escape_attr(anchor)}"' if anchor else "") + ">"
+        open_tag = "<p" + _class_attr(str(attrs.get("className") or "")) + (f' id="{_escape_attr(anchor)}"' if anchor else "") + ">"
         return block("core/paragraph", attrs, f"{open_tag}{self.rich(node)}</p>")
 
     def heading(self, node: Node) -> str | None:
-        made = self._anchor_class(node)
-        if made is None or not self.rich_ok(node):
+        attrs = self._anchor_class(node)
+        if attrs is None or not self.rich_ok(node):
             return None
-        attrs, _ = made
         level = int(node.tag[1]) if node.tag else 2
         if level != 2:
             attrs = {"level": level, **attrs}
         anchor = node.attr("id")
         open_tag = (
             f"<h{level}"
-            + _class_attr("wp-block-heading", attrs.get("className"))  # type: ignore[arg-type]
+            + _class_attr("wp-block-heading", str(attrs.get("className") or ""))
             + (f' id="{_escape_attr(anchor)}"' if anchor else "")
             + ">"
         )
@@ -523,15 +518,14 @@ class _Converter:
         classes = node.classes()
         if "twitter-tweet" in classes:
             return self.tweet(node)
-        made = self._anchor_class(node)
-        if made is None:
+        attrs = self._anchor_class(node)
+        if attrs is None:
             return None
-        attrs, _ = made
         inner = "\n\n".join(self.blocks(node.children))
         anchor = node.attr("id")
         open_tag = (
             "<blockquote"
-            + _class_attr("wp-block-quote", attrs.get("className"))  # type: ignore[arg-type]
+            + _class_attr("wp-block-quote", str(attrs.get("className") or ""))
             + (f' id="{_escape_attr(anchor)}"' if anchor else "")
             + ">"
         )
@@ -543,10 +537,9 @@ class _Converter:
             return self.footnotes_block(node)
         if node.tag == "div" and "highlighter-rouge" in classes:
             return self.rouge_code(node, classes)
-        made = self._anchor_class(node)
-        if made is None:
+        attrs = self._anchor_class(node)
+        if attrs is None:
             return None
-        attrs, _ = made
         if node.tag != "div":
             attrs = {"tagName": node.tag, **attrs}
         before = len(self.fallbacks)
@@ -559,7 +552,7 @@ class _Converter:
         open_tag = (
             f"<{node.tag}"
             + (f' id="{_escape_attr(anchor)}"' if anchor else "")
-            + _class_attr("wp-block-group", attrs.get("className"))  # type: ignore[arg-type]
+            + _class_attr("wp-block-group", str(attrs.get("className") or ""))
             + ">"
         )
         return block("core/group", attrs, f"{open_tag}{inner}</{node.tag}>")
@@ -641,15 +634,14 @@ class _Converter:
         return "".join(out)
 
     def preformatted(self, node: Node) -> str | None:
-        made = self._anchor_class(node)
-        if made is None or not self.rich_ok(node):
+        attrs = self._anchor_class(node)
+        if attrs is None or not self.rich_ok(node):
             return None
-        attrs, _ = made
         anchor = node.attr("id")
         content = self.inner(node).removeprefix("\n")  # the HTML parser drops a newline right after <pre>
         open_tag = (
             "<pre"
-            + _class_attr("wp-block-preformatted", attrs.get("className"))  # type: ignore[arg-type]
+            + _class_attr("wp-block-preformatted", str(attrs.get("className") or ""))
             + (f' id="{_escape_attr(anchor)}"' if anchor else "")
             + ">"
         )
@@ -665,7 +657,7 @@ class _Converter:
     def el_table(self, node: Node) -> str | None:
         if node.attrs:
             return None
-        sections: list[str] = []
+        sections: list[tuple[str, list[str]]] = []
         for child in node.children:
             if child.tag is None and not child.comment and not self.src(child).strip():
                 continue
@@ -686,10 +678,10 @@ class _Converter:
                         return None
                     cells.append(made)
                 rows.append("<tr>" + "".join(cells) + "</tr>")
-            sections.append((child.tag, rows))  # type: ignore[arg-type]
+            sections.append((child.tag, rows))
         order = {"thead": 0, "tbody": 1, "tfoot": 2}
-        parts = [f"<{tag}>{''.join(rows)}</{tag}>" for tag, rows in sorted(sections, key=lambda s: order[s[0]]) if rows]  # type: ignore[misc]
-        if not parts or len({tag for tag, _ in sections}) != len(sections):  # type: ignore[misc]
+        parts = [f"<{tag}>{''.join(rows)}</{tag}>" for tag, rows in sorted(sections, key=lambda s: order[s[0]]) if rows]
+        if not parts or len({tag for tag, _ in sections}) != len(sections):
             return None
         return block("core/table", None, f'<figure class="wp-block-table"><table>{"".join(parts)}</table></figure>')
 
@@ -772,7 +764,7 @@ class _Converter:
             return None
         return self.image(*parts, caption=caption)
 
-    def image(self, img: Node, link: Node | None, *, caption: Node | None, in_gallery: bool = False) -> str | None:
+    def image(self, img: Node, link: Node | None, *, caption: Node | None) -> str | None:
         src = img.attr("src")
         if not src:
             return None
@@ -834,8 +826,6 @@ class _Converter:
             text = self.rich(caption)
             if text:
                 image += f'<figcaption class="wp-element-caption">{text}</figcaption>'
-        for key in ("width", "height", "linkTarget"):
-            attrs.pop(key, None) if key == "linkTarget" else None
         ordered = {k: attrs[k] for k in ("id", "width", "height", "sizeSlug", "linkDestination", "linkTarget") if k in attrs}
         inner = f"<figure{_class_attr('wp-block-image', *figure_classes)}>{image}</figure>"
         return block("core/image", ordered, inner)
@@ -845,7 +835,7 @@ class _Converter:
         for para in paragraphs:
             parts = self._lone_image(para)
             assert parts is not None
-            made = self.image(*parts, caption=None, in_gallery=True)
+            made = self.image(*parts, caption=None)
             assert made is not None
             images.append(made)
         inner = (
