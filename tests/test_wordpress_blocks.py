@@ -98,3 +98,12 @@ def test_footnotes_meta_is_written_with_the_post() -> None:
 def test_classic_is_still_the_default() -> None:
     options, _ = WordPressExporter.validate_options({})
     assert options["wp_content"] == "classic"
+
+
+def test_attachments_open_the_wxr_so_the_importer_keeps_their_ids() -> None:
+    """The importer creates items in file order and gives a post whose ID is taken the next free ID above
+    every ID in use: attachments created before any post keep the IDs the image blocks name."""
+    wxr, _ = _blocks_export("blog-classic")
+    types = re.findall(r"<wp:post_type><!\[CDATA\[(\w+)\]\]></wp:post_type>", wxr)
+    count = types.count("attachment")
+    assert count > 0 and types[:count] == ["attachment"] * count

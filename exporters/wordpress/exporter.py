@@ -203,7 +203,8 @@ class WordPressExporter(Exporter):
             new_base=self.wp_url or self.old_base,
         )
         limit = int(self.opts.split_size or parse_size("15MB"))
-        return write_wxr(self.plan, self.report, items, media, header=header, make=make, limit=limit)
+        return write_wxr(self.plan, self.report, items, media, header=header, make=make, limit=limit,
+                         attachments_first=self.attachment_ids is not None)
 
     def url_facts(self) -> UrlFacts:
         """WordPress answers its own front page at ``/`` (never redirected to the imported copy of the old
@@ -261,5 +262,6 @@ class WordPressExporter(Exporter):
             asset_base=self.asset_base,
             has_media=any(p.startswith("media/") for p in self.plan.files),
             files=files,
+            image_blocks=self.attachment_ids is not None,
         )
         self.plan.add_text("README.txt", text)
