@@ -40,6 +40,8 @@ class _Reader(HTMLParser):
         self.text = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" and not self.skip:
+            self.text.append(" ")  # a line break parts words as a paragraph's end does
         values = dict(attrs)
         classes = (values.get("class") or "").split()
         hidden = bool(self.skip) or tag in SKIPPED or "gutter" in classes or "lineno" in classes
