@@ -21,6 +21,9 @@ from urllib.parse import unquote, urlsplit
 
 KEPT = {"h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "table", "tr", "th", "td", "hr", "img", "a"}
 SKIPPED = {"script", "style"}
+BREAKS = {"br", "p", "div", "section", "aside", "article", "figure", "figcaption", "ul", "ol", "dl", "dt", "dd", "h1", "h2",
+          "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "td", "th", "li", "hr", "header", "footer"}
+"""Where a browser starts a new line or box: words on either side are apart."""
 
 
 class _Reader(HTMLParser):
@@ -40,8 +43,8 @@ class _Reader(HTMLParser):
         self.text = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" and not self.skip:
-            self.text.append(" ")  # a line break parts words as a paragraph's end does
+        if tag in BREAKS and not self.skip:
+            self.text.append(" ")
         values = dict(attrs)
         classes = (values.get("class") or "").split()
         hidden = bool(self.skip) or tag in SKIPPED or "gutter" in classes or "lineno" in classes
@@ -64,6 +67,8 @@ class _Reader(HTMLParser):
                 self.out.append(f"<{tag}>")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in BREAKS and not self.skip:
+            self.text.append(" ")
         names = [name for name, _ in self.stack]
         if tag not in names:
             return
