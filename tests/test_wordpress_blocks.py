@@ -107,3 +107,11 @@ def test_attachments_open_the_wxr_so_the_importer_keeps_their_ids() -> None:
     types = re.findall(r"<wp:post_type><!\[CDATA\[(\w+)\]\]></wp:post_type>", wxr)
     count = types.count("attachment")
     assert count > 0 and types[:count] == ["attachment"] * count
+
+
+def test_html_fallbacks_are_reported_once_per_document_with_their_count() -> None:
+    _, report = _blocks_export("pretty-docs")
+    issues = [i for i in report.issues if i.code == "wp-block-html"]
+    assert issues and all(i.severity == "info" and i.source for i in issues)
+    assert sum(int(i.message.split(" ", 1)[0]) for i in issues) == 2  # a definition list and a comment
+    assert len({i.source for i in issues}) == len(issues)
