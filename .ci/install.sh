@@ -56,5 +56,19 @@ if [ ! -f "$JM_NPM_PREFIX/tarballs/$WP_BUILDS" ]; then
   rm -f "$npm_log"
 fi
 
+# WordPress 6.5's own block parser and core blocks (@wordpress/blocks + block-library of the wp/6.5 line, every
+# @wordpress package pinned by the overrides of tests/support/wordpress/blocks/package.json), which validate the
+# posts of `--wp-content blocks` exports; into $JM_NPM_PREFIX/wp-blocks.
+JM_WP_BLOCKS="$JM_NPM_PREFIX/wp-blocks"
+if ! cmp -s tests/support/wordpress/blocks/package.json "$JM_WP_BLOCKS/package.json" \
+    || [ ! -d "$JM_WP_BLOCKS/node_modules/@wordpress/block-library" ]; then
+  mkdir -p "$JM_WP_BLOCKS"
+  cp tests/support/wordpress/blocks/package.json "$JM_WP_BLOCKS/package.json"
+  npm_log=$(mktemp)
+  (cd "$JM_WP_BLOCKS" && npm install --no-audit --no-fund --loglevel=error) >"$npm_log" 2>&1 \
+    || { echo "install: npm install of the block validator failed:" >&2; tail -20 "$npm_log" >&2; exit 1; }
+  rm -f "$npm_log"
+fi
+
 # The package with its test extras, into the checkout's .venv/ (never the system Python: PEP 668).
 JM_EXTRAS=test source scripts/venv.sh

@@ -20,3 +20,18 @@ def test_second_run_is_byte_identical(tmp_path: Path) -> None:
     one = write_sample(SAMPLE, WordPressExporter, tmp_path / "one")
     two = write_sample(SAMPLE, WordPressExporter, tmp_path / "two")
     assert tree(one) == tree(two)
+
+
+BLOCKS = {"wp_content": "blocks"}
+
+
+def test_wordpress_blocks_export_matches_golden(tmp_path: Path) -> None:
+    """``--wp-content blocks``: the same export with each body as core blocks (see test_wordpress_blocks)."""
+    out = write_sample(SAMPLE, WordPressExporter, tmp_path / "out", BLOCKS)
+    assert_matches_golden(out, GOLDEN_ROOT / "wordpress-blocks" / SAMPLE)
+
+
+def test_blocks_second_run_is_byte_identical(tmp_path: Path) -> None:
+    one = write_sample(SAMPLE, WordPressExporter, tmp_path / "one", BLOCKS)
+    two = write_sample(SAMPLE, WordPressExporter, tmp_path / "two", BLOCKS)
+    assert tree(one) == tree(two)

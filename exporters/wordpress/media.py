@@ -4,6 +4,7 @@ uploads, and the featured image a post names."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -64,9 +65,11 @@ def attachments(
     static_by_source: dict[str, StaticFile],
     asset_base: str,
     next_id: int,
+    ids: Mapping[str, int] | None = None,
 ) -> list[Item]:
-    """Copy the assets the ``exported`` items use to ``media/``; an attachment item (IDs from ``next_id``)
-    for each WordPress uploads, under the first item using it, which it is the featured image of."""
+    """Copy the assets the ``exported`` items use to ``media/``; an attachment item (IDs from ``next_id``, or
+    the ``ids`` decided before the bodies were written, by asset source) for each WordPress uploads, under
+    the first item using it, which it is the featured image of."""
     first_user: dict[str, Item] = {}
     for item in sorted((i for i in exported if i.source), key=lambda i: i.source or ""):
         for used in item.assets:
@@ -93,14 +96,15 @@ def attachments(
             continue
         parent = first_user[source]
         name = posixpath.basename(media_path)
+        post_id = ids.get(source, next_id) if ids is not None else next_id
         out.append(
             Item(
-                post_id=next_id,
+                post_id=post_id,
                 post_type="attachment",
                 title=name,
                 # "name-ext" rather than WordPress's "name": an attachment's slug must not take the slug of
                 # a child page imported after it under the same parent.
-                slug=wp_slug(name.replace(".", "-")) or f"attachment-{next_id}",
+                slug=wp_slug(name.replace(".", "-")) or f"attachment-{post_id}",
                 status="inherit",
                 local=parent.local,
                 gmt=parent.gmt,
@@ -117,3 +121,20 @@ def attachments(
         if item.featured in ids:
             item.thumbnail_id = ids[item.featured]
     return out
+
+
+def uploadable(asset: StaticFile) -> bool:
+    """Whether a default WordPress takes the file as an upload (an attachment of the export)."""
+    ext = posixpath.splitext(unquote(asset.url))[1].lower().lstrip(".")
+    return ext in UPLOADABLE and asset.size != 0
+
+
+def attachment_ids(static_files: list[StaticFile], *, first_id: int) -> dict[str, int]:
+    """Attachment IDs decided before any body is converted (image blocks name them): one per file WordPress
+    would upload, by source, from ``first_id``. Files no exported item uses leave gaps, which WordPress
+    does not mind."""
+    ids: dict[str, int] = {}
+    for asset in sorted(static_files, key=lambda s: s.source):
+        if uploadable(asset):
+            ids[asset.source] = first_id + len(ids)
+    return ids

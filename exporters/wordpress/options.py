@@ -67,9 +67,9 @@ OPTIONS = (
     Option("comments", "comment status of imported posts", default="closed", choices=("open", "closed")),
     Option(
         "wp-content",
-        "classic HTML, or one wp:html block per post",
+        "classic HTML, one wp:html block per post, or native core blocks the block editor validates",
         default="classic",
-        choices=("classic", "html-block"),
+        choices=("classic", "html-block", "blocks"),
     ),
     Option(
         "posts-per-page",

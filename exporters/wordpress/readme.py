@@ -19,6 +19,7 @@ def readme_text(
     has_media: bool,
     files: Sequence[str],
     comments: int = 0,
+    image_blocks: bool = False,
 ) -> str:
     """The README: ``kinds`` counts items by post type; ``files`` are the WXR files, in import order."""
     steps = [
@@ -54,6 +55,15 @@ def readme_text(
         "4. Tools > Import > WordPress (install the importer when asked), then import, in this order:",
         *[f"       {name}" for name in files],
         "   Tick 'Download and import file attachments'. Assign the authors as you like.",
+        *(
+            [
+                "   The posts are block-editor blocks whose images name their attachments by ID: the",
+                "   importer keeps an attachment's ID only where the site has no post with that ID yet, and",
+                "   does not update the blocks otherwise, so import into a site without content of its own.",
+            ]
+            if image_blocks and attachments
+            else []
+        ),
         "5. Install the Redirection plugin, then Tools > Redirection > Import and choose",
         "       redirects/redirection.json   (or redirects/redirection.csv)",
         "   Every old URL that WordPress does not serve by itself then answers with a 301.",

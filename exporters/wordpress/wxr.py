@@ -171,6 +171,8 @@ class Item:
     """On a multilingual site: the sources of the item's other language versions (post meta)."""
     comments: str = ""
     """The item's ``wp:comment`` elements (see :mod:`.comments`)."""
+    footnotes: str | None = None
+    """With ``--wp-content blocks``: the post meta ``footnotes`` the footnotes block renders (a JSON list)."""
 
     @property
     def date(self) -> str:
@@ -343,6 +345,8 @@ def item_xml(item: Item, *, comments_open: bool, old_base: str, new_base: str) -
     if item.language:
         meta.append(("_jekyll_language", item.language))
     meta.extend(("_jekyll_translation", source) for source in item.translations)
+    if item.footnotes is not None:
+        meta.append(("footnotes", item.footnotes))
     for key, value in meta:
         lines.append(
             f"\t\t<wp:postmeta><wp:meta_key>{cdata_word(key)}</wp:meta_key>"
@@ -362,13 +366,21 @@ def write_wxr(
     header: str,
     make: Callable[[Item], tuple[str, str]],
     limit: int,
+    attachments_first: bool = False,
 ) -> list[str]:
     """Write ``items`` and ``attachments`` into WXR files of at most ``limit`` bytes (an item with its
-    ancestors and attachments in one file), opened by ``header``; returns the files' names."""
+    ancestors and attachments in one file), opened by ``header``; returns the files' names.
+
+    With ``attachments_first`` every attachment opens the first file instead: the importer then creates
+    them before any post, so each keeps the ID of the WXR wherever that ID is free (a post whose ID is taken
+    is given a new one above every ID in use, never one of the attachments'), which the image blocks name."""
     by_id = {i.post_id: i for i in items}
     attached: dict[int, list[Item]] = {}
-    for att in attachments:
-        attached.setdefault(att.parent, []).append(att)
+    if attachments_first:
+        items = attachments + items
+    else:
+        for att in attachments:
+            attached.setdefault(att.parent, []).append(att)
     footer = "</channel>\n</rss>\n"
     budget = limit - len(header.encode()) - len(footer.encode())
     # Which items go to which file is decided from their sizes alone; each file is then written item by
@@ -379,14 +391,15 @@ def write_wxr(
     in_part: list[set[int]] = [set()]
     try:
         for item in items:
-            unit = [i for i in _ancestors(item, by_id) if i.post_id not in in_part[-1]] + [item]
+            ancestors = [] if item.post_type == "attachment" else _ancestors(item, by_id)
+            unit = [i for i in ancestors if i.post_id not in in_part[-1]] + [item]
             unit += attached.get(item.post_id, [])
             size = sum(made.size(i) for i in unit)
             if sizes[-1] and sizes[-1] + size > budget:
                 parts.append([])
                 sizes.append(0)
                 in_part.append(set())
-                unit = _ancestors(item, by_id) + [item] + attached.get(item.post_id, [])
+                unit = ancestors + [item] + attached.get(item.post_id, [])
                 size = sum(made.size(i) for i in unit)
             if size > budget:
                 report.emit(

@@ -21,16 +21,16 @@ REGENERATE = os.environ.get("JEKYLL_MIGRATE_REGEN_GOLDEN") == "1"
 TEXT_SUFFIXES = (".md", ".toml", ".json", ".html", ".xml", ".csv", ".txt", ".yaml")
 
 
-def export_sample(sample: str, exporter_cls: type) -> Plan:
-    """The plan of exporting ``samples/<sample>`` with the exporter's default options."""
+def export_sample(sample: str, exporter_cls: type, options: dict | None = None) -> Plan:
+    """The plan of exporting ``samples/<sample>`` with the exporter's default options (or these)."""
     site = read_site(SAMPLES_DIR / sample)
-    options, problems = exporter_cls.validate_options({})
+    values, problems = exporter_cls.validate_options(options or {})
     assert problems == []
-    return build_plan(site, exporter_cls, options, Report())
+    return build_plan(site, exporter_cls, values, Report())
 
 
-def write_sample(sample: str, exporter_cls: type, out: Path) -> Path:
-    write_plan(export_sample(sample, exporter_cls), out)
+def write_sample(sample: str, exporter_cls: type, out: Path, options: dict | None = None) -> Path:
+    write_plan(export_sample(sample, exporter_cls, options), out)
     return out
 
 

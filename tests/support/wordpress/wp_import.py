@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import posixpath
 import re
 import shutil
 import sys
@@ -65,6 +66,12 @@ foreach ($q as $p) {
     'tags' => wp_get_post_terms($p->ID, 'post_tag', array('fields' => 'names')),
     'languages' => wp_get_post_terms($p->ID, 'language', array('fields' => 'slugs')),
     'thumbnail' => (int) get_post_thumbnail_id($p->ID));
+  if ($p->post_type !== 'attachment') {
+    // What a reader sees: the_content as the theme prints it (blocks rendered, footnotes from post meta).
+    $GLOBALS['post'] = $p; setup_postdata($p);
+    $row['rendered'] = apply_filters('the_content', $p->post_content);
+    wp_reset_postdata();
+  }
   if ($p->post_type === 'attachment') { $row['file'] = get_attached_file($p->ID); $row['exists'] = file_exists($row['file']); $row['url'] = wp_get_attachment_url($p->ID); }
   $out['posts'][] = $row;
 }
@@ -150,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--option", action="append", default=[], help="extra exporter option KEY=VALUE")
     parser.add_argument("--comments-disqus", type=Path, help="a Disqus export to migrate with the site")
     parser.add_argument("--comments-github", type=Path, help="a GitHub (utterances, giscus) export")
+    parser.add_argument("--rendered", type=Path, default=None,
+                        help="write each post's rendered the_content here (JSON by source), to compare two exports "
+                        "with tests/support/wordpress/same_rendering.py")
     args = parser.parse_args(argv)
 
     from exporters.wordpress import WordPressExporter
@@ -205,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(out / "redirects/redirection.csv", wp.root / "wp-content/mu-plugins/redirection.csv")
         wp.add_mu_plugin("redirects", REDIRECTS_PLUGIN)
         state = json.loads(wp.php(REPORT))
+        if args.rendered:
+            rendered = {p["source"]: p["rendered"] for p in state["posts"] if p["source"] and "rendered" in p}
+            args.rendered.write_text(json.dumps(rendered, indent=1, sort_keys=True, ensure_ascii=False), "utf-8")
         return check(manifest, plan, state, import_log, home, args)
 
 
@@ -243,6 +256,16 @@ def check(
 
             if leftover.rsplit(".", 1)[-1].lower() in UPLOADABLE:
                 problems.append(f"{post['source']}: content still points at {media_base}{leftover}")
+    # an image block names its attachment by ID (--wp-content blocks): the importer kept the IDs of the WXR
+    att_urls = {a["id"]: a.get("url") or "" for a in attachments}
+    image_ids = image_ids_ok = 0
+    for post in imported.values():
+        for src, ident in re.findall(r'<img src="([^"]+)"[^>]*? class="wp-image-(\d+)"', post["content"]):
+            image_ids += 1
+            if posixpath.basename(att_urls.get(int(ident), "")) == posixpath.basename(src):
+                image_ids_ok += 1
+            else:
+                problems.append(f"{post['source']}: image {src} names attachment {ident} ({att_urls.get(int(ident))})")
     # the stored content is the exported content, but for the media URLs the importer rewrote
     sent: dict[str, str] = {}
     languages_sent: dict[str, list[str]] = {}
@@ -337,6 +360,7 @@ def check(
         f"(to_scheduled_posts={scheduled}) "
         f"content_kept={same_content}/{len(imported)} languages_kept={languages_kept}/{len(languages_sent)} "
         f"importer_failures={len(failed_lines)}"
+        + (f" image_block_ids={image_ids_ok}/{image_ids}" if image_ids else "")
     )
     print(f"GENERATED site={args.site.name} target=wordpress urls={len(generated)} answering={generated_ok} "
           f"(real WordPress after the official importer)")
