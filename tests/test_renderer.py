@@ -20,7 +20,7 @@ from migrate.report import Report
 
 FILES = {
     "_config.yml": "title: Renderer test\ntimezone: UTC\nurl: https://old.example\n",
-    "_posts/2020-01-01-alpha.md": "---\ntitle: Alpha\n---\nAlpha says {% oembed https://v.example/1 %} and links "
+    "_posts/2020-01-01-alpha.md": "---\ntitle: Alpha\n---\nAlpha says {% sitevideo https://v.example/1 %} and links "
                                   "[beta]({% post_url 2020-01-02-beta %}).\n",
     "_posts/2020-01-02-beta.md": "---\ntitle: Beta\n---\nBeta is *plain*.\n\nSecond paragraph.\n",
     "about.md": "---\ntitle: About\n---\nAbout us.\n",
@@ -100,9 +100,9 @@ def test_the_conversion_cache_keys_on_the_renderer(site_dir: Path, tmp_path: Pat
         plan = build_plan(site, HugoExporter, opts, Report(), cache_dir=cache, keep_bodies=True, rendering=rendering)
         return plan.bodies[ALPHA][1]
 
-    assert "oembed https" in body(None)
+    assert "sitevideo https" in body(None)
     assert '<figure class="oembed">' in body(_rendering(site_dir))
-    assert "oembed https" in body(None)
+    assert "sitevideo https" in body(None)
 
 
 def test_urls_jekyll_reports_are_cross_checked_against_the_reader(site_dir: Path) -> None:
