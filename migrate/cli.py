@@ -210,6 +210,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         site = _download_remote(args, site, report, stack, None, sources=args.sources or None)
         rendering = _render(args, site, report)
+        site, rendering = _with_generated_pages(site, rendering, report)
         return _print_converted(args, site, report, rendering)
 
 
@@ -315,6 +316,7 @@ def _export(args: argparse.Namespace, exporter_cls: Any, stack: contextlib.ExitS
     site = _read(args, report)
     site = _download_remote(args, site, report, stack, cache_root)
     rendering = _render(args, site, report, limits=_limits(args))
+    site, rendering = _with_generated_pages(site, rendering, report)
     cache_dir = None
     if not (args.no_cache or args.dry_run or args.check):
         cache_dir = cache_root
@@ -451,6 +453,17 @@ def _render(args: argparse.Namespace, site: Site, report: Report, *, limits: Any
     if args.compare_renderers:
         report.extend(compare_renderers(site, rendering, limits=limits))
     return rendering
+
+
+def _with_generated_pages(site: Site, rendering: Any, report: Report) -> tuple[Site, Any]:
+    """With the site's own Jekyll as renderer: the pages its generators made, as pages of the site."""
+    if rendering is None or rendering.failure is not None:
+        return site, rendering
+    from migrate.renderers import add_generated_pages
+
+    site, rendering, issues = add_generated_pages(site, rendering)
+    report.extend(issues)
+    return site, rendering
 
 
 def _add_renderer_flags(parser: argparse.ArgumentParser) -> None:

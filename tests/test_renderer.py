@@ -14,7 +14,7 @@ from migrate.content import Targets
 from migrate.content.pipeline import ContentPipeline, identity_targets
 from migrate.export import build_plan
 from migrate.reader import read_site
-from migrate.renderers import RenderedBody, Rendering
+from migrate.renderers import RenderedBody, Rendering, add_generated_pages
 from migrate.renderers.jekyll import _rendering as rendering_from_dump
 from migrate.report import Report
 
@@ -115,10 +115,33 @@ def test_urls_jekyll_reports_are_cross_checked_against_the_reader(site_dir: Path
     ]}
     rendering = _rendering_of(site, dumped)
     found = sorted((i.code, i.source) for i in rendering.issues)
-    assert found == [("renderer-generated", None), ("renderer-unknown-document", "extra.md"),
+    assert found == [("renderer-unknown-document", "extra.md"),
                      ("renderer-url-mismatch", BETA), ("renderer-url-mismatch", "about.md")]
     assert set(rendering.bodies) == {ALPHA, BETA}
     assert [g.url for g in rendering.generated] == ["/team/"]
+
+
+def test_a_page_a_generator_made_becomes_a_page_with_jekylls_body(site_dir: Path) -> None:
+    """Jekyll served it, so the export keeps it: a page at its URL with the body Jekyll rendered (through the
+    same link rewriting); a generated URL the reader already has, or one that is no HTML page, is left alone."""
+    site = read_site(site_dir)
+    dumped = {"records": [
+        {"source": ALPHA, "url": "/2020/01/01/alpha.html", "rendered": True, "content": "<p>a</p>", "excerpt": None},
+        {"source": None, "generated": True, "url": "/team/", "output_path": "team/index.html", "class": "TeamPage",
+         "content": '<p>Team of <a href="/2020/01/02/beta.html">beta</a></p>', "title": "The team"},
+        {"source": None, "generated": True, "url": "/2020/01/01/alpha.html", "output_path": "2020/01/01/alpha.html",
+         "class": "Other", "content": "<p>dup</p>"},
+        {"source": None, "generated": True, "url": "/feed.json", "output_path": "feed.json", "class": "Feed",
+         "content": "{}"},
+    ]}
+    site, rendering, issues = add_generated_pages(site, _rendering_of(site, dumped))
+    page = site.document("team/index.html")
+    assert page is not None and (page.url, page.title, page.kind) == ("/team/", "The team", "page")
+    assert [(i.code, i.source) for i in issues] == [("renderer-generated", "team/index.html")]
+    assert site.document("feed.json") is None
+    urls = {d.source: "/new" + d.url for d in site.documents}
+    html = ContentPipeline(site, Targets(document_urls=urls, site_url=site.url), rendering=rendering).convert(page, "html")
+    assert html.body == '<p>Team of <a href="/new/2020/01/02/beta.html">beta</a></p>'
 
 
 def _rendering_of(site, dumped):

@@ -282,7 +282,7 @@ def _rendering(site: Site, dumped: dict[str, Any], skipped: frozenset[str], seco
             continue  # a page a document wrote over: never served, and the reader rightly has no document
         if record.get("generated") or not record.get("source"):
             generated.append(GeneratedBody(record["url"], record.get("output_path") or "",
-                                           record.get("class") or "", record.get("content")))
+                                           record.get("class") or "", record.get("content"), record.get("title")))
         else:
             by_source.setdefault(record["source"], []).append(record)
     issues: list[Issue] = []
@@ -300,7 +300,7 @@ def _rendering(site: Site, dumped: dict[str, Any], skipped: frozenset[str], seco
         for other in records:
             if other is not record:
                 generated.append(GeneratedBody(other["url"], other.get("output_path") or "",
-                                               other.get("class") or "", other.get("content")))
+                                               other.get("class") or "", other.get("content"), other.get("title")))
         if record["url"] != doc.url and doc.served_by_jekyll:
             issues.append(Issue("renderer-url-mismatch", "warning",
                                 f"Jekyll serves this document at {record['url']}, the reader at {doc.url}",
@@ -318,12 +318,5 @@ def _rendering(site: Site, dumped: dict[str, Any], skipped: frozenset[str], seco
             issues.append(Issue("renderer-url-mismatch", "warning",
                                 f"the reader has this document at {doc.url}, Jekyll wrote no document from it",
                                 doc.source))
-    known = {d.url for d in site.documents} | {u for d in site.documents for u in d.redirect_from}
-    known |= {g.url for g in site.generated}
-    for page in sorted(generated, key=lambda g: g.url):
-        if page.url not in known and page.generator != "JekyllRedirectFrom::RedirectPage":
-            issues.append(Issue("renderer-generated", "info",
-                                f"Jekyll generated {page.url} ({page.generator}) from no source file; "
-                                "it is not exported as a document", None))
     return Rendering("jekyll", bodies, tuple(sorted(generated, key=lambda g: g.url)), tuple(issues), None,
                      seconds, skipped)

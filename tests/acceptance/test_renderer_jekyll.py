@@ -129,6 +129,11 @@ def test_plugins_own_exports_what_its_plugins_make(tmp_path: Path) -> None:
     assert '<aside class="callout callout-warning"><p>A site’s own plugins <strong>run Ruby</strong>' in careful
     generated = sorted(i["message"].split()[2] for i in issues if i["code"] == "renderer-generated")
     assert generated == ["/team/ada/", "/team/moncef/"]
+    # the generator's pages are exported with the body Jekyll rendered, and the links to them resolve
+    manifest = json.loads((out / "migration.json").read_text("utf-8"))
+    team = {d["old_url"]: d["status"] for d in manifest["documents"] if (d["old_url"] or "").startswith("/team/")}
+    assert team == {"/team/ada/": "exported", "/team/moncef/": "exported"}
+    assert not [i for i in issues if i["code"] == "broken-link" and "/team/" in i["message"]]
     compared = [i["message"] for i in issues if i["code"] == "renderers-compared"]
     differ = [i["source"] for i in issues if i["code"] == "renderer-differs"]
     assert compared == [(f"5 documents compared: {5 - len(differ)} identical, {len(differ)} differ "

@@ -62,6 +62,7 @@ module JekyllMigrateRecorder
       "excerpt" => kind == "page" ? nil : language_links(site, excerpt_of(doc)),
       "unknown_tags" => UNKNOWN.fetch(key(doc), Set.new).to_a.sort,
       "redirect_to" => doc.data["redirect_to"].is_a?(String) ? doc.data["redirect_to"] : nil,
+      "title" => doc.data["title"].nil? ? nil : doc.data["title"].to_s,
     }
   end
 end
